@@ -1,0 +1,419 @@
+package alloy
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/alloysdk/alloy-go/internal/transport"
+)
+
+// Version is the SDK's version, sent in the User-Agent.
+const Version = "0.1.0"
+
+// Hosts.
+const (
+	headerVersionedHost = "https://production.runalloy.com"
+	pathVersionedHostUS = "https://embedded.runalloy.com"
+	pathVersionedHostEU = "https://eu-embedded.runalloy.com"
+	firstHeaderVersion  = "2025-09"
+)
+
+// Client calls the Alloy APIs. Create one with NewClient or NewClientFromEnv
+// and share it: a Client is immutable after construction and safe for
+// concurrent use by many goroutines. There is no per-user state on it; every
+// method takes the user or credential it acts on as an argument.
+type Client struct {
+	Users  *UsersService  // end users of your product
+	Tokens *TokensService // user JWTs for Alloy's frontend SDK
+
+	cfg      config
+	base     string      // scheme://host[/prefix][/version], no trailing slash
+	header   http.Header // sent on every call
+	tr       *transport.Transport
+	bufPool  sync.Pool
+	services service
+}
+
+// service is what every resource service holds: the client it calls through.
+type service struct{ client *Client }
+
+// NewClient returns a client for apiKey. It does no I/O. It fails with an
+// error matching ErrInvalidArgument when the key is empty or an option is
+// invalid: an unknown version format, region eu with a header-versioned
+// version and no base URL, or a plain-http base URL that is not loopback.
+func NewClient(apiKey string, opts ...Option) (*Client, error) {
+	cfg, err := buildConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	return newClient(apiKey, cfg)
+}
+
+// buildConfig applies opts over the defaults.
+func buildConfig(opts []Option) (config, error) {
+	cfg := config{
+		env:              Production,
+		version:          DefaultAPIVersion,
+		region:           RegionUS,
+		maxRetries:       DefaultMaxRetries,
+		waitMin:          defaultRetryWaitMin,
+		waitMax:          defaultRetryWaitMax,
+		timeout:          DefaultTimeout,
+		maxResponseBytes: DefaultMaxResponseBytes,
+	}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(&cfg); err != nil {
+			return config{}, invalidArg("new client", "%s", err.Error())
+		}
+	}
+	return cfg, nil
+}
+
+func newClient(apiKey string, cfg config) (*Client, error) {
+	apiKey = strings.TrimSpace(apiKey)
+	switch {
+	case apiKey == "":
+		return nil, invalidArg("new client", "API key is empty")
+	case strings.ContainsFunc(apiKey, isControl) || strings.ContainsAny(apiKey, " \t"):
+		return nil, invalidArg("new client", "API key contains whitespace or a control character")
+	}
+	cfg.apiKey = apiKey
+	base, err := baseURL(cfg)
+	if err != nil {
+		return nil, invalidArg("new client", "%s", err.Error())
+	}
+	c := &Client{cfg: cfg, base: base}
+	ua := fmt.Sprintf("alloy-go/%s (%s/%s; %s)", Version, runtime.GOOS, runtime.GOARCH, runtime.Version())
+	if cfg.userAgent != "" {
+		ua += " " + cfg.userAgent
+	}
+	c.header = http.Header{
+		"Authorization": {"Bearer " + apiKey},
+		"X-Api-Version": {cfg.version},
+		"Accept":        {"application/json"},
+		"User-Agent":    {ua},
+	}
+	hc := cfg.httpClient
+	if hc == nil {
+		hc = &http.Client{Transport: http.DefaultTransport}
+	}
+	c.tr = transport.New(transport.Config{
+		HTTPClient: hc,
+		MaxRetries: cfg.maxRetries,
+		WaitMin:    cfg.waitMin,
+		WaitMax:    cfg.waitMax,
+		Logger:     cfg.logger,
+	})
+	c.bufPool.New = func() any { return new(bytes.Buffer) }
+	c.services.client = c
+	c.Users = (*UsersService)(&c.services)
+	c.Tokens = (*TokensService)(&c.services)
+	return c, nil
+}
+
+// NewClientFromEnv returns a client configured from the environment, then
+// from opts, which take precedence:
+//
+//	ALLOY_API_KEY        the API key; when unset, ALLOY_DEV_API_KEY or
+//	                     ALLOY_PROD_API_KEY, chosen by the environment
+//	ALLOY_ENVIRONMENT    development | production (default production)
+//	ALLOY_API_VERSION    e.g. 2025-09 (default) or 2024-03
+//	ALLOY_REGION         us (default) | eu
+//	ALLOY_BASE_URL       host root to call instead of Alloy's
+func NewClientFromEnv(opts ...Option) (*Client, error) {
+	var envOpts []Option
+	if v := os.Getenv("ALLOY_ENVIRONMENT"); v != "" {
+		env := Environment(strings.ToLower(strings.TrimSpace(v)))
+		switch env {
+		case "dev":
+			env = Development
+		case "prod":
+			env = Production
+		}
+		envOpts = append(envOpts, WithEnvironment(env))
+	}
+	if v := os.Getenv("ALLOY_API_VERSION"); v != "" {
+		envOpts = append(envOpts, WithAPIVersion(strings.TrimSpace(v)))
+	}
+	if v := os.Getenv("ALLOY_REGION"); v != "" {
+		envOpts = append(envOpts, WithRegion(Region(strings.ToLower(strings.TrimSpace(v)))))
+	}
+	if v := os.Getenv("ALLOY_BASE_URL"); v != "" {
+		envOpts = append(envOpts, WithBaseURL(strings.TrimSpace(v)))
+	}
+	cfg, err := buildConfig(append(envOpts, opts...))
+	if err != nil {
+		return nil, err
+	}
+	key := os.Getenv("ALLOY_API_KEY")
+	if key == "" {
+		name := "ALLOY_PROD_API_KEY"
+		if cfg.env == Development {
+			name = "ALLOY_DEV_API_KEY"
+		}
+		key = os.Getenv(name)
+		if strings.TrimSpace(key) == "" {
+			return nil, invalidArg("new client from env", "neither ALLOY_API_KEY nor %s is set", name)
+		}
+	}
+	return newClient(key, cfg)
+}
+
+// baseURL derives the URL every route is appended to.
+func baseURL(cfg config) (string, error) {
+	headerVersioned := cfg.version >= firstHeaderVersion
+	if cfg.baseURL != "" {
+		root, err := checkBaseURL(cfg.baseURL)
+		if err != nil {
+			return "", err
+		}
+		if headerVersioned {
+			return root, nil
+		}
+		return root + "/" + cfg.version, nil
+	}
+	if headerVersioned {
+		if cfg.region == RegionEU {
+			return "", fmt.Errorf("region eu has no host for API version %s; use a path-versioned version (2024-03) or WithBaseURL", cfg.version)
+		}
+		return headerVersionedHost, nil
+	}
+	if cfg.region == RegionEU {
+		return pathVersionedHostEU + "/" + cfg.version, nil
+	}
+	return pathVersionedHostUS + "/" + cfg.version, nil
+}
+
+// checkBaseURL validates a host root and returns it without a trailing slash.
+func checkBaseURL(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", fmt.Errorf("base URL does not parse: %v", errors.Unwrap(err))
+	}
+	if u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return "", fmt.Errorf("base URL %q must be an absolute http(s) URL", raw)
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("base URL %q must not carry credentials, a query or a fragment", u.Redacted())
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return "", fmt.Errorf("base URL %q is plain http to a non-loopback host: the API key would travel in clear text", raw)
+	}
+	return strings.TrimRight(u.String(), "/"), nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Environment reports the environment the client was configured with.
+func (c *Client) Environment() Environment { return c.cfg.env }
+
+// APIVersion reports the API version every call is made with.
+func (c *Client) APIVersion() string { return c.cfg.version }
+
+// Region reports the configured region.
+func (c *Client) Region() Region { return c.cfg.region }
+
+// BaseURL reports the URL routes are appended to, including the version
+// segment for path-versioned API versions.
+func (c *Client) BaseURL() string { return c.base }
+
+// headerVersioned reports whether the version travels in the header only.
+func (c *Client) headerVersioned() bool { return c.cfg.version >= firstHeaderVersion }
+
+// String describes the client without its API key.
+func (c *Client) String() string {
+	return fmt.Sprintf("alloy.Client{environment: %s, version: %s, baseURL: %s}", c.cfg.env, c.cfg.version, c.base)
+}
+
+// GoString is String: %#v must not print the API key either.
+func (c *Client) GoString() string { return c.String() }
+
+// Format prints String for every verb, so no verb can reach the API key.
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+
+// LogValue logs the client without its API key.
+func (c *Client) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("environment", string(c.cfg.env)),
+		slog.String("version", c.cfg.version),
+		slog.String("base_url", c.base))
+}
+
+// call describes one API call for send.
+type call struct {
+	method string
+	route  string   // path template, e.g. "/users/{userId}"
+	path   []string // values for the route's placeholders, in order
+	query  url.Values
+	body   any // JSON-encoded when non-nil
+	out    any // JSON-decoded into when non-nil and the body is not empty
+}
+
+// send is the one request pipeline: it validates and escapes path values,
+// applies the call options and the client timeout, encodes the body, sends
+// through the retrying transport, caps and decodes the response, and maps
+// failures to *Error or *TransportError.
+func (c *Client) send(ctx context.Context, k call, opts []RequestOption) error {
+	cc := callConfig{maxRetries: -1, idempotent: k.method != http.MethodPost && k.method != http.MethodPatch}
+	for _, o := range opts {
+		if o != nil {
+			o(&cc)
+		}
+	}
+	where := k.method + " " + k.route
+	if err := cc.check(); err != nil {
+		return invalidArg(where, "%s", err.Error())
+	}
+	path, err := expandRoute(k.route, k.path)
+	if err != nil {
+		return invalidArg(where, "%s", err.Error())
+	}
+	if ctx == nil {
+		return invalidArg(where, "context is nil")
+	}
+	var body []byte
+	if k.body != nil {
+		if body, err = json.Marshal(k.body); err != nil {
+			return fmt.Errorf("alloy: %s: encode request body: %w", where, err)
+		}
+	}
+	u := c.base + path
+	if len(k.query) > 0 {
+		u += "?" + k.query.Encode()
+	}
+	header := c.header
+	if body != nil || cc.header != nil {
+		header = c.header.Clone()
+		for key, vs := range cc.header {
+			header[http.CanonicalHeaderKey(key)] = vs
+		}
+		if body != nil {
+			header["Content-Type"] = []string{"application/json"}
+		}
+	}
+	if c.cfg.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.cfg.timeout)
+		defer cancel()
+	}
+	resp, stats, err := c.tr.Do(ctx, &transport.Request{
+		Method:     k.method,
+		URL:        u,
+		Route:      k.route,
+		Header:     header,
+		Body:       body,
+		Idempotent: cc.idempotent,
+		MaxRetries: cc.maxRetries,
+	})
+	if err != nil {
+		if last := stats.Last; last != nil && ctx.Err() != nil {
+			apiErr := newError(k.method, path, last.StatusCode, last.Header, last.Body, stats.Attempts)
+			return fmt.Errorf("%w; stopped waiting to retry: %w", apiErr, ctx.Err())
+		}
+		return &TransportError{Method: k.method, Path: path, Attempts: stats.Attempts, Err: err}
+	}
+	defer resp.Body.Close()
+
+	buf := c.bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer c.putBuffer(buf)
+	n, rerr := buf.ReadFrom(io.LimitReader(resp.Body, c.cfg.maxResponseBytes+1))
+	if n > c.cfg.maxResponseBytes {
+		return fmt.Errorf("alloy: %s %s: %w (limit %d bytes)", k.method, path, ErrResponseTooLarge, c.cfg.maxResponseBytes)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return newError(k.method, path, resp.StatusCode, resp.Header, bytes.Clone(buf.Bytes()), stats.Attempts)
+	}
+	if rerr != nil {
+		return &TransportError{Method: k.method, Path: path, Attempts: stats.Attempts, Err: rerr}
+	}
+	if k.out == nil || len(bytes.TrimSpace(buf.Bytes())) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(buf.Bytes(), k.out); err != nil {
+		return fmt.Errorf("alloy: %s %s: decode response: %w", k.method, path, err)
+	}
+	return nil
+}
+
+// putBuffer returns buf to the pool unless a huge response made it too large
+// to be worth keeping.
+func (c *Client) putBuffer(buf *bytes.Buffer) {
+	if buf.Cap() <= 1<<20 {
+		c.bufPool.Put(buf)
+	}
+}
+
+// expandRoute substitutes each {placeholder} of route with the next value,
+// path-escaped so that any id stays exactly one segment.
+func expandRoute(route string, values []string) (string, error) {
+	var b strings.Builder
+	b.Grow(len(route) + 32)
+	i := 0
+	for {
+		open := strings.IndexByte(route, '{')
+		if open < 0 {
+			b.WriteString(route)
+			break
+		}
+		end := strings.IndexByte(route[open:], '}')
+		name := route[open+1 : open+end]
+		if i >= len(values) {
+			return "", fmt.Errorf("%s is missing", name)
+		}
+		if err := checkID(name, values[i]); err != nil {
+			return "", err
+		}
+		b.WriteString(route[:open])
+		b.WriteString(url.PathEscape(values[i]))
+		route = route[open+end+1:]
+		i++
+	}
+	return b.String(), nil
+}
+
+// checkID rejects ids that are empty, that a server or proxy would read as
+// a relative path ("." and ".."), or that contain control characters.
+func checkID(name, v string) error {
+	switch {
+	case strings.TrimSpace(v) == "":
+		return fmt.Errorf("%s is empty", name)
+	case v == "." || v == "..":
+		return fmt.Errorf("%s %q is not a valid id", name, v)
+	case strings.ContainsFunc(v, isControl):
+		return fmt.Errorf("%s contains a control character", name)
+	}
+	return nil
+}
+
+// parseRetryAfter reads a Retry-After header relative to now.
+func parseRetryAfter(h http.Header) (time.Duration, bool) {
+	return transport.RetryAfter(h, time.Now())
+}
+
+// Ptr returns a pointer to v, for the optional fields of update params:
+//
+//	c.Users.Update(ctx, id, alloy.UserUpdateParams{FullName: alloy.Ptr("Acme")})
+func Ptr[T any](v T) *T { return &v }

@@ -1,0 +1,229 @@
+package alloy
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Sentinel errors. A *Error matches the sentinel of its status class with
+// errors.Is, so callers can branch without knowing status codes:
+//
+//	if errors.Is(err, alloy.ErrNotFound) { ... }
+var (
+	ErrBadRequest   = errors.New("alloy: bad request")         // 400
+	ErrUnauthorized = errors.New("alloy: unauthorized")        // 401: wrong or revoked API key
+	ErrForbidden    = errors.New("alloy: forbidden")           // 403
+	ErrNotFound     = errors.New("alloy: not found")           // 404
+	ErrConflict     = errors.New("alloy: conflict")            // 409
+	ErrValidation   = errors.New("alloy: validation failed")   // 422
+	ErrRateLimited  = errors.New("alloy: rate limited")        // 429
+	ErrServer       = errors.New("alloy: server error")        // any 5xx
+	// ErrInvalidArgument is matched by every error that a method returns
+	// before sending anything because an argument is missing or malformed.
+	ErrInvalidArgument = errors.New("alloy: invalid argument")
+	// ErrResponseTooLarge is matched when a response body exceeds the limit
+	// set with WithMaxResponseBytes.
+	ErrResponseTooLarge = errors.New("alloy: response body too large")
+)
+
+// maxErrorBody caps Error.Body.
+const maxErrorBody = 64 << 10
+
+// Error is returned for every response with a non-2xx status.
+type Error struct {
+	StatusCode int           // HTTP status code
+	Message    string        // the body's "message", else its "error", else the raw text
+	Code       string        // the body's "code", when present
+	RequestID  string        // from a request-id response header, when present
+	Method     string        // HTTP method of the call
+	Path       string        // URL path of the call, without host or query
+	RetryAfter time.Duration // parsed Retry-After of the last response; 0 when absent
+	Attempts   int           // how many times the request was sent
+	Body       []byte        // the raw response body, capped at 64 KiB
+}
+
+// Error returns a one-line description with the method, path, status,
+// message, request id and attempt count. It never contains credentials.
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("alloy: ")
+	b.WriteString(e.Method)
+	b.WriteByte(' ')
+	b.WriteString(e.Path)
+	b.WriteString(": ")
+	b.WriteString(strconv.Itoa(e.StatusCode))
+	if txt := http.StatusText(e.StatusCode); txt != "" {
+		b.WriteByte(' ')
+		b.WriteString(txt)
+	}
+	if e.Message != "" && e.Message != http.StatusText(e.StatusCode) {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	if e.Code != "" {
+		b.WriteString(" (code ")
+		b.WriteString(e.Code)
+		b.WriteByte(')')
+	}
+	if e.RequestID != "" {
+		b.WriteString(" [request id ")
+		b.WriteString(e.RequestID)
+		b.WriteByte(']')
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
+	}
+	if e.RetryAfter > 0 {
+		fmt.Fprintf(&b, ", retry after %s", e.RetryAfter)
+	}
+	return b.String()
+}
+
+// Is matches the sentinel for the status code: ErrBadRequest, ErrUnauthorized,
+// ErrForbidden, ErrNotFound, ErrConflict, ErrValidation, ErrRateLimited, or
+// ErrServer for any 5xx.
+func (e *Error) Is(target error) bool {
+	switch target {
+	case ErrBadRequest:
+		return e.StatusCode == http.StatusBadRequest
+	case ErrUnauthorized:
+		return e.StatusCode == http.StatusUnauthorized
+	case ErrForbidden:
+		return e.StatusCode == http.StatusForbidden
+	case ErrNotFound:
+		return e.StatusCode == http.StatusNotFound
+	case ErrConflict:
+		return e.StatusCode == http.StatusConflict
+	case ErrValidation:
+		return e.StatusCode == http.StatusUnprocessableEntity
+	case ErrRateLimited:
+		return e.StatusCode == http.StatusTooManyRequests
+	case ErrServer:
+		return e.StatusCode >= 500 && e.StatusCode <= 599
+	}
+	return false
+}
+
+// TransportError is returned when no response was received: the connection
+// was refused, reset or timed out, after every retry the policy allowed.
+// When a non-idempotent call (a POST) fails this way, the server may or may
+// not have acted on it.
+type TransportError struct {
+	Method   string
+	Path     string
+	Attempts int
+	Err      error // the cause, e.g. a *url.Error wrapping a *net.OpError
+}
+
+// Error describes the failure; it never contains credentials.
+func (e *TransportError) Error() string {
+	s := "alloy: " + e.Method + " " + e.Path + ": " + e.Err.Error()
+	if e.Attempts > 1 {
+		s += fmt.Sprintf(" (after %d attempts)", e.Attempts)
+	}
+	return s
+}
+
+// Unwrap returns the cause.
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// requestIDHeaders are checked in order for a request id.
+var requestIDHeaders = []string{"X-Request-Id", "Request-Id", "X-Amzn-Requestid", "X-Correlation-Id"}
+
+// newError builds an *Error from a non-2xx response.
+func newError(method, path string, status int, header http.Header, body []byte, attempts int) *Error {
+	e := &Error{StatusCode: status, Method: method, Path: path, Attempts: attempts}
+	if len(body) > maxErrorBody {
+		body = body[:maxErrorBody]
+	}
+	e.Body = body
+	for _, h := range requestIDHeaders {
+		if v := header.Get(h); v != "" {
+			e.RequestID = v
+			break
+		}
+	}
+	if ra, ok := parseRetryAfter(header); ok {
+		e.RetryAfter = ra
+	}
+	e.Message, e.Code = errorMessage(body)
+	if e.Message == "" {
+		e.Message = http.StatusText(status)
+	}
+	return e
+}
+
+// errorMessage reads {"message": ...} (then "error", string or {"message"})
+// and "code" (string or number) from an error body, else returns the text.
+func errorMessage(body []byte) (msg, code string) {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
+		return "", ""
+	}
+	var doc struct {
+		Message json.RawMessage `json:"message"`
+		Error   json.RawMessage `json:"error"`
+		Code    json.RawMessage `json:"code"`
+	}
+	if trimmed[0] == '{' && json.Unmarshal(trimmed, &doc) == nil {
+		code = scalar(doc.Code)
+		if m := scalar(doc.Message); m != "" {
+			return clip(m), code
+		}
+		if m := scalar(doc.Error); m != "" {
+			return clip(m), code
+		}
+		var nested struct {
+			Message string `json:"message"`
+		}
+		if json.Unmarshal(doc.Error, &nested) == nil && nested.Message != "" {
+			return clip(nested.Message), code
+		}
+		if len(doc.Message) > 0 || len(doc.Error) > 0 || len(doc.Code) > 0 {
+			return "", code
+		}
+	}
+	return clip(string(trimmed)), code
+}
+
+// scalar renders a JSON string or number as text; anything else is "".
+func scalar(raw json.RawMessage) string {
+	if len(raw) == 0 {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var n json.Number
+	if json.Unmarshal(raw, &n) == nil {
+		return n.String()
+	}
+	return ""
+}
+
+// clip keeps error messages to one readable line.
+func clip(s string) string {
+	const max = 512
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+// invalidArg returns an error matching ErrInvalidArgument for op.
+func invalidArg(op, format string, args ...any) error {
+	return fmt.Errorf("alloy: %s: %w: %s", op, ErrInvalidArgument, fmt.Sprintf(format, args...))
+}

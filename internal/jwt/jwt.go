@@ -1,0 +1,63 @@
+// Package jwt reads the expiry of a JSON Web Token without verifying it.
+// The SDK never trusts a token's claims for anything but deciding how long
+// to keep it; the token itself stays opaque.
+package jwt
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"math"
+	"strings"
+	"time"
+)
+
+// maxLen bounds the work done on a hostile token.
+const maxLen = 16 << 10
+
+// Expiry returns the token's "exp" claim. It reports false when the token is
+// not a three-part JWT, the payload is not a JSON object, or exp is missing,
+// not a number, or outside [1970, 9999].
+func Expiry(token string) (time.Time, bool) {
+	if len(token) > maxLen {
+		return time.Time{}, false
+	}
+	first := strings.IndexByte(token, '.')
+	if first < 0 {
+		return time.Time{}, false
+	}
+	rest := token[first+1:]
+	second := strings.IndexByte(rest, '.')
+	if second < 0 || strings.IndexByte(rest[second+1:], '.') >= 0 {
+		return time.Time{}, false
+	}
+	payload, ok := decodeSegment(rest[:second])
+	if !ok {
+		return time.Time{}, false
+	}
+	var claims struct {
+		Exp json.Number `json:"exp"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(payload))
+	dec.UseNumber()
+	if err := dec.Decode(&claims); err != nil || claims.Exp == "" {
+		return time.Time{}, false
+	}
+	exp, err := claims.Exp.Float64()
+	if err != nil || math.IsNaN(exp) || exp <= 0 || exp > 253402300799 { // 9999-12-31T23:59:59Z
+		return time.Time{}, false
+	}
+	sec, frac := math.Modf(exp)
+	return time.Unix(int64(sec), int64(frac*1e9)).UTC(), true
+}
+
+// decodeSegment accepts base64url as the spec says, and, leniently, padded or
+// standard-alphabet base64.
+func decodeSegment(s string) ([]byte, bool) {
+	for _, enc := range []*base64.Encoding{base64.RawURLEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.StdEncoding} {
+		if b, err := enc.DecodeString(s); err == nil {
+			return b, true
+		}
+	}
+	return nil, false
+}

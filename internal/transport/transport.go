@@ -1,0 +1,360 @@
+// Package transport wires go-retryablehttp for the alloy SDK: one retry
+// policy that knows the HTTP method and the failure mode, waits that honour
+// Retry-After and the caller's deadline, attempt counting and optional
+// per-attempt logging. Nothing from go-retryablehttp leaks out of this package.
+package transport
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	retryablehttp "github.com/hashicorp/go-retryablehttp"
+)
+
+// FailedBodyLimit caps how much of a failed attempt's body is kept for the
+// error reported when the caller's context ends during a retry wait.
+const FailedBodyLimit = 64 << 10
+
+// Config is the transport's fixed configuration, set once per client.
+type Config struct {
+	HTTPClient *http.Client // used as the inner client; never mutated
+	MaxRetries int          // retries after the first attempt
+	WaitMin    time.Duration
+	WaitMax    time.Duration // also the cap on an honoured Retry-After
+	Logger     *slog.Logger  // nil: silent
+}
+
+// Transport sends requests with retries. It is safe for concurrent use.
+type Transport struct {
+	cfg Config
+	rc  *retryablehttp.Client
+	// Sleep waits d or until ctx ends. Tests replace it to observe waits.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// Request is one logical call, possibly sent several times.
+type Request struct {
+	Method     string
+	URL        string
+	Route      string // the route template, logged instead of ids
+	Header     http.Header
+	Body       []byte // replayed byte-exact on every attempt; nil for none
+	Idempotent bool   // retry 5xx/408 and connection errors, not only 429 and refused dials
+	MaxRetries int    // <0: use Config.MaxRetries
+}
+
+// Failed is what is kept of the last failed attempt that had a response.
+type Failed struct {
+	StatusCode int
+	Header     http.Header
+	Body       []byte
+}
+
+// Stats describes how a call went.
+type Stats struct {
+	Attempts int
+	// Last is the last failed attempt with a response, set when the call
+	// ended while waiting to retry it (for example the context was cancelled).
+	Last *Failed
+}
+
+// New builds a Transport. The retryablehttp client is a struct literal so its
+// logger stays nil, and the caller's *http.Client is wrapped, not replaced:
+// retryablehttp closes idle connections after a failed call, which must not
+// reach a transport the caller shares with the rest of the process.
+func New(cfg Config) *Transport {
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = &http.Client{}
+	}
+	rt := hc.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	inner := &http.Client{
+		Transport:     keepIdle{rt},
+		CheckRedirect: hc.CheckRedirect,
+		Jar:           hc.Jar,
+		Timeout:       hc.Timeout,
+	}
+	t := &Transport{cfg: cfg}
+	t.rc = &retryablehttp.Client{
+		HTTPClient: inner,
+		// The retry budget is enforced per request by checkRetry, so that a
+		// call can override it; this only bounds retryablehttp's own loop.
+		RetryMax:       1 << 30,
+		RequestLogHook: startAttempt,
+		CheckRetry:     t.checkRetry,
+		// checkRetry has already waited (it alone has the context and the
+		// per-request state), so retryablehttp must not wait again.
+		Backoff:      func(time.Duration, time.Duration, int, *http.Response) time.Duration { return 0 },
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	}
+	return t
+}
+
+// keepIdle hides CloseIdleConnections from retryablehttp (see New).
+type keepIdle struct{ http.RoundTripper }
+
+type stateKey struct{}
+
+// state is the per-call retry state, carried in the request context because
+// CheckRetry receives the context but never the request.
+type state struct {
+	req        *Request
+	maxRetries int
+	attempts   int
+	start      time.Time
+	last       *Failed
+}
+
+func startAttempt(_ retryablehttp.Logger, r *http.Request, _ int) {
+	if st, ok := r.Context().Value(stateKey{}).(*state); ok {
+		st.start = time.Now()
+	}
+}
+
+// Do sends r, retrying as the policy allows. A response is returned whatever
+// its status; err is a transport error or the context's error.
+func (t *Transport) Do(ctx context.Context, r *Request) (*http.Response, Stats, error) {
+	st := &state{req: r, maxRetries: r.MaxRetries}
+	if st.maxRetries < 0 {
+		st.maxRetries = t.cfg.MaxRetries
+	}
+	var body any
+	if r.Body != nil {
+		body = r.Body
+	}
+	req, err := retryablehttp.NewRequestWithContext(context.WithValue(ctx, stateKey{}, st), r.Method, r.URL, body)
+	if err != nil {
+		return nil, Stats{}, err
+	}
+	for k, v := range r.Header {
+		req.Header[k] = v
+	}
+	resp, err := t.rc.Do(req)
+	if err != nil && resp != nil {
+		// PassthroughErrorHandler hands back a response whose body checkRetry
+		// already consumed; the caller only gets the error.
+		resp.Body.Close()
+		resp = nil
+	}
+	return resp, Stats{Attempts: st.attempts, Last: st.last}, err
+}
+
+// checkRetry is the whole retry policy: it decides whether to retry, picks
+// the wait (Retry-After or jittered exponential backoff), refuses a wait
+// beyond the cap or past the context's deadline, and waits.
+func (t *Transport) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	st, _ := ctx.Value(stateKey{}).(*state)
+	if st == nil {
+		return false, err
+	}
+	st.attempts++
+	t.logAttempt(ctx, st, resp, err)
+	if cerr := ctx.Err(); cerr != nil {
+		return false, cerr
+	}
+	if !retryable(st.req, resp, err) || st.attempts > st.maxRetries {
+		return false, nil
+	}
+	wait := t.backoff(st.attempts)
+	if resp != nil {
+		if ra, ok := RetryAfter(resp.Header, time.Now()); ok {
+			if ra > t.cfg.WaitMax {
+				return false, nil // the server asks for longer than we may wait
+			}
+			wait = ra
+		}
+	}
+	if dl, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(dl) {
+		return false, nil // waiting would outlive the caller: report now
+	}
+	if resp != nil {
+		st.last = keepFailed(resp)
+	}
+	sleep := t.Sleep
+	if sleep == nil {
+		sleep = sleepCtx
+	}
+	if serr := sleep(ctx, wait); serr != nil {
+		return false, serr
+	}
+	return true, nil
+}
+
+// keepFailed reads and closes a failed attempt's body (capped), so the
+// connection can be reused during the wait and the body can still be reported.
+func keepFailed(resp *http.Response) *Failed {
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, FailedBodyLimit))
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
+	resp.Body.Close()
+	return &Failed{StatusCode: resp.StatusCode, Header: resp.Header, Body: b}
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return nil
+	}
+}
+
+// backoff is exponential from WaitMin, capped at WaitMax, with "equal jitter":
+// a uniformly random wait in [base/2, base].
+func (t *Transport) backoff(attempt int) time.Duration {
+	base := t.cfg.WaitMin
+	for i := 1; i < attempt && base < t.cfg.WaitMax; i++ {
+		base *= 2
+	}
+	if base > t.cfg.WaitMax {
+		base = t.cfg.WaitMax
+	}
+	if base <= 0 {
+		return 0
+	}
+	half := base / 2
+	return half + rand.N(base-half+1)
+}
+
+// retryable reports whether the attempt may be repeated. A request the server
+// cannot have acted on (429, a refused connection) is safe for any method;
+// the rest only for idempotent requests.
+func retryable(r *Request, resp *http.Response, err error) bool {
+	if err != nil {
+		if permanent(err) {
+			return false
+		}
+		return r.Idempotent || refused(err)
+	}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests:
+		return true
+	case http.StatusRequestTimeout, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return r.Idempotent
+	}
+	return false
+}
+
+// refused reports a failure to connect: the request never reached a server.
+func refused(err error) bool {
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return true
+	}
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
+// permanent reports errors that a retry cannot fix.
+func permanent(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var (
+		verr  *tls.CertificateVerificationError
+		uaerr x509.UnknownAuthorityError
+		hnerr x509.HostnameError
+		cierr x509.CertificateInvalidError
+	)
+	if errors.As(err, &verr) || errors.As(err, &uaerr) || errors.As(err, &hnerr) || errors.As(err, &cierr) {
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "unsupported protocol scheme") ||
+		strings.Contains(msg, "stopped after") && strings.Contains(msg, "redirects")
+}
+
+// RetryAfter parses a Retry-After header in either form (delay-seconds or an
+// HTTP date), relative to now.
+func RetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		if secs > int64(24*time.Hour/time.Second) {
+			secs = int64(24 * time.Hour / time.Second)
+		}
+		return time.Duration(secs) * time.Second, true
+	}
+	when, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	d := when.Sub(now)
+	if d < 0 {
+		d = 0
+	}
+	return d, true
+}
+
+// logAttempt writes one line per attempt: method, route (the template, so no
+// ids), status or error, attempt number and duration. Headers, URLs with
+// query strings and bodies are never logged, so neither the API key nor a
+// token can reach the log.
+func (t *Transport) logAttempt(ctx context.Context, st *state, resp *http.Response, err error) {
+	l := t.cfg.Logger
+	if l == nil {
+		return
+	}
+	level := slog.LevelDebug
+	attrs := make([]slog.Attr, 0, 6)
+	attrs = append(attrs,
+		slog.String("method", st.req.Method),
+		slog.String("route", st.req.Route),
+		slog.Int("attempt", st.attempts),
+		slog.Duration("duration", time.Since(st.start)))
+	switch {
+	case err != nil:
+		level = slog.LevelWarn
+		attrs = append(attrs, slog.String("error", errorKind(err)))
+	default:
+		attrs = append(attrs, slog.Int("status", resp.StatusCode))
+		if resp.StatusCode >= 400 {
+			level = slog.LevelWarn
+		}
+	}
+	if !l.Enabled(ctx, level) {
+		return
+	}
+	l.LogAttrs(ctx, level, "alloy: attempt", attrs...)
+}
+
+// errorKind names a transport failure without echoing the URL it carries.
+func errorKind(err error) string {
+	var ne net.Error
+	switch {
+	case errors.Is(err, context.Canceled):
+		return "canceled"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "deadline exceeded"
+	case refused(err):
+		return "connection refused"
+	case errors.As(err, &ne) && ne.Timeout():
+		return "timeout"
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return "connection closed"
+	}
+	return "transport error"
+}

@@ -1,0 +1,213 @@
+package alloy
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// UsersService manages the end users of your product: one Alloy user per
+// tenant, holding that tenant's credentials and installed integrations.
+// Wherever a method takes a userID, Alloy also accepts the user's username.
+type UsersService service
+
+// User is an Alloy end user.
+type User struct {
+	ID       string `json:"userId"`
+	Username string `json:"username,omitempty"` // may be absent on older users
+	FullName string `json:"fullName,omitempty"`
+}
+
+// UserCreateParams are the fields of a new user.
+type UserCreateParams struct {
+	Username string `json:"username"`           // required; unique in the account, an email is usual
+	FullName string `json:"fullName,omitempty"` // optional display name
+}
+
+// UserUpdateParams are the fields to change; nil fields are left as they are.
+type UserUpdateParams struct {
+	Username *string `json:"username,omitempty"`
+	FullName *string `json:"fullName,omitempty"`
+}
+
+// UserListParams filters Users.List.
+type UserListParams struct {
+	// ParentWorkflowID restricts the list to users of one parent workflow.
+	ParentWorkflowID string
+}
+
+// BatchResult is Alloy's answer to a batch call.
+type BatchResult struct {
+	Message string `json:"message"`
+}
+
+// WorkflowUser is a user who installed a parent workflow.
+type WorkflowUser struct {
+	User
+	WorkflowActive   bool      `json:"workflowActive"`
+	InstalledVersion *int      `json:"installedVersion,omitempty"` // nil when not reported
+	InstalledAt      time.Time `json:"installedAt"`                // zero when absent or unparsable
+}
+
+// UnmarshalJSON decodes leniently: a missing or malformed installedAt leaves
+// InstalledAt zero instead of failing the whole list.
+func (w *WorkflowUser) UnmarshalJSON(b []byte) error {
+	type plain WorkflowUser
+	var v struct {
+		plain
+		InstalledAt json.RawMessage `json:"installedAt"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*w = WorkflowUser(v.plain)
+	w.InstalledAt = parseTime(v.InstalledAt)
+	return nil
+}
+
+// maxBatchUsers is Alloy's limit on one batch create.
+const maxBatchUsers = 1000
+
+// userBody decodes a user returned bare (as documented) or inside "data".
+type userBody struct {
+	User
+	Data *User `json:"data"`
+}
+
+func (b *userBody) user() *User {
+	if b.Data != nil {
+		return b.Data
+	}
+	return &b.User
+}
+
+// Create creates an end user. POST /users
+//
+// The returned User has the ID Alloy assigned and the username and full
+// name that were sent. A duplicate username fails with an *Error.
+func (s *UsersService) Create(ctx context.Context, params UserCreateParams, opts ...RequestOption) (*User, error) {
+	if strings.TrimSpace(params.Username) == "" {
+		return nil, invalidArg("create user", "username is required")
+	}
+	var out struct {
+		UserID string `json:"userId"`
+	}
+	if err := s.client.send(ctx, call{method: http.MethodPost, route: "/users", body: params, out: &out}, opts); err != nil {
+		return nil, err
+	}
+	if out.UserID == "" {
+		return nil, fmt.Errorf("alloy: POST /users: response has no userId")
+	}
+	return &User{ID: out.UserID, Username: params.Username, FullName: params.FullName}, nil
+}
+
+// CreateBatch creates up to 1000 users in one call. POST /users/batch
+func (s *UsersService) CreateBatch(ctx context.Context, users []UserCreateParams, opts ...RequestOption) (*BatchResult, error) {
+	switch {
+	case len(users) == 0:
+		return nil, invalidArg("create users", "no users given")
+	case len(users) > maxBatchUsers:
+		return nil, invalidArg("create users", "%d users given, at most %d per call", len(users), maxBatchUsers)
+	}
+	for i, u := range users {
+		if strings.TrimSpace(u.Username) == "" {
+			return nil, invalidArg("create users", "users[%d]: username is required", i)
+		}
+	}
+	body := struct {
+		Users []UserCreateParams `json:"users"`
+	}{users}
+	var out BatchResult
+	if err := s.client.send(ctx, call{method: http.MethodPost, route: "/users/batch", body: body, out: &out}, opts); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// Get returns one user by id or username. GET /users/{userId}
+func (s *UsersService) Get(ctx context.Context, userID string, opts ...RequestOption) (*User, error) {
+	var out userBody
+	if err := s.client.send(ctx, call{method: http.MethodGet, route: "/users/{userId}", path: []string{userID}, out: &out}, opts); err != nil {
+		return nil, err
+	}
+	return out.user(), nil
+}
+
+// List returns every user of the account, or those of one parent workflow.
+// params may be nil. GET /users
+func (s *UsersService) List(ctx context.Context, params *UserListParams, opts ...RequestOption) ([]User, error) {
+	var q url.Values
+	if params != nil && params.ParentWorkflowID != "" {
+		q = url.Values{"parentWorkflowId": {params.ParentWorkflowID}}
+	}
+	var out struct {
+		Data []User `json:"data"`
+	}
+	if err := s.client.send(ctx, call{method: http.MethodGet, route: "/users", query: q, out: &out}, opts); err != nil {
+		return nil, err
+	}
+	return out.Data, nil
+}
+
+// Update changes a user's username or full name. PUT /users/{userId}
+func (s *UsersService) Update(ctx context.Context, userID string, params UserUpdateParams, opts ...RequestOption) (*User, error) {
+	switch {
+	case params.Username == nil && params.FullName == nil:
+		return nil, invalidArg("update user", "nothing to update: set Username or FullName")
+	case params.Username != nil && strings.TrimSpace(*params.Username) == "":
+		return nil, invalidArg("update user", "username cannot be set to empty")
+	}
+	var out userBody
+	if err := s.client.send(ctx, call{method: http.MethodPut, route: "/users/{userId}", path: []string{userID}, body: params, out: &out}, opts); err != nil {
+		return nil, err
+	}
+	return out.user(), nil
+}
+
+// Delete deletes a user. Its execution logs survive: use DeleteLogs as well
+// for a GDPR/CCPA erasure. DELETE /users/{userId}
+func (s *UsersService) Delete(ctx context.Context, userID string, opts ...RequestOption) error {
+	return s.client.send(ctx, call{method: http.MethodDelete, route: "/users/{userId}", path: []string{userID}}, opts)
+}
+
+// ListByWorkflow returns the users who installed a parent workflow, with
+// whether it is active for them. GET /workflows/{workflowId}/users
+func (s *UsersService) ListByWorkflow(ctx context.Context, workflowID string, opts ...RequestOption) ([]WorkflowUser, error) {
+	var out struct {
+		Data []WorkflowUser `json:"data"`
+	}
+	if err := s.client.send(ctx, call{method: http.MethodGet, route: "/workflows/{workflowId}/users", path: []string{workflowID}, out: &out}, opts); err != nil {
+		return nil, err
+	}
+	return out.Data, nil
+}
+
+// DeleteLogs irreversibly deletes a user's execution logs.
+// DELETE /users/{userId}/logs
+func (s *UsersService) DeleteLogs(ctx context.Context, userID string, opts ...RequestOption) error {
+	return s.client.send(ctx, call{method: http.MethodDelete, route: "/users/{userId}/logs", path: []string{userID}}, opts)
+}
+
+// parseTime reads a JSON timestamp leniently: an RFC 3339 string (with or
+// without fractional seconds) or Unix milliseconds. Anything else is zero.
+func parseTime(raw json.RawMessage) time.Time {
+	if len(raw) == 0 {
+		return time.Time{}
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+			return t
+		}
+		return time.Time{}
+	}
+	var ms int64
+	if json.Unmarshal(raw, &ms) == nil && ms > 0 {
+		return time.UnixMilli(ms).UTC()
+	}
+	return time.Time{}
+}
