@@ -1,0 +1,221 @@
+// Package alloytest runs a stateful, in-memory fake of the Alloy API for
+// tests and local development.
+//
+//	srv := alloytest.NewServer()
+//	defer srv.Close()
+//	c := srv.Client() // an *alloy.Client wired to srv
+//
+// The server keeps users and mints real-looking JWTs (signed with a
+// throwaway key, with an exp claim). It answers both addressing styles:
+// path-versioned (/2024-03/users) and header-versioned (x-api-version:
+// 2025-09), checks the bearer API key (401 otherwise) and answers errors
+// with {"message": ...} bodies as Alloy does. It is safe for concurrent use
+// and binds to loopback only, unless WithAddr says otherwise.
+package alloytest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	alloy "github.com/alloysdk/alloy-go"
+)
+
+// Server is a running fake Alloy API.
+type Server struct {
+	URL    string // base URL, e.g. http://127.0.0.1:54321 (no trailing slash)
+	APIKey string // the only key the server accepts
+
+	cfg     config
+	ln      net.Listener
+	hs      *http.Server
+	st      *store
+	routes  []route
+	signKey []byte
+	reqSeq  atomic.Uint64
+}
+
+type config struct {
+	apiKey   string
+	addr     string
+	tokenTTL time.Duration
+}
+
+// Option configures a Server.
+type Option func(*config)
+
+// WithAPIKey sets the API key the server accepts (default: a random key).
+func WithAPIKey(key string) Option { return func(c *config) { c.apiKey = key } }
+
+// WithAddr sets the listen address (default "127.0.0.1:0", a free loopback port).
+func WithAddr(addr string) Option { return func(c *config) { c.addr = addr } }
+
+// WithTokenTTL sets the lifetime of minted user JWTs (default 30 minutes).
+func WithTokenTTL(d time.Duration) Option { return func(c *config) { c.tokenTTL = d } }
+
+// NewServer starts a server and panics if it cannot listen, like
+// httptest.NewServer. Use Start to get the error instead.
+func NewServer(opts ...Option) *Server {
+	s, err := Start(opts...)
+	if err != nil {
+		panic("alloytest: " + err.Error())
+	}
+	return s
+}
+
+// Start starts a server.
+func Start(opts ...Option) (*Server, error) {
+	cfg := config{addr: "127.0.0.1:0", tokenTTL: 30 * time.Minute}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.apiKey == "" {
+		cfg.apiKey = "alloytest_" + randomHex(16)
+	}
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", cfg.addr, err)
+	}
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	s := &Server{
+		URL:     "http://" + ln.Addr().String(),
+		APIKey:  cfg.apiKey,
+		cfg:     cfg,
+		ln:      ln,
+		st:      newStore(),
+		signKey: key,
+	}
+	s.routes = s.buildRoutes()
+	s.hs = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = s.hs.Serve(ln) }()
+	return s, nil
+}
+
+// Close stops the server and closes every connection.
+func (s *Server) Close() { _ = s.hs.Close() }
+
+// Shutdown stops the server gracefully, waiting for requests in flight
+// until ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error { return s.hs.Shutdown(ctx) }
+
+// Client returns an *alloy.Client for this server with its API key and base
+// URL; opts are applied after those (e.g. alloy.WithAPIVersion("2024-03")).
+// It panics if an option is invalid.
+func (s *Server) Client(opts ...alloy.Option) *alloy.Client {
+	c, err := alloy.NewClient(s.APIKey, append([]alloy.Option{alloy.WithBaseURL(s.URL)}, opts...)...)
+	if err != nil {
+		panic("alloytest: " + err.Error())
+	}
+	return c
+}
+
+// Users returns a snapshot of the users the server holds, oldest first.
+func (s *Server) Users() []alloy.User {
+	s.st.mu.Lock()
+	defer s.st.mu.Unlock()
+	out := make([]alloy.User, 0, len(s.st.users))
+	for _, u := range s.st.sortedUsers() {
+		out = append(out, alloy.User{ID: u.ID, Username: u.Username, FullName: u.FullName})
+	}
+	return out
+}
+
+// InstallWorkflow records that a user (id or username) installed a parent
+// workflow, active, at version 1, so that Users.ListByWorkflow and
+// Users.List with a ParentWorkflowID return them.
+func (s *Server) InstallWorkflow(userID, workflowID string) error {
+	s.st.mu.Lock()
+	defer s.st.mu.Unlock()
+	u := s.st.find(userID)
+	if u == nil {
+		return fmt.Errorf("alloytest: no user %q", userID)
+	}
+	if workflowID == "" {
+		return errors.New("alloytest: empty workflow id")
+	}
+	m := s.st.installs[workflowID]
+	if m == nil {
+		m = map[string]*install{}
+		s.st.installs[workflowID] = m
+	}
+	m[u.ID] = &install{active: true, version: 1, at: time.Now().UTC()}
+	return nil
+}
+
+// ServeHTTP authenticates, resolves the API version and routes a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("X-Request-Id", "req_"+strconv.FormatUint(s.reqSeq.Add(1), 10))
+	if !s.authorized(r) {
+		writeError(w, http.StatusUnauthorized, "Unauthorized")
+		return
+	}
+	segs := splitPath(r.URL.EscapedPath())
+	version := r.Header.Get("X-Api-Version")
+	if len(segs) > 0 && isVersion(segs[0]) {
+		version, segs = segs[0], segs[1:]
+	}
+	if version == "" {
+		version = alloy.DefaultAPIVersion
+	}
+	if !isVersion(version) {
+		writeError(w, http.StatusBadRequest, "Invalid x-api-version")
+		return
+	}
+	methodMismatch := false
+	for _, rt := range s.routes {
+		params, ok := rt.match(segs)
+		if !ok {
+			continue
+		}
+		if rt.method != r.Method {
+			methodMismatch = true
+			continue
+		}
+		rt.handle(w, r, &request{params: params, version: version})
+		return
+	}
+	if methodMismatch {
+		writeError(w, http.StatusMethodNotAllowed, "Method not allowed")
+		return
+	}
+	writeError(w, http.StatusNotFound, "Route not found")
+}
+
+// authorized accepts "Bearer <key>" with any capitalisation of the scheme,
+// as Alloy's own examples use both "Bearer" and "bearer".
+func (s *Server) authorized(r *http.Request) bool {
+	scheme, key, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	return ok && strings.EqualFold(scheme, "bearer") && key == s.APIKey
+}
+
+func splitPath(p string) []string {
+	p = strings.Trim(p, "/")
+	if p == "" {
+		return nil
+	}
+	return strings.Split(p, "/")
+}
+
+func isVersion(v string) bool {
+	if len(v) != 7 || v[4] != '-' {
+		return false
+	}
+	_, err1 := strconv.Atoi(v[:4])
+	_, err2 := strconv.Atoi(v[5:])
+	return err1 == nil && err2 == nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

@@ -1,0 +1,71 @@
+package alloytest
+
+import (
+	"crypto/rand"
+	"sort"
+	"sync"
+	"time"
+)
+
+var randRead = rand.Read
+
+// store is the server's state; every access holds mu.
+type store struct {
+	mu       sync.Mutex
+	seq      uint64
+	users    map[string]*user              // by id
+	byName   map[string]string             // username -> id
+	installs map[string]map[string]*install // parent workflow id -> user id -> install
+}
+
+type user struct {
+	ID, Username, FullName string
+	seq                    uint64
+}
+
+type install struct {
+	active  bool
+	version int
+	at      time.Time
+}
+
+func newStore() *store {
+	return &store{
+		users:    map[string]*user{},
+		byName:   map[string]string{},
+		installs: map[string]map[string]*install{},
+	}
+}
+
+func (st *store) add(username, fullName string) *user {
+	st.seq++
+	u := &user{ID: objectID(), Username: username, FullName: fullName, seq: st.seq}
+	st.users[u.ID] = u
+	st.byName[username] = u.ID
+	return u
+}
+
+// find looks a user up by id, then by username, as Alloy's routes accept both.
+func (st *store) find(idOrName string) *user {
+	if u := st.users[idOrName]; u != nil {
+		return u
+	}
+	return st.users[st.byName[idOrName]]
+}
+
+func (st *store) remove(u *user) {
+	delete(st.users, u.ID)
+	delete(st.byName, u.Username)
+	for _, m := range st.installs {
+		delete(m, u.ID)
+	}
+}
+
+func (st *store) sortedUsers() []*user {
+	out := make([]*user, 0, len(st.users))
+	for _, u := range st.users {
+		out = append(out, u)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
+	return out
+}
