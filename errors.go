@@ -17,14 +17,14 @@ import (
 //
 //	if errors.Is(err, alloy.ErrNotFound) { ... }
 var (
-	ErrBadRequest   = errors.New("alloy: bad request")         // 400
-	ErrUnauthorized = errors.New("alloy: unauthorized")        // 401: wrong or revoked API key
-	ErrForbidden    = errors.New("alloy: forbidden")           // 403
-	ErrNotFound     = errors.New("alloy: not found")           // 404
-	ErrConflict     = errors.New("alloy: conflict")            // 409
-	ErrValidation   = errors.New("alloy: validation failed")   // 422
-	ErrRateLimited  = errors.New("alloy: rate limited")        // 429
-	ErrServer       = errors.New("alloy: server error")        // any 5xx
+	ErrBadRequest   = errors.New("alloy: bad request")       // 400
+	ErrUnauthorized = errors.New("alloy: unauthorized")      // 401: wrong or revoked API key
+	ErrForbidden    = errors.New("alloy: forbidden")         // 403
+	ErrNotFound     = errors.New("alloy: not found")         // 404
+	ErrConflict     = errors.New("alloy: conflict")          // 409
+	ErrValidation   = errors.New("alloy: validation failed") // 422
+	ErrRateLimited  = errors.New("alloy: rate limited")      // 429
+	ErrServer       = errors.New("alloy: server error")      // any 5xx
 	// ErrInvalidArgument is matched by every error that a method returns
 	// before sending anything because an argument is missing or malformed.
 	ErrInvalidArgument = errors.New("alloy: invalid argument")

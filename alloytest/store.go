@@ -13,8 +13,8 @@ var randRead = rand.Read
 type store struct {
 	mu       sync.Mutex
 	seq      uint64
-	users    map[string]*user              // by id
-	byName   map[string]string             // username -> id
+	users    map[string]*user               // by id
+	byName   map[string]string              // username -> id
 	installs map[string]map[string]*install // parent workflow id -> user id -> install
 }
 
