@@ -186,8 +186,8 @@ func errorMessage(body []byte) (msg, code string) {
 		if json.Unmarshal(doc.Error, &nested) == nil && nested.Message != "" {
 			return clip(nested.Message), code
 		}
-		if len(doc.Message) > 0 || len(doc.Error) > 0 || len(doc.Code) > 0 {
-			return "", code
+		if len(doc.Message) > 0 || len(doc.Error) > 0 || len(doc.Code) > 0 || string(trimmed) == "{}" {
+			return "", code // known fields but no text: the caller uses the status text
 		}
 	}
 	return clip(string(trimmed)), code

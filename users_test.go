@@ -1,0 +1,254 @@
+package alloy
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// apiCase is one method call: the exact request it must send and the exact
+// value it must decode from the response.
+type apiCase struct {
+	name     string
+	method   string
+	path     string // relative to the version base, with query
+	status   int
+	response string
+	wantBody string // expected JSON request body; "" for none
+	call     func(ctx context.Context, c *Client) (any, error)
+	want     any
+}
+
+func runAPICases(t *testing.T, cases []apiCase) {
+	t.Helper()
+	for _, v := range versions {
+		for _, tc := range cases {
+			t.Run(v.version+"/"+tc.name, func(t *testing.T) {
+				h := newHarness(t, WithAPIVersion(v.version))
+				status := tc.status
+				if status == 0 {
+					status = http.StatusOK
+				}
+				h.on(tc.method, v.base+tc.path, jsonResp(status, tc.response))
+				got, err := tc.call(context.Background(), h.c)
+				require.NoError(t, err)
+				assert.Equal(t, tc.want, got)
+
+				r := h.only()
+				assert.Equal(t, tc.method, r.Method)
+				assert.Equal(t, v.base+tc.path, r.URL)
+				assert.Equal(t, "Bearer "+testKey, r.Header.Get("Authorization"))
+				assert.Equal(t, v.version, r.Header.Get("X-Api-Version"))
+				assert.Equal(t, "application/json", r.Header.Get("Accept"))
+				assert.True(t, strings.HasPrefix(r.Header.Get("User-Agent"), "alloy-go/"+Version+" ("), r.Header.Get("User-Agent"))
+				if tc.wantBody == "" {
+					assert.Empty(t, r.Body)
+					assert.Empty(t, r.Header.Get("Content-Type"))
+				} else {
+					assert.JSONEq(t, tc.wantBody, string(r.Body))
+					assert.Equal(t, "application/json", r.Header.Get("Content-Type"))
+				}
+			})
+		}
+	}
+}
+
+func TestUsersRequestsAndDecoding(t *testing.T) {
+	installedAt := time.Date(2025, 2, 2, 16, 40, 51, 902e6, time.UTC)
+	runAPICases(t, []apiCase{
+		{
+			name: "Create", method: "POST", path: "/users",
+			response: `{"userId":"65f1c2a9d4e8b71a2c3d4e5f"}`,
+			wantBody: `{"username":"ops@northwind.example","fullName":"Northwind Goods"}`,
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return c.Users.Create(ctx, UserCreateParams{Username: "ops@northwind.example", FullName: "Northwind Goods"})
+			},
+			want: &User{ID: "65f1c2a9d4e8b71a2c3d4e5f", Username: "ops@northwind.example", FullName: "Northwind Goods"},
+		},
+		{
+			name: "Create without full name", method: "POST", path: "/users",
+			response: `{"userId":"u2","unknownField":1}`,
+			wantBody: `{"username":"solo"}`,
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return c.Users.Create(ctx, UserCreateParams{Username: "solo"})
+			},
+			want: &User{ID: "u2", Username: "solo"},
+		},
+		{
+			name: "CreateBatch", method: "POST", path: "/users/batch",
+			response: `{"message":"Users created successfully"}`,
+			wantBody: `{"users":[{"username":"a@x.example","fullName":"A"},{"username":"b@x.example"}]}`,
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return c.Users.CreateBatch(ctx, []UserCreateParams{{Username: "a@x.example", FullName: "A"}, {Username: "b@x.example"}})
+			},
+			want: &BatchResult{Message: "Users created successfully"},
+		},
+		{
+			name: "Get", method: "GET", path: "/users/65f1c2a9d4e8b71a2c3d4e5f",
+			response: `{"userId":"65f1c2a9d4e8b71a2c3d4e5f","fullName":"Northwind Goods","username":"ops@northwind.example"}`,
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return c.Users.Get(ctx, "65f1c2a9d4e8b71a2c3d4e5f")
+			},
+			want: &User{ID: "65f1c2a9d4e8b71a2c3d4e5f", Username: "ops@northwind.example", FullName: "Northwind Goods"},
+		},
+		{
+			name: "Get wrapped in data", method: "GET", path: "/users/u1",
+			response: `{"data":{"userId":"u1","username":"x"}}`,
+			call:     func(ctx context.Context, c *Client) (any, error) { return c.Users.Get(ctx, "u1") },
+			want:     &User{ID: "u1", Username: "x"},
+		},
+		{
+			name: "List", method: "GET", path: "/users",
+			response: `{"data":[{"userId":"u1","username":"a","fullName":"A"},{"userId":"u2","fullName":"Legacy Tenant Without Username"}]}`,
+			call:     func(ctx context.Context, c *Client) (any, error) { return c.Users.List(ctx, nil) },
+			want:     []User{{ID: "u1", Username: "a", FullName: "A"}, {ID: "u2", FullName: "Legacy Tenant Without Username"}},
+		},
+		{
+			name: "List by parent workflow", method: "GET", path: "/users?parentWorkflowId=wf%2F1",
+			response: `{"data":[]}`,
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return c.Users.List(ctx, &UserListParams{ParentWorkflowID: "wf/1"})
+			},
+			want: []User{},
+		},
+		{
+			name: "Update full name only", method: "PUT", path: "/users/u1",
+			response: `{"userId":"u1","fullName":"Northwind Goods LLC","username":"ops@northwind.example"}`,
+			wantBody: `{"fullName":"Northwind Goods LLC"}`,
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return c.Users.Update(ctx, "u1", UserUpdateParams{FullName: Ptr("Northwind Goods LLC")})
+			},
+			want: &User{ID: "u1", Username: "ops@northwind.example", FullName: "Northwind Goods LLC"},
+		},
+		{
+			name: "Update both", method: "PUT", path: "/users/u1",
+			response: `{"userId":"u1","fullName":"","username":"new"}`,
+			wantBody: `{"username":"new","fullName":""}`,
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return c.Users.Update(ctx, "u1", UserUpdateParams{Username: Ptr("new"), FullName: Ptr("")})
+			},
+			want: &User{ID: "u1", Username: "new"},
+		},
+		{
+			name: "Delete", method: "DELETE", path: "/users/u1",
+			response: `{"success":true}`,
+			call:     func(ctx context.Context, c *Client) (any, error) { return nil, c.Users.Delete(ctx, "u1") },
+			want:     nil,
+		},
+		{
+			name: "ListByWorkflow", method: "GET", path: "/workflows/wf1/users",
+			response: `{"data":[{"username":"a","fullName":"A","userId":"u1","workflowActive":true,"installedAt":"bogus"},` +
+				`{"username":"b","fullName":"B","userId":"u2","workflowActive":false,"installedVersion":3,"installedAt":"2025-02-02T16:40:51.902Z"}]}`,
+			call: func(ctx context.Context, c *Client) (any, error) { return c.Users.ListByWorkflow(ctx, "wf1") },
+			want: []WorkflowUser{
+				{User: User{ID: "u1", Username: "a", FullName: "A"}, WorkflowActive: true},
+				{User: User{ID: "u2", Username: "b", FullName: "B"}, InstalledVersion: Ptr(3), InstalledAt: installedAt},
+			},
+		},
+		{
+			name: "DeleteLogs", method: "DELETE", path: "/users/u1/logs",
+			response: `{"message":"Success"}`,
+			call:     func(ctx context.Context, c *Client) (any, error) { return nil, c.Users.DeleteLogs(ctx, "u1") },
+			want:     nil,
+		},
+	})
+}
+
+func TestUsersFixturesDecode(t *testing.T) {
+	h := newHarness(t)
+	h.on("GET", testRoot+"/workflows/wf/users", jsonResp(200, readFixture(t, "users_by_workflow.json")))
+	h.on("GET", testRoot+"/users", jsonResp(200, readFixture(t, "users_list.json")))
+	wu, err := h.c.Users.ListByWorkflow(context.Background(), "wf")
+	require.NoError(t, err)
+	require.Len(t, wu, 2)
+	assert.Nil(t, wu[0].InstalledVersion)
+	assert.Equal(t, 3, *wu[1].InstalledVersion)
+	assert.Equal(t, time.Date(2025, 1, 14, 9, 21, 5, 118e6, time.UTC), wu[0].InstalledAt)
+	users, err := h.c.Users.List(context.Background(), &UserListParams{})
+	require.NoError(t, err)
+	require.Len(t, users, 3)
+	assert.Equal(t, User{ID: "65f1c2c3bb12c81b3d4e5f61", FullName: "Legacy Tenant Without Username"}, users[2])
+}
+
+func TestUsersRejectBadArgumentsWithoutSending(t *testing.T) {
+	many := make([]UserCreateParams, 1001)
+	for i := range many {
+		many[i].Username = "u"
+	}
+	cases := map[string]func(ctx context.Context, c *Client) error{
+		"Create without username": func(ctx context.Context, c *Client) error {
+			_, err := c.Users.Create(ctx, UserCreateParams{FullName: "x"})
+			return err
+		},
+		"Create blank username": func(ctx context.Context, c *Client) error {
+			_, err := c.Users.Create(ctx, UserCreateParams{Username: "  "})
+			return err
+		},
+		"CreateBatch empty": func(ctx context.Context, c *Client) error {
+			_, err := c.Users.CreateBatch(ctx, nil)
+			return err
+		},
+		"CreateBatch too many": func(ctx context.Context, c *Client) error {
+			_, err := c.Users.CreateBatch(ctx, many)
+			return err
+		},
+		"CreateBatch missing username": func(ctx context.Context, c *Client) error {
+			_, err := c.Users.CreateBatch(ctx, []UserCreateParams{{Username: "a"}, {}})
+			return err
+		},
+		"Get empty id": func(ctx context.Context, c *Client) error {
+			_, err := c.Users.Get(ctx, "")
+			return err
+		},
+		"Update nothing": func(ctx context.Context, c *Client) error {
+			_, err := c.Users.Update(ctx, "u1", UserUpdateParams{})
+			return err
+		},
+		"Update empty username": func(ctx context.Context, c *Client) error {
+			_, err := c.Users.Update(ctx, "u1", UserUpdateParams{Username: Ptr("")})
+			return err
+		},
+		"Update empty id": func(ctx context.Context, c *Client) error {
+			_, err := c.Users.Update(ctx, "", UserUpdateParams{FullName: Ptr("x")})
+			return err
+		},
+		"Delete empty id":         func(ctx context.Context, c *Client) error { return c.Users.Delete(ctx, "") },
+		"DeleteLogs empty id":     func(ctx context.Context, c *Client) error { return c.Users.DeleteLogs(ctx, " ") },
+		"ListByWorkflow empty id": func(ctx context.Context, c *Client) error { _, err := c.Users.ListByWorkflow(ctx, ""); return err },
+		"Token empty id":          func(ctx context.Context, c *Client) error { _, err := c.Tokens.Create(ctx, ""); return err },
+	}
+	for name, fn := range cases {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t)
+			err := fn(context.Background(), h.c)
+			require.Error(t, err)
+			assert.True(t, errors.Is(err, ErrInvalidArgument), "%v", err)
+			assert.Zero(t, h.mt.GetTotalCallCount(), "nothing may be sent")
+		})
+	}
+}
+
+func TestUsersCreateDuplicateIsConflict(t *testing.T) {
+	h := newHarness(t)
+	h.on("POST", testRoot+"/users", jsonResp(409, `{"message":"A user with username \"a\" already exists"}`))
+	_, err := h.c.Users.Create(context.Background(), UserCreateParams{Username: "a"})
+	require.ErrorIs(t, err, ErrConflict)
+	var apiErr *Error
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, `A user with username "a" already exists`, apiErr.Message)
+	assert.Equal(t, 1, h.mt.GetTotalCallCount(), "POST 409 is not retried")
+}
+
+func TestUsersCreateWithoutUserIDInResponseIsAnError(t *testing.T) {
+	h := newHarness(t)
+	h.on("POST", testRoot+"/users", jsonResp(200, `{}`))
+	u, err := h.c.Users.Create(context.Background(), UserCreateParams{Username: "a"})
+	assert.Nil(t, u)
+	assert.ErrorContains(t, err, "no userId")
+}
