@@ -3,9 +3,9 @@ package alloy
 import (
 	"context"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
-	"net/http"
 	"sync"
 	"testing"
 	"time"

@@ -1,0 +1,259 @@
+package alloytest_test
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	alloy "github.com/alloysdk/alloy-go"
+	"github.com/alloysdk/alloy-go/alloytest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func newServer(t *testing.T, opts ...alloytest.Option) *alloytest.Server {
+	t.Helper()
+	srv := alloytest.NewServer(opts...)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestUserLifecycleInBothVersionStyles(t *testing.T) {
+	for _, version := range []string{"2025-09", "2024-03", "2023-12"} {
+		t.Run(version, func(t *testing.T) {
+			srv := newServer(t)
+			c := srv.Client(alloy.WithAPIVersion(version))
+			ctx := context.Background()
+
+			u, err := c.Users.Create(ctx, alloy.UserCreateParams{Username: "ops@northwind.example", FullName: "Northwind"})
+			require.NoError(t, err)
+			assert.Len(t, u.ID, 24, "an ObjectId-shaped id")
+
+			got, err := c.Users.Get(ctx, u.ID)
+			require.NoError(t, err)
+			assert.Equal(t, u, got)
+			byName, err := c.Users.Get(ctx, "ops@northwind.example")
+			require.NoError(t, err, "a username works wherever an id does")
+			assert.Equal(t, u.ID, byName.ID)
+
+			updated, err := c.Users.Update(ctx, u.ID, alloy.UserUpdateParams{FullName: alloy.Ptr("Northwind LLC")})
+			require.NoError(t, err)
+			assert.Equal(t, &alloy.User{ID: u.ID, Username: "ops@northwind.example", FullName: "Northwind LLC"}, updated)
+
+			_, err = c.Users.CreateBatch(ctx, []alloy.UserCreateParams{{Username: "b1"}, {Username: "b2", FullName: "B2"}})
+			require.NoError(t, err)
+			list, err := c.Users.List(ctx, nil)
+			require.NoError(t, err)
+			require.Len(t, list, 3)
+			assert.Equal(t, []string{"ops@northwind.example", "b1", "b2"}, []string{list[0].Username, list[1].Username, list[2].Username})
+			assert.Equal(t, list, srv.Users())
+
+			require.NoError(t, c.Users.DeleteLogs(ctx, u.ID))
+			require.NoError(t, c.Users.Delete(ctx, u.ID))
+			_, err = c.Users.Get(ctx, u.ID)
+			assert.ErrorIs(t, err, alloy.ErrNotFound)
+			assert.ErrorIs(t, c.Users.Delete(ctx, u.ID), alloy.ErrNotFound)
+			assert.ErrorIs(t, c.Users.DeleteLogs(ctx, u.ID), alloy.ErrNotFound)
+			assert.Len(t, srv.Users(), 2)
+		})
+	}
+}
+
+func TestErrorsAreAlloyShaped(t *testing.T) {
+	srv := newServer(t)
+	c := srv.Client(alloy.WithMaxRetries(0))
+	ctx := context.Background()
+	_, err := c.Users.Create(ctx, alloy.UserCreateParams{Username: "dup"})
+	require.NoError(t, err)
+
+	_, err = c.Users.Create(ctx, alloy.UserCreateParams{Username: "dup"})
+	var apiErr *alloy.Error
+	require.ErrorAs(t, err, &apiErr)
+	assert.ErrorIs(t, err, alloy.ErrConflict)
+	assert.Equal(t, `A user with username "dup" already exists`, apiErr.Message)
+	assert.True(t, strings.HasPrefix(apiErr.RequestID, "req_"))
+
+	_, err = c.Users.CreateBatch(ctx, []alloy.UserCreateParams{{Username: "new"}, {Username: "dup"}})
+	assert.ErrorIs(t, err, alloy.ErrConflict)
+	assert.Len(t, srv.Users(), 1, "a failed batch creates nobody")
+	_, err = c.Users.CreateBatch(ctx, []alloy.UserCreateParams{{Username: "x"}, {Username: "x"}})
+	assert.ErrorIs(t, err, alloy.ErrConflict)
+
+	other, err := c.Users.Create(ctx, alloy.UserCreateParams{Username: "other"})
+	require.NoError(t, err)
+	_, err = c.Users.Update(ctx, other.ID, alloy.UserUpdateParams{Username: alloy.Ptr("dup")})
+	assert.ErrorIs(t, err, alloy.ErrConflict)
+	_, err = c.Users.Update(ctx, "nobody", alloy.UserUpdateParams{FullName: alloy.Ptr("x")})
+	assert.ErrorIs(t, err, alloy.ErrNotFound)
+	_, err = c.Tokens.Create(ctx, "nobody")
+	assert.ErrorIs(t, err, alloy.ErrNotFound)
+
+	wrong, err := alloy.NewClient("wrong-key", alloy.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	_, err = wrong.Users.List(ctx, nil)
+	require.ErrorAs(t, err, &apiErr)
+	assert.ErrorIs(t, err, alloy.ErrUnauthorized)
+	assert.Equal(t, "Unauthorized", apiErr.Message)
+}
+
+func TestTokensAreJWTsWithExp(t *testing.T) {
+	srv := newServer(t, alloytest.WithTokenTTL(10*time.Minute))
+	c := srv.Client()
+	ctx := context.Background()
+	u, err := c.Users.Create(ctx, alloy.UserCreateParams{Username: "t"})
+	require.NoError(t, err)
+	before := time.Now()
+	tok, err := c.Tokens.Create(ctx, u.ID)
+	require.NoError(t, err)
+	assert.WithinDuration(t, before.Add(10*time.Minute), tok.ExpiresAt, 2*time.Second)
+
+	parts := strings.Split(tok.Token, ".")
+	require.Len(t, parts, 3)
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	require.NoError(t, err)
+	var claims map[string]any
+	require.NoError(t, json.Unmarshal(payload, &claims))
+	assert.Equal(t, u.ID, claims["userId"])
+
+	tok2, err := c.Tokens.Create(ctx, "t")
+	require.NoError(t, err)
+	assert.NotEqual(t, tok.Token, tok2.Token, "every mint is a new token")
+}
+
+func TestListByWorkflow(t *testing.T) {
+	srv := newServer(t)
+	c := srv.Client()
+	ctx := context.Background()
+	a, _ := c.Users.Create(ctx, alloy.UserCreateParams{Username: "a"})
+	_, _ = c.Users.Create(ctx, alloy.UserCreateParams{Username: "b"})
+	require.NoError(t, srv.InstallWorkflow("a", "wf-1"))
+	assert.Error(t, srv.InstallWorkflow("nobody", "wf-1"))
+	assert.Error(t, srv.InstallWorkflow("a", ""))
+
+	wu, err := c.Users.ListByWorkflow(ctx, "wf-1")
+	require.NoError(t, err)
+	require.Len(t, wu, 1)
+	assert.Equal(t, a.ID, wu[0].ID)
+	assert.True(t, wu[0].WorkflowActive)
+	assert.Equal(t, 1, *wu[0].InstalledVersion)
+	assert.WithinDuration(t, time.Now(), wu[0].InstalledAt, 5*time.Second)
+
+	list, err := c.Users.List(ctx, &alloy.UserListParams{ParentWorkflowID: "wf-1"})
+	require.NoError(t, err)
+	assert.Equal(t, []alloy.User{*a}, list)
+	none, err := c.Users.ListByWorkflow(ctx, "wf-unknown")
+	require.NoError(t, err)
+	assert.Empty(t, none)
+}
+
+func TestEscapedIDsStayOneSegment(t *testing.T) {
+	srv := newServer(t)
+	c := srv.Client()
+	ctx := context.Background()
+	for _, name := range []string{"../x?y", "a/b", "x#y", "%2e%2e", "ünï code"} {
+		u, err := c.Users.Create(ctx, alloy.UserCreateParams{Username: name})
+		require.NoError(t, err)
+		got, err := c.Users.Get(ctx, name)
+		require.NoError(t, err, name)
+		assert.Equal(t, u.ID, got.ID, name)
+	}
+}
+
+func TestRawHTTPBehaviour(t *testing.T) {
+	srv := newServer(t, alloytest.WithAPIKey("k"))
+	assert.Equal(t, "k", srv.APIKey)
+	do := func(method, path, auth, version, body string) (int, string) {
+		req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+		require.NoError(t, err)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		if version != "" {
+			req.Header.Set("X-Api-Version", version)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	cases := []struct {
+		name, method, path, auth, version, body string
+		status                                  int
+		contains                                string
+	}{
+		{"no auth", "GET", "/users", "", "", "", 401, `{"message":"Unauthorized"}`},
+		{"wrong scheme", "GET", "/users", "Basic k", "", "", 401, "Unauthorized"},
+		{"lowercase bearer", "GET", "/users", "bearer k", "", "", 200, `{"data":[]}`},
+		{"path version", "GET", "/2024-03/users", "Bearer k", "", "", 200, `"data"`},
+		{"trailing slash", "POST", "/users/", "Bearer k", "2025-09", `{"username":"s"}`, 200, `"userId"`},
+		{"bad version header", "GET", "/users", "Bearer k", "latest", "", 400, "x-api-version"},
+		{"unknown route", "GET", "/nope", "Bearer k", "", "", 404, "Route not found"},
+		{"wrong method", "PATCH", "/users/x", "Bearer k", "", "", 405, "Method not allowed"},
+		{"bad json", "POST", "/users", "Bearer k", "", `{"username":`, 400, "not valid JSON"},
+		{"missing username", "POST", "/users", "Bearer k", "", `{"fullName":"x"}`, 400, "username is required"},
+		{"empty batch", "POST", "/users/batch", "Bearer k", "", `{"users":[]}`, 400, "between 1 and 1000"},
+		{"batch without username", "POST", "/users/batch", "Bearer k", "", `{"users":[{}]}`, 400, "users[0].username"},
+		{"update to empty username", "PUT", "/users/s", "Bearer k", "", `{"username":""}`, 400, "cannot be empty"},
+		{"huge body", "POST", "/users", "Bearer k", "", `{"username":"` + strings.Repeat("a", 2<<20) + `"}`, 413, "too large"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			status, body := do(tc.method, tc.path, tc.auth, tc.version, tc.body)
+			assert.Equal(t, tc.status, status, body)
+			assert.Contains(t, body, tc.contains)
+		})
+	}
+}
+
+func TestConcurrentUse(t *testing.T) {
+	srv := newServer(t)
+	c := srv.Client()
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for i := range 32 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			u, err := c.Users.Create(ctx, alloy.UserCreateParams{Username: "user-" + string(rune('A'+i))})
+			if err != nil {
+				errs <- err
+				return
+			}
+			if _, err := c.Tokens.Create(ctx, u.ID); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	assert.Len(t, srv.Users(), 32)
+}
+
+func TestStartReportsListenErrors(t *testing.T) {
+	srv := newServer(t)
+	addr := strings.TrimPrefix(srv.URL, "http://")
+	_, err := alloytest.Start(alloytest.WithAddr(addr))
+	require.Error(t, err, "the port is taken")
+	assert.Panics(t, func() { alloytest.NewServer(alloytest.WithAddr(addr)) })
+	assert.Panics(t, func() { srv.Client(alloy.WithAPIVersion("bogus")) })
+}
+
+func TestShutdown(t *testing.T) {
+	srv := alloytest.NewServer()
+	require.NoError(t, srv.Shutdown(context.Background()))
+	_, err := srv.Client(alloy.WithMaxRetries(0)).Users.List(context.Background(), nil)
+	var te *alloy.TransportError
+	assert.True(t, errors.As(err, &te), "%v", err)
+}

@@ -1,0 +1,71 @@
+package transport
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestRetryAfterForms(t *testing.T) {
+	now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	cases := []struct {
+		value string
+		want  time.Duration
+		ok    bool
+	}{
+		{"", 0, false},
+		{"0", 0, true},
+		{"7", 7 * time.Second, true},
+		{" 7 ", 7 * time.Second, true},
+		{"-1", 0, false},
+		{"1.5", 0, false},
+		{"999999999999", 24 * time.Hour, true},
+		{now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second, true},
+		{now.Add(-time.Hour).Format(http.TimeFormat), 0, true},
+		{"Sunday, 22-Nov-26 10:00:30 GMT", 30 * time.Second, true}, // RFC 850, also allowed
+		{"soon", 0, false},
+	}
+	for _, tc := range cases {
+		got, ok := RetryAfter(http.Header{"Retry-After": {tc.value}}, now)
+		assert.Equal(t, tc.ok, ok, tc.value)
+		assert.Equal(t, tc.want, got, tc.value)
+	}
+}
+
+func TestBackoffIsExponentialJitteredAndCapped(t *testing.T) {
+	tr := New(Config{WaitMin: 100 * time.Millisecond, WaitMax: time.Second})
+	for attempt := 1; attempt <= 8; attempt++ {
+		base := min(100*time.Millisecond<<(attempt-1), time.Second)
+		for range 200 {
+			w := tr.backoff(attempt)
+			if w < base/2 || w > base {
+				t.Fatalf("attempt %d: wait %s outside [%s, %s]", attempt, w, base/2, base)
+			}
+		}
+	}
+	assert.Zero(t, New(Config{}).backoff(3), "zero waits stay zero")
+}
+
+func TestPermanentErrors(t *testing.T) {
+	wrap := func(err error) error { return &url.Error{Op: "Get", URL: "https://x", Err: err} }
+	assert.True(t, permanent(wrap(x509.UnknownAuthorityError{})))
+	assert.True(t, permanent(wrap(x509.HostnameError{Host: "x"})))
+	assert.True(t, permanent(wrap(errors.New(`unsupported protocol scheme "ftp"`))))
+	assert.True(t, permanent(wrap(errors.New("stopped after 10 redirects"))))
+	assert.True(t, permanent(wrap(context.Canceled)))
+	assert.False(t, permanent(wrap(errors.New("connection reset by peer"))))
+}
+
+func TestErrorKindNeverEchoesTheURL(t *testing.T) {
+	err := &url.Error{Op: "Get", URL: "https://x.example/users/secret-id?token=abc", Err: fmt.Errorf("weird")}
+	assert.Equal(t, "transport error", errorKind(err))
+	assert.Equal(t, "deadline exceeded", errorKind(context.DeadlineExceeded))
+	assert.Equal(t, "canceled", errorKind(context.Canceled))
+}
