@@ -99,7 +99,7 @@ func New(cfg Config) *Transport {
 		// checkRetry has already waited (it alone has the context and the
 		// per-request state), so retryablehttp must not wait again.
 		Backoff:      func(time.Duration, time.Duration, int, *http.Response) time.Duration { return 0 },
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+		ErrorHandler: giveUp,
 	}
 	return t
 }
@@ -144,13 +144,26 @@ func (t *Transport) Do(ctx context.Context, r *Request) (*http.Response, Stats, 
 		req.Header[k] = v
 	}
 	resp, err := t.rc.Do(req)
-	if err != nil && resp != nil {
-		// PassthroughErrorHandler hands back a response whose body checkRetry
-		// already consumed; the caller only gets the error.
-		resp.Body.Close()
-		resp = nil
+	if err == nil && resp == nil {
+		err = errors.New("no response")
 	}
 	return resp, Stats{Attempts: st.attempts, Last: st.last}, err
+}
+
+// giveUp is retryablehttp's ErrorHandler: it runs when a call ends in an
+// error (a transport failure, or the context ending during a wait). It keeps
+// the cause unwrapped, without retryablehttp's "giving up after N attempts"
+// text, which would repeat the URL; the SDK adds the method, path and
+// attempt count itself. A response, if any, was already consumed by
+// checkRetry and is closed here.
+func giveUp(resp *http.Response, err error, _ int) (*http.Response, error) {
+	if err == nil && resp != nil {
+		return resp, nil // retryablehttp's own RetryMax ran out: the body is intact
+	}
+	if resp != nil {
+		resp.Body.Close()
+	}
+	return nil, err
 }
 
 // checkRetry is the whole retry policy: it decides whether to retry, picks

@@ -69,3 +69,14 @@ func TestErrorKindNeverEchoesTheURL(t *testing.T) {
 	assert.Equal(t, "deadline exceeded", errorKind(context.DeadlineExceeded))
 	assert.Equal(t, "canceled", errorKind(context.Canceled))
 }
+
+func TestGiveUp(t *testing.T) {
+	resp := &http.Response{StatusCode: 503, Body: http.NoBody}
+	got, err := giveUp(resp, nil, 3)
+	assert.Same(t, resp, got, "an intact response is passed through")
+	assert.NoError(t, err)
+	cause := errors.New("reset")
+	got, err = giveUp(resp, cause, 3)
+	assert.Nil(t, got)
+	assert.Same(t, cause, err, "the cause is not rewrapped")
+}
