@@ -36,8 +36,11 @@ const (
 // concurrent use by many goroutines. There is no per-user state on it; every
 // method takes the user or credential it acts on as an argument.
 type Client struct {
-	Users  *UsersService  // end users of your product
-	Tokens *TokensService // user JWTs for Alloy's frontend SDK
+	Users        *UsersService        // end users of your product
+	Tokens       *TokensService       // user JWTs for Alloy's frontend SDK
+	Credentials  *CredentialsService  // users' authorisations to third-party apps
+	Integrations *IntegrationsService // what users can install, and install links
+	Apps         *AppsService         // the apps Alloy connects to
 
 	cfg      config
 	base     string      // scheme://host[/prefix][/version], no trailing slash
@@ -124,6 +127,9 @@ func newClient(apiKey string, cfg config) (*Client, error) {
 	c.services.client = c
 	c.Users = (*UsersService)(&c.services)
 	c.Tokens = (*TokensService)(&c.services)
+	c.Credentials = (*CredentialsService)(&c.services)
+	c.Integrations = (*IntegrationsService)(&c.services)
+	c.Apps = (*AppsService)(&c.services)
 	return c, nil
 }
 

@@ -59,13 +59,13 @@ func (w *WorkflowUser) UnmarshalJSON(b []byte) error {
 	type plain WorkflowUser
 	var v struct {
 		plain
-		InstalledAt json.RawMessage `json:"installedAt"`
+		InstalledAt lenientTime `json:"installedAt"`
 	}
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
 	}
 	*w = WorkflowUser(v.plain)
-	w.InstalledAt = parseTime(v.InstalledAt)
+	w.InstalledAt = time.Time(v.InstalledAt)
 	return nil
 }
 
@@ -190,24 +190,4 @@ func (s *UsersService) ListByWorkflow(ctx context.Context, workflowID string, op
 // DELETE /users/{userId}/logs
 func (s *UsersService) DeleteLogs(ctx context.Context, userID string, opts ...RequestOption) error {
 	return s.client.send(ctx, call{method: http.MethodDelete, route: "/users/{userId}/logs", path: []string{userID}}, opts)
-}
-
-// parseTime reads a JSON timestamp leniently: an RFC 3339 string (with or
-// without fractional seconds) or Unix milliseconds. Anything else is zero.
-func parseTime(raw json.RawMessage) time.Time {
-	if len(raw) == 0 {
-		return time.Time{}
-	}
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-			return t
-		}
-		return time.Time{}
-	}
-	var ms int64
-	if json.Unmarshal(raw, &ms) == nil && ms > 0 {
-		return time.UnixMilli(ms).UTC()
-	}
-	return time.Time{}
 }

@@ -17,7 +17,8 @@ import (
 type apiCase struct {
 	name     string
 	method   string
-	path     string // relative to the version base, with query
+	path     string            // relative to the version base, with query
+	pathIn   map[string]string // per-version path, where the route moved
 	status   int
 	response string
 	wantBody string // expected JSON request body; "" for none
@@ -35,14 +36,18 @@ func runAPICases(t *testing.T, cases []apiCase) {
 				if status == 0 {
 					status = http.StatusOK
 				}
-				h.on(tc.method, v.base+tc.path, jsonResp(status, tc.response))
+				path := tc.path
+				if p, ok := tc.pathIn[v.version]; ok {
+					path = p
+				}
+				h.on(tc.method, v.base+path, jsonResp(status, tc.response))
 				got, err := tc.call(context.Background(), h.c)
 				require.NoError(t, err)
 				assert.Equal(t, tc.want, got)
 
 				r := h.only()
 				assert.Equal(t, tc.method, r.Method)
-				assert.Equal(t, v.base+tc.path, r.URL)
+				assert.Equal(t, v.base+path, r.URL)
 				assert.Equal(t, "Bearer "+testKey, r.Header.Get("Authorization"))
 				assert.Equal(t, v.version, r.Header.Get("X-Api-Version"))
 				assert.Equal(t, "application/json", r.Header.Get("Accept"))

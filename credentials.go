@@ -1,0 +1,239 @@
+package alloy
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+)
+
+// CredentialsService manages a user's credentials: their authorisations to
+// third-party apps. Non-OAuth apps get a credential from Create with the
+// fields that Metadata lists; OAuth apps send the user to OAuthURL.
+type CredentialsService service
+
+// Credential is one user's authorisation to one app.
+type Credential struct {
+	ID        string    `json:"credentialId"`
+	Type      string    `json:"type"` // the connector, e.g. "shopify" or "netsuite"
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"createdAt"` // zero when absent or unparsable
+	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+// UnmarshalJSON decodes timestamps leniently.
+func (c *Credential) UnmarshalJSON(b []byte) error {
+	type plain Credential
+	var v struct {
+		plain
+		CreatedAt lenientTime `json:"createdAt"`
+		UpdatedAt lenientTime `json:"updatedAt"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*c = Credential(v.plain)
+	c.CreatedAt, c.UpdatedAt = time.Time(v.CreatedAt), time.Time(v.UpdatedAt)
+	return nil
+}
+
+// CredentialCreateParams are the fields of a new credential.
+type CredentialCreateParams struct {
+	// Type is the connector's credential name from Metadata, e.g. "netsuite".
+	Type string
+	// Data holds the connector's properties, keyed by CredentialProperty.Name.
+	Data map[string]any
+}
+
+// CredentialMetadata says what a credential for one connector needs.
+type CredentialMetadata struct {
+	// Connector is the credential type to use in CredentialCreateParams and
+	// OAuthURLParams. 2025-09 calls the field "connector", older versions "name".
+	Connector  string               `json:"connector"`
+	Icon       string               `json:"icon,omitempty"`
+	IsOAuth    bool                 `json:"isOauth"`
+	Properties []CredentialProperty `json:"properties"`
+}
+
+// CredentialProperty is one field a credential needs.
+type CredentialProperty struct {
+	Name        string `json:"name"` // the key in CredentialCreateParams.Data or OAuthURLParams.Fields
+	DisplayName string `json:"displayName,omitempty"`
+	Description string `json:"description,omitempty"`
+	// Required is as Alloy reports it; Alloy's metadata usually omits it,
+	// and a property without it is treated as required by Validate.
+	Required *bool `json:"required,omitempty"`
+}
+
+// UnmarshalJSON accepts the connector under "connector" or "name".
+func (m *CredentialMetadata) UnmarshalJSON(b []byte) error {
+	type plain CredentialMetadata
+	var v struct {
+		plain
+		Name string `json:"name"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*m = CredentialMetadata(v.plain)
+	if m.Connector == "" {
+		m.Connector = v.Name
+	}
+	return nil
+}
+
+// Validate checks data against the metadata before a Create: every required
+// property must be present and not empty. The error matches
+// ErrInvalidArgument and names every missing property, e.g.
+// "netsuite needs consumerKey, tokenSecret". OAuth connectors are refused:
+// their credentials come from OAuthURL.
+func (m *CredentialMetadata) Validate(data map[string]any) error {
+	if m.IsOAuth {
+		return invalidArg("validate credential", "%s uses OAuth: send the user to Credentials.OAuthURL", m.Connector)
+	}
+	var missing []string
+	for _, p := range m.Properties {
+		if p.Required != nil && !*p.Required {
+			continue
+		}
+		v, ok := data[p.Name]
+		if !ok || v == nil || v == "" {
+			missing = append(missing, p.Name)
+		}
+	}
+	if len(missing) > 0 {
+		return invalidArg("validate credential", "%s needs %s", m.Connector, strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// OAuthURLParams ask for an OAuth link for one user and connector.
+type OAuthURLParams struct {
+	UserID string
+	App    string // the connector, e.g. "shopify"
+	// Fields are the connector's metadata properties, e.g.
+	// {"shopSubdomain": "northwind"}; each is sent as a query parameter.
+	Fields map[string]string
+}
+
+// List returns a user's credentials.
+// GET /credentials/users/{userId} (2025-09) or GET /users/{userId}/credentials (older)
+func (s *CredentialsService) List(ctx context.Context, userID string, opts ...RequestOption) ([]Credential, error) {
+	method, route := s.client.route("credentials.list")
+	var out struct {
+		Data []Credential `json:"data"`
+	}
+	if err := s.client.send(ctx, call{method: method, route: route, path: []string{userID}, out: &out}, opts); err != nil {
+		return nil, err
+	}
+	return out.Data, nil
+}
+
+// Create stores a credential for a non-OAuth connector and returns it with
+// the id Alloy assigned. POST /headless/credentials (2023-12: POST
+// /users/{userId}/credentials)
+//
+// Data is checked only for presence here; use CredentialMetadata.Validate
+// to check it against the connector's properties first. A POST is not
+// retried on 5xx: retrying could create the credential twice.
+func (s *CredentialsService) Create(ctx context.Context, userID string, params CredentialCreateParams, opts ...RequestOption) (*Credential, error) {
+	switch {
+	case strings.TrimSpace(userID) == "":
+		return nil, invalidArg("create credential", "userID is empty")
+	case strings.TrimSpace(params.Type) == "":
+		return nil, invalidArg("create credential", "type is empty")
+	case params.Data == nil:
+		return nil, invalidArg("create credential", "data is nil")
+	}
+	type credential struct {
+		Type string         `json:"type"`
+		Data map[string]any `json:"data"`
+	}
+	body := struct {
+		UserID     string     `json:"userId"`
+		Credential credential `json:"credential"`
+	}{userID, credential{params.Type, params.Data}}
+	var out struct {
+		Success      *bool  `json:"success"`
+		CredentialID string `json:"credentialId"`
+	}
+	method, route := s.client.route("credentials.create")
+	if err := s.client.send(ctx, call{method: method, route: route, path: []string{userID}, body: body, out: &out}, opts); err != nil {
+		return nil, err
+	}
+	if out.CredentialID == "" || (out.Success != nil && !*out.Success) {
+		return nil, fmt.Errorf("alloy: %s %s: response has no credentialId", method, route)
+	}
+	return &Credential{ID: out.CredentialID, Type: params.Type}, nil
+}
+
+// Delete deletes one of a user's credentials.
+// DELETE /users/{userId}/credentials/{credentialId}
+func (s *CredentialsService) Delete(ctx context.Context, userID, credentialID string, opts ...RequestOption) error {
+	return s.client.send(ctx, call{method: http.MethodDelete, route: "/users/{userId}/credentials/{credentialId}", path: []string{userID, credentialID}}, opts)
+}
+
+// Metadata lists, for every connector, whether it uses OAuth and which
+// properties a credential needs. GET /metadata/credentials
+func (s *CredentialsService) Metadata(ctx context.Context, opts ...RequestOption) ([]CredentialMetadata, error) {
+	var out struct {
+		Data []CredentialMetadata `json:"data"`
+	}
+	if err := s.client.send(ctx, call{method: http.MethodGet, route: "/metadata/credentials", out: &out}, opts); err != nil {
+		return nil, err
+	}
+	return out.Data, nil
+}
+
+// MetadataForApp returns the credential metadata of one connector, e.g.
+// "shopify". GET /metadata/credentials/{credentialName}
+func (s *CredentialsService) MetadataForApp(ctx context.Context, app string, opts ...RequestOption) (*CredentialMetadata, error) {
+	var out struct {
+		Data *CredentialMetadata `json:"data"`
+	}
+	if err := s.client.send(ctx, call{method: http.MethodGet, route: "/metadata/credentials/{credentialName}", path: []string{app}, out: &out}, opts); err != nil {
+		return nil, err
+	}
+	if out.Data == nil {
+		return nil, fmt.Errorf("alloy: GET /metadata/credentials/{credentialName}: response has no data")
+	}
+	return out.Data, nil
+}
+
+// OAuthURL returns the link to send a user to so they authorise an OAuth
+// connector; the credential appears in List once they have.
+// GET /headless/oauthUrl
+func (s *CredentialsService) OAuthURL(ctx context.Context, params OAuthURLParams, opts ...RequestOption) (string, error) {
+	switch {
+	case strings.TrimSpace(params.UserID) == "":
+		return "", invalidArg("oauth url", "userID is empty")
+	case strings.TrimSpace(params.App) == "":
+		return "", invalidArg("oauth url", "app is empty")
+	}
+	q := url.Values{"userId": {params.UserID}, "app": {params.App}}
+	keys := make([]string, 0, len(params.Fields))
+	for k := range params.Fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if k == "" || q.Has(k) {
+			return "", invalidArg("oauth url", "field name %q is empty or reserved", k)
+		}
+		q.Set(k, params.Fields[k])
+	}
+	var out struct {
+		OAuthURL string `json:"oauthUrl"`
+	}
+	if err := s.client.send(ctx, call{method: http.MethodGet, route: "/headless/oauthUrl", query: q, out: &out}, opts); err != nil {
+		return "", err
+	}
+	if out.OAuthURL == "" {
+		return "", fmt.Errorf("alloy: GET /headless/oauthUrl: response has no oauthUrl")
+	}
+	return out.OAuthURL, nil
+}

@@ -1,0 +1,196 @@
+package alloy
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestCredentialsRequestsAndDecoding(t *testing.T) {
+	shopify := &CredentialMetadata{
+		Connector: "shopify", Icon: "https://cdn.runalloy.com/icons/shopify.png", IsOAuth: true,
+		Properties: []CredentialProperty{{Name: "shopSubdomain", DisplayName: "Shop Subdomain", Description: "The part before .myshopify.com in the store URL."}},
+	}
+	runAPICases(t, []apiCase{
+		{
+			name: "List", method: "GET",
+			pathIn:   map[string]string{"2025-09": "/credentials/users/u1", "2024-03": "/users/u1/credentials"},
+			response: `{"data":[{"credentialId":"c1","type":"netsuite","name":"NetSuite","createdAt":"2025-03-04T08:15:09.552Z","updatedAt":null}]}`,
+			call:     func(ctx context.Context, c *Client) (any, error) { return c.Credentials.List(ctx, "u1") },
+			want: []Credential{{ID: "c1", Type: "netsuite", Name: "NetSuite",
+				CreatedAt: time.Date(2025, 3, 4, 8, 15, 9, 552e6, time.UTC)}},
+		},
+		{
+			name: "Create", method: "POST", path: "/headless/credentials",
+			response: `{"success":true,"credentialId":"6720cd5aef22a033b4c5d6f1"}`,
+			wantBody: `{"userId":"u1","credential":{"type":"netsuite","data":{"accountId":"TSTDRV1","tokenId":"t"}}}`,
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return c.Credentials.Create(ctx, "u1", CredentialCreateParams{Type: "netsuite", Data: map[string]any{"accountId": "TSTDRV1", "tokenId": "t"}})
+			},
+			want: &Credential{ID: "6720cd5aef22a033b4c5d6f1", Type: "netsuite"},
+		},
+		{
+			name: "Delete", method: "DELETE", path: "/users/u1/credentials/c%2F1",
+			response: `{"success":true}`,
+			call:     func(ctx context.Context, c *Client) (any, error) { return nil, c.Credentials.Delete(ctx, "u1", "c/1") },
+		},
+		{
+			name: "Metadata", method: "GET", path: "/metadata/credentials",
+			response: `{"data":[{"connector":"bigcommerce","isOauth":false,"properties":[{"name":"storeHash","displayName":"Store Hash","required":true}]},{"name":"hubspot","isOauth":true,"properties":[]}]}`,
+			call:     func(ctx context.Context, c *Client) (any, error) { return c.Credentials.Metadata(ctx) },
+			want: []CredentialMetadata{
+				{Connector: "bigcommerce", Properties: []CredentialProperty{{Name: "storeHash", DisplayName: "Store Hash", Required: Ptr(true)}}},
+				{Connector: "hubspot", IsOAuth: true, Properties: []CredentialProperty{}},
+			},
+		},
+		{
+			name: "MetadataForApp older name key", method: "GET", path: "/metadata/credentials/shopify",
+			response: `{"data":{"name":"shopify","icon":"https://cdn.runalloy.com/icons/shopify.png","isOauth":true,"properties":[{"name":"shopSubdomain","displayName":"Shop Subdomain","description":"The part before .myshopify.com in the store URL."}]}}`,
+			call:     func(ctx context.Context, c *Client) (any, error) { return c.Credentials.MetadataForApp(ctx, "shopify") },
+			want:     shopify,
+		},
+		{
+			name: "OAuthURL", method: "GET", path: "/headless/oauthUrl?app=shopify&credentialName=main&shopSubdomain=north+wind&userId=u1",
+			response: `{"oauthUrl":"https://api.runalloy.com/api/strategy/shopify/authorize?userId=u1"}`,
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return c.Credentials.OAuthURL(ctx, OAuthURLParams{UserID: "u1", App: "shopify",
+					Fields: map[string]string{"shopSubdomain": "north wind", "credentialName": "main"}})
+			},
+			want: "https://api.runalloy.com/api/strategy/shopify/authorize?userId=u1",
+		},
+	})
+}
+
+func TestCredentialsCreateOn2023_12UsesLegacyRoute(t *testing.T) {
+	h := newHarness(t, WithAPIVersion("2023-12"))
+	h.on("POST", testRoot+"/2023-12/users/u1/credentials", jsonResp(200, `{"success":true,"credentialId":"c1"}`))
+	h.on("GET", testRoot+"/2023-12/users/u1/credentials", jsonResp(200, `{"data":[]}`))
+	cred, err := h.c.Credentials.Create(context.Background(), "u1", CredentialCreateParams{Type: "netsuite", Data: map[string]any{}})
+	require.NoError(t, err)
+	assert.Equal(t, "c1", cred.ID)
+	_, err = h.c.Credentials.List(context.Background(), "u1")
+	require.NoError(t, err)
+	assert.Equal(t, 2, h.mt.GetTotalCallCount())
+}
+
+func TestCredentialsFixturesDecode(t *testing.T) {
+	h := newHarness(t)
+	h.on("GET", testRoot+"/credentials/users/u1", jsonResp(200, readFixture(t, "credentials_list.json")))
+	h.on("GET", testRoot+"/metadata/credentials", jsonResp(200, readFixture(t, "credential_metadata_list_2025-09.json")))
+	h.on("GET", testRoot+"/metadata/credentials/shopify", jsonResp(200, readFixture(t, "credential_metadata_app_2024-03.json")))
+	h.on("GET", testRoot+"/headless/oauthUrl?app=shopify&shopSubdomain=northwind-goods&userId=u1", jsonResp(200, readFixture(t, "oauth_url.json")))
+	h.on("POST", testRoot+"/headless/credentials", jsonResp(200, readFixture(t, "credential_create.json")))
+	ctx := context.Background()
+
+	creds, err := h.c.Credentials.List(ctx, "u1")
+	require.NoError(t, err)
+	assert.Equal(t, Credential{ID: "6720cd5aef22a033b4c5d6f1", Type: "netsuite", Name: "NetSuite TSTDRV1234567",
+		CreatedAt: time.Date(2025, 3, 4, 8, 15, 9, 552e6, time.UTC), UpdatedAt: time.Date(2025, 5, 18, 22, 47, 13, 4e6, time.UTC)}, creds[1])
+	meta, err := h.c.Credentials.Metadata(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"bigcommerce", "hubspot"}, []string{meta[0].Connector, meta[1].Connector})
+	assert.Equal(t, []CredentialProperty{{Name: "storeHash", DisplayName: "Store Hash"}, {Name: "accessToken", DisplayName: "Access Token"}}, meta[0].Properties)
+	shop, err := h.c.Credentials.MetadataForApp(ctx, "shopify")
+	require.NoError(t, err)
+	assert.Equal(t, "shopify", shop.Connector, "the 2024-03 'name' key fills Connector")
+	u, err := h.c.Credentials.OAuthURL(ctx, OAuthURLParams{UserID: "u1", App: "shopify", Fields: map[string]string{"shopSubdomain": "northwind-goods"}})
+	require.NoError(t, err)
+	assert.Equal(t, "https://api.runalloy.com/api/strategy/shopify/authorize?userId=65f1c2a9d4e8b71a2c3d4e5f&shopSubdomain=northwind-goods", u)
+	cred, err := h.c.Credentials.Create(ctx, "u1", CredentialCreateParams{Type: "netsuite", Data: map[string]any{"a": 1}})
+	require.NoError(t, err)
+	assert.Equal(t, "6720cd5aef22a033b4c5d6f1", cred.ID)
+}
+
+func TestCredentialsBadArgumentsSendNothing(t *testing.T) {
+	cases := map[string]func(context.Context, *Client) error{
+		"List empty user":   func(ctx context.Context, c *Client) error { _, err := c.Credentials.List(ctx, ""); return err },
+		"Create empty user": func(ctx context.Context, c *Client) error {
+			_, err := c.Credentials.Create(ctx, "", CredentialCreateParams{Type: "x", Data: map[string]any{}})
+			return err
+		},
+		"Create empty type": func(ctx context.Context, c *Client) error {
+			_, err := c.Credentials.Create(ctx, "u1", CredentialCreateParams{Data: map[string]any{}})
+			return err
+		},
+		"Create nil data": func(ctx context.Context, c *Client) error {
+			_, err := c.Credentials.Create(ctx, "u1", CredentialCreateParams{Type: "x"})
+			return err
+		},
+		"Delete empty credential": func(ctx context.Context, c *Client) error { return c.Credentials.Delete(ctx, "u1", "") },
+		"Delete empty user":       func(ctx context.Context, c *Client) error { return c.Credentials.Delete(ctx, "", "c1") },
+		"MetadataForApp empty":    func(ctx context.Context, c *Client) error { _, err := c.Credentials.MetadataForApp(ctx, ""); return err },
+		"OAuthURL no user": func(ctx context.Context, c *Client) error {
+			_, err := c.Credentials.OAuthURL(ctx, OAuthURLParams{App: "shopify"})
+			return err
+		},
+		"OAuthURL no app": func(ctx context.Context, c *Client) error {
+			_, err := c.Credentials.OAuthURL(ctx, OAuthURLParams{UserID: "u1"})
+			return err
+		},
+		"OAuthURL reserved field": func(ctx context.Context, c *Client) error {
+			_, err := c.Credentials.OAuthURL(ctx, OAuthURLParams{UserID: "u1", App: "x", Fields: map[string]string{"userId": "other"}})
+			return err
+		},
+		"Integrations.List empty": func(ctx context.Context, c *Client) error { _, err := c.Integrations.List(ctx, ""); return err },
+		"Integrations.Get no user": func(ctx context.Context, c *Client) error {
+			_, err := c.Integrations.Get(ctx, "", "i1")
+			return err
+		},
+		"Integrations.Get no id": func(ctx context.Context, c *Client) error {
+			_, err := c.Integrations.Get(ctx, "u1", "")
+			return err
+		},
+		"InstallURL no integration": func(ctx context.Context, c *Client) error {
+			_, err := c.Integrations.InstallURL(ctx, "u1", " ")
+			return err
+		},
+	}
+	for name, fn := range cases {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t)
+			err := fn(context.Background(), h.c)
+			require.ErrorIs(t, err, ErrInvalidArgument)
+			assert.Zero(t, h.mt.GetTotalCallCount())
+		})
+	}
+}
+
+func TestCredentialsIncompleteResponsesAreErrors(t *testing.T) {
+	h := newHarness(t)
+	h.on("POST", testRoot+"/headless/credentials", jsonResp(200, `{"success":false,"credentialId":"c1"}`))
+	h.on("GET", testRoot+"/metadata/credentials/x", jsonResp(200, `{}`))
+	h.on("GET", testRoot+"/headless/oauthUrl?app=x&userId=u", jsonResp(200, `{}`))
+	ctx := context.Background()
+	_, err := h.c.Credentials.Create(ctx, "u", CredentialCreateParams{Type: "x", Data: map[string]any{}})
+	assert.ErrorContains(t, err, "no credentialId")
+	_, err = h.c.Credentials.MetadataForApp(ctx, "x")
+	assert.ErrorContains(t, err, "no data")
+	_, err = h.c.Credentials.OAuthURL(ctx, OAuthURLParams{UserID: "u", App: "x"})
+	assert.ErrorContains(t, err, "no oauthUrl")
+}
+
+func TestCredentialsCreateMissingPropertyIs422(t *testing.T) {
+	h := newHarness(t)
+	h.on("POST", testRoot+"/headless/credentials", jsonResp(422, `{"message":"Missing required field: consumerKey"}`))
+	_, err := h.c.Credentials.Create(context.Background(), "u", CredentialCreateParams{Type: "netsuite", Data: map[string]any{}})
+	require.ErrorIs(t, err, ErrValidation)
+	assert.Equal(t, 1, h.mt.GetTotalCallCount())
+}
+
+func TestCredentialMetadataValidate(t *testing.T) {
+	netsuite := CredentialMetadata{Connector: "netsuite", Properties: []CredentialProperty{
+		{Name: "accountId"}, {Name: "consumerKey", Required: Ptr(true)}, {Name: "note", Required: Ptr(false)},
+	}}
+	assert.NoError(t, netsuite.Validate(map[string]any{"accountId": "A", "consumerKey": 7}))
+	err := netsuite.Validate(map[string]any{"accountId": "", "note": nil})
+	require.ErrorIs(t, err, ErrInvalidArgument)
+	assert.Contains(t, err.Error(), "netsuite needs accountId, consumerKey")
+	oauth := CredentialMetadata{Connector: "shopify", IsOAuth: true}
+	err = oauth.Validate(map[string]any{})
+	require.True(t, errors.Is(err, ErrInvalidArgument))
+	assert.Contains(t, err.Error(), "OAuthURL")
+}

@@ -1,0 +1,109 @@
+package alloy
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The two item shapes of the reference, decoded into one model.
+var (
+	integration2025 = Integration{
+		ID: "6712ab34cd56ef7890a1b2c3", App: "BigCommerce", Description: "Sync paid orders into the ERP", Installed: true,
+		Icon: "https://cdn.runalloy.com/icons/bigcommerce.png", Credentials: []string{"bigcommerce", "netsuite"},
+		Workflows: []IntegrationWorkflow{{
+			ID: "6712ab3acd56ef7890a1b2d9", Name: "Paid order to ERP", Installed: true, Active: true, Version: 4, InstalledVersion: Ptr(3),
+			Steps: []WorkflowStep{
+				{ID: "0b7e6a52-3d4f-4e1a-9c2b-7f8e9d0a1b2c", Name: "BigCommerce Trigger", Connector: "bigcommerceTrigger", Icon: "https://cdn.runalloy.com/icons/bigcommerce.png", Subtitle: "Order paid"},
+				{ID: "5c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f", Name: "NetSuite", Connector: "netsuite", Icon: "https://cdn.runalloy.com/icons/netsuite.png", Subtitle: "Create sales order"},
+			},
+		}},
+	}
+	integration2024 = Integration{
+		ID: "6712ab34cd56ef7890a1b2c3", App: "BigCommerce", Icon: "https://cdn.runalloy.com/icons/bigcommerce.png",
+		Workflows: []IntegrationWorkflow{{
+			ID: "6712ab3acd56ef7890a1b2d9", Name: "Paid order to ERP", Version: 4, InstalledVersion: Ptr(0),
+			Steps: []WorkflowStep{{ID: "e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a5b", Name: "Custom Event", Connector: "customEvent", Icon: "https://cdn.runalloy.com/icons/app-event.svg"}},
+		}},
+	}
+)
+
+func TestIntegrationsRequestsAndDecoding(t *testing.T) {
+	list25 := readFixture(t, "integrations_list_2025-09.json")
+	list24 := readFixture(t, "integrations_list_2024-03.json")
+	runAPICases(t, []apiCase{
+		{
+			name: "List 2025-09 shape", method: "GET", path: "/integrations?userId=ops%40northwind.example",
+			response: list25,
+			call:     func(ctx context.Context, c *Client) (any, error) { return c.Integrations.List(ctx, "ops@northwind.example") },
+			want:     []Integration{integration2025},
+		},
+		{
+			name: "List 2024-03 shape", method: "GET", path: "/integrations?userId=u1",
+			response: list24,
+			call:     func(ctx context.Context, c *Client) (any, error) { return c.Integrations.List(ctx, "u1") },
+			want:     []Integration{integration2024},
+		},
+		{
+			name: "Get", method: "GET", path: "/integrations/BigCommerce?userId=u1",
+			response: `{"data":{"integrationId":"i1","primaryConnector":"BigCommerce","installed":false,"workflows":[{"workflowId":"w1","name":"W","connectors":[{"connectorName":"Slack","connectorId":"s-1","connector":"slack"}]}]}}`,
+			call:     func(ctx context.Context, c *Client) (any, error) { return c.Integrations.Get(ctx, "u1", "BigCommerce") },
+			want: &Integration{ID: "i1", App: "BigCommerce", Workflows: []IntegrationWorkflow{{ID: "w1", Name: "W",
+				Steps: []WorkflowStep{{ID: "s-1", Name: "Slack", Connector: "slack"}}}}},
+		},
+		{
+			name: "InstallURL", method: "GET", path: "/users/u1/integrations/6712ab34cd56ef7890a1b2c3/install-url",
+			response: readFixture(t, "install_url.json"),
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return c.Integrations.InstallURL(ctx, "u1", "6712ab34cd56ef7890a1b2c3")
+			},
+			want: "https://app.runalloy.com/embedded-install?integrationId=6712ab34cd56ef7890a1b2c3&token=AAAA.BBBB.CCCC&forgeMode=engaged&alwaysShowCredentials=true",
+		},
+	})
+}
+
+func TestIntegrationsIncompleteResponsesAreErrors(t *testing.T) {
+	h := newHarness(t)
+	h.on("GET", testRoot+"/integrations/i1?userId=u1", jsonResp(200, `{"message":"ok"}`))
+	h.on("GET", testRoot+"/users/u1/integrations/i1/install-url", jsonResp(200, `{}`))
+	_, err := h.c.Integrations.Get(context.Background(), "u1", "i1")
+	assert.ErrorContains(t, err, "no data")
+	_, err = h.c.Integrations.InstallURL(context.Background(), "u1", "i1")
+	assert.ErrorContains(t, err, "no url")
+}
+
+func TestAppsListPerVersion(t *testing.T) {
+	for _, tc := range []struct{ version, url string }{
+		{"2025-09", testRoot + "/metadata/apps"},
+		{"2024-03", testRoot + "/2024-03/metadata/apps"},
+		{"2023-12", testRoot + "/2023-12/apps"},
+	} {
+		t.Run(tc.version, func(t *testing.T) {
+			h := newHarness(t, WithAPIVersion(tc.version))
+			h.on("GET", tc.url, jsonResp(200, `{"data":[{"name":"shopify","icon":"i","oauth":true,"type":["action","trigger"]},{"name":"legacy","type":"action"},{"name":"odd","type":7}]}`))
+			apps, err := h.c.Apps.List(context.Background())
+			require.NoError(t, err)
+			assert.Equal(t, []App{
+				{Name: "shopify", Icon: "i", OAuth: true, Type: []string{"action", "trigger"}},
+				{Name: "legacy", Type: []string{"action"}},
+				{Name: "odd"},
+			}, apps)
+			assert.Equal(t, tc.url, h.only().URL)
+		})
+	}
+}
+
+func TestEveryMovedRouteResolvesForEveryVersion(t *testing.T) {
+	for op, routes := range movedRoutes {
+		require.Equal(t, "", routes[len(routes)-1].since, "%s must end with a route for the oldest versions", op)
+		for _, v := range []string{"2023-01", "2023-12", "2024-03", "2025-09", "2026-06"} {
+			c, err := NewClient(testKey, WithAPIVersion(v))
+			require.NoError(t, err)
+			method, path := c.route(op)
+			assert.NotEmpty(t, method)
+			assert.NotEmpty(t, path)
+		}
+	}
+}
