@@ -107,7 +107,7 @@ func TestCredentialsFixturesDecode(t *testing.T) {
 
 func TestCredentialsBadArgumentsSendNothing(t *testing.T) {
 	cases := map[string]func(context.Context, *Client) error{
-		"List empty user":   func(ctx context.Context, c *Client) error { _, err := c.Credentials.List(ctx, ""); return err },
+		"List empty user": func(ctx context.Context, c *Client) error { _, err := c.Credentials.List(ctx, ""); return err },
 		"Create empty user": func(ctx context.Context, c *Client) error {
 			_, err := c.Credentials.Create(ctx, "", CredentialCreateParams{Type: "x", Data: map[string]any{}})
 			return err
@@ -122,7 +122,10 @@ func TestCredentialsBadArgumentsSendNothing(t *testing.T) {
 		},
 		"Delete empty credential": func(ctx context.Context, c *Client) error { return c.Credentials.Delete(ctx, "u1", "") },
 		"Delete empty user":       func(ctx context.Context, c *Client) error { return c.Credentials.Delete(ctx, "", "c1") },
-		"MetadataForApp empty":    func(ctx context.Context, c *Client) error { _, err := c.Credentials.MetadataForApp(ctx, ""); return err },
+		"MetadataForApp empty": func(ctx context.Context, c *Client) error {
+			_, err := c.Credentials.MetadataForApp(ctx, "")
+			return err
+		},
 		"OAuthURL no user": func(ctx context.Context, c *Client) error {
 			_, err := c.Credentials.OAuthURL(ctx, OAuthURLParams{App: "shopify"})
 			return err

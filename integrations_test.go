@@ -37,8 +37,10 @@ func TestIntegrationsRequestsAndDecoding(t *testing.T) {
 		{
 			name: "List 2025-09 shape", method: "GET", path: "/integrations?userId=ops%40northwind.example",
 			response: list25,
-			call:     func(ctx context.Context, c *Client) (any, error) { return c.Integrations.List(ctx, "ops@northwind.example") },
-			want:     []Integration{integration2025},
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return c.Integrations.List(ctx, "ops@northwind.example")
+			},
+			want: []Integration{integration2025},
 		},
 		{
 			name: "List 2024-03 shape", method: "GET", path: "/integrations?userId=u1",
