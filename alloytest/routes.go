@@ -28,10 +28,13 @@ type route struct {
 	method string
 	segs   []string // literal segments, or "{name}" for a parameter
 	handle handler
+	since  string // first API version with the route; "" for all
+	until  string // first API version without it; "" for none
+	public bool   // served without an API key (pages a browser visits)
 }
 
-func (rt route) match(segs []string) (map[string]string, bool) {
-	if len(segs) != len(rt.segs) {
+func (rt *route) match(segs []string, version string) (map[string]string, bool) {
+	if len(segs) != len(rt.segs) || version < rt.since || (rt.until != "" && version >= rt.until) {
 		return nil, false
 	}
 	var params map[string]string
@@ -58,6 +61,9 @@ func (s *Server) buildRoutes() []route {
 	r := func(method, path string, h handler) route {
 		return route{method: method, segs: splitPath(path), handle: h}
 	}
+	since := func(v string, rt route) route { rt.since = v; return rt }
+	until := func(v string, rt route) route { rt.until = v; return rt }
+	public := func(rt route) route { rt.public = true; return rt }
 	return []route{
 		r(http.MethodPost, "/users", s.createUser),
 		r(http.MethodPost, "/users/batch", s.createUsers),
@@ -68,6 +74,26 @@ func (s *Server) buildRoutes() []route {
 		r(http.MethodGet, "/users/{userId}/token", s.userToken),
 		r(http.MethodDelete, "/users/{userId}/logs", s.deleteUserLogs),
 		r(http.MethodGet, "/workflows/{workflowId}/users", s.workflowUsers),
+
+		// credentials: the list moved in 2025-09; create moved in 2024-03
+		since("2025-09", r(http.MethodGet, "/credentials/users/{userId}", s.listCredentials)),
+		until("2025-09", r(http.MethodGet, "/users/{userId}/credentials", s.listCredentials)),
+		since("2024-03", r(http.MethodPost, "/headless/credentials", s.createCredential)),
+		until("2024-03", r(http.MethodPost, "/users/{userId}/credentials", s.createCredential)),
+		r(http.MethodDelete, "/users/{userId}/credentials/{credentialId}", s.deleteCredential),
+		r(http.MethodGet, "/metadata/credentials", s.credentialMetadata),
+		r(http.MethodGet, "/metadata/credentials/{credentialName}", s.credentialMetadataForApp),
+		r(http.MethodGet, "/headless/oauthUrl", s.oauthURL),
+		public(r(http.MethodGet, "/oauth/{app}/authorize", s.authorize)),
+
+		// apps: /apps before 2024-03
+		since("2024-03", r(http.MethodGet, "/metadata/apps", s.listApps)),
+		until("2024-03", r(http.MethodGet, "/apps", s.listApps)),
+
+		// integrations and hosted install links
+		r(http.MethodGet, "/integrations", s.listIntegrations),
+		r(http.MethodGet, "/integrations/{integrationId}", s.getIntegration),
+		r(http.MethodGet, "/users/{userId}/integrations/{integrationId}/install-url", s.installURL),
 	}
 }
 
@@ -263,7 +289,7 @@ func (s *Server) workflowUsers(w http.ResponseWriter, _ *http.Request, req *requ
 	out := []item{}
 	for _, u := range s.st.sortedUsers() {
 		if in := installs[u.ID]; in != nil {
-			out = append(out, item{u.json(), in.active, in.version, in.at.Format("2006-01-02T15:04:05.000Z07:00")})
+			out = append(out, item{u.json(), in.active, in.version, in.at.Format(timeFormat)})
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"data": out})

@@ -44,9 +44,11 @@ type Server struct {
 }
 
 type config struct {
-	apiKey   string
-	addr     string
-	tokenTTL time.Duration
+	apiKey       string
+	addr         string
+	tokenTTL     time.Duration
+	apps         []App
+	integrations []Integration
 }
 
 // Option configures a Server.
@@ -73,7 +75,7 @@ func NewServer(opts ...Option) *Server {
 
 // Start starts a server.
 func Start(opts ...Option) (*Server, error) {
-	cfg := config{addr: "127.0.0.1:0", tokenTTL: 30 * time.Minute}
+	cfg := config{addr: "127.0.0.1:0", tokenTTL: 30 * time.Minute, apps: DefaultApps(), integrations: DefaultIntegrations()}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -151,13 +153,10 @@ func (s *Server) InstallWorkflow(userID, workflowID string) error {
 	return nil
 }
 
-// ServeHTTP authenticates, resolves the API version and routes a request.
+// ServeHTTP resolves the API version, authenticates and routes a request.
+// A route that exists only in some versions answers 404 in the others.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Request-Id", "req_"+strconv.FormatUint(s.reqSeq.Add(1), 10))
-	if !s.authorized(r) {
-		writeError(w, http.StatusUnauthorized, "Unauthorized")
-		return
-	}
 	segs := splitPath(r.URL.EscapedPath())
 	version := r.Header.Get("X-Api-Version")
 	if len(segs) > 0 && isVersion(segs[0]) {
@@ -166,13 +165,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if version == "" {
 		version = alloy.DefaultAPIVersion
 	}
-	if !isVersion(version) {
-		writeError(w, http.StatusBadRequest, "Invalid x-api-version")
-		return
-	}
+	var found *route
+	var params map[string]string
 	methodMismatch := false
-	for _, rt := range s.routes {
-		params, ok := rt.match(segs)
+	for i := range s.routes {
+		rt := &s.routes[i]
+		p, ok := rt.match(segs, version)
 		if !ok {
 			continue
 		}
@@ -180,15 +178,27 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			methodMismatch = true
 			continue
 		}
-		rt.handle(w, r, &request{params: params, version: version})
+		found, params = rt, p
+		break
+	}
+	if (found == nil || !found.public) && !s.authorized(r) {
+		writeError(w, http.StatusUnauthorized, "Unauthorized")
 		return
 	}
-	if methodMismatch {
+	switch {
+	case !isVersion(version):
+		writeError(w, http.StatusBadRequest, "Invalid x-api-version")
+	case found != nil:
+		found.handle(w, r, &request{params: params, version: version})
+	case methodMismatch:
 		writeError(w, http.StatusMethodNotAllowed, "Method not allowed")
-		return
+	default:
+		writeError(w, http.StatusNotFound, "Route not found")
 	}
-	writeError(w, http.StatusNotFound, "Route not found")
 }
+
+// headerVersioned reports whether version is carried in the header (2025-09 on).
+func headerVersioned(version string) bool { return version >= "2025-09" }
 
 // authorized accepts "Bearer <key>" with any capitalisation of the scheme,
 // as Alloy's own examples use both "Bearer" and "bearer".

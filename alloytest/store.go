@@ -16,6 +16,7 @@ type store struct {
 	users    map[string]*user               // by id
 	byName   map[string]string              // username -> id
 	installs map[string]map[string]*install // parent workflow id -> user id -> install
+	creds    map[string][]*credential       // user id -> credentials, oldest first
 }
 
 type user struct {
@@ -34,6 +35,7 @@ func newStore() *store {
 		users:    map[string]*user{},
 		byName:   map[string]string{},
 		installs: map[string]map[string]*install{},
+		creds:    map[string][]*credential{},
 	}
 }
 
@@ -59,6 +61,26 @@ func (st *store) remove(u *user) {
 	for _, m := range st.installs {
 		delete(m, u.ID)
 	}
+	delete(st.creds, u.ID)
+}
+
+func (st *store) addCredential(userID string, a *App, data map[string]any) *credential {
+	now := time.Now().UTC()
+	id := objectID()
+	c := &credential{ID: id, Type: a.Name, Name: a.DisplayName + " " + id[len(id)-6:], created: now, updated: now, data: data}
+	st.creds[userID] = append(st.creds[userID], c)
+	return c
+}
+
+func (st *store) removeCredential(userID, credentialID string) bool {
+	list := st.creds[userID]
+	for i, c := range list {
+		if c.ID == credentialID {
+			st.creds[userID] = append(list[:i:i], list[i+1:]...)
+			return true
+		}
+	}
+	return false
 }
 
 func (st *store) sortedUsers() []*user {

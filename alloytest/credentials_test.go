@@ -1,0 +1,222 @@
+package alloytest_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	alloy "github.com/alloysdk/alloy-go"
+	"github.com/alloysdk/alloy-go/alloytest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var netsuiteData = map[string]any{"accountId": "TSTDRV1", "consumerKey": "ck", "consumerSecret": "cs", "tokenId": "ti", "tokenSecret": "ts"}
+
+func TestCredentialFlowInEveryVersion(t *testing.T) {
+	for _, version := range []string{"2025-09", "2024-03", "2023-12"} {
+		t.Run(version, func(t *testing.T) {
+			srv := newServer(t)
+			c := srv.Client(alloy.WithAPIVersion(version), alloy.WithMaxRetries(0))
+			ctx := context.Background()
+			u, err := c.Users.Create(ctx, alloy.UserCreateParams{Username: "ops@northwind.example"})
+			require.NoError(t, err)
+
+			apps, err := c.Apps.List(ctx)
+			require.NoError(t, err)
+			require.Len(t, apps, 4)
+			assert.Equal(t, alloy.App{Name: "shopify", Icon: "https://cdn.runalloy.com/icons/shopify.png", OAuth: true, Type: []string{"action", "trigger"}}, apps[0])
+
+			meta, err := c.Credentials.MetadataForApp(ctx, "netsuite")
+			require.NoError(t, err)
+			assert.Equal(t, "netsuite", meta.Connector, "decoded from 'connector' or 'name' alike")
+			assert.False(t, meta.IsOAuth)
+			require.Len(t, meta.Properties, 6)
+			require.ErrorIs(t, meta.Validate(map[string]any{"accountId": "x"}), alloy.ErrInvalidArgument)
+			require.NoError(t, meta.Validate(netsuiteData))
+
+			cred, err := c.Credentials.Create(ctx, u.ID, alloy.CredentialCreateParams{Type: "netsuite", Data: netsuiteData})
+			require.NoError(t, err)
+			assert.Len(t, cred.ID, 24)
+
+			list, err := c.Credentials.List(ctx, u.ID)
+			require.NoError(t, err)
+			require.Len(t, list, 1)
+			assert.Equal(t, cred.ID, list[0].ID)
+			assert.Equal(t, "netsuite", list[0].Type)
+			assert.False(t, list[0].CreatedAt.IsZero())
+
+			require.NoError(t, c.Credentials.Delete(ctx, u.ID, cred.ID))
+			list, err = c.Credentials.List(ctx, u.ID)
+			require.NoError(t, err)
+			assert.Empty(t, list, "deleted for real")
+			assert.ErrorIs(t, c.Credentials.Delete(ctx, u.ID, cred.ID), alloy.ErrNotFound)
+		})
+	}
+}
+
+func TestCredentialCreateRules(t *testing.T) {
+	srv := newServer(t)
+	c := srv.Client(alloy.WithMaxRetries(0))
+	ctx := context.Background()
+	u, err := c.Users.Create(ctx, alloy.UserCreateParams{Username: "u"})
+	require.NoError(t, err)
+
+	_, err = c.Credentials.Create(ctx, u.ID, alloy.CredentialCreateParams{Type: "netsuite", Data: map[string]any{"accountId": "A", "tokenId": ""}})
+	var apiErr *alloy.Error
+	require.ErrorAs(t, err, &apiErr)
+	assert.ErrorIs(t, err, alloy.ErrValidation)
+	assert.Equal(t, "Missing required field(s) for netsuite: consumerKey, consumerSecret, tokenId, tokenSecret", apiErr.Message)
+
+	_, err = c.Credentials.Create(ctx, u.ID, alloy.CredentialCreateParams{Type: "shopify", Data: map[string]any{"shopSubdomain": "x"}})
+	require.ErrorAs(t, err, &apiErr)
+	assert.ErrorIs(t, err, alloy.ErrBadRequest)
+	assert.Contains(t, apiErr.Message, "OAuth")
+
+	_, err = c.Credentials.Create(ctx, u.ID, alloy.CredentialCreateParams{Type: "nope", Data: map[string]any{}})
+	assert.ErrorIs(t, err, alloy.ErrBadRequest)
+	_, err = c.Credentials.Create(ctx, "ghost", alloy.CredentialCreateParams{Type: "netsuite", Data: netsuiteData})
+	assert.ErrorIs(t, err, alloy.ErrNotFound)
+	_, err = c.Credentials.List(ctx, "ghost")
+	assert.ErrorIs(t, err, alloy.ErrNotFound)
+	assert.ErrorIs(t, c.Credentials.Delete(ctx, "ghost", "c"), alloy.ErrNotFound)
+	_, err = c.Credentials.MetadataForApp(ctx, "nope")
+	assert.ErrorIs(t, err, alloy.ErrNotFound)
+
+	all, err := c.Credentials.Metadata(ctx)
+	require.NoError(t, err)
+	require.Len(t, all, 4)
+	assert.True(t, all[0].IsOAuth)
+	assert.Equal(t, "shopSubdomain", all[0].Properties[0].Name)
+}
+
+func TestOAuthLinkCreatesTheCredentialWhenVisited(t *testing.T) {
+	srv := newServer(t)
+	c := srv.Client(alloy.WithMaxRetries(0))
+	ctx := context.Background()
+	u, err := c.Users.Create(ctx, alloy.UserCreateParams{Username: "shop-owner"})
+	require.NoError(t, err)
+
+	_, err = c.Credentials.OAuthURL(ctx, alloy.OAuthURLParams{UserID: u.ID, App: "shopify"})
+	var apiErr *alloy.Error
+	require.ErrorAs(t, err, &apiErr)
+	assert.ErrorIs(t, err, alloy.ErrValidation)
+	assert.Equal(t, "Missing required field(s) for shopify: shopSubdomain", apiErr.Message)
+	_, err = c.Credentials.OAuthURL(ctx, alloy.OAuthURLParams{UserID: u.ID, App: "netsuite"})
+	assert.ErrorIs(t, err, alloy.ErrBadRequest, "netsuite is not OAuth")
+	_, err = c.Credentials.OAuthURL(ctx, alloy.OAuthURLParams{UserID: "ghost", App: "hubspot"})
+	assert.ErrorIs(t, err, alloy.ErrNotFound)
+
+	link, err := c.Credentials.OAuthURL(ctx, alloy.OAuthURLParams{UserID: "shop-owner", App: "shopify", Fields: map[string]string{"shopSubdomain": "northwind"}})
+	require.NoError(t, err)
+	assert.Equal(t, srv.URL+"/oauth/shopify/authorize?shopSubdomain=northwind&userId="+u.ID, link)
+
+	resp, err := http.Get(link) // the user's browser: no API key
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Contains(t, string(body), "Shopify is connected")
+
+	creds, err := c.Credentials.List(ctx, u.ID)
+	require.NoError(t, err)
+	require.Len(t, creds, 1)
+	assert.Equal(t, "shopify", creds[0].Type)
+}
+
+func TestIntegrationsInBothShapes(t *testing.T) {
+	for _, version := range []string{"2025-09", "2024-03"} {
+		t.Run(version, func(t *testing.T) {
+			srv := newServer(t)
+			c := srv.Client(alloy.WithAPIVersion(version), alloy.WithMaxRetries(0))
+			ctx := context.Background()
+			u, err := c.Users.Create(ctx, alloy.UserCreateParams{Username: "u"})
+			require.NoError(t, err)
+			require.NoError(t, srv.InstallWorkflow(u.ID, "6712ab3acd56ef7890a1b2d9"))
+
+			list, err := c.Integrations.List(ctx, u.ID)
+			require.NoError(t, err)
+			require.Len(t, list, 2)
+			bc := list[0]
+			assert.Equal(t, "6712ab34cd56ef7890a1b2c3", bc.ID)
+			assert.Equal(t, "BigCommerce", bc.App, "from primaryConnector or app alike")
+			assert.True(t, bc.Installed)
+			require.Len(t, bc.Workflows, 1)
+			wf := bc.Workflows[0]
+			assert.True(t, wf.Installed)
+			assert.True(t, wf.Active)
+			assert.Equal(t, 4, wf.Version)
+			assert.Equal(t, 1, *wf.InstalledVersion)
+			require.Len(t, wf.Steps, 2, "from connectors or blocks alike")
+			assert.Equal(t, alloy.WorkflowStep{ID: "5c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f", Name: "NetSuite", Connector: "netsuite",
+				Icon: "https://cdn.runalloy.com/icons/netsuite.png", Subtitle: map[string]string{"2025-09": "Create sales order"}[version]}, wf.Steps[1])
+			if version == "2025-09" {
+				assert.Equal(t, []string{"bigcommerce", "netsuite"}, bc.Credentials)
+				assert.Equal(t, "Sync paid orders into the ERP", bc.Description)
+			}
+			assert.False(t, list[1].Installed)
+			assert.Nil(t, list[1].Workflows[0].InstalledVersion)
+
+			byApp, err := c.Integrations.Get(ctx, u.ID, "Shopify")
+			require.NoError(t, err)
+			assert.Equal(t, list[1], *byApp)
+			_, err = c.Integrations.Get(ctx, u.ID, "nope")
+			assert.ErrorIs(t, err, alloy.ErrNotFound)
+			_, err = c.Integrations.List(ctx, "ghost")
+			assert.ErrorIs(t, err, alloy.ErrNotFound)
+
+			link, err := c.Integrations.InstallURL(ctx, u.ID, bc.ID)
+			require.NoError(t, err)
+			assert.True(t, strings.HasPrefix(link, srv.URL+"/embedded-install?integrationId="+bc.ID+"&token=ey"), link)
+			_, err = c.Integrations.InstallURL(ctx, u.ID, "nope")
+			assert.ErrorIs(t, err, alloy.ErrNotFound)
+			_, err = c.Integrations.InstallURL(ctx, "ghost", bc.ID)
+			assert.ErrorIs(t, err, alloy.ErrNotFound)
+		})
+	}
+}
+
+func TestSeedDataCanBeReplaced(t *testing.T) {
+	srv := newServer(t,
+		alloytest.WithApps([]alloytest.App{{Name: "acme", DisplayName: "Acme", Properties: []alloytest.Property{{Name: "key"}, {Name: "region", Optional: true}}}}),
+		alloytest.WithIntegrations([]alloytest.Integration{{ID: "int-1", App: "Acme", Workflows: []alloytest.Workflow{{ID: "wf-1", Name: "Sync", Version: 1}}}}))
+	c := srv.Client()
+	ctx := context.Background()
+	u, err := c.Users.Create(ctx, alloy.UserCreateParams{Username: "u"})
+	require.NoError(t, err)
+	apps, err := c.Apps.List(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []alloy.App{{Name: "acme"}}, apps)
+	_, err = c.Credentials.Create(ctx, u.ID, alloy.CredentialCreateParams{Type: "acme", Data: map[string]any{"key": "k"}})
+	require.NoError(t, err, "optional properties may be omitted")
+	list, err := c.Integrations.List(ctx, u.ID)
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	assert.Equal(t, "int-1", list[0].ID)
+	assert.Empty(t, list[0].Workflows[0].Steps)
+}
+
+func TestVersionSpecificRoutesAreStrict(t *testing.T) {
+	srv := newServer(t, alloytest.WithAPIKey("k"))
+	get := func(path, version string) int {
+		req, _ := http.NewRequest("GET", srv.URL+path, nil)
+		req.Header.Set("Authorization", "Bearer k")
+		if version != "" {
+			req.Header.Set("X-Api-Version", version)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	assert.Equal(t, 404, get("/users/u/credentials", "2025-09"), "moved in 2025-09")
+	assert.Equal(t, 404, get("/2024-03/credentials/users/u", ""), "not there before 2025-09")
+	assert.Equal(t, 404, get("/2023-12/metadata/apps", ""))
+	assert.Equal(t, 200, get("/2023-12/apps", ""))
+	assert.Equal(t, 404, get("/apps", "2025-09"))
+	assert.Equal(t, 400, get("/integrations", "2025-09"), "userId is required")
+	assert.Equal(t, 404, get("/oauth/netsuite/authorize?userId=x", ""), "not an OAuth app")
+	assert.Equal(t, 404, get("/oauth/shopify/authorize?userId=x", ""), "unknown user")
+}
