@@ -223,7 +223,13 @@ func clip(s string) string {
 	return s[:cut] + "…"
 }
 
+// argError is a client-side check that failed; nothing was sent.
+type argError struct{ op, reason string }
+
+func (e *argError) Error() string        { return "alloy: " + e.op + ": invalid argument: " + e.reason }
+func (e *argError) Is(target error) bool { return target == ErrInvalidArgument }
+
 // invalidArg returns an error matching ErrInvalidArgument for op.
 func invalidArg(op, format string, args ...any) error {
-	return fmt.Errorf("alloy: %s: %w: %s", op, ErrInvalidArgument, fmt.Sprintf(format, args...))
+	return &argError{op: op, reason: fmt.Sprintf(format, args...)}
 }

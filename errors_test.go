@@ -120,3 +120,12 @@ func TestTransportErrorUnwraps(t *testing.T) {
 	e.Attempts = 1
 	assert.Equal(t, "alloy: GET /users: boom", e.Error())
 }
+
+func TestInvalidArgumentMessage(t *testing.T) {
+	h := newHarness(t)
+	_, err := h.c.Users.Get(context.Background(), "")
+	require.ErrorIs(t, err, ErrInvalidArgument)
+	assert.Equal(t, "alloy: GET /users/{userId}: invalid argument: userId is empty", err.Error())
+	_, err = h.c.Users.Create(context.Background(), UserCreateParams{})
+	assert.Equal(t, "alloy: create user: invalid argument: username is required", err.Error())
+}

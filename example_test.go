@@ -85,3 +85,84 @@ func ExampleError() {
 	}
 	// Output: not found: User not found 1
 }
+
+func ExampleCredentialsService_Create() {
+	srv := alloytest.NewServer()
+	defer srv.Close()
+	c := srv.Client()
+	ctx := context.Background()
+	user, err := c.Users.Create(ctx, alloy.UserCreateParams{Username: "ops@northwind.example"})
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// What does a NetSuite credential need? Check the data before sending it.
+	meta, err := c.Credentials.MetadataForApp(ctx, "netsuite")
+	if err != nil {
+		log.Fatal(err)
+	}
+	data := map[string]any{"accountId": "TSTDRV1234567", "consumerKey": "ck", "consumerSecret": "cs", "tokenId": "ti"}
+	fmt.Println(meta.Validate(data))
+
+	data["tokenSecret"] = "ts"
+	cred, err := c.Credentials.Create(ctx, user.ID, alloy.CredentialCreateParams{Type: "netsuite", Data: data})
+	if err != nil {
+		log.Fatal(err)
+	}
+	creds, _ := c.Credentials.List(ctx, user.ID)
+	fmt.Println(cred.Type, len(creds), creds[0].ID == cred.ID)
+	// Output:
+	// alloy: validate credential: invalid argument: netsuite needs tokenSecret
+	// netsuite 1 true
+}
+
+func ExampleCredentialsService_OAuthURL() {
+	srv := alloytest.NewServer()
+	defer srv.Close()
+	c := srv.Client()
+	ctx := context.Background()
+	user, err := c.Users.Create(ctx, alloy.UserCreateParams{Username: "ops@northwind.example"})
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// Shopify needs the shop's subdomain; every metadata property is a field.
+	link, err := c.Credentials.OAuthURL(ctx, alloy.OAuthURLParams{
+		UserID: user.ID,
+		App:    "shopify",
+		Fields: map[string]string{"shopSubdomain": "northwind-goods"},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(strings.Contains(link, "/oauth/shopify/authorize?shopSubdomain=northwind-goods"))
+	// Output: true
+}
+
+func ExampleIntegrationsService_List() {
+	srv := alloytest.NewServer()
+	defer srv.Close()
+	c := srv.Client()
+	ctx := context.Background()
+	user, err := c.Users.Create(ctx, alloy.UserCreateParams{Username: "ops@northwind.example"})
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	integrations, err := c.Integrations.List(ctx, user.ID)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, in := range integrations {
+		fmt.Printf("%s (%d workflows, installed %v)\n", in.App, len(in.Workflows), in.Installed)
+		for _, wf := range in.Workflows {
+			fmt.Printf("  %s v%d: %d steps\n", wf.Name, wf.Version, len(wf.Steps))
+		}
+	}
+	// Output:
+	// BigCommerce (1 workflows, installed false)
+	//   Paid order to ERP v4: 2 steps
+	// Shopify (2 workflows, installed false)
+	//   New customer to HubSpot contact v2: 2 steps
+	//   Order fulfilled to HubSpot note v1: 1 steps
+}
