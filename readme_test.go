@@ -78,7 +78,7 @@ func TestReadmeSnippetsCompileAndRun(t *testing.T) {
 		src.WriteString(d + "\n")
 	}
 	for i, b := range bodies {
-		fmt.Fprintf(&src, "func snippet%d(ctx context.Context, c *alloy.Client, apiKey, userID, id, traceID string, params alloy.UserCreateParams) {\n%s}\n\n", i, b)
+		fmt.Fprintf(&src, "func snippet%d(ctx context.Context, c *alloy.Client, apiKey, userID, id, traceID string, params alloy.UserCreateParams) error {\n%s\treturn nil\n}\n\n", i, b)
 	}
 	frag := filepath.Join(dir, "snippets.go")
 	require.NoError(t, os.WriteFile(frag, []byte(src.String()), 0o600))
