@@ -42,9 +42,10 @@ type Client struct {
 	Integrations *IntegrationsService // what users can install, and install links
 	Apps         *AppsService         // the apps Alloy connects to
 
-	cfg      config
-	base     string      // scheme://host[/prefix][/version], no trailing slash
-	header   http.Header // sent on every call
+	// Everything below is unexported and behind pointers, so that even
+	// printing a Client value with %+v cannot reach the API key.
+	cfg      *config
+	base     string // scheme://host[/prefix][/version], no trailing slash
 	tr       *transport.Transport
 	bufPool  sync.Pool
 	services service
@@ -101,12 +102,12 @@ func newClient(apiKey string, cfg config) (*Client, error) {
 	if err != nil {
 		return nil, invalidArg("new client", "%s", err.Error())
 	}
-	c := &Client{cfg: cfg, base: base}
+	c := &Client{cfg: &cfg, base: base}
 	ua := fmt.Sprintf("alloy-go/%s (%s/%s; %s)", Version, runtime.GOOS, runtime.GOARCH, runtime.Version())
 	if cfg.userAgent != "" {
 		ua += " " + cfg.userAgent
 	}
-	c.header = http.Header{
+	c.cfg.header = http.Header{
 		"Authorization": {"Bearer " + apiKey},
 		"X-Api-Version": {cfg.version},
 		"Accept":        {"application/json"},
@@ -175,7 +176,11 @@ func NewClientFromEnv(opts ...Option) (*Client, error) {
 		}
 		key = os.Getenv(name)
 		if strings.TrimSpace(key) == "" {
-			return nil, invalidArg("new client from env", "neither ALLOY_API_KEY nor %s is set", name)
+			hint := ""
+			if cfg.env == Production && os.Getenv("ALLOY_DEV_API_KEY") != "" {
+				hint = " (ALLOY_DEV_API_KEY is set: add ALLOY_ENVIRONMENT=development to use it)"
+			}
+			return nil, invalidArg("new client from env", "neither ALLOY_API_KEY nor %s is set for the %s environment%s", name, cfg.env, hint)
 		}
 	}
 	return newClient(key, cfg)
@@ -212,14 +217,15 @@ func checkBaseURL(raw string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("base URL does not parse: %v", errors.Unwrap(err))
 	}
+	shown := u.Redacted() // never echo a password
 	if u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return "", fmt.Errorf("base URL %q must be an absolute http(s) URL", raw)
+		return "", fmt.Errorf("base URL %q must be an absolute http(s) URL", shown)
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("base URL %q must not carry credentials, a query or a fragment", u.Redacted())
+		return "", fmt.Errorf("base URL %q must not carry credentials, a query or a fragment", shown)
 	}
 	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
-		return "", fmt.Errorf("base URL %q is plain http to a non-loopback host: the API key would travel in clear text", raw)
+		return "", fmt.Errorf("base URL %q is plain http to a non-loopback host: the API key would travel in clear text", shown)
 	}
 	return strings.TrimRight(u.String(), "/"), nil
 }
@@ -299,6 +305,9 @@ func (c *Client) send(ctx context.Context, k call, opts []RequestOption) error {
 	if ctx == nil {
 		return invalidArg(where, "context is nil")
 	}
+	if err := ctx.Err(); err != nil {
+		return &TransportError{Method: k.method, Path: path, Err: err} // nothing sent
+	}
 	var body []byte
 	if k.body != nil {
 		if body, err = json.Marshal(k.body); err != nil {
@@ -309,9 +318,9 @@ func (c *Client) send(ctx context.Context, k call, opts []RequestOption) error {
 	if len(k.query) > 0 {
 		u += "?" + k.query.Encode()
 	}
-	header := c.header
+	header := c.cfg.header
 	if body != nil || cc.header != nil {
-		header = c.header.Clone()
+		header = header.Clone()
 		for key, vs := range cc.header {
 			header[http.CanonicalHeaderKey(key)] = vs
 		}
@@ -335,7 +344,7 @@ func (c *Client) send(ctx context.Context, k call, opts []RequestOption) error {
 	})
 	if err != nil {
 		if last := stats.Last; last != nil && ctx.Err() != nil {
-			apiErr := newError(k.method, path, last.StatusCode, last.Header, last.Body, stats.Attempts)
+			apiErr := newError(k.method, path, last.StatusCode, last.Header, last.Body, stats.Attempts, c.cfg.apiKey)
 			return fmt.Errorf("%w; stopped waiting to retry: %w", apiErr, ctx.Err())
 		}
 		return &TransportError{Method: k.method, Path: path, Attempts: stats.Attempts, Err: err}
@@ -345,12 +354,14 @@ func (c *Client) send(ctx context.Context, k call, opts []RequestOption) error {
 	buf := c.bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer c.putBuffer(buf)
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		// An error is reported whatever its body's size: only its head is kept.
+		_, _ = buf.ReadFrom(io.LimitReader(resp.Body, maxErrorBody))
+		return newError(k.method, path, resp.StatusCode, resp.Header, bytes.Clone(buf.Bytes()), stats.Attempts, c.cfg.apiKey)
+	}
 	n, rerr := buf.ReadFrom(io.LimitReader(resp.Body, c.cfg.maxResponseBytes+1))
 	if n > c.cfg.maxResponseBytes {
 		return fmt.Errorf("alloy: %s %s: %w (limit %d bytes)", k.method, path, ErrResponseTooLarge, c.cfg.maxResponseBytes)
-	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return newError(k.method, path, resp.StatusCode, resp.Header, bytes.Clone(buf.Bytes()), stats.Attempts)
 	}
 	if rerr != nil {
 		return &TransportError{Method: k.method, Path: path, Attempts: stats.Attempts, Err: rerr}

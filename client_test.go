@@ -172,7 +172,7 @@ func TestUserAgentAndExtraHeaders(t *testing.T) {
 	assert.Equal(t, want, r.Header.Get("User-Agent"))
 	assert.Equal(t, "t-1", r.Header.Get("X-Trace"))
 	// the per-call header must not leak into the client's shared headers
-	_, hasTrace := h.c.header["X-Trace"]
+	_, hasTrace := h.c.cfg.header["X-Trace"]
 	assert.False(t, hasTrace)
 }
 
@@ -253,8 +253,8 @@ func TestLenientDecoding(t *testing.T) {
 	h.on("GET", testRoot+"/users/bad", jsonResp(200, "<html>oops</html>"))
 	h.on("DELETE", testRoot+"/users/u1", jsonResp(200, "not json at all"))
 	u, err := h.c.Users.Get(context.Background(), "empty")
-	require.NoError(t, err, "an empty body decodes to the zero value")
-	assert.Equal(t, &User{}, u)
+	assert.Nil(t, u)
+	assert.ErrorContains(t, err, "GET /users/{userId}: response has no userId", "an empty 200 is not a user")
 	_, err = h.c.Users.Get(context.Background(), "bad")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "GET /users/bad: decode response")
@@ -300,6 +300,15 @@ func TestTimeoutBoundsTheWholeCall(t *testing.T) {
 	_, err = h2.c.Users.Get(context.Background(), "u1")
 	require.NoError(t, err)
 	assert.False(t, hasDeadline)
+
+	// retries stop at the timeout: a backoff that would outlive it is not started
+	h3 := newHarness(t, WithTimeout(50*time.Millisecond))
+	h3.on("GET", testRoot+"/users/u1", jsonResp(503, `{}`))
+	_, err = h3.c.Users.Get(context.Background(), "u1")
+	var apiErr *Error
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 1, apiErr.Attempts)
+	assert.Empty(t, h3.waits)
 }
 
 func TestCallerHTTPClientIsUsedAndNotModified(t *testing.T) {
@@ -314,7 +323,7 @@ func TestCallerHTTPClientIsUsedAndNotModified(t *testing.T) {
 	require.NoError(t, err)
 	h.on("GET", testRoot+"/users/u1", func(r *http.Request) (*http.Response, error) {
 		out, _ := jsonResp(302, `{}`)(r)
-		out.Header.Set("Location", "https://elsewhere.example/")
+		out.Header.Set("Location", testRoot+"/users/u2") // same origin: the caller's policy decides
 		return out, nil
 	})
 	_, err = c.Users.Get(context.Background(), "u1")
@@ -325,6 +334,54 @@ func TestCallerHTTPClientIsUsedAndNotModified(t *testing.T) {
 	assert.Equal(t, 1, h.mt.GetTotalCallCount(), "sent through the caller's transport")
 	assert.Same(t, h.mt, hc.Transport, "the caller's client is not modified")
 	assert.Equal(t, time.Minute, hc.Timeout)
+}
+
+func TestEchoedAPIKeyIsRedactedFromErrors(t *testing.T) {
+	h := newHarness(t)
+	h.on("GET", testRoot+"/users/u1", jsonResp(401, `{"message":"Invalid key Bearer `+testKey+`","key":"`+testKey+`"}`))
+	_, err := h.c.Users.Get(context.Background(), "u1")
+	var apiErr *Error
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, "Invalid key Bearer [REDACTED]", apiErr.Message)
+	assert.JSONEq(t, `{"message":"Invalid key Bearer [REDACTED]","key":"[REDACTED]"}`, string(apiErr.Body))
+	assert.NotContains(t, fmt.Sprintf("%v %+v %#v", err, err, apiErr), testKey)
+}
+
+func TestLargeErrorBodyStillGivesTheError(t *testing.T) {
+	h := newHarness(t, WithMaxResponseBytes(1024), WithMaxRetries(0))
+	h.on("GET", testRoot+"/users/u1", jsonResp(502, "<html>"+strings.Repeat("x", 200<<10)+"</html>"))
+	_, err := h.c.Users.Get(context.Background(), "u1")
+	var apiErr *Error
+	require.ErrorAs(t, err, &apiErr, "a 5xx page larger than the cap is still a 5xx")
+	assert.ErrorIs(t, err, ErrServer)
+	assert.NotErrorIs(t, err, ErrResponseTooLarge)
+	assert.Len(t, apiErr.Body, maxErrorBody)
+}
+
+func TestInvalidHeaderNamesAreRejected(t *testing.T) {
+	for _, name := range []string{"bad key", "", "x:y", "ü"} {
+		h := newHarness(t)
+		_, err := h.c.Users.Get(context.Background(), "u1", WithHeader(name, "v"))
+		require.ErrorIs(t, err, ErrInvalidArgument, "%q", name)
+		assert.Zero(t, h.mt.GetTotalCallCount())
+	}
+}
+
+func TestNewClientFromEnvHintsAtTheDevKey(t *testing.T) {
+	for _, k := range []string{"ALLOY_API_KEY", "ALLOY_PROD_API_KEY", "ALLOY_ENVIRONMENT", "ALLOY_API_VERSION", "ALLOY_REGION", "ALLOY_BASE_URL"} {
+		t.Setenv(k, "")
+	}
+	t.Setenv("ALLOY_DEV_API_KEY", "dev")
+	_, err := NewClientFromEnv()
+	require.ErrorIs(t, err, ErrInvalidArgument)
+	assert.Contains(t, err.Error(), "ALLOY_ENVIRONMENT=development")
+	assert.NotContains(t, err.Error(), "dev\"")
+}
+
+func TestBaseURLErrorsNeverEchoAPassword(t *testing.T) {
+	_, err := NewClient(testKey, WithBaseURL("ftp://user:hunter2@x.example"))
+	require.ErrorIs(t, err, ErrInvalidArgument)
+	assert.NotContains(t, err.Error(), "hunter2")
 }
 
 func TestErrorsNeverCarryAPIKey(t *testing.T) {

@@ -156,7 +156,7 @@ func (s *CredentialsService) Create(ctx context.Context, userID string, params C
 	body := struct {
 		UserID     string     `json:"userId"`
 		Credential credential `json:"credential"`
-	}{userID, credential{params.Type, params.Data}}
+	}{userID, credential(params)}
 	var out struct {
 		Success      *bool  `json:"success"`
 		CredentialID string `json:"credentialId"`

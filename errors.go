@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -122,9 +123,15 @@ type TransportError struct {
 	Err      error // the cause, e.g. a *url.Error wrapping a *net.OpError
 }
 
-// Error describes the failure; it never contains credentials.
+// Error describes the failure without repeating the URL (the cause of a
+// *url.Error is shown without it); it never contains credentials.
 func (e *TransportError) Error() string {
-	s := "alloy: " + e.Method + " " + e.Path + ": " + e.Err.Error()
+	cause := e.Err
+	var ue *url.Error
+	if errors.As(cause, &ue) && ue.Err != nil {
+		cause = ue.Err
+	}
+	s := "alloy: " + e.Method + " " + e.Path + ": " + cause.Error()
 	if e.Attempts > 1 {
 		s += fmt.Sprintf(" (after %d attempts)", e.Attempts)
 	}
@@ -137,11 +144,16 @@ func (e *TransportError) Unwrap() error { return e.Err }
 // requestIDHeaders are checked in order for a request id.
 var requestIDHeaders = []string{"X-Request-Id", "Request-Id", "X-Amzn-Requestid", "X-Correlation-Id"}
 
-// newError builds an *Error from a non-2xx response.
-func newError(method, path string, status int, header http.Header, body []byte, attempts int) *Error {
+// newError builds an *Error from a non-2xx response. A server or gateway
+// that echoes the API key (secret) gets it replaced with [REDACTED] in the
+// body and message.
+func newError(method, path string, status int, header http.Header, body []byte, attempts int, secret string) *Error {
 	e := &Error{StatusCode: status, Method: method, Path: path, Attempts: attempts}
 	if len(body) > maxErrorBody {
 		body = body[:maxErrorBody]
+	}
+	if secret != "" && bytes.Contains(body, []byte(secret)) {
+		body = bytes.ReplaceAll(body, []byte(secret), []byte("[REDACTED]"))
 	}
 	e.Body = body
 	for _, h := range requestIDHeaders {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -67,7 +68,7 @@ func TestErrorMessageAndFields(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newError("GET", "/users/u1", 404, tc.header, []byte(tc.body), 1)
+			e := newError("GET", "/users/u1", 404, tc.header, []byte(tc.body), 1, "")
 			assert.Equal(t, tc.wantMsg, e.Message)
 			assert.Equal(t, tc.wantCode, e.Code)
 			assert.Equal(t, tc.wantID, e.RequestID)
@@ -85,12 +86,12 @@ func TestErrorString(t *testing.T) {
 
 func TestErrorBodyIsCappedAndMessageClipped(t *testing.T) {
 	big := strings.Repeat("x", maxErrorBody+100)
-	e := newError("GET", "/x", 500, nil, []byte(big), 1)
+	e := newError("GET", "/x", 500, nil, []byte(big), 1, "")
 	assert.Len(t, e.Body, maxErrorBody)
 	assert.LessOrEqual(t, len(e.Message), 512+len("…"))
 	assert.True(t, strings.HasSuffix(e.Message, "…"))
 	// clipping never splits a UTF-8 sequence
-	e = newError("GET", "/x", 500, nil, []byte(strings.Repeat("é", 400)), 1)
+	e = newError("GET", "/x", 500, nil, []byte(strings.Repeat("é", 400)), 1, "")
 	assert.True(t, strings.HasSuffix(e.Message, "é…"), e.Message)
 }
 
@@ -110,6 +111,14 @@ func TestErrorFromPipelineHasEveryField(t *testing.T) {
 		Body: []byte(`{"message":"User not found","code":"USER_NOT_FOUND"}`),
 	}, apiErr)
 	assert.Equal(t, "alloy: DELETE /users/u1: 404 Not Found: User not found (code USER_NOT_FOUND) [request id req_77]", err.Error())
+}
+
+func TestTransportErrorDoesNotRepeatTheURL(t *testing.T) {
+	cause := &url.Error{Op: "Get", URL: "https://api.alloy.test/headless/oauthUrl?userId=u1&shopSubdomain=x", Err: errors.New("connection reset by peer")}
+	e := &TransportError{Method: "GET", Path: "/headless/oauthUrl", Attempts: 2, Err: cause}
+	assert.Equal(t, "alloy: GET /headless/oauthUrl: connection reset by peer (after 2 attempts)", e.Error())
+	var ue *url.Error
+	assert.ErrorAs(t, e, &ue, "the *url.Error is still reachable")
 }
 
 func TestTransportErrorUnwraps(t *testing.T) {

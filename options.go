@@ -59,6 +59,7 @@ type config struct {
 	logger           *slog.Logger
 	userAgent        string
 	maxResponseBytes int64
+	header           http.Header // sent on every call; set by NewClient
 }
 
 // Option configures a Client in NewClient or NewClientFromEnv. An option
@@ -119,8 +120,11 @@ func WithBaseURL(u string) Option {
 }
 
 // WithHTTPClient makes the SDK send requests through hc's transport,
-// redirect policy, cookie jar and timeout. hc is used as given and never
-// modified; a Timeout on it bounds each attempt, not the whole call.
+// redirect policy, cookie jar and timeout, read once when the client is
+// built. hc itself is never modified. A Timeout on it bounds each attempt,
+// not the whole call. Whatever hc's redirect policy, a redirect to another
+// host or from https to http is not followed, since requests carry the API
+// key; the redirect is returned as an *Error.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
@@ -146,7 +150,9 @@ func WithMaxRetries(n int) Option {
 // WithRetryWait sets the backoff between retries: exponential from min,
 // capped at max, with jitter (defaults 500ms and 8s). max is also the
 // longest Retry-After the SDK honours: a server asking for a longer wait
-// ends the retries at once with an *Error whose RetryAfter is set.
+// ends the retries at once with an *Error whose RetryAfter is set; min is
+// also the shortest wait, whatever Retry-After says. Zero for both retries
+// without waiting, which only suits tests against a local fake.
 func WithRetryWait(min, max time.Duration) Option {
 	return func(c *config) error {
 		if min < 0 || max < min {
@@ -215,8 +221,9 @@ type callConfig struct {
 }
 
 // WithIdempotent declares that repeating this call is safe, so a POST is
-// retried like a GET: on connection errors, 408 and 5xx as well as on 429
-// and refused connections. Use it only when a duplicate is harmless.
+// retried like a GET: on connection errors and timeouts, 408, 500, 502, 503
+// and 504 as well as on 429 and refused connections. Use it only when a
+// duplicate is harmless.
 func WithIdempotent() RequestOption {
 	return func(c *callConfig) { c.idempotent = true }
 }
@@ -249,9 +256,13 @@ var ownHeaders = map[string]bool{
 	"Authorization": true, "X-Api-Version": true, "User-Agent": true, "Accept": true, "Content-Type": true,
 }
 
-// check rejects headers the SDK owns and values that would break the request.
+// check rejects headers the SDK owns, malformed names, and values that
+// would break the request.
 func (c *callConfig) check() error {
 	for k, vs := range c.header {
+		if !validHeaderName(k) {
+			return fmt.Errorf("header name %q is not a valid token", k)
+		}
 		if ownHeaders[textproto.CanonicalMIMEHeaderKey(k)] {
 			return fmt.Errorf("header %s is set by the SDK", k)
 		}
@@ -265,6 +276,21 @@ func (c *callConfig) check() error {
 }
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
+
+// validHeaderName reports whether name is an RFC 9110 token.
+func validHeaderName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		b := name[i]
+		if b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", b) >= 0 {
+			continue
+		}
+		return false
+	}
+	return true
+}
 
 // validVersion reports whether v looks like an Alloy API version (YYYY-MM).
 func validVersion(v string) bool {

@@ -8,7 +8,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
 	"os"
 	"strings"
 	"syscall"
@@ -270,7 +273,7 @@ func TestRealSleepHonoursCancellation(t *testing.T) {
 	require.ErrorIs(t, err, ErrServer)
 }
 
-func TestAlreadyCancelledContextSendsNothingUseful(t *testing.T) {
+func TestAlreadyCancelledContextSendsNothing(t *testing.T) {
 	h := newHarness(t)
 	h.on("GET", testRoot+"/users/u1", jsonResp(200, `{"userId":"u1"}`))
 	ctx, cancel := context.WithCancel(context.Background())
@@ -279,6 +282,87 @@ func TestAlreadyCancelledContextSendsNothingUseful(t *testing.T) {
 	require.ErrorIs(t, err, context.Canceled)
 	var te *TransportError
 	require.ErrorAs(t, err, &te)
+	assert.Zero(t, te.Attempts)
+	assert.Zero(t, h.mt.GetTotalCallCount())
+}
+
+func TestCancelDuringAttemptIsNotBlamedOnAnEarlierResponse(t *testing.T) {
+	h := newHarness(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	h.on("GET", testRoot+"/users/u1", seq(jsonResp(503, `{"message":"busy"}`), func(*http.Request) (*http.Response, error) {
+		cancel() // the caller gives up while the second attempt is in flight
+		return nil, context.Canceled
+	}))
+	_, err := h.c.Users.Get(ctx, "u1")
+	require.ErrorIs(t, err, context.Canceled)
+	var apiErr *Error
+	assert.False(t, errors.As(err, &apiErr), "the 503 was retried; it is not why the call failed: %v", err)
+	assert.NotContains(t, err.Error(), "waiting to retry")
+	assert.Equal(t, 2, h.mt.GetTotalCallCount())
+}
+
+func TestRetryAfterEdgeCases(t *testing.T) {
+	h := newHarness(t, WithRetryWait(200*time.Millisecond, 5*time.Second))
+	h.on("GET", testRoot+"/users/zero", seq(withRetryAfter(429, "0", `{}`), jsonResp(200, `{"userId":"u"}`)))
+	h.on("GET", testRoot+"/users/huge", withRetryAfter(429, "99999999999999999999", `{}`))
+	_, err := h.c.Users.Get(context.Background(), "zero")
+	require.NoError(t, err)
+	assert.Equal(t, []time.Duration{200 * time.Millisecond}, h.waits, "Retry-After: 0 still waits the minimum")
+	_, err = h.c.Users.Get(context.Background(), "huge")
+	var apiErr *Error
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 1, apiErr.Attempts, "an overflowing Retry-After is beyond the cap: stop")
+	assert.Equal(t, 24*time.Hour, apiErr.RetryAfter)
+}
+
+func TestPerAttemptTimeoutIsRetriedForGET(t *testing.T) {
+	var calls atomic.Int32
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			select { // stall the first attempt past the client's per-attempt timeout
+			case <-r.Context().Done():
+			case <-release:
+			}
+			return
+		}
+		_, _ = io.WriteString(w, `{"userId":"u1"}`)
+	}))
+	defer srv.Close()
+	defer close(release) // runs before srv.Close, which waits for handlers
+	c, err := NewClient(testKey, WithBaseURL(srv.URL), WithRetryWait(time.Millisecond, 10*time.Millisecond),
+		WithHTTPClient(&http.Client{Timeout: 100 * time.Millisecond}))
+	require.NoError(t, err)
+	u, err := c.Users.Get(context.Background(), "u1")
+	require.NoError(t, err, "a timed-out attempt of a GET is retried")
+	assert.Equal(t, "u1", u.ID)
+	assert.EqualValues(t, 2, calls.Load())
+
+	calls.Store(0)
+	_, err = c.Users.Create(context.Background(), UserCreateParams{Username: "a"})
+	var te *TransportError
+	require.ErrorAs(t, err, &te, "a timed-out POST may have been applied: not retried")
+	assert.Equal(t, 1, te.Attempts)
+	assert.EqualValues(t, 1, calls.Load())
+}
+
+func TestRedirectToAnotherHostIsNotFollowed(t *testing.T) {
+	var leaked atomic.Value
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		leaked.Store(r.Header.Get("Authorization"))
+	}))
+	defer other.Close()
+	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+"/steal", http.StatusFound)
+	}))
+	defer origin.Close()
+	c, err := NewClient(testKey, WithBaseURL(origin.URL))
+	require.NoError(t, err)
+	_, err = c.Users.Get(context.Background(), "u1")
+	var apiErr *Error
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusFound, apiErr.StatusCode)
+	assert.Nil(t, leaked.Load(), "the other host was never called")
 }
 
 func TestPerCallAndClientRetryBudgets(t *testing.T) {

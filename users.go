@@ -78,11 +78,16 @@ type userBody struct {
 	Data *User `json:"data"`
 }
 
-func (b *userBody) user() *User {
+// user returns the decoded user, or an error for a response without one.
+func (b *userBody) user(route string) (*User, error) {
+	u := &b.User
 	if b.Data != nil {
-		return b.Data
+		u = b.Data
 	}
-	return &b.User
+	if u.ID == "" {
+		return nil, fmt.Errorf("alloy: %s: response has no userId", route)
+	}
+	return u, nil
 }
 
 // Create creates an end user. POST /users
@@ -134,7 +139,7 @@ func (s *UsersService) Get(ctx context.Context, userID string, opts ...RequestOp
 	if err := s.client.send(ctx, call{method: http.MethodGet, route: "/users/{userId}", path: []string{userID}, out: &out}, opts); err != nil {
 		return nil, err
 	}
-	return out.user(), nil
+	return out.user("GET /users/{userId}")
 }
 
 // List returns every user of the account, or those of one parent workflow.
@@ -165,7 +170,7 @@ func (s *UsersService) Update(ctx context.Context, userID string, params UserUpd
 	if err := s.client.send(ctx, call{method: http.MethodPut, route: "/users/{userId}", path: []string{userID}, body: params, out: &out}, opts); err != nil {
 		return nil, err
 	}
-	return out.user(), nil
+	return out.user("PUT /users/{userId}")
 }
 
 // Delete deletes a user. Its execution logs survive: use DeleteLogs as well

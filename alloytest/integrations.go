@@ -103,6 +103,10 @@ func (s *Server) getIntegration(w http.ResponseWriter, r *http.Request, req *req
 func (s *Server) installURL(w http.ResponseWriter, _ *http.Request, req *request) {
 	s.st.mu.Lock()
 	u := s.st.find(req.params["userId"])
+	var id, name string
+	if u != nil {
+		id, name = u.ID, u.Username
+	}
 	s.st.mu.Unlock()
 	if u == nil {
 		writeError(w, http.StatusNotFound, "User not found")
@@ -113,6 +117,6 @@ func (s *Server) installURL(w http.ResponseWriter, _ *http.Request, req *request
 		writeError(w, http.StatusNotFound, fmt.Sprintf("Integration %q not found", req.params["integrationId"]))
 		return
 	}
-	q := url.Values{"integrationId": {in.ID}, "token": {s.mintJWT(u)}}
+	q := url.Values{"integrationId": {in.ID}, "token": {s.mintJWT(id, name)}}
 	writeJSON(w, http.StatusOK, map[string]string{"url": s.URL + "/embedded-install?" + q.Encode()})
 }

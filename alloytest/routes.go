@@ -298,21 +298,25 @@ func (s *Server) workflowUsers(w http.ResponseWriter, _ *http.Request, req *requ
 func (s *Server) userToken(w http.ResponseWriter, _ *http.Request, req *request) {
 	s.st.mu.Lock()
 	u := s.st.find(req.params["userId"])
+	var id, name string
+	if u != nil {
+		id, name = u.ID, u.Username // copied under the lock: Update may change them
+	}
 	s.st.mu.Unlock()
 	if u == nil {
 		writeError(w, http.StatusNotFound, "User not found")
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"token": s.mintJWT(u)})
+	writeJSON(w, http.StatusOK, map[string]string{"token": s.mintJWT(id, name)})
 }
 
 // mintJWT signs an HS256 JWT with the server's throwaway key.
-func (s *Server) mintJWT(u *user) string {
+func (s *Server) mintJWT(userID, username string) string {
 	now := time.Now()
 	header := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`))
 	claims, _ := json.Marshal(map[string]any{
-		"userId":   u.ID,
-		"username": u.Username,
+		"userId":   userID,
+		"username": username,
 		"iat":      now.Unix(),
 		"exp":      now.Add(s.cfg.tokenTTL).Unix(),
 		"jti":      randomHex(8),

@@ -241,6 +241,38 @@ func TestConcurrentUse(t *testing.T) {
 	assert.Len(t, srv.Users(), 32)
 }
 
+// TestConcurrentUpdatesTokensAndDeletes mixes writes and reads of the same
+// users so that -race sees every handler's locking.
+func TestConcurrentUpdatesTokensAndDeletes(t *testing.T) {
+	srv := newServer(t)
+	c := srv.Client(alloy.WithMaxRetries(0))
+	ctx := context.Background()
+	u, err := c.Users.Create(ctx, alloy.UserCreateParams{Username: "shared"})
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	for i := range 16 {
+		wg.Add(4)
+		go func() {
+			defer wg.Done()
+			_, _ = c.Users.Update(ctx, u.ID, alloy.UserUpdateParams{Username: alloy.Ptr("shared-" + strings.Repeat("x", i))})
+		}()
+		go func() { defer wg.Done(); _, _ = c.Tokens.Create(ctx, u.ID) }()
+		go func() { defer wg.Done(); _, _ = c.Integrations.InstallURL(ctx, u.ID, "6712ab34cd56ef7890a1b2c3") }()
+		go func() {
+			defer wg.Done()
+			cred, err := c.Credentials.Create(ctx, u.ID, alloy.CredentialCreateParams{Type: "bigcommerce", Data: map[string]any{"storeHash": "h", "accessToken": "a"}})
+			if err == nil {
+				_, _ = c.Credentials.List(ctx, u.ID)
+				_ = c.Credentials.Delete(ctx, u.ID, cred.ID)
+			}
+		}()
+	}
+	wg.Wait()
+	creds, err := c.Credentials.List(ctx, u.ID)
+	require.NoError(t, err)
+	assert.Empty(t, creds, "every credential created was deleted")
+}
+
 func TestStartReportsListenErrors(t *testing.T) {
 	srv := newServer(t)
 	addr := strings.TrimPrefix(srv.URL, "http://")

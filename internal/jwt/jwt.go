@@ -36,14 +36,17 @@ func Expiry(token string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	var claims struct {
-		Exp json.Number `json:"exp"`
+		Exp json.RawMessage `json:"exp"`
 	}
-	dec := json.NewDecoder(bytes.NewReader(payload))
-	dec.UseNumber()
-	if err := dec.Decode(&claims); err != nil || claims.Exp == "" {
+	if err := json.NewDecoder(bytes.NewReader(payload)).Decode(&claims); err != nil || len(claims.Exp) == 0 {
 		return time.Time{}, false
 	}
-	exp, err := claims.Exp.Float64()
+	// exp is a JSON number (RFC 7519 NumericDate); a quoted "1" is not.
+	var num json.Number
+	if c := claims.Exp[0]; (c < '0' || c > '9') && c != '-' || json.Unmarshal(claims.Exp, &num) != nil {
+		return time.Time{}, false
+	}
+	exp, err := num.Float64()
 	if err != nil || math.IsNaN(exp) || exp <= 0 || exp > 253402300799 { // 9999-12-31T23:59:59Z
 		return time.Time{}, false
 	}

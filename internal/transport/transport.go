@@ -84,7 +84,7 @@ func New(cfg Config) *Transport {
 	}
 	inner := &http.Client{
 		Transport:     keepIdle{rt},
-		CheckRedirect: hc.CheckRedirect,
+		CheckRedirect: sameOrigin(hc.CheckRedirect),
 		Jar:           hc.Jar,
 		Timeout:       hc.Timeout,
 	}
@@ -102,6 +102,26 @@ func New(cfg Config) *Transport {
 		ErrorHandler: giveUp,
 	}
 	return t
+}
+
+// sameOrigin wraps a redirect policy so that a redirect to another host, or
+// from https down to http, is not followed: the request carries the API key.
+// The redirect response is returned instead (the SDK reports it as an
+// error). Within the same origin, next (or Go's default) decides.
+func sameOrigin(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		first := via[0].URL
+		if req.URL.Host != first.Host || (first.Scheme == "https" && req.URL.Scheme != "https") {
+			return http.ErrUseLastResponse
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
 }
 
 // keepIdle hides CloseIdleConnections from retryablehttp (see New).
@@ -122,6 +142,7 @@ type state struct {
 func startAttempt(_ retryablehttp.Logger, r *http.Request, _ int) {
 	if st, ok := r.Context().Value(stateKey{}).(*state); ok {
 		st.start = time.Now()
+		st.last = nil // only a failure we are waiting to retry is reported with the context's error
 	}
 }
 
@@ -188,7 +209,7 @@ func (t *Transport) checkRetry(ctx context.Context, resp *http.Response, err err
 			if ra > t.cfg.WaitMax {
 				return false, nil // the server asks for longer than we may wait
 			}
-			wait = ra
+			wait = max(ra, t.cfg.WaitMin) // "0" or a past date must not mean a burst of retries
 		}
 	}
 	if dl, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(dl) {
@@ -276,11 +297,10 @@ func refused(err error) bool {
 	return errors.As(err, &op) && op.Op == "dial"
 }
 
-// permanent reports errors that a retry cannot fix.
+// permanent reports errors that a retry cannot fix. The caller's context
+// ending is handled before this is asked; a per-attempt timeout (an
+// http.Client.Timeout) is not permanent.
 func permanent(err error) bool {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return true
-	}
 	var (
 		verr  *tls.CertificateVerificationError
 		uaerr x509.UnknownAuthorityError
@@ -302,13 +322,14 @@ func RetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	if v == "" {
 		return 0, false
 	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs < 0 {
-			return 0, false
-		}
-		if secs > int64(24*time.Hour/time.Second) {
-			secs = int64(24 * time.Hour / time.Second)
-		}
+	const longest = 24 * time.Hour
+	secs, err := strconv.ParseInt(v, 10, 64)
+	switch {
+	case err == nil && secs < 0:
+		return 0, false
+	case err == nil && secs > int64(longest/time.Second), errors.Is(err, strconv.ErrRange) && v[0] != '-':
+		return longest, true
+	case err == nil:
 		return time.Duration(secs) * time.Second, true
 	}
 	when, err := http.ParseTime(v)

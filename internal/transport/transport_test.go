@@ -59,8 +59,10 @@ func TestPermanentErrors(t *testing.T) {
 	assert.True(t, permanent(wrap(x509.HostnameError{Host: "x"})))
 	assert.True(t, permanent(wrap(errors.New(`unsupported protocol scheme "ftp"`))))
 	assert.True(t, permanent(wrap(errors.New("stopped after 10 redirects"))))
-	assert.True(t, permanent(wrap(context.Canceled)))
 	assert.False(t, permanent(wrap(errors.New("connection reset by peer"))))
+	// an http.Client.Timeout is per attempt: retryable for idempotent calls.
+	// (The caller's own context ending is checked before permanent is asked.)
+	assert.False(t, permanent(wrap(context.DeadlineExceeded)))
 }
 
 func TestErrorKindNeverEchoesTheURL(t *testing.T) {
@@ -79,4 +81,24 @@ func TestGiveUp(t *testing.T) {
 	got, err = giveUp(resp, cause, 3)
 	assert.Nil(t, got)
 	assert.Same(t, cause, err, "the cause is not rewrapped")
+}
+
+func TestSameOriginRedirects(t *testing.T) {
+	req := func(u string) *http.Request { r, _ := http.NewRequest("GET", u, nil); return r }
+	via := []*http.Request{req("https://api.example/users")}
+	policy := sameOrigin(nil)
+	assert.NoError(t, policy(req("https://api.example/v2/users"), via))
+	assert.ErrorIs(t, policy(req("http://api.example/users"), via), http.ErrUseLastResponse, "https to http")
+	assert.ErrorIs(t, policy(req("https://evil.example/users"), via), http.ErrUseLastResponse, "another host")
+	assert.ErrorIs(t, policy(req("https://api.example:8443/users"), via), http.ErrUseLastResponse, "another port")
+	ten := make([]*http.Request, 10)
+	for i := range ten {
+		ten[i] = via[0]
+	}
+	assert.EqualError(t, policy(req("https://api.example/x"), ten), "stopped after 10 redirects")
+	called := false
+	custom := sameOrigin(func(*http.Request, []*http.Request) error { called = true; return nil })
+	assert.NoError(t, custom(req("https://api.example/x"), via))
+	assert.True(t, called, "the caller's policy decides within the origin")
+	assert.ErrorIs(t, custom(req("https://evil.example/x"), via), http.ErrUseLastResponse)
 }
