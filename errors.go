@@ -117,10 +117,10 @@ func (e *Error) Is(target error) bool {
 // When a non-idempotent call (a POST) fails this way, the server may or may
 // not have acted on it.
 type TransportError struct {
-	Method   string
-	Path     string
-	Attempts int
-	Err      error // the cause, e.g. a *url.Error wrapping a *net.OpError
+	Method   string // HTTP method of the call
+	Path     string // URL path of the call, without host or query
+	Attempts int    // how many times the request was sent; 0 if the context had ended before
+	Err      error  // the cause, e.g. a *url.Error wrapping a *net.OpError
 }
 
 // Error describes the failure without repeating the URL (the cause of a

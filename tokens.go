@@ -21,12 +21,12 @@ const tokenFallbackLifetime = 30 * time.Minute
 
 // UserToken is a short-lived JWT scoped to one user, to hand to the browser.
 //
-// Printing a UserToken with fmt (any verb) or logging it with slog shows
-// the expiry but never the token. JSON encoding does include the token, as
-// that is how it is handed to a frontend.
+// Printing a UserToken (or a pointer to one) with fmt, any verb, or logging
+// it with slog shows the expiry but never the token. JSON encoding does
+// include the token, as that is how it is handed to a frontend.
 type UserToken struct {
-	Token     string    `json:"token"`
-	ExpiresAt time.Time `json:"expiresAt"`
+	Token     string    `json:"token"`     // the JWT, for Alloy.setToken in the browser
+	ExpiresAt time.Time `json:"expiresAt"` // from the JWT's exp claim, else 30 minutes after minting
 }
 
 // String describes the token without revealing it.

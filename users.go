@@ -17,9 +17,9 @@ type UsersService service
 
 // User is an Alloy end user.
 type User struct {
-	ID       string `json:"userId"`
-	Username string `json:"username,omitempty"` // may be absent on older users
-	FullName string `json:"fullName,omitempty"`
+	ID       string `json:"userId"`             // Alloy's id, a 24-hex ObjectId
+	Username string `json:"username,omitempty"` // unique in the account; may be absent on older users
+	FullName string `json:"fullName,omitempty"` // display name
 }
 
 // UserCreateParams are the fields of a new user.
@@ -30,8 +30,8 @@ type UserCreateParams struct {
 
 // UserUpdateParams are the fields to change; nil fields are left as they are.
 type UserUpdateParams struct {
-	Username *string `json:"username,omitempty"`
-	FullName *string `json:"fullName,omitempty"`
+	Username *string `json:"username,omitempty"` // new username; must stay unique and not be empty
+	FullName *string `json:"fullName,omitempty"` // new display name; Ptr("") clears it
 }
 
 // UserListParams filters Users.List.
@@ -42,13 +42,13 @@ type UserListParams struct {
 
 // BatchResult is Alloy's answer to a batch call.
 type BatchResult struct {
-	Message string `json:"message"`
+	Message string `json:"message"` // e.g. "Users created successfully"
 }
 
 // WorkflowUser is a user who installed a parent workflow.
 type WorkflowUser struct {
 	User
-	WorkflowActive   bool      `json:"workflowActive"`
+	WorkflowActive   bool      `json:"workflowActive"`             // whether the user's copy runs
 	InstalledVersion *int      `json:"installedVersion,omitempty"` // nil when not reported
 	InstalledAt      time.Time `json:"installedAt"`                // zero when absent or unparsable
 }
