@@ -41,9 +41,12 @@ var callers = map[string]func(ctx context.Context, c *Client) error{
 		_, err := c.Users.CreateBatch(ctx, []UserCreateParams{{Username: "u"}})
 		return err
 	},
-	"listUsers":           func(ctx context.Context, c *Client) error { _, err := c.Users.List(ctx, nil); return err },
-	"getUser":             func(ctx context.Context, c *Client) error { _, err := c.Users.Get(ctx, "u1"); return err },
-	"updateUser":          func(ctx context.Context, c *Client) error { _, err := c.Users.Update(ctx, "u1", UserUpdateParams{FullName: Ptr("x")}); return err },
+	"listUsers": func(ctx context.Context, c *Client) error { _, err := c.Users.List(ctx, nil); return err },
+	"getUser":   func(ctx context.Context, c *Client) error { _, err := c.Users.Get(ctx, "u1"); return err },
+	"updateUser": func(ctx context.Context, c *Client) error {
+		_, err := c.Users.Update(ctx, "u1", UserUpdateParams{FullName: Ptr("x")})
+		return err
+	},
 	"deleteUser":          func(ctx context.Context, c *Client) error { return c.Users.Delete(ctx, "u1") },
 	"listUsersByWorkflow": func(ctx context.Context, c *Client) error { _, err := c.Users.ListByWorkflow(ctx, "w1"); return err },
 	"getUserToken":        func(ctx context.Context, c *Client) error { _, err := c.Tokens.Create(ctx, "u1"); return err },
