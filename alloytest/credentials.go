@@ -91,14 +91,7 @@ func (s *Server) credentialMetadataForApp(w http.ResponseWriter, _ *http.Request
 	writeJSON(w, http.StatusOK, map[string]any{"data": appJSON(a, req.version)})
 }
 
-func (s *Server) listCredentials(w http.ResponseWriter, _ *http.Request, req *request) {
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	u := s.st.find(req.params["userId"])
-	if u == nil {
-		writeError(w, http.StatusNotFound, "User not found")
-		return
-	}
+func (s *Server) listCredentials(w http.ResponseWriter, _ *http.Request, _ *request, u *user) {
 	out := make([]map[string]string, 0, len(s.st.creds[u.ID]))
 	for _, c := range s.st.creds[u.ID] {
 		out = append(out, c.json())
@@ -157,14 +150,7 @@ func (s *Server) createCredential(w http.ResponseWriter, r *http.Request, req *r
 	writeJSON(w, http.StatusOK, map[string]any{"success": true, "credentialId": c.ID})
 }
 
-func (s *Server) deleteCredential(w http.ResponseWriter, _ *http.Request, req *request) {
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	u := s.st.find(req.params["userId"])
-	if u == nil {
-		writeError(w, http.StatusNotFound, "User not found")
-		return
-	}
+func (s *Server) deleteCredential(w http.ResponseWriter, _ *http.Request, req *request, u *user) {
 	if !s.st.removeCredential(u.ID, req.params["credentialId"]) {
 		writeError(w, http.StatusNotFound, "Credential not found")
 		return

@@ -100,23 +100,12 @@ func (s *Server) getIntegration(w http.ResponseWriter, r *http.Request, req *req
 
 // installURL answers with a hosted-install link carrying a user token, as
 // Alloy's does.
-func (s *Server) installURL(w http.ResponseWriter, _ *http.Request, req *request) {
-	s.st.mu.Lock()
-	u := s.st.find(req.params["userId"])
-	var id, name string
-	if u != nil {
-		id, name = u.ID, u.Username
-	}
-	s.st.mu.Unlock()
-	if u == nil {
-		writeError(w, http.StatusNotFound, "User not found")
-		return
-	}
+func (s *Server) installURL(w http.ResponseWriter, _ *http.Request, req *request, u *user) {
 	in := s.integration(req.params["integrationId"])
 	if in == nil {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("Integration %q not found", req.params["integrationId"]))
 		return
 	}
-	q := url.Values{"integrationId": {in.ID}, "token": {s.mintJWT(id, name)}}
+	q := url.Values{"integrationId": {in.ID}, "token": {s.mintJWT(u.ID, u.Username)}}
 	writeJSON(w, http.StatusOK, map[string]string{"url": s.URL + "/embedded-install?" + q.Encode()})
 }

@@ -24,6 +24,24 @@ type request struct {
 
 type handler func(w http.ResponseWriter, r *http.Request, req *request)
 
+// userHandler acts on the user named by the route's {userId}.
+type userHandler func(w http.ResponseWriter, r *http.Request, req *request, u *user)
+
+// forUser runs h with the store locked and the {userId} user (id or
+// username) resolved, answering 404 when there is none.
+func (s *Server) forUser(h userHandler) handler {
+	return func(w http.ResponseWriter, r *http.Request, req *request) {
+		s.st.mu.Lock()
+		defer s.st.mu.Unlock()
+		u := s.st.find(req.params["userId"])
+		if u == nil {
+			writeError(w, http.StatusNotFound, "User not found")
+			return
+		}
+		h(w, r, req, u)
+	}
+}
+
 type route struct {
 	method string
 	segs   []string // literal segments, or "{name}" for a parameter
@@ -68,19 +86,19 @@ func (s *Server) buildRoutes() []route {
 		r(http.MethodPost, "/users", s.createUser),
 		r(http.MethodPost, "/users/batch", s.createUsers),
 		r(http.MethodGet, "/users", s.listUsers),
-		r(http.MethodGet, "/users/{userId}", s.getUser),
+		r(http.MethodGet, "/users/{userId}", s.forUser(s.getUser)),
 		r(http.MethodPut, "/users/{userId}", s.updateUser),
-		r(http.MethodDelete, "/users/{userId}", s.deleteUser),
-		r(http.MethodGet, "/users/{userId}/token", s.userToken),
-		r(http.MethodDelete, "/users/{userId}/logs", s.deleteUserLogs),
+		r(http.MethodDelete, "/users/{userId}", s.forUser(s.deleteUser)),
+		r(http.MethodGet, "/users/{userId}/token", s.forUser(s.userToken)),
+		r(http.MethodDelete, "/users/{userId}/logs", s.forUser(s.deleteUserLogs)),
 		r(http.MethodGet, "/workflows/{workflowId}/users", s.workflowUsers),
 
 		// credentials: the list moved in 2025-09; create moved in 2024-03
-		since("2025-09", r(http.MethodGet, "/credentials/users/{userId}", s.listCredentials)),
-		until("2025-09", r(http.MethodGet, "/users/{userId}/credentials", s.listCredentials)),
+		since("2025-09", r(http.MethodGet, "/credentials/users/{userId}", s.forUser(s.listCredentials))),
+		until("2025-09", r(http.MethodGet, "/users/{userId}/credentials", s.forUser(s.listCredentials))),
 		since("2024-03", r(http.MethodPost, "/headless/credentials", s.createCredential)),
 		until("2024-03", r(http.MethodPost, "/users/{userId}/credentials", s.createCredential)),
-		r(http.MethodDelete, "/users/{userId}/credentials/{credentialId}", s.deleteCredential),
+		r(http.MethodDelete, "/users/{userId}/credentials/{credentialId}", s.forUser(s.deleteCredential)),
 		r(http.MethodGet, "/metadata/credentials", s.credentialMetadata),
 		r(http.MethodGet, "/metadata/credentials/{credentialName}", s.credentialMetadataForApp),
 		r(http.MethodGet, "/headless/oauthUrl", s.oauthURL),
@@ -93,7 +111,7 @@ func (s *Server) buildRoutes() []route {
 		// integrations and hosted install links
 		r(http.MethodGet, "/integrations", s.listIntegrations),
 		r(http.MethodGet, "/integrations/{integrationId}", s.getIntegration),
-		r(http.MethodGet, "/users/{userId}/integrations/{integrationId}/install-url", s.installURL),
+		r(http.MethodGet, "/users/{userId}/integrations/{integrationId}/install-url", s.forUser(s.installURL)),
 	}
 }
 
@@ -211,14 +229,7 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, _ *request) {
 	writeJSON(w, http.StatusOK, map[string]any{"data": out})
 }
 
-func (s *Server) getUser(w http.ResponseWriter, _ *http.Request, req *request) {
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	u := s.st.find(req.params["userId"])
-	if u == nil {
-		writeError(w, http.StatusNotFound, "User not found")
-		return
-	}
+func (s *Server) getUser(w http.ResponseWriter, _ *http.Request, _ *request, u *user) {
 	writeJSON(w, http.StatusOK, u.json())
 }
 
@@ -254,25 +265,12 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, req *request
 	writeJSON(w, http.StatusOK, u.json())
 }
 
-func (s *Server) deleteUser(w http.ResponseWriter, _ *http.Request, req *request) {
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	u := s.st.find(req.params["userId"])
-	if u == nil {
-		writeError(w, http.StatusNotFound, "User not found")
-		return
-	}
+func (s *Server) deleteUser(w http.ResponseWriter, _ *http.Request, _ *request, u *user) {
 	s.st.remove(u)
 	writeJSON(w, http.StatusOK, map[string]bool{"success": true})
 }
 
-func (s *Server) deleteUserLogs(w http.ResponseWriter, _ *http.Request, req *request) {
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	if s.st.find(req.params["userId"]) == nil {
-		writeError(w, http.StatusNotFound, "User not found")
-		return
-	}
+func (s *Server) deleteUserLogs(w http.ResponseWriter, _ *http.Request, _ *request, _ *user) {
 	writeJSON(w, http.StatusOK, map[string]string{"message": "Success"})
 }
 
@@ -295,19 +293,8 @@ func (s *Server) workflowUsers(w http.ResponseWriter, _ *http.Request, req *requ
 	writeJSON(w, http.StatusOK, map[string]any{"data": out})
 }
 
-func (s *Server) userToken(w http.ResponseWriter, _ *http.Request, req *request) {
-	s.st.mu.Lock()
-	u := s.st.find(req.params["userId"])
-	var id, name string
-	if u != nil {
-		id, name = u.ID, u.Username // copied under the lock: Update may change them
-	}
-	s.st.mu.Unlock()
-	if u == nil {
-		writeError(w, http.StatusNotFound, "User not found")
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]string{"token": s.mintJWT(id, name)})
+func (s *Server) userToken(w http.ResponseWriter, _ *http.Request, _ *request, u *user) {
+	writeJSON(w, http.StatusOK, map[string]string{"token": s.mintJWT(u.ID, u.Username)})
 }
 
 // mintJWT signs an HS256 JWT with the server's throwaway key.
