@@ -37,7 +37,10 @@ func (a *App) UnmarshalJSON(b []byte) error {
 
 // List returns every app. GET /metadata/apps (2023-12 and older: GET /apps)
 func (s *AppsService) List(ctx context.Context, opts ...RequestOption) ([]App, error) {
-	method, route := s.client.route("apps.list")
+	method, route, err := s.client.route("apps.list")
+	if err != nil {
+		return nil, err
+	}
 	var out struct {
 		Data []App `json:"data"`
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"sort"
@@ -49,6 +51,26 @@ type CredentialCreateParams struct {
 	Data map[string]any
 }
 
+// String shows the type and the keys of Data, never its values (they are
+// secrets such as consumerSecret); fmt uses it for every verb.
+func (p CredentialCreateParams) String() string {
+	keys := make([]string, 0, len(p.Data))
+	for k := range p.Data {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return "alloy.CredentialCreateParams{Type: " + p.Type + ", Data keys: [" + strings.Join(keys, " ") + "] (values redacted)}"
+}
+
+// GoString is String, so %#v does not reveal Data either.
+func (p CredentialCreateParams) GoString() string { return p.String() }
+
+// Format prints String for every verb.
+func (p CredentialCreateParams) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, p.String()) }
+
+// LogValue logs the type and the keys of Data only.
+func (p CredentialCreateParams) LogValue() slog.Value { return slog.StringValue(p.String()) }
+
 // CredentialMetadata says what a credential for one connector needs.
 type CredentialMetadata struct {
 	// Connector is the credential type to use in CredentialCreateParams and
@@ -87,7 +109,10 @@ func (m *CredentialMetadata) UnmarshalJSON(b []byte) error {
 }
 
 // Validate checks data against the metadata before a Create: every required
-// property must be present and not empty. The error matches
+// property must be present and not empty. Alloy's metadata does not say
+// which properties are optional, so a property is required unless its
+// Required is explicitly false; the server's answer to Create stays the
+// authority. The error matches
 // ErrInvalidArgument and names every missing property, e.g.
 // "netsuite needs consumerKey, tokenSecret". OAuth connectors are refused:
 // their credentials come from OAuthURL.
@@ -123,7 +148,10 @@ type OAuthURLParams struct {
 // List returns a user's credentials.
 // GET /credentials/users/{userId} (2025-09) or GET /users/{userId}/credentials (older)
 func (s *CredentialsService) List(ctx context.Context, userID string, opts ...RequestOption) ([]Credential, error) {
-	method, route := s.client.route("credentials.list")
+	method, route, err := s.client.route("credentials.list")
+	if err != nil {
+		return nil, err
+	}
 	var out struct {
 		Data []Credential `json:"data"`
 	}
@@ -161,7 +189,10 @@ func (s *CredentialsService) Create(ctx context.Context, userID string, params C
 		Success      *bool  `json:"success"`
 		CredentialID string `json:"credentialId"`
 	}
-	method, route := s.client.route("credentials.create")
+	method, route, err := s.client.route("credentials.create")
+	if err != nil {
+		return nil, err
+	}
 	if err := s.client.send(ctx, call{method: method, route: route, path: []string{userID}, body: body, out: &out}, opts); err != nil {
 		return nil, err
 	}
@@ -179,11 +210,17 @@ func (s *CredentialsService) Delete(ctx context.Context, userID, credentialID st
 
 // Metadata lists, for every connector, whether it uses OAuth and which
 // properties a credential needs. GET /metadata/credentials
+//
+// From API version 2024-03 on; older versions get ErrUnsupportedVersion.
 func (s *CredentialsService) Metadata(ctx context.Context, opts ...RequestOption) ([]CredentialMetadata, error) {
+	method, route, err := s.client.route("credentials.metadata")
+	if err != nil {
+		return nil, err
+	}
 	var out struct {
 		Data []CredentialMetadata `json:"data"`
 	}
-	if err := s.client.send(ctx, call{method: http.MethodGet, route: "/metadata/credentials", out: &out}, opts); err != nil {
+	if err := s.client.send(ctx, call{method: method, route: route, out: &out}, opts); err != nil {
 		return nil, err
 	}
 	return out.Data, nil
@@ -191,11 +228,17 @@ func (s *CredentialsService) Metadata(ctx context.Context, opts ...RequestOption
 
 // MetadataForApp returns the credential metadata of one connector, e.g.
 // "shopify". GET /metadata/credentials/{credentialName}
+//
+// From API version 2024-03 on; older versions get ErrUnsupportedVersion.
 func (s *CredentialsService) MetadataForApp(ctx context.Context, app string, opts ...RequestOption) (*CredentialMetadata, error) {
+	method, route, err := s.client.route("credentials.metadataForApp")
+	if err != nil {
+		return nil, err
+	}
 	var out struct {
 		Data *CredentialMetadata `json:"data"`
 	}
-	if err := s.client.send(ctx, call{method: http.MethodGet, route: "/metadata/credentials/{credentialName}", path: []string{app}, out: &out}, opts); err != nil {
+	if err := s.client.send(ctx, call{method: method, route: route, path: []string{app}, out: &out}, opts); err != nil {
 		return nil, err
 	}
 	if out.Data == nil {
@@ -207,7 +250,13 @@ func (s *CredentialsService) MetadataForApp(ctx context.Context, app string, opt
 // OAuthURL returns the link to send a user to so they authorise an OAuth
 // connector; the credential appears in List once they have.
 // GET /headless/oauthUrl
+//
+// From API version 2024-03 on; older versions get ErrUnsupportedVersion.
 func (s *CredentialsService) OAuthURL(ctx context.Context, params OAuthURLParams, opts ...RequestOption) (string, error) {
+	method, route, err := s.client.route("credentials.oauthURL")
+	if err != nil {
+		return "", err
+	}
 	switch {
 	case strings.TrimSpace(params.UserID) == "":
 		return "", invalidArg("oauth url", "userID is empty")
@@ -229,7 +278,7 @@ func (s *CredentialsService) OAuthURL(ctx context.Context, params OAuthURLParams
 	var out struct {
 		OAuthURL string `json:"oauthUrl"`
 	}
-	if err := s.client.send(ctx, call{method: http.MethodGet, route: "/headless/oauthUrl", query: q, out: &out}, opts); err != nil {
+	if err := s.client.send(ctx, call{method: method, route: route, query: q, out: &out}, opts); err != nil {
 		return "", err
 	}
 	if out.OAuthURL == "" {

@@ -1,8 +1,11 @@
 package alloy
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -69,12 +72,29 @@ func TestCredentialsCreateOn2023_12UsesLegacyRoute(t *testing.T) {
 	h := newHarness(t, WithAPIVersion("2023-12"))
 	h.on("POST", testRoot+"/2023-12/users/u1/credentials", jsonResp(200, `{"success":true,"credentialId":"c1"}`))
 	h.on("GET", testRoot+"/2023-12/users/u1/credentials", jsonResp(200, `{"data":[]}`))
-	cred, err := h.c.Credentials.Create(context.Background(), "u1", CredentialCreateParams{Type: "netsuite", Data: map[string]any{}})
+	cred, err := h.c.Credentials.Create(context.Background(), "u1", CredentialCreateParams{Type: "netsuite", Data: map[string]any{"a": "b"}})
 	require.NoError(t, err)
 	assert.Equal(t, "c1", cred.ID)
+	reqs := h.requests()
+	require.Len(t, reqs, 1)
+	// the legacy body is {credential}; userId is sent too so either route has what it needs
+	assert.JSONEq(t, `{"userId":"u1","credential":{"type":"netsuite","data":{"a":"b"}}}`, string(reqs[0].Body))
 	_, err = h.c.Credentials.List(context.Background(), "u1")
 	require.NoError(t, err)
 	assert.Equal(t, 2, h.mt.GetTotalCallCount())
+}
+
+func TestCredentialCreateParamsNeverPrintSecrets(t *testing.T) {
+	p := CredentialCreateParams{Type: "netsuite", Data: map[string]any{"consumerSecret": "s3cr3t", "accountId": "A1"}}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
+		for _, v := range []any{p, &p} {
+			assert.NotContains(t, fmt.Sprintf(verb, v), "s3cr3t", verb)
+		}
+	}
+	assert.Equal(t, "alloy.CredentialCreateParams{Type: netsuite, Data keys: [accountId consumerSecret] (values redacted)}", fmt.Sprint(p))
+	var buf bytes.Buffer
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("create", "params", p)
+	assert.NotContains(t, buf.String(), "s3cr3t")
 }
 
 func TestCredentialsFixturesDecode(t *testing.T) {

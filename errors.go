@@ -29,6 +29,9 @@ var (
 	// ErrInvalidArgument is matched by every error that a method returns
 	// before sending anything because an argument is missing or malformed.
 	ErrInvalidArgument = errors.New("alloy: invalid argument")
+	// ErrUnsupportedVersion is matched when a method does not exist in the
+	// client's API version; nothing is sent.
+	ErrUnsupportedVersion = errors.New("alloy: not available in this API version")
 	// ErrResponseTooLarge is matched when a response body exceeds the limit
 	// set with WithMaxResponseBytes.
 	ErrResponseTooLarge = errors.New("alloy: response body too large")

@@ -97,15 +97,42 @@ func TestAppsListPerVersion(t *testing.T) {
 	}
 }
 
-func TestEveryMovedRouteResolvesForEveryVersion(t *testing.T) {
-	for op, routes := range movedRoutes {
-		require.Equal(t, "", routes[len(routes)-1].since, "%s must end with a route for the oldest versions", op)
-		for _, v := range []string{"2023-01", "2023-12", "2024-03", "2025-09", "2026-06"} {
+func TestVersionedRoutes(t *testing.T) {
+	want := map[string]map[string]string{ // op -> version -> "METHOD path" ("" = unsupported)
+		"credentials.list": {"2023-12": "GET /users/{userId}/credentials", "2024-03": "GET /users/{userId}/credentials",
+			"2025-09": "GET /credentials/users/{userId}", "2026-06": "GET /credentials/users/{userId}"},
+		"credentials.create":         {"2023-12": "POST /users/{userId}/credentials", "2024-03": "POST /headless/credentials", "2025-09": "POST /headless/credentials"},
+		"credentials.metadata":       {"2023-12": "", "2024-03": "GET /metadata/credentials", "2025-09": "GET /metadata/credentials"},
+		"credentials.metadataForApp": {"2023-12": "", "2024-03": "GET /metadata/credentials/{credentialName}"},
+		"credentials.oauthURL":       {"2023-01": "", "2023-12": "", "2024-03": "GET /headless/oauthUrl"},
+		"apps.list":                  {"2023-01": "GET /apps", "2023-12": "GET /apps", "2024-03": "GET /metadata/apps", "2025-09": "GET /metadata/apps"},
+	}
+	require.Len(t, want, len(versionedRoutes), "every versioned operation is checked")
+	for op, byVersion := range want {
+		for v, route := range byVersion {
 			c, err := NewClient(testKey, WithAPIVersion(v))
 			require.NoError(t, err)
-			method, path := c.route(op)
-			assert.NotEmpty(t, method)
-			assert.NotEmpty(t, path)
+			method, path, err := c.route(op)
+			if route == "" {
+				require.ErrorIs(t, err, ErrUnsupportedVersion, "%s on %s", op, v)
+				assert.Contains(t, err.Error(), "not available in API version "+v+" (from 2024-03 on)")
+				continue
+			}
+			require.NoError(t, err)
+			assert.Equal(t, route, method+" "+path, "%s on %s", op, v)
 		}
 	}
+}
+
+func TestUnsupportedVersionSendsNothing(t *testing.T) {
+	h := newHarness(t, WithAPIVersion("2023-12"))
+	ctx := context.Background()
+	_, err := h.c.Credentials.Metadata(ctx)
+	assert.ErrorIs(t, err, ErrUnsupportedVersion)
+	_, err = h.c.Credentials.MetadataForApp(ctx, "shopify")
+	assert.ErrorIs(t, err, ErrUnsupportedVersion)
+	_, err = h.c.Credentials.OAuthURL(ctx, OAuthURLParams{UserID: "u", App: "shopify"})
+	assert.ErrorIs(t, err, ErrUnsupportedVersion)
+	assert.NotErrorIs(t, err, ErrInvalidArgument)
+	assert.Zero(t, h.mt.GetTotalCallCount())
 }

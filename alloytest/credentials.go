@@ -180,42 +180,45 @@ func (s *Server) oauthURL(w http.ResponseWriter, r *http.Request, _ *request) {
 		writeError(w, http.StatusUnprocessableEntity, fmt.Sprintf("Missing required field(s) for %s: %s", a.Name, strings.Join(m, ", ")))
 		return
 	}
+	data := map[string]any{}
+	link := url.Values{}
+	for _, p := range a.Properties {
+		if v := q.Get(p.Name); v != "" {
+			data[p.Name] = v
+			link.Set(p.Name, v)
+		}
+	}
 	s.st.mu.Lock()
+	defer s.st.mu.Unlock()
 	u := s.st.find(userID)
-	s.st.mu.Unlock()
 	if u == nil {
 		writeError(w, http.StatusNotFound, "User not found")
 		return
 	}
-	link := url.Values{"userId": {u.ID}}
-	for _, p := range a.Properties {
-		if v := q.Get(p.Name); v != "" {
-			link.Set(p.Name, v)
-		}
-	}
+	state := randomHex(16)
+	s.st.grants[state] = &grant{userID: u.ID, app: a, data: data}
+	link.Set("userId", u.ID)
+	link.Set("state", state)
 	writeJSON(w, http.StatusOK, map[string]string{"oauthUrl": s.URL + "/oauth/" + url.PathEscape(a.Name) + "/authorize?" + link.Encode()})
 }
 
 // authorize is the page an OAuth link leads to: it grants at once and
-// stores the credential, as a user clicking "Allow" would.
+// stores the credential, as a user clicking "Allow" would. Only a link
+// handed out by GET /headless/oauthUrl works, and only once (its state).
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request, req *request) {
-	a := s.app(req.params["app"])
-	if a == nil || !a.OAuth {
-		writeError(w, http.StatusNotFound, "Unknown OAuth app")
-		return
-	}
-	data := map[string]any{}
-	for _, p := range a.Properties {
-		data[p.Name] = r.URL.Query().Get(p.Name)
-	}
 	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	u := s.st.find(r.URL.Query().Get("userId"))
-	if u == nil {
-		writeError(w, http.StatusNotFound, "User not found")
+	state := r.URL.Query().Get("state")
+	g := s.st.grants[state]
+	if g == nil || g.app.Name != req.params["app"] {
+		s.st.mu.Unlock()
+		writeError(w, http.StatusBadRequest, "Unknown or used OAuth state")
 		return
 	}
-	s.st.addCredential(u.ID, a, data)
+	delete(s.st.grants, state)
+	if s.st.users[g.userID] != nil {
+		s.st.addCredential(g.userID, g.app, g.data)
+	}
+	s.st.mu.Unlock()
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	fmt.Fprintf(w, "<!doctype html><title>Connected</title><p>%s is connected. You can close this window.</p>\n", html.EscapeString(a.DisplayName))
+	fmt.Fprintf(w, "<!doctype html><title>Connected</title><p>%s is connected. You can close this window.</p>\n", html.EscapeString(g.app.DisplayName))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -30,12 +31,16 @@ func TestCredentialFlowInEveryVersion(t *testing.T) {
 			assert.Equal(t, alloy.App{Name: "shopify", Icon: "https://cdn.runalloy.com/icons/shopify.png", OAuth: true, Type: []string{"action", "trigger"}}, apps[0])
 
 			meta, err := c.Credentials.MetadataForApp(ctx, "netsuite")
-			require.NoError(t, err)
-			assert.Equal(t, "netsuite", meta.Connector, "decoded from 'connector' or 'name' alike")
-			assert.False(t, meta.IsOAuth)
-			require.Len(t, meta.Properties, 6)
-			require.ErrorIs(t, meta.Validate(map[string]any{"accountId": "x"}), alloy.ErrInvalidArgument)
-			require.NoError(t, meta.Validate(netsuiteData))
+			if version == "2023-12" {
+				require.ErrorIs(t, err, alloy.ErrUnsupportedVersion, "credential metadata starts with 2024-03")
+			} else {
+				require.NoError(t, err)
+				assert.Equal(t, "netsuite", meta.Connector, "decoded from 'connector' or 'name' alike")
+				assert.False(t, meta.IsOAuth)
+				require.Len(t, meta.Properties, 6)
+				require.ErrorIs(t, meta.Validate(map[string]any{"accountId": "x"}), alloy.ErrInvalidArgument)
+				require.NoError(t, meta.Validate(netsuiteData))
+			}
 
 			cred, err := c.Credentials.Create(ctx, u.ID, alloy.CredentialCreateParams{Type: "netsuite", Data: netsuiteData})
 			require.NoError(t, err)
@@ -111,14 +116,22 @@ func TestOAuthLinkCreatesTheCredentialWhenVisited(t *testing.T) {
 
 	link, err := c.Credentials.OAuthURL(ctx, alloy.OAuthURLParams{UserID: "shop-owner", App: "shopify", Fields: map[string]string{"shopSubdomain": "northwind"}})
 	require.NoError(t, err)
-	assert.Equal(t, srv.URL+"/oauth/shopify/authorize?shopSubdomain=northwind&userId="+u.ID, link)
+	assert.Regexp(t, `^`+regexp.QuoteMeta(srv.URL+"/oauth/shopify/authorize?shopSubdomain=northwind&state=")+`[0-9a-f]{32}&userId=`+u.ID+`$`, link)
 
-	resp, err := http.Get(link) // the user's browser: no API key
-	require.NoError(t, err)
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	assert.Equal(t, 200, resp.StatusCode)
-	assert.Contains(t, string(body), "Shopify is connected")
+	visit := func(link string) (int, string) {
+		resp, err := http.Get(link) // the user's browser: no API key
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	status, body := visit(link)
+	assert.Equal(t, 200, status)
+	assert.Contains(t, body, "Shopify is connected")
+	status, _ = visit(link)
+	assert.Equal(t, 400, status, "a link works once")
+	status, _ = visit(srv.URL + "/oauth/shopify/authorize?userId=" + u.ID)
+	assert.Equal(t, 400, status, "only a link the server handed out works")
 
 	creds, err := c.Credentials.List(ctx, u.ID)
 	require.NoError(t, err)
@@ -179,28 +192,31 @@ func TestIntegrationsInBothShapes(t *testing.T) {
 }
 
 func TestSeedDataCanBeReplaced(t *testing.T) {
-	srv := newServer(t,
-		alloytest.WithApps([]alloytest.App{{Name: "acme", DisplayName: "Acme", Properties: []alloytest.Property{{Name: "key"}, {Name: "region", Optional: true}}}}),
-		alloytest.WithIntegrations([]alloytest.Integration{{ID: "int-1", App: "Acme", Workflows: []alloytest.Workflow{{ID: "wf-1", Name: "Sync", Version: 1}}}}))
+	apps := []alloytest.App{{Name: "acme", DisplayName: "Acme", Properties: []alloytest.Property{{Name: "key"}, {Name: "region", Optional: true}}}}
+	integrations := []alloytest.Integration{{ID: "int-1", App: "Acme", Workflows: []alloytest.Workflow{{ID: "wf-1", Name: "Sync", Version: 1}}}}
+	srv := newServer(t, alloytest.WithApps(apps), alloytest.WithIntegrations(integrations))
+	apps[0].Properties[0].Name = "changed-after-start" // the server keeps its own copy
+	integrations[0].Workflows[0].Name = "changed-after-start"
 	c := srv.Client()
 	ctx := context.Background()
 	u, err := c.Users.Create(ctx, alloy.UserCreateParams{Username: "u"})
 	require.NoError(t, err)
-	apps, err := c.Apps.List(ctx)
+	listed, err := c.Apps.List(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, []alloy.App{{Name: "acme"}}, apps)
+	assert.Equal(t, []alloy.App{{Name: "acme"}}, listed)
 	_, err = c.Credentials.Create(ctx, u.ID, alloy.CredentialCreateParams{Type: "acme", Data: map[string]any{"key": "k"}})
 	require.NoError(t, err, "optional properties may be omitted")
 	list, err := c.Integrations.List(ctx, u.ID)
 	require.NoError(t, err)
 	require.Len(t, list, 1)
 	assert.Equal(t, "int-1", list[0].ID)
+	assert.Equal(t, "Sync", list[0].Workflows[0].Name)
 	assert.Empty(t, list[0].Workflows[0].Steps)
 }
 
 func TestVersionSpecificRoutesAreStrict(t *testing.T) {
 	srv := newServer(t, alloytest.WithAPIKey("k"))
-	get := func(path, version string) int {
+	get := func(path, version string) (int, string) {
 		req, _ := http.NewRequest("GET", srv.URL+path, nil)
 		req.Header.Set("Authorization", "Bearer k")
 		if version != "" {
@@ -208,15 +224,33 @@ func TestVersionSpecificRoutesAreStrict(t *testing.T) {
 		}
 		resp, err := http.DefaultClient.Do(req)
 		require.NoError(t, err)
-		resp.Body.Close()
-		return resp.StatusCode
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
 	}
-	assert.Equal(t, 404, get("/users/u/credentials", "2025-09"), "moved in 2025-09")
-	assert.Equal(t, 404, get("/2024-03/credentials/users/u", ""), "not there before 2025-09")
-	assert.Equal(t, 404, get("/2023-12/metadata/apps", ""))
-	assert.Equal(t, 200, get("/2023-12/apps", ""))
-	assert.Equal(t, 404, get("/apps", "2025-09"))
-	assert.Equal(t, 400, get("/integrations", "2025-09"), "userId is required")
-	assert.Equal(t, 404, get("/oauth/netsuite/authorize?userId=x", ""), "not an OAuth app")
-	assert.Equal(t, 404, get("/oauth/shopify/authorize?userId=x", ""), "unknown user")
+	u, err := srv.Client().Users.Create(context.Background(), alloy.UserCreateParams{Username: "real"})
+	require.NoError(t, err)
+	// each route is right in one version and must be "Route not found" in the other
+	for _, tc := range []struct {
+		path, version string
+		want          int
+	}{
+		{"/credentials/users/" + u.ID, "2025-09", 200},
+		{"/users/" + u.ID + "/credentials", "2025-09", 404}, // moved in 2025-09
+		{"/2024-03/users/" + u.ID + "/credentials", "", 200},
+		{"/2024-03/credentials/users/" + u.ID, "", 404}, // not there before 2025-09
+		{"/2024-03/metadata/apps", "", 200},
+		{"/2023-12/metadata/apps", "", 404},
+		{"/2023-12/apps", "", 200},
+		{"/apps", "2025-09", 404},
+		{"/2024-03/metadata/credentials", "", 200},
+		{"/2023-12/metadata/credentials", "", 404},
+		{"/integrations", "2025-09", 400}, // userId is required
+	} {
+		status, body := get(tc.path, tc.version)
+		assert.Equal(t, tc.want, status, "%s %s: %s", tc.version, tc.path, body)
+		if tc.want == 404 {
+			assert.Contains(t, body, "Route not found", tc.path)
+		}
+	}
 }

@@ -99,9 +99,9 @@ func (s *Server) buildRoutes() []route {
 		since("2024-03", r(http.MethodPost, "/headless/credentials", s.createCredential)),
 		until("2024-03", r(http.MethodPost, "/users/{userId}/credentials", s.createCredential)),
 		r(http.MethodDelete, "/users/{userId}/credentials/{credentialId}", s.forUser(s.deleteCredential)),
-		r(http.MethodGet, "/metadata/credentials", s.credentialMetadata),
-		r(http.MethodGet, "/metadata/credentials/{credentialName}", s.credentialMetadataForApp),
-		r(http.MethodGet, "/headless/oauthUrl", s.oauthURL),
+		since("2024-03", r(http.MethodGet, "/metadata/credentials", s.credentialMetadata)),
+		since("2024-03", r(http.MethodGet, "/metadata/credentials/{credentialName}", s.credentialMetadataForApp)),
+		since("2024-03", r(http.MethodGet, "/headless/oauthUrl", s.oauthURL)),
 		public(r(http.MethodGet, "/oauth/{app}/authorize", s.authorize)),
 
 		// apps: /apps before 2024-03

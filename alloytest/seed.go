@@ -1,5 +1,7 @@
 package alloytest
 
+import "slices"
+
 // App is a connector the fake server knows: it appears in the app list and
 // the credential metadata, and decides what a credential needs.
 type App struct {
@@ -42,14 +44,37 @@ type Step struct {
 	ID, Name, Connector, Icon, Subtitle string
 }
 
-// WithApps replaces the default apps (DefaultApps).
+// WithApps replaces the default apps (DefaultApps). The server keeps a deep
+// copy: changing apps afterwards does not affect it.
+//
+// Alloy's credential metadata does not say which properties are optional;
+// the fake adds "required": false for Optional ones, which
+// alloy.CredentialMetadata.Validate honours.
 func WithApps(apps []App) Option {
-	return func(c *config) { c.apps = append([]App(nil), apps...) }
+	return func(c *config) {
+		c.apps = make([]App, len(apps))
+		for i, a := range apps {
+			a.Types = slices.Clone(a.Types)
+			a.Properties = slices.Clone(a.Properties)
+			c.apps[i] = a
+		}
+	}
 }
 
 // WithIntegrations replaces the default integrations (DefaultIntegrations).
+// The server keeps a deep copy.
 func WithIntegrations(integrations []Integration) Option {
-	return func(c *config) { c.integrations = append([]Integration(nil), integrations...) }
+	return func(c *config) {
+		c.integrations = make([]Integration, len(integrations))
+		for i, in := range integrations {
+			in.Credentials = slices.Clone(in.Credentials)
+			in.Workflows = slices.Clone(in.Workflows)
+			for j := range in.Workflows {
+				in.Workflows[j].Steps = slices.Clone(in.Workflows[j].Steps)
+			}
+			c.integrations[i] = in
+		}
+	}
 }
 
 const iconBase = "https://cdn.runalloy.com/icons/"

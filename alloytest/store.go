@@ -17,6 +17,14 @@ type store struct {
 	byName   map[string]string              // username -> id
 	installs map[string]map[string]*install // parent workflow id -> user id -> install
 	creds    map[string][]*credential       // user id -> credentials, oldest first
+	grants   map[string]*grant              // OAuth state -> the link it was issued for
+}
+
+// grant is an OAuth link handed out and not yet visited.
+type grant struct {
+	userID string
+	app    *App
+	data   map[string]any
 }
 
 type user struct {
@@ -36,6 +44,7 @@ func newStore() *store {
 		byName:   map[string]string{},
 		installs: map[string]map[string]*install{},
 		creds:    map[string][]*credential{},
+		grants:   map[string]*grant{},
 	}
 }
 

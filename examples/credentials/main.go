@@ -11,6 +11,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"net/http"
@@ -53,8 +54,13 @@ func run(ctx context.Context) error {
 	}
 	fmt.Println()
 
-	// 2. What a NetSuite credential needs.
+	// 2. What a NetSuite credential needs. (Credential metadata and OAuth
+	// links exist from API version 2024-03 on.)
 	netsuite, err := client.Credentials.MetadataForApp(ctx, "netsuite")
+	if errors.Is(err, alloy.ErrUnsupportedVersion) {
+		fmt.Printf("API version %s has no credential metadata or OAuth links: use 2024-03 or later\n", client.APIVersion())
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("netsuite metadata: %w", err)
 	}
@@ -98,6 +104,9 @@ func run(ctx context.Context) error {
 			return fmt.Errorf("visit oauth link: %w", err)
 		}
 		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("visit oauth link: %s", resp.Status)
+		}
 		fmt.Println("   (alloytest: the user approved)")
 	}
 
@@ -105,6 +114,9 @@ func run(ctx context.Context) error {
 	creds, err := client.Credentials.List(ctx, user.ID)
 	if err != nil {
 		return fmt.Errorf("list credentials: %w", err)
+	}
+	if fake != nil && len(creds) != 2 {
+		return fmt.Errorf("expected the netsuite and shopify credentials, got %d", len(creds))
 	}
 	fmt.Printf("5. user has %d credential(s):", len(creds))
 	for _, c := range creds {
