@@ -216,18 +216,7 @@ func TestSeedDataCanBeReplaced(t *testing.T) {
 
 func TestVersionSpecificRoutesAreStrict(t *testing.T) {
 	srv := newServer(t, alloytest.WithAPIKey("k"))
-	get := func(path, version string) (int, string) {
-		req, _ := http.NewRequest("GET", srv.URL+path, nil)
-		req.Header.Set("Authorization", "Bearer k")
-		if version != "" {
-			req.Header.Set("X-Api-Version", version)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
-	}
+	get := func(path, version string) (int, string) { return raw(t, srv, "GET", path, "Bearer k", version, "") }
 	u, err := srv.Client().Users.Create(context.Background(), alloy.UserCreateParams{Username: "real"})
 	require.NoError(t, err)
 	// each route is right in one version and must be "Route not found" in the other

@@ -18,6 +18,24 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// raw sends a request without the SDK and returns the status and body.
+func raw(t *testing.T, srv *alloytest.Server, method, path, auth, version, body string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+	require.NoError(t, err)
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	if version != "" {
+		req.Header.Set("X-Api-Version", version)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
 func newServer(t *testing.T, opts ...alloytest.Option) *alloytest.Server {
 	t.Helper()
 	srv := alloytest.NewServer(opts...)
@@ -169,21 +187,6 @@ func TestEscapedIDsStayOneSegment(t *testing.T) {
 func TestRawHTTPBehaviour(t *testing.T) {
 	srv := newServer(t, alloytest.WithAPIKey("k"))
 	assert.Equal(t, "k", srv.APIKey)
-	do := func(method, path, auth, version, body string) (int, string) {
-		req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
-		require.NoError(t, err)
-		if auth != "" {
-			req.Header.Set("Authorization", auth)
-		}
-		if version != "" {
-			req.Header.Set("X-Api-Version", version)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
-	}
 	cases := []struct {
 		name, method, path, auth, version, body string
 		status                                  int
@@ -206,7 +209,7 @@ func TestRawHTTPBehaviour(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			status, body := do(tc.method, tc.path, tc.auth, tc.version, tc.body)
+			status, body := raw(t, srv, tc.method, tc.path, tc.auth, tc.version, tc.body)
 			assert.Equal(t, tc.status, status, body)
 			assert.Contains(t, body, tc.contains)
 		})
