@@ -15,7 +15,6 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/alloysdk/alloy-go/internal/transport"
 )
@@ -423,11 +422,6 @@ func checkID(name, v string) error {
 		return fmt.Errorf("%s contains a control character", name)
 	}
 	return nil
-}
-
-// parseRetryAfter reads a Retry-After header relative to now.
-func parseRetryAfter(h http.Header) (time.Duration, bool) {
-	return transport.RetryAfter(h, time.Now())
 }
 
 // Ptr returns a pointer to v, for the optional fields of update params:

@@ -1,10 +1,5 @@
 package alloy
 
-import (
-	"encoding/json"
-	"time"
-)
-
 // versionedRoute is where an operation lives from API version since on.
 type versionedRoute struct {
 	since  string // first version with this route; "" for the oldest
@@ -14,8 +9,9 @@ type versionedRoute struct {
 
 // versionedRoutes lists the operations whose route differs between API
 // versions, or that exist only from some version on, newest first. Every
-// version rule of the SDK is here; methods ask for their route by name and
-// never compare versions themselves. An operation whose last entry has a
+// version rule about routes is here; methods ask for their route by name
+// and never compare versions themselves. (The one other version rule is a
+// query parameter: Tokens.Create repeats userId in the query on 2025-09.) An operation whose last entry has a
 // non-empty since does not exist before that version.
 var versionedRoutes = map[string][]versionedRoute{
 	"credentials.list": {
@@ -63,30 +59,3 @@ func (e *versionError) Error() string {
 }
 
 func (e *versionError) Is(target error) bool { return target == ErrUnsupportedVersion }
-
-// lenientTime decodes an RFC 3339 string or Unix milliseconds, and anything
-// else (null, "", a typo) as the zero time, so one odd timestamp never fails
-// a whole response.
-type lenientTime time.Time
-
-func (t *lenientTime) UnmarshalJSON(b []byte) error {
-	*t = lenientTime(parseTime(b))
-	return nil
-}
-
-// parseTime reads a JSON timestamp leniently: an RFC 3339 string (with or
-// without fractional seconds) or Unix milliseconds. Anything else is zero.
-func parseTime(raw json.RawMessage) time.Time {
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-			return t
-		}
-		return time.Time{}
-	}
-	var ms int64
-	if json.Unmarshal(raw, &ms) == nil && ms > 0 {
-		return time.UnixMilli(ms).UTC()
-	}
-	return time.Time{}
-}
