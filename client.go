@@ -35,11 +35,18 @@ const (
 // concurrent use by many goroutines. There is no per-user state on it; every
 // method takes the user or credential it acts on as an argument.
 type Client struct {
-	Users        *UsersService        // end users of your product
-	Tokens       *TokensService       // user JWTs for Alloy's frontend SDK
-	Credentials  *CredentialsService  // users' authorisations to third-party apps
-	Integrations *IntegrationsService // what users can install, and install links
-	Apps         *AppsService         // the apps Alloy connects to
+	Users         *UsersService         // end users of your product
+	Tokens        *TokensService        // user JWTs for Alloy's frontend SDK
+	Credentials   *CredentialsService   // users' authorisations to third-party apps
+	Integrations  *IntegrationsService  // what users can install, and install links
+	Apps          *AppsService          // the apps Alloy connects to
+	Workflows     *WorkflowsService     // users' workflows: activate, run, upgrade, analytics
+	Events        *EventsService        // custom events that trigger workflows
+	Logs          *LogsService          // executions, errors and reruns
+	Installations *InstallationsService // headless installation of integrations
+	Analytics     *AnalyticsService     // account usage
+	Passthrough   *PassthroughService   // raw calls to a provider's API through a credential
+	Connectors    *ConnectorsService    // the Connectivity API (2025-09)
 
 	// Everything below is unexported and behind pointers, so that even
 	// printing a Client value with %+v cannot reach the API key.
@@ -130,6 +137,13 @@ func newClient(apiKey string, cfg config) (*Client, error) {
 	c.Credentials = (*CredentialsService)(&c.services)
 	c.Integrations = (*IntegrationsService)(&c.services)
 	c.Apps = (*AppsService)(&c.services)
+	c.Workflows = (*WorkflowsService)(&c.services)
+	c.Events = (*EventsService)(&c.services)
+	c.Logs = (*LogsService)(&c.services)
+	c.Installations = (*InstallationsService)(&c.services)
+	c.Analytics = (*AnalyticsService)(&c.services)
+	c.Passthrough = (*PassthroughService)(&c.services)
+	c.Connectors = (*ConnectorsService)(&c.services)
 	return c, nil
 }
 
@@ -280,6 +294,14 @@ type call struct {
 	query  url.Values
 	body   any // JSON-encoded when non-nil
 	out    any // JSON-decoded into when non-nil and the body is not empty
+	raw    *rawResponse
+}
+
+// rawResponse receives a successful response's status and body as sent,
+// for calls that hand a third party's answer back unchanged.
+type rawResponse struct {
+	status int
+	body   []byte
 }
 
 // send is the one request pipeline: it validates and escapes path values,
@@ -364,6 +386,9 @@ func (c *Client) send(ctx context.Context, k call, opts []RequestOption) error {
 	}
 	if rerr != nil {
 		return &TransportError{Method: k.method, Path: path, Attempts: stats.Attempts, Err: rerr}
+	}
+	if k.raw != nil {
+		k.raw.status, k.raw.body = resp.StatusCode, bytes.Clone(buf.Bytes())
 	}
 	if k.out == nil || len(bytes.TrimSpace(buf.Bytes())) == 0 {
 		return nil

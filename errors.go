@@ -35,6 +35,10 @@ var (
 	// ErrResponseTooLarge is matched when a response body exceeds the limit
 	// set with WithMaxResponseBytes.
 	ErrResponseTooLarge = errors.New("alloy: response body too large")
+	// ErrTooManyPages is yielded by an iterator that has read 10,000 pages
+	// without reaching the end: a guard against a server that never says
+	// it is done.
+	ErrTooManyPages = errors.New("alloy: too many pages")
 )
 
 // maxErrorBody caps Error.Body.

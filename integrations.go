@@ -72,15 +72,25 @@ func (w *IntegrationWorkflow) UnmarshalJSON(b []byte) error {
 	type plain IntegrationWorkflow
 	var v struct {
 		plain
-		Connectors []WorkflowStep `json:"connectors"`
-		Blocks     []WorkflowStep `json:"blocks"`
+		stepLists
 	}
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
 	}
 	*w = IntegrationWorkflow(v.plain)
-	w.Steps = append(append(w.Steps, v.Connectors...), v.Blocks...)
+	w.Steps = v.merge(w.Steps)
 	return nil
+}
+
+// stepLists are a workflow's steps as each API version names them.
+type stepLists struct {
+	Connectors []WorkflowStep `json:"connectors"` // 2025-09
+	Blocks     []WorkflowStep `json:"blocks"`     // older
+}
+
+// merge appends both lists to steps.
+func (l stepLists) merge(steps []WorkflowStep) []WorkflowStep {
+	return append(append(steps, l.Connectors...), l.Blocks...)
 }
 
 // UnmarshalJSON accepts the field spellings of every version: name or

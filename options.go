@@ -251,6 +251,21 @@ func WithHeader(key, value string) RequestOption {
 	}
 }
 
+// AsUser makes a call act as one of your users (id or username) instead of
+// as the API key's owner; it is sent as the x-alloy-userid header, which the
+// Connectivity API reads. An empty userID fails the call with
+// ErrInvalidArgument.
+func AsUser(userID string) RequestOption {
+	return func(c *callConfig) {
+		if c.header == nil {
+			c.header = http.Header{}
+		}
+		c.header.Set(asUserHeader, userID)
+	}
+}
+
+const asUserHeader = "X-Alloy-Userid"
+
 // ownHeaders are set by the SDK on every call.
 var ownHeaders = map[string]bool{
 	"Authorization": true, "X-Api-Version": true, "User-Agent": true, "Accept": true, "Content-Type": true,
@@ -267,6 +282,9 @@ func (c *callConfig) check() error {
 			return fmt.Errorf("header %s is set by the SDK", k)
 		}
 		for _, v := range vs {
+			if textproto.CanonicalMIMEHeaderKey(k) == asUserHeader && strings.TrimSpace(v) == "" {
+				return fmt.Errorf("AsUser: user id is empty")
+			}
 			if strings.ContainsFunc(v, isControl) {
 				return fmt.Errorf("header %s has a control character", k)
 			}

@@ -32,6 +32,39 @@ var versionedRoutes = map[string][]versionedRoute{
 		{"2024-03", "GET", "/metadata/apps"},
 		{"", "GET", "/apps"},
 	},
+
+	// Workflows, events and logs: these appeared in 2023-12. Versions is
+	// documented for 2023-12 and 2024-03 only; 2025-09's page was not found,
+	// which is not evidence of removal, so it is called there too.
+	"workflows.versions": {{"2023-12", "GET", "/workflows/{workflowId}/versions"}},
+	"workflows.upgrade":  {{"2023-12", "PUT", "/workflows/{workflowId}/upgrade"}},
+	"events.list":        {{"2023-12", "GET", "/events"}},
+	"logs.errors":        {{"2023-12", "GET", "/workflows/{workflowId}/errors"}},
+	"logs.rerun":         {{"2023-12", "POST", "/workflows/{workflowId}/rerun/{executionId}"}},
+	"logs.list":          {{"2025-09", "GET", "/logs"}},
+	"logs.get":           {{"2025-09", "GET", "/logs/{id}"}},
+
+	// Headless installation: start/complete from 2024-03, the rest 2025-09.
+	"installations.start":    {{"2024-03", "POST", "/headless/startInstallation"}},
+	"installations.complete": {{"2024-03", "POST", "/headless/completeInstallation"}},
+	"installations.edit":     {{"2025-09", "POST", "/headless/editInstallation"}},
+	"installations.list":     {{"2025-09", "GET", "/installations"}},
+	"installations.get":      {{"2025-09", "GET", "/installations/{installationId}"}},
+
+	"analytics.usage": {{"2025-09", "GET", "/analytics/usage"}},
+
+	// Passthrough is documented for 2024-03; like Versions, it is not
+	// refused on 2025-09, where no page was found either way.
+	"passthrough.do": {{"2024-03", "POST", "/passthrough"}},
+
+	// The Connectivity API exists only in 2025-09.
+	"connectors.list":               {{"2025-09", "GET", "/connectors"}},
+	"connectors.resources":          {{"2025-09", "GET", "/connectors/{connectorId}/resources"}},
+	"connectors.action":             {{"2025-09", "GET", "/connectors/{connectorId}/actions/{actionId}"}},
+	"connectors.execute":            {{"2025-09", "POST", "/connectors/{connectorId}/actions/{actionId}/execute"}},
+	"connectors.credentials":        {{"2025-09", "GET", "/connectors/{connectorId}/credentials"}},
+	"connectors.createCredential":   {{"2025-09", "POST", "/connectors/{connectorId}/credentials"}},
+	"connectors.credentialMetadata": {{"2025-09", "GET", "/connectors/{connectorId}/credentials/metadata"}},
 }
 
 // route returns the method and path template of op for the client's API

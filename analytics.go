@@ -1,0 +1,43 @@
+package alloy
+
+import (
+	"context"
+	"fmt"
+)
+
+// AnalyticsService reports your account's usage. A workflow's own totals
+// are Workflows.Analytics.
+type AnalyticsService service
+
+// Usage is the account's execution counts against its plan.
+type Usage struct {
+	StartDate       string `json:"startDate"` // billing period, YYYY-MM-DD
+	EndDate         string `json:"endDate"`
+	ExecutionsLimit int    `json:"executionsLimit"`
+	SevenDays       int    `json:"sevenDays"`
+	ThirtyDays      int    `json:"thirtyDays"`
+	LastThreeMonths int    `json:"lastThreeMonths"`
+	BillingCycle    int    `json:"billingCycle"` // executions in the current billing period
+	AppActions      int    `json:"appActions"`
+	APIActions      int    `json:"apiActions"`
+}
+
+// Usage returns the account's usage counters. GET /analytics/usage
+//
+// From API version 2025-09 on.
+func (s *AnalyticsService) Usage(ctx context.Context, opts ...RequestOption) (*Usage, error) {
+	method, route, err := s.client.route("analytics.usage")
+	if err != nil {
+		return nil, err
+	}
+	var out struct {
+		Data *Usage `json:"data"`
+	}
+	if err := s.client.send(ctx, call{method: method, route: route, out: &out}, opts); err != nil {
+		return nil, err
+	}
+	if out.Data == nil {
+		return nil, fmt.Errorf("alloy: %s %s: response has no data", method, route)
+	}
+	return out.Data, nil
+}

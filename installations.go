@@ -1,0 +1,316 @@
+package alloy
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// InstallationsService installs integrations for users without Alloy's
+// frontend modal ("headless"): Start returns the form the user must fill
+// in, Complete submits the answers. It also lists and edits installations.
+type InstallationsService service
+
+// InstallationStartParams start installing an integration for a user.
+type InstallationStartParams struct {
+	UserID        string `json:"userId"`
+	IntegrationID string `json:"integrationId"`
+	// CredentialIDs choose among the user's credentials; needed when the
+	// user holds more than one for an app of the integration.
+	CredentialIDs []string `json:"credentialIds,omitempty"`
+	// WorkflowIDs install only these workflows of the integration.
+	WorkflowIDs []string `json:"workflowIds,omitempty"`
+}
+
+// InstallationForm is what a user must answer to complete an installation.
+type InstallationForm struct {
+	InstallationID string             `json:"installationId"`
+	Steps          []InstallationStep `json:"data"`
+}
+
+// InstallationStep is the part of the form for one block of one workflow.
+type InstallationStep struct {
+	WorkflowID string      `json:"workflowId"`
+	App        string      `json:"app"` // e.g. "netsuite"
+	BlockID    string      `json:"blockId"`
+	Fields     []FormField `json:"fields"`
+}
+
+// FormField is one question of an installation form.
+type FormField struct {
+	Name        string        `json:"name"` // the key of the answer
+	DisplayName string        `json:"displayName"`
+	Type        string        `json:"type"`              // e.g. "string"
+	SubType     string        `json:"subType,omitempty"` // e.g. "dropdown"
+	Required    bool          `json:"required"`
+	Options     []FieldOption `json:"options,omitempty"` // the allowed answers, when listed
+}
+
+// FieldOption is one allowed answer of a FormField.
+type FieldOption struct {
+	DisplayName string `json:"displayName"`
+	// Value is the answer to send; Alloy sends strings or numbers, and a
+	// number is given here in its JSON form, e.g. "42".
+	Value string `json:"value"`
+}
+
+// UnmarshalJSON accepts a string, number or boolean value.
+func (o *FieldOption) UnmarshalJSON(b []byte) error {
+	var v struct {
+		DisplayName string          `json:"displayName"`
+		Value       json.RawMessage `json:"value"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	o.DisplayName = v.DisplayName
+	o.Value = ""
+	if json.Unmarshal(v.Value, &o.Value) != nil && len(v.Value) > 0 && string(v.Value) != "null" {
+		o.Value = string(v.Value)
+	}
+	return nil
+}
+
+// Answers returns the params that complete this form with values, keyed by
+// field name: each step gets the values of its fields. It fails with
+// ErrInvalidArgument, naming them, when required fields have no value or
+// a value is not among a field's options. Values are sent as given (a
+// string, number or boolean).
+func (f *InstallationForm) Answers(values map[string]any) (InstallationCompleteParams, error) {
+	params := InstallationCompleteParams{InstallationID: f.InstallationID}
+	var problems []string
+	for _, st := range f.Steps {
+		answer := InstallationStepAnswer{WorkflowID: st.WorkflowID, BlockID: st.BlockID, Fields: []FieldAnswer{}}
+		for _, fl := range st.Fields {
+			v, ok := values[fl.Name]
+			if !ok || v == nil || v == "" {
+				if fl.Required {
+					problems = append(problems, fl.Name+" is required")
+				}
+				continue
+			}
+			if len(fl.Options) > 0 && !fl.allows(v) {
+				problems = append(problems, fl.Name+" is not one of its options")
+				continue
+			}
+			answer.Fields = append(answer.Fields, FieldAnswer{Name: fl.Name, Value: v})
+		}
+		params.Steps = append(params.Steps, answer)
+	}
+	if len(problems) > 0 {
+		return InstallationCompleteParams{}, invalidArg("answer installation form", "%s", strings.Join(problems, "; "))
+	}
+	return params, nil
+}
+
+// allows reports whether v is one of the field's options.
+func (f *FormField) allows(v any) bool {
+	var s string
+	switch x := v.(type) {
+	case string:
+		s = x
+	case int:
+		s = strconv.Itoa(x)
+	default:
+		b, err := json.Marshal(v)
+		if err != nil {
+			return false
+		}
+		s = string(b)
+	}
+	for _, o := range f.Options {
+		if o.Value == s {
+			return true
+		}
+	}
+	return false
+}
+
+// InstallationCompleteParams answer an installation form.
+type InstallationCompleteParams struct {
+	InstallationID string                   `json:"installationId"`
+	Steps          []InstallationStepAnswer `json:"data"`
+}
+
+// InstallationStepAnswer answers the fields of one InstallationStep.
+type InstallationStepAnswer struct {
+	WorkflowID string        `json:"workflowId"`
+	BlockID    string        `json:"blockId"`
+	Fields     []FieldAnswer `json:"fields"`
+}
+
+// FieldAnswer is the value of one FormField.
+type FieldAnswer struct {
+	Name  string `json:"name"`
+	Value any    `json:"value"` // a string, number or boolean
+}
+
+// InstallationEditParams reopen a user's installation of an integration,
+// e.g. to switch credentials.
+type InstallationEditParams struct {
+	UserID         string   `json:"userId"`
+	IntegrationID  string   `json:"integrationId"`
+	CredentialIDs  []string `json:"credentialIds,omitempty"`
+	InstallationID string   `json:"installationId,omitempty"`
+}
+
+// Installation is one user's installed integration.
+type Installation struct {
+	ID            string             `json:"installationId"`
+	IntegrationID string             `json:"integrationId"`
+	UserID        string             `json:"userId"`
+	FormData      []InstallationStep `json:"formData"`
+	// CredentialIDs maps each credential type to the credential used.
+	CredentialIDs map[string]string `json:"credentialIds"`
+	WorkflowIDs   []string          `json:"workflowIds"`
+	InstalledAt   time.Time         `json:"installedAt"` // zero when absent or unparsable
+	Enabled       bool              `json:"enabled"`
+}
+
+// UnmarshalJSON decodes leniently: formData items that are not steps (the
+// edit response types them "any") and a bad installedAt are dropped.
+func (in *Installation) UnmarshalJSON(b []byte) error {
+	type plain Installation
+	var v struct {
+		plain
+		FormData      []json.RawMessage `json:"formData"`
+		CredentialIDs json.RawMessage   `json:"credentialIds"`
+		InstalledAt   lenientTime       `json:"installedAt"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*in = Installation(v.plain)
+	in.InstalledAt = time.Time(v.InstalledAt)
+	for _, raw := range v.FormData {
+		var st InstallationStep
+		if json.Unmarshal(raw, &st) == nil {
+			in.FormData = append(in.FormData, st)
+		}
+	}
+	_ = json.Unmarshal(v.CredentialIDs, &in.CredentialIDs) // a non-object leaves it nil
+	return nil
+}
+
+// Start begins installing an integration and returns the form to fill in.
+// POST /headless/startInstallation
+//
+// From API version 2024-03 on. Not retried on 5xx or timeouts.
+func (s *InstallationsService) Start(ctx context.Context, params InstallationStartParams, opts ...RequestOption) (*InstallationForm, error) {
+	method, route, err := s.client.route("installations.start")
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case strings.TrimSpace(params.UserID) == "":
+		return nil, invalidArg("start installation", "userID is empty")
+	case strings.TrimSpace(params.IntegrationID) == "":
+		return nil, invalidArg("start installation", "integrationID is empty")
+	}
+	out := new(InstallationForm)
+	if err := s.client.send(ctx, call{method: method, route: route, body: params, out: out}, opts); err != nil {
+		return nil, err
+	}
+	if out.InstallationID == "" {
+		return nil, fmt.Errorf("alloy: %s %s: response has no installationId", method, route)
+	}
+	return out, nil
+}
+
+// Complete submits the answers to an installation form, which installs the
+// workflows. Build params with InstallationForm.Answers, or by hand.
+// POST /headless/completeInstallation
+//
+// From API version 2024-03 on. Not retried on 5xx or timeouts.
+func (s *InstallationsService) Complete(ctx context.Context, params InstallationCompleteParams, opts ...RequestOption) error {
+	method, route, err := s.client.route("installations.complete")
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(params.InstallationID) == "" {
+		return invalidArg("complete installation", "installationID is empty")
+	}
+	if len(params.Steps) == 0 {
+		return invalidArg("complete installation", "no steps given")
+	}
+	params.Steps = slices.Clone(params.Steps) // never change the caller's slice
+	for i, st := range params.Steps {
+		if st.WorkflowID == "" || st.BlockID == "" {
+			return invalidArg("complete installation", "step %d needs a workflowID and a blockID", i)
+		}
+		for _, f := range st.Fields {
+			if f.Name == "" {
+				return invalidArg("complete installation", "step %d has a field without a name", i)
+			}
+		}
+		if st.Fields == nil {
+			params.Steps[i].Fields = []FieldAnswer{} // Alloy wants an array
+		}
+	}
+	return s.client.send(ctx, call{method: method, route: route, body: params}, opts)
+}
+
+// Edit reopens a user's installation, e.g. with other credentials, and
+// returns it. POST /headless/editInstallation
+//
+// From API version 2025-09 on.
+func (s *InstallationsService) Edit(ctx context.Context, params InstallationEditParams, opts ...RequestOption) (*Installation, error) {
+	method, route, err := s.client.route("installations.edit")
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case strings.TrimSpace(params.UserID) == "":
+		return nil, invalidArg("edit installation", "userID is empty")
+	case strings.TrimSpace(params.IntegrationID) == "":
+		return nil, invalidArg("edit installation", "integrationID is empty")
+	}
+	return s.one(ctx, call{method: method, route: route, body: params}, opts)
+}
+
+// List returns every installation in the account. GET /installations
+//
+// From API version 2025-09 on.
+func (s *InstallationsService) List(ctx context.Context, opts ...RequestOption) ([]Installation, error) {
+	method, route, err := s.client.route("installations.list")
+	if err != nil {
+		return nil, err
+	}
+	var out struct {
+		Data []Installation `json:"data"`
+	}
+	if err := s.client.send(ctx, call{method: method, route: route, out: &out}, opts); err != nil {
+		return nil, err
+	}
+	return out.Data, nil
+}
+
+// Get returns one installation. GET /installations/{installationId}
+//
+// From API version 2025-09 on.
+func (s *InstallationsService) Get(ctx context.Context, installationID string, opts ...RequestOption) (*Installation, error) {
+	method, route, err := s.client.route("installations.get")
+	if err != nil {
+		return nil, err
+	}
+	return s.one(ctx, call{method: method, route: route, path: []string{installationID}}, opts)
+}
+
+// one sends k and decodes the installation in its "data".
+func (s *InstallationsService) one(ctx context.Context, k call, opts []RequestOption) (*Installation, error) {
+	var out struct {
+		Data *Installation `json:"data"`
+	}
+	k.out = &out
+	if err := s.client.send(ctx, k, opts); err != nil {
+		return nil, err
+	}
+	if out.Data == nil {
+		return nil, fmt.Errorf("alloy: %s %s: response has no data", k.method, k.route)
+	}
+	return out.Data, nil
+}

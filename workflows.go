@@ -1,0 +1,275 @@
+package alloy
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// WorkflowsService manages users' copies of workflows: reading, switching
+// them on and off, upgrading, deleting and running them.
+//
+// Alloy identifies a workflow either by its id or by its name; the
+// activation and run params take either one.
+type WorkflowsService service
+
+// Workflow is one workflow as one user sees it.
+type Workflow struct {
+	ID               string    `json:"workflowId"`
+	IntegrationID    string    `json:"integrationId,omitempty"`
+	Name             string    `json:"name"`
+	CreatedAt        time.Time `json:"createdAt"` // zero when absent or unparsable
+	UpdatedAt        time.Time `json:"updatedAt"`
+	Installed        bool      `json:"installed"`
+	Active           bool      `json:"active"`
+	Version          int       `json:"version"`                    // the parent workflow's latest version
+	InstalledVersion *int      `json:"installedVersion,omitempty"` // the user's version; nil when not reported
+	// Steps are the workflow's connectors (2025-09 "connectors") or blocks
+	// (older "blocks"), in order.
+	Steps []WorkflowStep `json:"steps"`
+}
+
+// UnmarshalJSON merges connectors and blocks into Steps and decodes
+// timestamps leniently.
+func (w *Workflow) UnmarshalJSON(b []byte) error {
+	type plain Workflow
+	var v struct {
+		plain
+		CreatedAt lenientTime `json:"createdAt"`
+		UpdatedAt lenientTime `json:"updatedAt"`
+		stepLists
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*w = Workflow(v.plain)
+	w.CreatedAt, w.UpdatedAt = time.Time(v.CreatedAt), time.Time(v.UpdatedAt)
+	w.Steps = v.merge(w.Steps)
+	return nil
+}
+
+// WorkflowVersion is one published version of a parent workflow.
+type WorkflowVersion struct {
+	ID           string    `json:"versionId"`
+	Name         string    `json:"versionName"`
+	LastModified time.Time `json:"lastModified"`
+	Status       string    `json:"status"`
+}
+
+// UnmarshalJSON decodes LastModified leniently.
+func (v *WorkflowVersion) UnmarshalJSON(b []byte) error {
+	type plain WorkflowVersion
+	var x struct {
+		plain
+		LastModified lenientTime `json:"lastModified"`
+	}
+	if err := json.Unmarshal(b, &x); err != nil {
+		return err
+	}
+	*v = WorkflowVersion(x.plain)
+	v.LastModified = time.Time(x.LastModified)
+	return nil
+}
+
+// WorkflowActivateParams name a user's workflow by id or by name; exactly
+// one of WorkflowID and WorkflowName is required.
+type WorkflowActivateParams struct {
+	UserID       string `json:"userId"` // id or username
+	WorkflowID   string `json:"workflowId,omitempty"`
+	WorkflowName string `json:"workflowName,omitempty"`
+}
+
+// WorkflowDeactivateParams are WorkflowActivateParams: the same fields name
+// the workflow to switch off.
+type WorkflowDeactivateParams = WorkflowActivateParams
+
+// check validates the user and the one-of workflow reference.
+func (p *WorkflowActivateParams) check(op string) error {
+	switch {
+	case strings.TrimSpace(p.UserID) == "":
+		return invalidArg(op, "userID is empty")
+	case strings.TrimSpace(p.WorkflowID) == "" && strings.TrimSpace(p.WorkflowName) == "":
+		return invalidArg(op, "one of WorkflowID and WorkflowName is required")
+	case p.WorkflowID != "" && p.WorkflowName != "":
+		return invalidArg(op, "WorkflowID and WorkflowName are both set; give one")
+	}
+	return nil
+}
+
+// WorkflowRunParams start a run of a workflow whose trigger is a webhook.
+type WorkflowRunParams struct {
+	UserID       string `json:"userId"`
+	WorkflowID   string `json:"workflowId,omitempty"`   // one of WorkflowID and WorkflowName
+	WorkflowName string `json:"workflowName,omitempty"` //
+	// Data is the trigger's payload, encoded as a JSON object; nil sends {}.
+	Data any `json:"data"`
+}
+
+// RunResult is Alloy's answer to a run, an event or a rerun.
+type RunResult struct {
+	Message string `json:"message"` // e.g. "success"
+	// ExecutionUUID identifies the execution in the logs; only reruns
+	// report it.
+	ExecutionUUID string `json:"executionUuid,omitempty"`
+}
+
+// WorkflowAnalytics are a workflow's totals across its users.
+type WorkflowAnalytics struct {
+	TotalAppActions   int `json:"totalAppActions"`
+	TotalWorkflowRuns int `json:"totalWorkflowRuns"`
+	TotalErrors       int `json:"totalErrors"`
+}
+
+// List returns the workflows a user can use. GET /workflows?userId=
+func (s *WorkflowsService) List(ctx context.Context, userID string, opts ...RequestOption) ([]Workflow, error) {
+	if strings.TrimSpace(userID) == "" {
+		return nil, invalidArg("list workflows", "userID is empty")
+	}
+	var out struct {
+		Data []Workflow `json:"data"`
+	}
+	q := url.Values{"userId": {userID}}
+	if err := s.client.send(ctx, call{method: http.MethodGet, route: "/workflows", query: q, out: &out}, opts); err != nil {
+		return nil, err
+	}
+	return out.Data, nil
+}
+
+// Get returns one workflow as a user sees it.
+// GET /workflows/{workflowId}?userId=
+func (s *WorkflowsService) Get(ctx context.Context, userID, workflowID string, opts ...RequestOption) (*Workflow, error) {
+	if strings.TrimSpace(userID) == "" {
+		return nil, invalidArg("get workflow", "userID is empty")
+	}
+	var out struct {
+		Data *Workflow `json:"data"`
+	}
+	q := url.Values{"userId": {userID}}
+	if err := s.client.send(ctx, call{method: http.MethodGet, route: "/workflows/{workflowId}", path: []string{workflowID}, query: q, out: &out}, opts); err != nil {
+		return nil, err
+	}
+	if out.Data == nil {
+		return nil, fmt.Errorf("alloy: GET /workflows/{workflowId}: response has no data")
+	}
+	return out.Data, nil
+}
+
+// Versions lists the published versions of a parent workflow; userID may be
+// empty. GET /workflows/{workflowId}/versions
+//
+// From API version 2023-12 on.
+func (s *WorkflowsService) Versions(ctx context.Context, userID, workflowID string, opts ...RequestOption) ([]WorkflowVersion, error) {
+	method, route, err := s.client.route("workflows.versions")
+	if err != nil {
+		return nil, err
+	}
+	var q url.Values
+	if userID != "" {
+		q = url.Values{"userId": {userID}}
+	}
+	var out struct {
+		Data []WorkflowVersion `json:"data"`
+	}
+	if err := s.client.send(ctx, call{method: method, route: route, path: []string{workflowID}, query: q, out: &out}, opts); err != nil {
+		return nil, err
+	}
+	return out.Data, nil
+}
+
+// Activate switches a user's workflow on. PUT /workflows/activate
+//
+// A PUT, so it is retried on 5xx: activating twice is harmless.
+func (s *WorkflowsService) Activate(ctx context.Context, params WorkflowActivateParams, opts ...RequestOption) error {
+	if err := params.check("activate workflow"); err != nil {
+		return err
+	}
+	var out struct {
+		Activated *bool `json:"activated"`
+	}
+	if err := s.client.send(ctx, call{method: http.MethodPut, route: "/workflows/activate", body: params, out: &out}, opts); err != nil {
+		return err
+	}
+	if out.Activated != nil && !*out.Activated {
+		return fmt.Errorf("alloy: PUT /workflows/activate: Alloy answered activated=false")
+	}
+	return nil
+}
+
+// Deactivate switches a user's workflow off: its event and webhook
+// subscriptions stop until it is activated again. PUT /workflows/deactivate
+func (s *WorkflowsService) Deactivate(ctx context.Context, params WorkflowDeactivateParams, opts ...RequestOption) error {
+	if err := params.check("deactivate workflow"); err != nil {
+		return err
+	}
+	return s.client.send(ctx, call{method: http.MethodPut, route: "/workflows/deactivate", body: params}, opts)
+}
+
+// DeactivateAll switches off every workflow of a user, e.g. when they stop
+// paying. PUT /users/{userId}/deactivate-workflows
+func (s *WorkflowsService) DeactivateAll(ctx context.Context, userID string, opts ...RequestOption) error {
+	return s.client.send(ctx, call{method: http.MethodPut, route: "/users/{userId}/deactivate-workflows", path: []string{userID}}, opts)
+}
+
+// Upgrade moves a user's copy of a parent workflow to its latest version.
+// Alloy refuses when the new version's configurable fields differ; the
+// user must then reinstall. PUT /workflows/{workflowId}/upgrade?userId=
+//
+// From API version 2023-12 on.
+func (s *WorkflowsService) Upgrade(ctx context.Context, userID, workflowID string, opts ...RequestOption) error {
+	method, route, err := s.client.route("workflows.upgrade")
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(userID) == "" {
+		return invalidArg("upgrade workflow", "userID is empty")
+	}
+	q := url.Values{"userId": {userID}}
+	return s.client.send(ctx, call{method: method, route: route, path: []string{workflowID}, query: q}, opts)
+}
+
+// Delete deletes one user's copy of a workflow; other users keep theirs.
+// DELETE /workflows/{workflowId}?userId=
+func (s *WorkflowsService) Delete(ctx context.Context, userID, workflowID string, opts ...RequestOption) error {
+	if strings.TrimSpace(userID) == "" {
+		return invalidArg("delete workflow", "userID is empty")
+	}
+	q := url.Values{"userId": {userID}}
+	return s.client.send(ctx, call{method: http.MethodDelete, route: "/workflows/{workflowId}", path: []string{workflowID}, query: q}, opts)
+}
+
+// Run starts a run of a user's workflow whose trigger is a webhook; a
+// workflow triggered by a custom event is run with Events.Run instead.
+// POST /run/workflow
+//
+// Not retried on 5xx or timeouts, which could run it twice; pass
+// WithIdempotent if the workflow tolerates that.
+func (s *WorkflowsService) Run(ctx context.Context, params WorkflowRunParams, opts ...RequestOption) (*RunResult, error) {
+	ref := WorkflowActivateParams{UserID: params.UserID, WorkflowID: params.WorkflowID, WorkflowName: params.WorkflowName}
+	if err := ref.check("run workflow"); err != nil {
+		return nil, err
+	}
+	data, err := jsonObject("run workflow", "data", params.Data)
+	if err != nil {
+		return nil, err
+	}
+	params.Data = data
+	out := new(RunResult)
+	if err := s.client.send(ctx, call{method: http.MethodPost, route: "/run/workflow", body: params, out: out}, opts); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Analytics returns a workflow's totals of runs, app actions and errors.
+// GET /workflows/{workflowId}/analytics
+func (s *WorkflowsService) Analytics(ctx context.Context, workflowID string, opts ...RequestOption) (*WorkflowAnalytics, error) {
+	out := new(WorkflowAnalytics)
+	if err := s.client.send(ctx, call{method: http.MethodGet, route: "/workflows/{workflowId}/analytics", path: []string{workflowID}, out: out}, opts); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
