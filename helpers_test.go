@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sync"
 	"testing"
 	"time"
@@ -111,3 +112,6 @@ func readFixture(t *testing.T, name string) string {
 	require.NoError(t, err)
 	return string(b)
 }
+
+// anyURL matches every URL, for responders that serve a whole sequence.
+var anyURL = regexp.MustCompile(`.`)

@@ -24,6 +24,7 @@ type apiCase struct {
 	wantBody string // expected JSON request body; "" for none
 	call     func(ctx context.Context, c *Client) (any, error)
 	want     any
+	since    string // first API version with the call; older ones must refuse it and send nothing
 }
 
 func runAPICases(t *testing.T, cases []apiCase) {
@@ -32,6 +33,12 @@ func runAPICases(t *testing.T, cases []apiCase) {
 		for _, tc := range cases {
 			t.Run(v.version+"/"+tc.name, func(t *testing.T) {
 				h := newHarness(t, WithAPIVersion(v.version))
+				if v.version < tc.since {
+					_, err := tc.call(context.Background(), h.c)
+					require.ErrorIs(t, err, ErrUnsupportedVersion)
+					assert.Zero(t, h.mt.GetTotalCallCount())
+					return
+				}
 				status := tc.status
 				if status == 0 {
 					status = http.StatusOK

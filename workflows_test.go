@@ -1,0 +1,205 @@
+package alloy
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestWorkflowsRequestsAndDecoding(t *testing.T) {
+	created := time.Date(2024, 10, 18, 14, 2, 11, 480e6, time.UTC)
+	updated := time.Date(2025, 1, 9, 10, 44, 27, 16e6, time.UTC)
+	runAPICases(t, []apiCase{
+		{
+			name: "List (2024-03 blocks)", method: "GET", path: "/workflows?userId=u%2F1",
+			response: readFixture(t, "workflows_list_2024-03.json"),
+			call:     func(ctx context.Context, c *Client) (any, error) { return c.Workflows.List(ctx, "u/1") },
+			want: []Workflow{{
+				ID: "6712ab3acd56ef7890a1b2d9", IntegrationID: "6712ab34cd56ef7890a1b2c3", Name: "Paid order to ERP",
+				CreatedAt: created, UpdatedAt: updated, Installed: true, Active: true, Version: 4, InstalledVersion: Ptr(3),
+				Steps: []WorkflowStep{
+					{ID: "e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a5b", Name: "Custom Event", Connector: "customEvent", Icon: "https://cdn.runalloy.com/icons/app-event.svg"},
+					{ID: "5c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f", Name: "NetSuite", Connector: "netsuite", Icon: "https://cdn.runalloy.com/icons/netsuite.png"},
+				},
+			}},
+		},
+		{
+			name: "Get (2025-09 connectors)", method: "GET", path: "/workflows/6712ab3acd56ef7890a1b2d9?userId=u1",
+			response: readFixture(t, "workflow_get_2025-09.json"),
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return c.Workflows.Get(ctx, "u1", "6712ab3acd56ef7890a1b2d9")
+			},
+			want: &Workflow{
+				ID: "6712ab3acd56ef7890a1b2d9", IntegrationID: "6712ab34cd56ef7890a1b2c3", Name: "Paid order to ERP",
+				CreatedAt: created, UpdatedAt: updated, Installed: true, Active: true, Version: 4,
+				Steps: []WorkflowStep{{ID: "0b7e6a52-3d4f-4e1a-9c2b-7f8e9d0a1b2c", Name: "BigCommerce Trigger", Connector: "bigcommerceTrigger", Icon: "https://cdn.runalloy.com/icons/bigcommerce.png"}},
+			},
+		},
+		{
+			name: "Versions", method: "GET", path: "/workflows/wf1/versions?userId=u1", since: "2023-12",
+			response: `{"data":[{"versionId":"v4","versionName":"Version 4","lastModified":"2025-01-09T10:44:27.016Z","status":"published"},{"versionId":"v3","lastModified":"bad"}]}`,
+			call:     func(ctx context.Context, c *Client) (any, error) { return c.Workflows.Versions(ctx, "u1", "wf1") },
+			want:     []WorkflowVersion{{ID: "v4", Name: "Version 4", LastModified: updated, Status: "published"}, {ID: "v3"}},
+		},
+		{
+			name: "Versions without user", method: "GET", path: "/workflows/wf1/versions", since: "2023-12",
+			response: `{"data":[]}`,
+			call:     func(ctx context.Context, c *Client) (any, error) { return c.Workflows.Versions(ctx, "", "wf1") },
+			want:     []WorkflowVersion{},
+		},
+		{
+			name: "Activate by id", method: "PUT", path: "/workflows/activate",
+			response: readFixture(t, "workflow_activate.json"),
+			wantBody: `{"userId":"u1","workflowId":"wf1"}`,
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return nil, c.Workflows.Activate(ctx, WorkflowActivateParams{UserID: "u1", WorkflowID: "wf1"})
+			},
+		},
+		{
+			name: "Deactivate by name", method: "PUT", path: "/workflows/deactivate",
+			response: `{"success":true}`,
+			wantBody: `{"userId":"ops@northwind.example","workflowName":"Paid order to ERP"}`,
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return nil, c.Workflows.Deactivate(ctx, WorkflowDeactivateParams{UserID: "ops@northwind.example", WorkflowName: "Paid order to ERP"})
+			},
+		},
+		{
+			name: "DeactivateAll", method: "PUT", path: "/users/u1/deactivate-workflows",
+			response: readFixture(t, "workflows_deactivate_all.json"),
+			call:     func(ctx context.Context, c *Client) (any, error) { return nil, c.Workflows.DeactivateAll(ctx, "u1") },
+		},
+		{
+			name: "Upgrade", method: "PUT", path: "/workflows/wf1/upgrade?userId=u1", since: "2023-12",
+			response: `{}`,
+			call:     func(ctx context.Context, c *Client) (any, error) { return nil, c.Workflows.Upgrade(ctx, "u1", "wf1") },
+		},
+		{
+			name: "Delete", method: "DELETE", path: "/workflows/wf1?userId=u1",
+			response: readFixture(t, "workflow_delete.json"),
+			call:     func(ctx context.Context, c *Client) (any, error) { return nil, c.Workflows.Delete(ctx, "u1", "wf1") },
+		},
+		{
+			name: "Run", method: "POST", path: "/run/workflow",
+			response: readFixture(t, "workflow_run.json"),
+			wantBody: `{"userId":"u1","workflowId":"wf1","data":{"orderId":91027}}`,
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return c.Workflows.Run(ctx, WorkflowRunParams{UserID: "u1", WorkflowID: "wf1", Data: map[string]int{"orderId": 91027}})
+			},
+			want: &RunResult{Message: "success"},
+		},
+		{
+			name: "Run by name without data", method: "POST", path: "/run/workflow",
+			response: `{"message":"success"}`,
+			wantBody: `{"userId":"u1","workflowName":"Paid order to ERP","data":{}}`,
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return c.Workflows.Run(ctx, WorkflowRunParams{UserID: "u1", WorkflowName: "Paid order to ERP"})
+			},
+			want: &RunResult{Message: "success"},
+		},
+		{
+			name: "Analytics", method: "GET", path: "/workflows/wf1/analytics",
+			response: readFixture(t, "analytics_workflow.json"),
+			call:     func(ctx context.Context, c *Client) (any, error) { return c.Workflows.Analytics(ctx, "wf1") },
+			want:     &WorkflowAnalytics{TotalAppActions: 312, TotalWorkflowRuns: 104, TotalErrors: 2},
+		},
+	})
+}
+
+func TestWorkflowsBadInputSendsNothing(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	calls := map[string]func() error{
+		"List no user":         func() error { _, err := h.c.Workflows.List(ctx, " "); return err },
+		"Get no user":          func() error { _, err := h.c.Workflows.Get(ctx, "", "wf"); return err },
+		"Get no workflow":      func() error { _, err := h.c.Workflows.Get(ctx, "u", ""); return err },
+		"Versions no workflow": func() error { _, err := h.c.Workflows.Versions(ctx, "u", ".."); return err },
+		"Activate neither":     func() error { return h.c.Workflows.Activate(ctx, WorkflowActivateParams{UserID: "u"}) },
+		"Activate both": func() error {
+			return h.c.Workflows.Activate(ctx, WorkflowActivateParams{UserID: "u", WorkflowID: "a", WorkflowName: "b"})
+		},
+		"Activate no user":      func() error { return h.c.Workflows.Activate(ctx, WorkflowActivateParams{WorkflowID: "a"}) },
+		"Deactivate neither":    func() error { return h.c.Workflows.Deactivate(ctx, WorkflowDeactivateParams{UserID: "u"}) },
+		"DeactivateAll no user": func() error { return h.c.Workflows.DeactivateAll(ctx, "") },
+		"Upgrade no user":       func() error { return h.c.Workflows.Upgrade(ctx, "", "wf") },
+		"Delete no user":        func() error { return h.c.Workflows.Delete(ctx, "", "wf") },
+		"Run no workflow":       func() error { _, err := h.c.Workflows.Run(ctx, WorkflowRunParams{UserID: "u"}); return err },
+		"Run data not an object": func() error {
+			_, err := h.c.Workflows.Run(ctx, WorkflowRunParams{UserID: "u", WorkflowID: "w", Data: []int{1}})
+			return err
+		},
+		"Run data not JSON": func() error {
+			_, err := h.c.Workflows.Run(ctx, WorkflowRunParams{UserID: "u", WorkflowID: "w", Data: func() {}})
+			return err
+		},
+		"Analytics no workflow": func() error { _, err := h.c.Workflows.Analytics(ctx, ""); return err },
+	}
+	for name, call := range calls {
+		t.Run(name, func(t *testing.T) {
+			assert.ErrorIs(t, call(), ErrInvalidArgument)
+		})
+	}
+	assert.Zero(t, h.mt.GetTotalCallCount())
+}
+
+func TestWorkflowRunErrorNames(t *testing.T) {
+	h := newHarness(t)
+	_, err := h.c.Workflows.Run(context.Background(), WorkflowRunParams{UserID: "u", WorkflowID: "w", Data: "sk_secret_payload"})
+	require.ErrorIs(t, err, ErrInvalidArgument)
+	assert.Equal(t, "alloy: run workflow: invalid argument: data must encode as a JSON object, not a string", err.Error())
+}
+
+func TestWorkflowActivateReportsRefusal(t *testing.T) {
+	h := newHarness(t)
+	h.on("PUT", testRoot+"/workflows/activate", jsonResp(200, `{"activated":false}`))
+	err := h.c.Workflows.Activate(context.Background(), WorkflowActivateParams{UserID: "u", WorkflowID: "w"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "activated=false")
+}
+
+// The retry rule per call: runs are POSTs and are not retried on 5xx, the
+// PUTs are.
+func TestWorkflowRetryPolicy(t *testing.T) {
+	ctx := context.Background()
+	t.Run("Run is not retried on 503", func(t *testing.T) {
+		h := newHarness(t)
+		h.on("POST", testRoot+"/run/workflow", jsonResp(503, `{"message":"busy"}`))
+		_, err := h.c.Workflows.Run(ctx, WorkflowRunParams{UserID: "u", WorkflowID: "w"})
+		require.ErrorIs(t, err, ErrServer)
+		assert.Len(t, h.requests(), 1)
+	})
+	t.Run("Run is retried on 429", func(t *testing.T) {
+		h := newHarness(t)
+		h.on("POST", testRoot+"/run/workflow", jsonResp(429, `{}`))
+		_, err := h.c.Workflows.Run(ctx, WorkflowRunParams{UserID: "u", WorkflowID: "w"})
+		require.ErrorIs(t, err, ErrRateLimited)
+		assert.Len(t, h.requests(), 1+DefaultMaxRetries)
+	})
+	for name, call := range map[string]func(c *Client) error{
+		"Activate": func(c *Client) error {
+			return c.Workflows.Activate(ctx, WorkflowActivateParams{UserID: "u", WorkflowID: "w"})
+		},
+		"Deactivate": func(c *Client) error {
+			return c.Workflows.Deactivate(ctx, WorkflowActivateParams{UserID: "u", WorkflowID: "w"})
+		},
+		"Upgrade":       func(c *Client) error { return c.Workflows.Upgrade(ctx, "u", "w") },
+		"DeactivateAll": func(c *Client) error { return c.Workflows.DeactivateAll(ctx, "u") },
+	} {
+		t.Run(name+" is retried on 503", func(t *testing.T) {
+			h := newHarness(t)
+			var n int
+			h.mt.RegisterRegexpResponder(http.MethodPut, anyURL, func(*http.Request) (*http.Response, error) {
+				n++
+				if n < 3 {
+					return jsonResp(503, `{}`)(nil)
+				}
+				return jsonResp(200, `{}`)(nil)
+			})
+			require.NoError(t, call(h.c))
+			assert.Equal(t, 3, n)
+		})
+	}
+}
