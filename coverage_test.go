@@ -29,6 +29,8 @@ type endpoint struct {
 var implementedFamilies = map[string]bool{
 	"users": true, "tokens": true, "compliance": true,
 	"credentials": true, "apps": true, "integrations": true, "link": true,
+	"workflows": true, "events": true, "logs": true, "installations": true,
+	"analytics": true, "passthrough": true, "connectivity": true,
 }
 
 // callers maps each reference endpoint name to an SDK call that should hit it.
@@ -82,6 +84,77 @@ var callers = map[string]func(ctx context.Context, c *Client) error{
 	"getIntegration":   func(ctx context.Context, c *Client) error { _, err := c.Integrations.Get(ctx, "u1", "i1"); return err },
 	"generateInstallUrl": func(ctx context.Context, c *Client) error {
 		_, err := c.Integrations.InstallURL(ctx, "u1", "i1")
+		return err
+	},
+
+	"listWorkflows": func(ctx context.Context, c *Client) error { _, err := c.Workflows.List(ctx, "u1"); return err },
+	"getWorkflow":   func(ctx context.Context, c *Client) error { _, err := c.Workflows.Get(ctx, "u1", "w1"); return err },
+	"listWorkflowVersions": func(ctx context.Context, c *Client) error {
+		_, err := c.Workflows.Versions(ctx, "u1", "w1")
+		return err
+	},
+	"activateWorkflow": func(ctx context.Context, c *Client) error {
+		return c.Workflows.Activate(ctx, WorkflowActivateParams{UserID: "u1", WorkflowID: "w1"})
+	},
+	"deactivateWorkflow": func(ctx context.Context, c *Client) error {
+		return c.Workflows.Deactivate(ctx, WorkflowDeactivateParams{UserID: "u1", WorkflowName: "n"})
+	},
+	"deactivateAllWorkflows": func(ctx context.Context, c *Client) error { return c.Workflows.DeactivateAll(ctx, "u1") },
+	"upgradeWorkflow":        func(ctx context.Context, c *Client) error { return c.Workflows.Upgrade(ctx, "u1", "w1") },
+	"deleteWorkflow":         func(ctx context.Context, c *Client) error { return c.Workflows.Delete(ctx, "u1", "w1") },
+	"runWorkflow": func(ctx context.Context, c *Client) error {
+		_, err := c.Workflows.Run(ctx, WorkflowRunParams{UserID: "u1", WorkflowID: "w1"})
+		return err
+	},
+	"getWorkflowAnalytics": func(ctx context.Context, c *Client) error { _, err := c.Workflows.Analytics(ctx, "w1"); return err },
+	"listEvents":           func(ctx context.Context, c *Client) error { _, err := c.Events.List(ctx, nil); return err },
+	"runEvent": func(ctx context.Context, c *Client) error {
+		_, err := c.Events.Run(ctx, EventRunParams{Event: "e", UserID: "u1"})
+		return err
+	},
+	"getWorkflowLogs": func(ctx context.Context, c *Client) error {
+		_, err := c.Logs.Workflow(ctx, "w1", WorkflowLogParams{})
+		return err
+	},
+	"getWorkflowErrors":   func(ctx context.Context, c *Client) error { _, err := c.Logs.Errors(ctx, "w1", "u1"); return err },
+	"rerunExecution":      func(ctx context.Context, c *Client) error { _, err := c.Logs.Rerun(ctx, "w1", "x1", "u1"); return err },
+	"listAllLogs":         func(ctx context.Context, c *Client) error { _, err := c.Logs.List(ctx, LogListParams{}); return err },
+	"getLogByExecutionId": func(ctx context.Context, c *Client) error { _, err := c.Logs.Get(ctx, "x1"); return err },
+	"startInstallation": func(ctx context.Context, c *Client) error {
+		_, err := c.Installations.Start(ctx, InstallationStartParams{UserID: "u1", IntegrationID: "i1"})
+		return err
+	},
+	"completeInstallation": func(ctx context.Context, c *Client) error {
+		return c.Installations.Complete(ctx, InstallationCompleteParams{InstallationID: "n1", Steps: []InstallationStepAnswer{{WorkflowID: "w", BlockID: "b"}}})
+	},
+	"editInstallation": func(ctx context.Context, c *Client) error {
+		_, err := c.Installations.Edit(ctx, InstallationEditParams{UserID: "u1", IntegrationID: "i1"})
+		return err
+	},
+	"listInstallations": func(ctx context.Context, c *Client) error { _, err := c.Installations.List(ctx); return err },
+	"getInstallation":   func(ctx context.Context, c *Client) error { _, err := c.Installations.Get(ctx, "n1"); return err },
+	"getUsage":          func(ctx context.Context, c *Client) error { _, err := c.Analytics.Usage(ctx); return err },
+	"passthroughRequest": func(ctx context.Context, c *Client) error {
+		_, err := c.Passthrough.Do(ctx, "c1", PassthroughRequest{Method: "GET", Path: "/x"})
+		return err
+	},
+	"listConnectors":         func(ctx context.Context, c *Client) error { _, err := c.Connectors.List(ctx); return err },
+	"listConnectorResources": func(ctx context.Context, c *Client) error { _, err := c.Connectors.Resources(ctx, "k1"); return err },
+	"getConnectorActionDetails": func(ctx context.Context, c *Client) error {
+		_, err := c.Connectors.Action(ctx, "k1", "a1")
+		return err
+	},
+	"executeConnectorAction": func(ctx context.Context, c *Client) error {
+		_, err := c.Connectors.Execute(ctx, "k1", "a1", ConnectorExecuteParams{CredentialID: "c1"})
+		return err
+	},
+	"listConnectorCredentials": func(ctx context.Context, c *Client) error { _, err := c.Connectors.Credentials(ctx, "k1"); return err },
+	"createConnectorCredential": func(ctx context.Context, c *Client) error {
+		_, err := c.Connectors.CreateCredential(ctx, "k1", ConnectorCredentialCreateParams{UserID: "u1", AuthenticationType: "oauth2"})
+		return err
+	},
+	"getConnectorCredentialMetadata": func(ctx context.Context, c *Client) error {
+		_, err := c.Connectors.CredentialMetadata(ctx, "k1")
 		return err
 	},
 }
