@@ -2,6 +2,7 @@ package alloy
 
 import (
 	"fmt"
+	"github.com/alloysdk/alloy-go/internal/transport"
 	"log/slog"
 	"net/http"
 	"net/textproto"
@@ -293,22 +294,9 @@ func (c *callConfig) check() error {
 	return nil
 }
 
-func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
+func isControl(r rune) bool { return transport.IsControl(r) }
 
-// validHeaderName reports whether name is an RFC 9110 token.
-func validHeaderName(name string) bool {
-	if name == "" {
-		return false
-	}
-	for i := 0; i < len(name); i++ {
-		b := name[i]
-		if b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", b) >= 0 {
-			continue
-		}
-		return false
-	}
-	return true
-}
+func validHeaderName(name string) bool { return transport.IsToken(name) }
 
 // validVersion reports whether v looks like an Alloy API version (YYYY-MM).
 func validVersion(v string) bool {

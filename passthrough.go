@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/alloysdk/alloy-go/internal/passthrough"
 )
 
 // PassthroughService calls a third-party app's own API through Alloy, with
@@ -50,37 +52,12 @@ func (s *PassthroughService) Do(ctx context.Context, credentialID string, req Pa
 	if err != nil {
 		return nil, err
 	}
-	const op = "passthrough"
-	switch {
-	case strings.TrimSpace(credentialID) == "":
-		return nil, invalidArg(op, "credentialID is empty")
-	case !validHeaderName(req.Method):
-		return nil, invalidArg(op, "method %q is not an HTTP method", req.Method)
-	case strings.TrimSpace(req.Path) == "" || strings.ContainsFunc(req.Path, isControl):
-		return nil, invalidArg(op, "path is empty or has a control character")
+	if strings.TrimSpace(credentialID) == "" {
+		return nil, invalidArg("passthrough", "credentialID is empty")
 	}
-	for k, v := range req.Headers {
-		if !validHeaderName(k) || strings.ContainsFunc(v, isControl) {
-			return nil, invalidArg(op, "header %q is not a valid header", k)
-		}
-	}
-	body := struct {
-		Method       string            `json:"method"`
-		Path         string            `json:"path"`
-		Body         *string           `json:"body"`
-		Query        map[string]string `json:"query"`
-		ExtraHeaders *string           `json:"extraHeaders"`
-	}{Method: strings.ToUpper(req.Method), Path: req.Path, Query: req.Query}
-	if req.Body != nil {
-		b, err := json.Marshal(req.Body)
-		if err != nil {
-			return nil, invalidArg(op, "body does not encode as JSON: %v", err)
-		}
-		body.Body = Ptr(string(b))
-	}
-	if len(req.Headers) > 0 {
-		b, _ := json.Marshal(req.Headers) // a map of strings always encodes
-		body.ExtraHeaders = Ptr(string(b))
+	body, err := passthrough.Body("path", req.Method, req.Path, req.Query, req.Headers, req.Body)
+	if err != nil {
+		return nil, invalidArg("passthrough", "%s", err.Error())
 	}
 	var raw rawResponse
 	q := url.Values{"credentialId": {credentialID}}

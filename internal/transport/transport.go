@@ -392,3 +392,22 @@ func errorKind(err error) string {
 	}
 	return "transport error"
 }
+
+// IsControl reports whether r is an ASCII control character, which must
+// never reach a header, a path or a key.
+func IsControl(r rune) bool { return r < 0x20 || r == 0x7f }
+
+// IsToken reports whether s is an RFC 9110 token (a header name or method).
+func IsToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		if b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", b) >= 0 {
+			continue
+		}
+		return false
+	}
+	return true
+}
