@@ -1,6 +1,6 @@
 module github.com/alloysdk/alloy-go
 
-go 1.23
+go 1.24
 
 require (
 	github.com/hashicorp/go-retryablehttp v0.7.8

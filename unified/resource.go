@@ -1,0 +1,477 @@
+package unified
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+
+	alloy "github.com/alloysdk/alloy-go"
+	"github.com/alloysdk/alloy-go/internal/bridge"
+)
+
+// resource is one /one/ collection: its route, the values of the parent
+// ids in that route, and the keys Alloy wraps records in.
+type resource struct {
+	u      *Client
+	route  string   // e.g. "/one/commerce/products/{productId}/variants"
+	parent []string // values for the route's placeholders
+	single string   // key of one record, e.g. "customer"
+	list   string   // key of a page, e.g. "customers"
+}
+
+func (u *Client) resource(route, single, list string, parent []string) *resource {
+	return &resource{u: u, route: route, parent: parent, single: single, list: list}
+}
+
+// ReadResource is a collection that can be listed, read and counted.
+type ReadResource[T any] struct{ r *resource }
+
+// CRUDResource is a collection that can be listed, read, created, updated
+// and deleted (Alloy documents no count for it).
+type CRUDResource[T any] struct{ r *resource }
+
+// Resource is a collection with every operation: list, get, create,
+// update, delete and count.
+type Resource[T any] struct{ r *resource }
+
+// List returns one page. GET {path}
+func (x *ReadResource[T]) List(ctx context.Context, conn string, params *ListParams, opts ...alloy.RequestOption) (*Page[T], error) {
+	return list[T](ctx, x.r, conn, params, opts)
+}
+
+// All iterates over every record from params on; see ListParams.
+func (x *ReadResource[T]) All(ctx context.Context, conn string, params *ListParams, opts ...alloy.RequestOption) iter.Seq2[T, error] {
+	return all[T](ctx, x.r, conn, params, opts)
+}
+
+// Get returns one record. GET {path}/{id}
+func (x *ReadResource[T]) Get(ctx context.Context, conn, id string, opts ...alloy.RequestOption) (*T, error) {
+	return get[T](ctx, x.r, conn, id, opts)
+}
+
+// Count returns how many records match filters. GET {path}/count
+func (x *ReadResource[T]) Count(ctx context.Context, conn string, filters []Filter, opts ...alloy.RequestOption) (int, error) {
+	return count(ctx, x.r, conn, filters, opts)
+}
+
+// List returns one page. GET {path}
+func (x *CRUDResource[T]) List(ctx context.Context, conn string, params *ListParams, opts ...alloy.RequestOption) (*Page[T], error) {
+	return list[T](ctx, x.r, conn, params, opts)
+}
+
+// All iterates over every record from params on; see ListParams.
+func (x *CRUDResource[T]) All(ctx context.Context, conn string, params *ListParams, opts ...alloy.RequestOption) iter.Seq2[T, error] {
+	return all[T](ctx, x.r, conn, params, opts)
+}
+
+// Get returns one record. GET {path}/{id}
+func (x *CRUDResource[T]) Get(ctx context.Context, conn, id string, opts ...alloy.RequestOption) (*T, error) {
+	return get[T](ctx, x.r, conn, id, opts)
+}
+
+// Create creates a record and returns it as stored. POST {path}
+//
+// Not retried on 5xx or timeouts, which could create it twice.
+func (x *CRUDResource[T]) Create(ctx context.Context, conn string, record *T, opts ...alloy.RequestOption) (*T, error) {
+	return write[T](ctx, x.r, http.MethodPost, conn, "", record, opts)
+}
+
+// Update changes a record and returns it as stored. PUT {path}/{id}
+func (x *CRUDResource[T]) Update(ctx context.Context, conn, id string, record *T, opts ...alloy.RequestOption) (*T, error) {
+	return write[T](ctx, x.r, http.MethodPut, conn, id, record, opts)
+}
+
+// Delete deletes a record. DELETE {path}/{id}
+func (x *CRUDResource[T]) Delete(ctx context.Context, conn, id string, opts ...alloy.RequestOption) error {
+	return del(ctx, x.r, conn, id, opts)
+}
+
+// List returns one page. GET {path}
+func (x *Resource[T]) List(ctx context.Context, conn string, params *ListParams, opts ...alloy.RequestOption) (*Page[T], error) {
+	return list[T](ctx, x.r, conn, params, opts)
+}
+
+// All iterates over every record from params on; see ListParams.
+func (x *Resource[T]) All(ctx context.Context, conn string, params *ListParams, opts ...alloy.RequestOption) iter.Seq2[T, error] {
+	return all[T](ctx, x.r, conn, params, opts)
+}
+
+// Get returns one record. GET {path}/{id}
+func (x *Resource[T]) Get(ctx context.Context, conn, id string, opts ...alloy.RequestOption) (*T, error) {
+	return get[T](ctx, x.r, conn, id, opts)
+}
+
+// Create creates a record and returns it as stored. POST {path}
+//
+// Not retried on 5xx or timeouts, which could create it twice.
+func (x *Resource[T]) Create(ctx context.Context, conn string, record *T, opts ...alloy.RequestOption) (*T, error) {
+	return write[T](ctx, x.r, http.MethodPost, conn, "", record, opts)
+}
+
+// Update changes a record and returns it as stored. PUT {path}/{id}
+func (x *Resource[T]) Update(ctx context.Context, conn, id string, record *T, opts ...alloy.RequestOption) (*T, error) {
+	return write[T](ctx, x.r, http.MethodPut, conn, id, record, opts)
+}
+
+// Delete deletes a record. DELETE {path}/{id}
+func (x *Resource[T]) Delete(ctx context.Context, conn, id string, opts ...alloy.RequestOption) error {
+	return del(ctx, x.r, conn, id, opts)
+}
+
+// Count returns how many records match filters. GET {path}/count
+func (x *Resource[T]) Count(ctx context.Context, conn string, filters []Filter, opts ...alloy.RequestOption) (int, error) {
+	return count(ctx, x.r, conn, filters, opts)
+}
+
+// ListParams page and filter a list. Alloy pages in one of two ways: by
+// cursor (2023-12: every page says whether another follows and gives its
+// cursor) or by page number (2024-03: pages carry no paging data, and a
+// page shorter than PageSize is the last). All walks whichever the server
+// answers with.
+type ListParams struct {
+	PageSize   int      // records per page, at most 100; 0 for Alloy's default (50)
+	PageNumber int      // page-number paging: the 1-based page; 0 for the first
+	Cursor     string   // cursor paging: the NextCursor of the previous page
+	Filters    []Filter // all must match
+}
+
+// maxPageSize is the largest page Alloy serves.
+const maxPageSize = 100
+
+// defaultPageSize is the page size Alloy uses when none is sent.
+const defaultPageSize = 50
+
+// Page is one page of a list.
+type Page[T any] struct {
+	Items []T
+	// HasNext reports whether another page follows: as Alloy says with
+	// cursor paging, or because this page is full with page numbers.
+	HasNext    bool
+	NextCursor string // cursor paging: pass as ListParams.Cursor
+	PageNumber int    // page-number paging: the page this is
+	cursor     bool   // the response carried pageInfo
+}
+
+// Filter is one condition on a list, sent as a query parameter: field
+// (equals), fieldContains, fieldNotEquals, fieldMin or fieldMax. Build it
+// with Eq, Contains, NotEq, Min or Max.
+type Filter struct {
+	Field string
+	Op    string // "", "Contains", "NotEquals", "Min" or "Max"
+	Value string
+}
+
+// Eq matches records whose field equals v.
+func Eq(field string, v any) Filter { return Filter{field, "", filterValue(v)} }
+
+// Contains matches records whose field contains v.
+func Contains(field, v string) Filter { return Filter{field, "Contains", v} }
+
+// NotEq matches records whose field differs from v.
+func NotEq(field string, v any) Filter { return Filter{field, "NotEquals", filterValue(v)} }
+
+// Min matches records whose numeric field is at least v, e.g.
+// Min("totalPrice", 250).
+func Min(field string, v any) Filter { return Filter{field, "Min", filterValue(v)} }
+
+// Max matches records whose numeric field is at most v.
+func Max(field string, v any) Filter { return Filter{field, "Max", filterValue(v)} }
+
+func filterValue(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case Decimal:
+		return string(x)
+	case time.Time:
+		return x.UTC().Format(time.RFC3339)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case float32:
+		return strconv.FormatFloat(float64(x), 'f', -1, 32)
+	}
+	return fmt.Sprint(v)
+}
+
+// reservedParams cannot be filtered on: they carry paging and the connection.
+var reservedParams = map[string]bool{"pageSize": true, "pageNumber": true, "cursor": true, ConnectionIDParam: true, CredentialIDParam: true}
+
+// query adds the paging and filter parameters to q.
+func (p *ListParams) query(op string, q url.Values) error {
+	if p == nil {
+		return nil
+	}
+	switch {
+	case p.PageSize < 0 || p.PageSize > maxPageSize:
+		return invalidArg(op, "page size %d is outside 0..%d", p.PageSize, maxPageSize)
+	case p.PageNumber < 0:
+		return invalidArg(op, "page number %d is negative", p.PageNumber)
+	case p.PageNumber > 0 && p.Cursor != "":
+		return invalidArg(op, "give a page number or a cursor, not both")
+	}
+	if p.PageSize > 0 {
+		q.Set("pageSize", strconv.Itoa(p.PageSize))
+	}
+	if p.PageNumber > 0 {
+		q.Set("pageNumber", strconv.Itoa(p.PageNumber))
+	}
+	if p.Cursor != "" {
+		q.Set("cursor", p.Cursor)
+	}
+	return addFilters(op, q, p.Filters)
+}
+
+func addFilters(op string, q url.Values, filters []Filter) error {
+	for _, f := range filters {
+		switch f.Op {
+		case "", "Contains", "NotEquals", "Min", "Max":
+		default:
+			return invalidArg(op, "filter on %q has an unknown operator %q", f.Field, f.Op)
+		}
+		if !isIdentifier(f.Field) || reservedParams[f.Field] {
+			return invalidArg(op, "filter field %q is not a field name", f.Field)
+		}
+		key := f.Field + f.Op
+		if q.Has(key) {
+			return invalidArg(op, "two filters on %s", key)
+		}
+		q.Set(key, f.Value)
+	}
+	return nil
+}
+
+func isIdentifier(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// path returns the route and values for the collection, or for one record
+// when id is set.
+func (r *resource) path(id string, suffix string) (string, []string) {
+	if id == "" {
+		return r.route + suffix, r.parent
+	}
+	return r.route + "/{id}", append(slices.Clone(r.parent), id)
+}
+
+func list[T any](ctx context.Context, r *resource, conn string, params *ListParams, opts []alloy.RequestOption) (*Page[T], error) {
+	op := "list " + r.list
+	q, err := r.u.connQuery(op, conn)
+	if err != nil {
+		return nil, err
+	}
+	if err := params.query(op, q); err != nil {
+		return nil, err
+	}
+	route, path := r.path("", "")
+	var body map[string]json.RawMessage
+	if err := r.u.send(ctx, bridge.Call{Method: http.MethodGet, Route: route, Path: path, Query: q, Out: &body}, opts); err != nil {
+		return nil, err
+	}
+	items, err := decodeItems[T](body[r.list])
+	if err != nil {
+		return nil, fmt.Errorf("alloy: GET %s: decode %s: %w", route, r.list, err)
+	}
+	page := &Page[T]{Items: items}
+	if raw, ok := body["pageInfo"]; ok && string(raw) != "null" {
+		var info struct {
+			HasNext    bool    `json:"hasNext"`
+			NextCursor *string `json:"nextCursor"`
+		}
+		_ = json.Unmarshal(raw, &info) // a malformed pageInfo reads as the last page
+		page.cursor, page.HasNext = true, info.HasNext
+		if info.NextCursor != nil {
+			page.NextCursor = *info.NextCursor
+		}
+		return page, nil
+	}
+	size := defaultPageSize
+	page.PageNumber = 1
+	if params != nil {
+		if params.PageSize > 0 {
+			size = params.PageSize
+		}
+		page.PageNumber = max(params.PageNumber, 1)
+	}
+	page.HasNext = len(items) >= size
+	return page, nil
+}
+
+// decodeItems decodes a list of records, keeping each one's JSON in Raw.
+func decodeItems[T any](raw json.RawMessage) ([]T, error) {
+	var items []json.RawMessage
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, &items); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]T, len(items))
+	for i, b := range items {
+		if err := decodeRecord(b, &out[i]); err != nil {
+			return nil, fmt.Errorf("item %d: %w", i, err)
+		}
+	}
+	return out, nil
+}
+
+func decodeRecord[T any](b []byte, v *T) error {
+	if err := json.Unmarshal(b, v); err != nil {
+		return err
+	}
+	if rs, ok := any(v).(rawSetter); ok {
+		rs.setRaw(b)
+	}
+	return nil
+}
+
+// maxPages bounds All, so that a server that always claims more pages
+// cannot keep it running forever. A variable for tests.
+var maxPages = 10_000
+
+func all[T any](ctx context.Context, r *resource, conn string, params *ListParams, opts []alloy.RequestOption) iter.Seq2[T, error] {
+	var p ListParams
+	if params != nil {
+		p = *params
+		p.Filters = slices.Clone(params.Filters)
+	}
+	opts = slices.Clone(opts)
+	return func(yield func(T, error) bool) {
+		var zero T
+		p := p
+		for pages := 0; ; pages++ {
+			if pages == maxPages {
+				yield(zero, fmt.Errorf("alloy: unified: list %s: %w: stopped after %d pages", r.list, alloy.ErrTooManyPages, pages))
+				return
+			}
+			page, err := list[T](ctx, r, conn, &p, opts)
+			if err != nil {
+				yield(zero, err)
+				return
+			}
+			for _, item := range page.Items {
+				if !yield(item, nil) {
+					return
+				}
+			}
+			switch {
+			case !page.HasNext:
+				return
+			case page.cursor:
+				if page.NextCursor == "" || page.NextCursor == p.Cursor {
+					yield(zero, fmt.Errorf("alloy: unified: list %s: the server says more pages follow but gives no new cursor", r.list))
+					return
+				}
+				p.Cursor = page.NextCursor
+			default:
+				p.PageNumber = page.PageNumber + 1
+			}
+		}
+	}
+}
+
+// one decodes a record under key, or under "data", or bare.
+func one[T any](body []byte, key string) (*T, error) {
+	var env map[string]json.RawMessage
+	if err := json.Unmarshal(body, &env); err != nil {
+		return nil, err
+	}
+	b := body
+	if v, ok := env[key]; ok {
+		b = v
+	} else if v, ok := env["data"]; ok {
+		b = v
+	}
+	if len(bytes.TrimSpace(b)) == 0 || string(b) == "null" {
+		return nil, fmt.Errorf("no %s in the response", key)
+	}
+	out := new(T)
+	if err := decodeRecord(b, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func get[T any](ctx context.Context, r *resource, conn, id string, opts []alloy.RequestOption) (*T, error) {
+	return call[T](ctx, r, http.MethodGet, conn, id, nil, opts)
+}
+
+func write[T any](ctx context.Context, r *resource, method, conn, id string, record *T, opts []alloy.RequestOption) (*T, error) {
+	if record == nil {
+		return nil, invalidArg(method+" "+r.single, "record is nil")
+	}
+	if method == http.MethodPut && id == "" {
+		return nil, invalidArg("update "+r.single, "id is empty")
+	}
+	return call[T](ctx, r, method, conn, id, record, opts)
+}
+
+// call sends a request about one record and decodes the record answered.
+func call[T any](ctx context.Context, r *resource, method, conn, id string, body any, opts []alloy.RequestOption) (*T, error) {
+	op := method + " " + r.single
+	q, err := r.u.connQuery(op, conn)
+	if err != nil {
+		return nil, err
+	}
+	if method == http.MethodGet && id == "" {
+		return nil, invalidArg(op, "id is empty")
+	}
+	route, path := r.path(id, "")
+	var raw bridge.Raw
+	if err := r.u.send(ctx, bridge.Call{Method: method, Route: route, Path: path, Query: q, Body: body, Raw: &raw}, opts); err != nil {
+		return nil, err
+	}
+	out, err := one[T](raw.Body, r.single)
+	if err != nil {
+		return nil, fmt.Errorf("alloy: %s %s: decode response: %w", method, route, err)
+	}
+	return out, nil
+}
+
+func del(ctx context.Context, r *resource, conn, id string, opts []alloy.RequestOption) error {
+	op := "delete " + r.single
+	q, err := r.u.connQuery(op, conn)
+	if err != nil {
+		return err
+	}
+	if id == "" {
+		return invalidArg(op, "id is empty")
+	}
+	route, path := r.path(id, "")
+	return r.u.send(ctx, bridge.Call{Method: http.MethodDelete, Route: route, Path: path, Query: q}, opts)
+}
+
+func count(ctx context.Context, r *resource, conn string, filters []Filter, opts []alloy.RequestOption) (int, error) {
+	op := "count " + r.list
+	q, err := r.u.connQuery(op, conn)
+	if err != nil {
+		return 0, err
+	}
+	if err := addFilters(op, q, filters); err != nil {
+		return 0, err
+	}
+	route, path := r.path("", "/count")
+	var out struct {
+		Count *int `json:"count"`
+	}
+	if err := r.u.send(ctx, bridge.Call{Method: http.MethodGet, Route: route, Path: path, Query: q, Out: &out}, opts); err != nil {
+		return 0, err
+	}
+	if out.Count == nil {
+		return 0, fmt.Errorf("alloy: GET %s: response has no count", route)
+	}
+	return *out.Count, nil
+}
