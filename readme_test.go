@@ -3,6 +3,9 @@ package alloy_test
 import (
 	"context"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/alloysdk/alloy-go/alloytest"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -34,11 +38,13 @@ var snippetImports = map[string]string{
 	"time": "time", "testing": "testing", "http": "net/http", "os": "os",
 }
 
-// TestReadmeSnippetsCompileAndRun keeps the README true: the full program in
-// it is built and run against alloytest; every other snippet is compiled
-// inside a function that declares the variables snippets assume (ctx, c,
-// userID, ...). "declared and not used" is the only error tolerated, as
-// fragments show calls without using every result.
+// TestReadmeSnippetsCompileAndRun keeps the README true. The full program
+// in it is built and run against alloytest. Every other snippet becomes a
+// function of one generated program that declares the variables snippets
+// assume (ctx, c, userID, ...), blank-uses what the snippet declares but
+// does not use, and runs each function against its own fresh alloytest
+// server holding a user with an installed workflow. A snippet that does not
+// compile, or returns an error, fails the test.
 func TestReadmeSnippetsCompileAndRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds with the go command")
@@ -64,30 +70,14 @@ func TestReadmeSnippetsCompileAndRun(t *testing.T) {
 	}
 	require.Len(t, programs, 1, "the quick start")
 
-	// Fragments: one package, one function per body snippet.
-	var src strings.Builder
-	all := strings.Join(append(decls, bodies...), "\n")
-	src.WriteString("package snippets\n\nimport (\n")
-	for q, path := range snippetImports {
-		if q == "alloy" || q == "context" || strings.Contains(all, q+".") {
-			fmt.Fprintf(&src, "\t%s\n", quoteImport(path))
-		}
-	}
-	src.WriteString(")\n\n")
-	for _, d := range decls {
-		src.WriteString(d + "\n")
-	}
-	for i, b := range bodies {
-		fmt.Fprintf(&src, "func snippet%d(ctx context.Context, c *alloy.Client, apiKey, userID, id, traceID string, params alloy.UserCreateParams) error {\n%s\treturn nil\n}\n\n", i, b)
-	}
-	frag := filepath.Join(dir, "snippets.go")
-	require.NoError(t, os.WriteFile(frag, []byte(src.String()), 0o600))
-	out, _ := exec.Command(gobin, "build", "-o", os.DevNull, frag).CombinedOutput()
-	for _, line := range strings.Split(string(out), "\n") {
-		line = strings.TrimSpace(line)
-		if line != "" && line != "# command-line-arguments" && !strings.Contains(line, "declared and not used") {
-			t.Errorf("README snippet does not compile: %s\n--- source ---\n%s", line, src.String())
-		}
+	src := snippetProgram(t, decls, bodies)
+	frag := filepath.Join(dir, "snippets", "main.go")
+	require.NoError(t, os.MkdirAll(filepath.Dir(frag), 0o700))
+	require.NoError(t, os.WriteFile(frag, []byte(src), 0o600))
+	out, err := exec.Command(gobin, "run", frag).CombinedOutput()
+	require.NoError(t, err, "README snippets must compile and run:\n%s\n--- source ---\n%s", out, src)
+	for i := range bodies {
+		assert.Contains(t, string(out), fmt.Sprintf("snippet %d ok\n", i))
 	}
 
 	// The quick start: build and run it against alloytest.
@@ -113,4 +103,98 @@ func quoteImport(spec string) string {
 		return name + " " + fmt.Sprintf("%q", path)
 	}
 	return fmt.Sprintf("%q", spec)
+}
+
+// snippetProgram builds the program that runs the README's fragments.
+func snippetProgram(t *testing.T, decls, bodies []string) string {
+	var src strings.Builder
+	all := strings.Join(append(decls, bodies...), "\n")
+	src.WriteString("package main\n\nimport (\n\t\"os\"\n")
+	for q, path := range snippetImports {
+		if q == "alloy" || q == "context" || q == "alloytest" || q == "fmt" || (q != "os" && strings.Contains(all, q+".")) {
+			fmt.Fprintf(&src, "\t%s\n", quoteImport(path))
+		}
+	}
+	src.WriteString(")\n\n")
+	for _, d := range decls {
+		src.WriteString(d + "\n")
+	}
+	for i, b := range bodies {
+		fmt.Fprintf(&src, "func snippet%d(%s) error {\n%s", i, snippetParams, b)
+		for _, name := range declaredNames(t, b) {
+			fmt.Fprintf(&src, "\t_ = %s\n", name)
+		}
+		src.WriteString("\treturn nil\n}\n\n")
+	}
+	src.WriteString(snippetMain)
+	src.WriteString("var snippets = []snippet{")
+	for i := range bodies {
+		fmt.Fprintf(&src, "snippet%d, ", i)
+	}
+	src.WriteString("}\n")
+	return src.String()
+}
+
+// snippetParams are the variables a README fragment may use.
+const snippetParams = "ctx context.Context, c *alloy.Client, apiKey, userID, id, traceID string, params alloy.UserCreateParams, workflowID, integrationID string"
+
+const snippetMain = `type snippet func(` + snippetParams + `) error
+
+func main() {
+	integration := alloytest.DefaultIntegrations()[0]
+	for i, run := range snippets {
+		srv := alloytest.NewServer()
+		c := srv.Client()
+		ctx := context.Background()
+		u, err := c.Users.Create(ctx, alloy.UserCreateParams{Username: "readme@example.com", FullName: "Readme Tenant"})
+		if err == nil {
+			err = srv.InstallWorkflow(u.ID, integration.Workflows[0].ID)
+		}
+		if err == nil {
+			err = run(ctx, c, srv.APIKey, u.ID, u.ID, "trace-1", alloy.UserCreateParams{Username: "new@example.com"}, integration.Workflows[0].ID, integration.ID)
+		}
+		srv.Close()
+		if err != nil {
+			fmt.Printf("snippet %d: %v\n", i, err)
+			os.Exit(1)
+		}
+		fmt.Printf("snippet %d ok\n", i)
+	}
+}
+`
+
+// declaredNames returns the names a fragment declares at its top level, so
+// that the generated function can blank-use them: README fragments show
+// calls without using every result.
+func declaredNames(t *testing.T, body string) []string {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\nfunc f() {\n"+body+"\n}", 0)
+	require.NoError(t, err, "README fragment does not parse:\n%s", body)
+	var names []string
+	seen := map[string]bool{"_": true}
+	add := func(id *ast.Ident) {
+		if !seen[id.Name] && !strings.Contains(snippetParams, id.Name+" ") && !strings.Contains(snippetParams, id.Name+",") {
+			seen[id.Name] = true
+			names = append(names, id.Name)
+		}
+	}
+	for _, st := range f.Decls[0].(*ast.FuncDecl).Body.List {
+		switch st := st.(type) {
+		case *ast.AssignStmt:
+			if st.Tok == token.DEFINE {
+				for _, e := range st.Lhs {
+					add(e.(*ast.Ident))
+				}
+			}
+		case *ast.DeclStmt:
+			for _, spec := range st.Decl.(*ast.GenDecl).Specs {
+				if vs, ok := spec.(*ast.ValueSpec); ok {
+					for _, id := range vs.Names {
+						add(id)
+					}
+				}
+			}
+		}
+	}
+	return names
 }
