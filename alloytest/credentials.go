@@ -195,16 +195,24 @@ func (s *Server) oauthURL(w http.ResponseWriter, r *http.Request, _ *request) {
 		writeError(w, http.StatusNotFound, "User not found")
 		return
 	}
+	writeJSON(w, http.StatusOK, map[string]string{"oauthUrl": s.oauthLink(&grant{userID: u.ID, app: a, data: data}, link)})
+}
+
+// oauthLink records g and returns the link on this server that redeems
+// it, carrying the query parameters in link besides userId and state. The
+// caller holds the store lock.
+func (s *Server) oauthLink(g *grant, link url.Values) string {
 	state := randomHex(16)
-	s.st.grants[state] = &grant{userID: u.ID, app: a, data: data}
-	link.Set("userId", u.ID)
+	s.st.grants[state] = g
+	link.Set("userId", g.userID)
 	link.Set("state", state)
-	writeJSON(w, http.StatusOK, map[string]string{"oauthUrl": s.URL + "/oauth/" + url.PathEscape(a.Name) + "/authorize?" + link.Encode()})
+	return s.URL + "/oauth/" + url.PathEscape(g.app.Name) + "/authorize?" + link.Encode()
 }
 
 // authorize is the page an OAuth link leads to: it grants at once and
-// stores the credential, as a user clicking "Allow" would. Only a link
-// handed out by GET /headless/oauthUrl works, and only once (its state).
+// stores the credential, as a user clicking "Allow" would, then shows a
+// page or, for a link with a redirectUri, redirects there (302). Only a
+// link the server handed out works, and only once (its state).
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request, req *request) {
 	s.st.mu.Lock()
 	state := r.URL.Query().Get("state")
@@ -219,6 +227,10 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, req *request)
 		s.st.addCredential(g.userID, g.app, g.data)
 	}
 	s.st.mu.Unlock()
+	if g.redirect != "" {
+		http.Redirect(w, r, g.redirect, http.StatusFound)
+		return
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	fmt.Fprintf(w, "<!doctype html><title>Connected</title><p>%s is connected. You can close this window.</p>\n", html.EscapeString(g.app.DisplayName))
 }

@@ -19,33 +19,20 @@ func (s *Server) integration(idOrApp string) *Integration {
 // shape: 2025-09 (primaryConnector, connectors, credentials) or older (app,
 // blocks). The caller holds the store lock.
 func (s *Server) integrationJSON(in *Integration, userID, version string) map[string]any {
-	modern := headerVersioned(version)
+	keys := blockKeys
+	if headerVersioned(version) {
+		keys = integrationConnectorKeys
+	}
 	anyInstalled := false
 	workflows := make([]map[string]any, 0, len(in.Workflows))
-	for _, wf := range in.Workflows {
-		inst := s.st.installs[wf.ID][userID]
-		steps := make([]map[string]any, 0, len(wf.Steps))
-		for _, st := range wf.Steps {
-			if modern {
-				steps = append(steps, map[string]any{"name": st.Name, "id": st.ID, "connector": st.Connector, "icon": st.Icon, "subtitle": st.Subtitle})
-			} else {
-				steps = append(steps, map[string]any{"name": st.Name, "id": st.ID, "type": st.Connector, "icon": st.Icon})
-			}
-		}
-		w := map[string]any{"workflowId": wf.ID, "name": wf.Name, "installed": inst != nil, "active": inst != nil && inst.active, "version": wf.Version}
-		if inst != nil {
-			anyInstalled = true
-			w["installedVersion"] = inst.version
-		}
-		if modern {
-			w["connectors"] = steps
-		} else {
-			w["blocks"] = steps
-		}
+	for i := range in.Workflows {
+		w := s.workflowState(&in.Workflows[i], userID)
+		anyInstalled = anyInstalled || w["installed"] == true
+		keys.put(w, in.Workflows[i].Steps)
 		workflows = append(workflows, w)
 	}
 	out := map[string]any{"integrationId": in.ID, "installed": anyInstalled, "icon": in.Icon, "workflows": workflows}
-	if modern {
+	if headerVersioned(version) {
 		out["primaryConnector"], out["description"], out["credentials"] = in.App, in.Description, in.Credentials
 	} else {
 		out["app"] = in.App
@@ -53,26 +40,46 @@ func (s *Server) integrationJSON(in *Integration, userID, version string) map[st
 	return out
 }
 
-// integrationUser resolves the userId query parameter, answering the error
-// itself when it cannot. The caller holds the store lock.
-func (s *Server) integrationUser(w http.ResponseWriter, r *http.Request) (*user, bool) {
-	id := r.URL.Query().Get("userId")
-	if id == "" {
-		writeError(w, http.StatusBadRequest, "userId is required")
-		return nil, false
+// workflowState is the part of a workflow's JSON that depends on the
+// user's copy. The caller holds the store lock.
+func (s *Server) workflowState(wf *Workflow, userID string) map[string]any {
+	inst := s.st.installs[wf.ID][userID]
+	w := map[string]any{"workflowId": wf.ID, "name": wf.Name, "installed": inst != nil, "active": inst != nil && inst.active, "version": wf.Version}
+	if inst != nil {
+		w["installedVersion"] = inst.version
 	}
-	u := s.st.find(id)
-	if u == nil {
-		writeError(w, http.StatusNotFound, "User not found")
-		return nil, false
+	return w
+}
+
+// stepKeys are the names a workflow's steps go by in one response shape.
+type stepKeys struct {
+	list, name, id, connector string
+	subtitle                  bool
+}
+
+var (
+	blockKeys                = stepKeys{list: "blocks", name: "name", id: "id", connector: "type"}                            // before 2025-09
+	integrationConnectorKeys = stepKeys{list: "connectors", name: "name", id: "id", connector: "connector", subtitle: true}   // 2025-09 integrations
+	workflowConnectorKeys    = stepKeys{list: "connectors", name: "connectorName", id: "connectorId", connector: "connector"} // 2025-09 workflows
+)
+
+// put adds steps to w under k's names.
+func (k stepKeys) put(w map[string]any, steps []Step) {
+	out := make([]map[string]any, 0, len(steps))
+	for _, st := range steps {
+		m := map[string]any{k.name: st.Name, k.id: st.ID, k.connector: st.Connector, "icon": st.Icon}
+		if k.subtitle {
+			m["subtitle"] = st.Subtitle
+		}
+		out = append(out, m)
 	}
-	return u, true
+	w[k.list] = out
 }
 
 func (s *Server) listIntegrations(w http.ResponseWriter, r *http.Request, req *request) {
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
-	u, ok := s.integrationUser(w, r)
+	u, ok := s.queryUser(w, r)
 	if !ok {
 		return
 	}
@@ -86,7 +93,7 @@ func (s *Server) listIntegrations(w http.ResponseWriter, r *http.Request, req *r
 func (s *Server) getIntegration(w http.ResponseWriter, r *http.Request, req *request) {
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
-	u, ok := s.integrationUser(w, r)
+	u, ok := s.queryUser(w, r)
 	if !ok {
 		return
 	}

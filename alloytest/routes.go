@@ -33,13 +33,45 @@ func (s *Server) forUser(h userHandler) handler {
 	return func(w http.ResponseWriter, r *http.Request, req *request) {
 		s.st.mu.Lock()
 		defer s.st.mu.Unlock()
-		u := s.st.find(req.params["userId"])
-		if u == nil {
-			writeError(w, http.StatusNotFound, "User not found")
-			return
+		if u, ok := s.lookupUser(w, req.params["userId"]); ok {
+			h(w, r, req, u)
 		}
-		h(w, r, req, u)
 	}
+}
+
+// lookupUser resolves a user id or username taken from a path, body or
+// query, answering 400 when it is empty and 404 when there is none. The
+// caller holds the store lock.
+func (s *Server) lookupUser(w http.ResponseWriter, idOrName string) (*user, bool) {
+	if strings.TrimSpace(idOrName) == "" {
+		writeError(w, http.StatusBadRequest, "userId is required")
+		return nil, false
+	}
+	u := s.st.find(idOrName)
+	if u == nil {
+		writeError(w, http.StatusNotFound, "User not found")
+		return nil, false
+	}
+	return u, true
+}
+
+// queryUser is lookupUser for the userId query parameter.
+func (s *Server) queryUser(w http.ResponseWriter, r *http.Request) (*user, bool) {
+	return s.lookupUser(w, r.URL.Query().Get("userId"))
+}
+
+// optionalUser is lookupUser where the user may be left out: an empty
+// idOrName gives a nil user.
+func (s *Server) optionalUser(w http.ResponseWriter, idOrName string) (*user, bool) {
+	if idOrName == "" {
+		return nil, true
+	}
+	return s.lookupUser(w, idOrName)
+}
+
+// optionalQueryUser is optionalUser for the userId query parameter.
+func (s *Server) optionalQueryUser(w http.ResponseWriter, r *http.Request) (*user, bool) {
+	return s.optionalUser(w, r.URL.Query().Get("userId"))
 }
 
 type route struct {
@@ -112,6 +144,48 @@ func (s *Server) buildRoutes() []route {
 		r(http.MethodGet, "/integrations", s.listIntegrations),
 		r(http.MethodGet, "/integrations/{integrationId}", s.getIntegration),
 		r(http.MethodGet, "/users/{userId}/integrations/{integrationId}/install-url", s.forUser(s.installURL)),
+
+		// workflows
+		r(http.MethodGet, "/workflows", s.listWorkflows),
+		r(http.MethodGet, "/workflows/{workflowId}", s.forWorkflow(s.getWorkflow)),
+		r(http.MethodDelete, "/workflows/{workflowId}", s.forWorkflow(s.deleteWorkflow)),
+		since("2023-12", r(http.MethodGet, "/workflows/{workflowId}/versions", s.forWorkflow(s.workflowVersions))),
+		r(http.MethodPut, "/workflows/activate", s.setActive(true, "activated")),
+		r(http.MethodPut, "/workflows/deactivate", s.setActive(false, "deactivated")),
+		r(http.MethodPut, "/users/{userId}/deactivate-workflows", s.forUser(s.deactivateAll)),
+		since("2023-12", r(http.MethodPut, "/workflows/{workflowId}/upgrade", s.forWorkflow(s.upgradeWorkflow))),
+		r(http.MethodPost, "/run/workflow", s.runWorkflow),
+		r(http.MethodGet, "/workflows/{workflowId}/analytics", s.forWorkflow(s.workflowAnalytics)),
+
+		// events
+		since("2023-12", r(http.MethodGet, "/events", s.listEvents)),
+		r(http.MethodPost, "/run/event", s.runEvent),
+
+		// logs: the account-wide log is 2025-09 only
+		r(http.MethodGet, "/workflows/{workflowId}/logs", s.forWorkflow(s.workflowLogs)),
+		since("2023-12", r(http.MethodGet, "/workflows/{workflowId}/errors", s.forWorkflow(s.workflowErrors))),
+		since("2023-12", r(http.MethodPost, "/workflows/{workflowId}/rerun/{executionId}", s.forWorkflow(s.rerun))),
+		since("2025-09", r(http.MethodGet, "/logs", s.listLogs)),
+		since("2025-09", r(http.MethodGet, "/logs/{id}", s.getLog)),
+
+		// headless installation: start and complete from 2024-03, the rest 2025-09
+		since("2024-03", r(http.MethodPost, "/headless/startInstallation", s.startInstallation)),
+		since("2024-03", r(http.MethodPost, "/headless/completeInstallation", s.completeInstallation)),
+		since("2025-09", r(http.MethodPost, "/headless/editInstallation", s.editInstallation)),
+		since("2025-09", r(http.MethodGet, "/installations", s.listInstallations)),
+		since("2025-09", r(http.MethodGet, "/installations/{installationId}", s.getInstallation)),
+
+		since("2025-09", r(http.MethodGet, "/analytics/usage", s.usage)),
+		since("2024-03", r(http.MethodPost, "/passthrough", s.passthrough)),
+
+		// the Connectivity API (2025-09)
+		since("2025-09", r(http.MethodGet, "/connectors", s.listConnectors)),
+		since("2025-09", r(http.MethodGet, "/connectors/{connectorId}/resources", s.forConnector(s.connectorResources))),
+		since("2025-09", r(http.MethodGet, "/connectors/{connectorId}/actions/{actionId}", s.forConnector(s.connectorAction))),
+		since("2025-09", r(http.MethodPost, "/connectors/{connectorId}/actions/{actionId}/execute", s.forConnector(s.executeAction))),
+		since("2025-09", r(http.MethodGet, "/connectors/{connectorId}/credentials", s.forConnector(s.connectorCredentials))),
+		since("2025-09", r(http.MethodPost, "/connectors/{connectorId}/credentials", s.forConnector(s.createConnectorCredential))),
+		since("2025-09", r(http.MethodGet, "/connectors/{connectorId}/credentials/metadata", s.forConnector(s.connectorCredentialMetadata))),
 	}
 }
 
@@ -268,10 +342,6 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, req *request
 func (s *Server) deleteUser(w http.ResponseWriter, _ *http.Request, _ *request, u *user) {
 	s.st.remove(u)
 	writeJSON(w, http.StatusOK, map[string]bool{"success": true})
-}
-
-func (s *Server) deleteUserLogs(w http.ResponseWriter, _ *http.Request, _ *request, _ *user) {
-	writeJSON(w, http.StatusOK, map[string]string{"message": "Success"})
 }
 
 func (s *Server) workflowUsers(w http.ResponseWriter, _ *http.Request, req *request) {

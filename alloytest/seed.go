@@ -1,6 +1,10 @@
 package alloytest
 
-import "slices"
+import (
+	"encoding/json"
+	"maps"
+	"slices"
+)
 
 // App is a connector the fake server knows: it appears in the app list and
 // the credential metadata, and decides what a credential needs.
@@ -42,6 +46,72 @@ type Workflow struct {
 // Step is one connector (block) of a workflow.
 type Step struct {
 	ID, Name, Connector, Icon, Subtitle string
+	// Fields are what a headless installation asks the user for this step
+	// (the form Installations.Start returns); none for most steps.
+	Fields []Field
+}
+
+// Field is one question of an installation form.
+type Field struct {
+	Name        string // the key of the answer
+	DisplayName string
+	Type        string // e.g. "string"; "" is served as "string"
+	SubType     string // e.g. "dropdown"
+	Required    bool
+	Options     []FieldOption // the allowed answers; none allows any
+}
+
+// FieldOption is one allowed answer of a Field. A number or boolean
+// answer matches Value when its JSON form does, e.g. 42 matches "42".
+type FieldOption struct {
+	DisplayName string
+	Value       string
+}
+
+// Event is a custom event your account defines (GET /events), which POST
+// /run/event fires for a user.
+type Event struct {
+	Name        string
+	Description string
+	Body        map[string]any // a sample payload
+}
+
+// Connector is an app of the Connectivity API (2025-09): its resources and
+// actions, and how a credential for it is made.
+type Connector struct {
+	ID   string // the connectorId, e.g. "slack"
+	Name string
+	Icon string
+	// AuthTypes are the authenticationType values a credential may be
+	// created with: "oauth2" hands out a link to visit, any other (e.g.
+	// "apiKey") stores the request's data at once.
+	AuthTypes []string
+	Resources []Resource
+}
+
+// Resource is a group of a connector's actions, e.g. "messages".
+type Resource struct {
+	Name    string
+	Actions []Action
+}
+
+// Action is one call a connector can make on the provider.
+type Action struct {
+	ID, DisplayName, Description string
+	HTTPMethod                   string // the provider's method, e.g. "POST"
+	Path                         string // the provider's path, e.g. "/crm/v3/objects/contacts/{contactId}"
+	Parameters                   []Parameter
+	RequestBody                  map[string]any // a JSON Schema; nil for none
+}
+
+// Parameter is one parameter of an Action. Required path, query and header
+// parameters must be given to execute the action.
+type Parameter struct {
+	Name        string
+	In          string // "path", "query" or "header"
+	Description string
+	Required    bool
+	Schema      map[string]any // a JSON Schema
 }
 
 // WithApps replaces the default apps (DefaultApps). The server keeps a deep
@@ -70,11 +140,69 @@ func WithIntegrations(integrations []Integration) Option {
 			in.Credentials = slices.Clone(in.Credentials)
 			in.Workflows = slices.Clone(in.Workflows)
 			for j := range in.Workflows {
-				in.Workflows[j].Steps = slices.Clone(in.Workflows[j].Steps)
+				steps := slices.Clone(in.Workflows[j].Steps)
+				for k := range steps {
+					steps[k].Fields = slices.Clone(steps[k].Fields)
+					for f := range steps[k].Fields {
+						steps[k].Fields[f].Options = slices.Clone(steps[k].Fields[f].Options)
+					}
+				}
+				in.Workflows[j].Steps = steps
 			}
 			c.integrations[i] = in
 		}
 	}
+}
+
+// WithEvents replaces the default custom events (DefaultEvents). The
+// server keeps a deep copy.
+func WithEvents(events []Event) Option {
+	return func(c *config) {
+		c.events = make([]Event, len(events))
+		for i, e := range events {
+			e.Body = cloneJSON(e.Body)
+			c.events[i] = e
+		}
+	}
+}
+
+// WithConnectors replaces the default Connectivity API connectors
+// (DefaultConnectors). The server keeps a deep copy.
+func WithConnectors(connectors []Connector) Option {
+	return func(c *config) {
+		c.connectors = make([]Connector, len(connectors))
+		for i, cn := range connectors {
+			cn.AuthTypes = slices.Clone(cn.AuthTypes)
+			cn.Resources = slices.Clone(cn.Resources)
+			for j := range cn.Resources {
+				actions := slices.Clone(cn.Resources[j].Actions)
+				for k := range actions {
+					actions[k].RequestBody = cloneJSON(actions[k].RequestBody)
+					actions[k].Parameters = slices.Clone(actions[k].Parameters)
+					for p := range actions[k].Parameters {
+						actions[k].Parameters[p].Schema = cloneJSON(actions[k].Parameters[p].Schema)
+					}
+				}
+				cn.Resources[j].Actions = actions
+			}
+			c.connectors[i] = cn
+		}
+	}
+}
+
+// cloneJSON deep-copies a JSON-like map by a JSON round trip. A map that
+// does not encode is only copied at its top level: the server would fail
+// to serve it anyway.
+func cloneJSON(m map[string]any) map[string]any {
+	if m == nil {
+		return nil
+	}
+	b, err := json.Marshal(m)
+	var out map[string]any
+	if err != nil || json.Unmarshal(b, &out) != nil {
+		return maps.Clone(m)
+	}
+	return out
 }
 
 const iconBase = "https://cdn.runalloy.com/icons/"
@@ -109,7 +237,12 @@ func DefaultIntegrations() []Integration {
 			Icon: iconBase + "bigcommerce.png", Credentials: []string{"bigcommerce", "netsuite"},
 			Workflows: []Workflow{{ID: "6712ab3acd56ef7890a1b2d9", Name: "Paid order to ERP", Version: 4, Steps: []Step{
 				{ID: "0b7e6a52-3d4f-4e1a-9c2b-7f8e9d0a1b2c", Name: "BigCommerce Trigger", Connector: "bigcommerceTrigger", Icon: iconBase + "bigcommerce.png", Subtitle: "Order paid"},
-				{ID: "5c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f", Name: "NetSuite", Connector: "netsuite", Icon: iconBase + "netsuite.png", Subtitle: "Create sales order"},
+				{ID: "5c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f", Name: "NetSuite", Connector: "netsuite", Icon: iconBase + "netsuite.png", Subtitle: "Create sales order",
+					Fields: []Field{
+						{Name: "subsidiary", DisplayName: "Subsidiary", Type: "string", Required: true},
+						{Name: "syncMode", DisplayName: "Sync mode", Type: "string", SubType: "dropdown",
+							Options: []FieldOption{{DisplayName: "Create only", Value: "create"}, {DisplayName: "Upsert", Value: "upsert"}}},
+					}},
 			}}},
 		},
 		{
@@ -125,5 +258,50 @@ func DefaultIntegrations() []Integration {
 				}},
 			},
 		},
+	}
+}
+
+// DefaultEvents are the custom events a server starts with: "Invoice Paid"
+// and "Account Closed".
+func DefaultEvents() []Event {
+	return []Event{
+		{Name: "Invoice Paid", Description: "Fired by the host app when an invoice is settled",
+			Body: map[string]any{"invoiceId": "INV-1009", "amount": 129.5, "currency": "USD"}},
+		{Name: "Account Closed", Description: "Fired when a tenant cancels",
+			Body: map[string]any{"accountId": "acct_77", "reason": "churn"}},
+	}
+}
+
+// DefaultConnectors are the Connectivity API connectors a server starts
+// with: slack (oauth2; messages.chat_postMessage and
+// conversations.conversations_list) and hubspot (oauth2 or apiKey;
+// contacts.contacts_get, which needs the contactId path parameter, and
+// contacts.contacts_create).
+func DefaultConnectors() []Connector {
+	str := map[string]any{"type": "string"}
+	return []Connector{
+		{ID: "slack", Name: "Slack", Icon: iconBase + "slack.png", AuthTypes: []string{"oauth2"}, Resources: []Resource{
+			{Name: "messages", Actions: []Action{{
+				ID: "chat_postMessage", DisplayName: "Send message", Description: "Sends a message to a channel.",
+				HTTPMethod: "POST", Path: "/chat.postMessage",
+				RequestBody: map[string]any{"type": "object", "required": []string{"channel", "text"},
+					"properties": map[string]any{"channel": str, "text": str}},
+			}}},
+			{Name: "conversations", Actions: []Action{{
+				ID: "conversations_list", DisplayName: "List conversations", Description: "Lists the channels of a workspace.",
+				HTTPMethod: "GET", Path: "/conversations.list",
+				Parameters: []Parameter{{Name: "limit", In: "query", Description: "Page size", Schema: map[string]any{"type": "integer"}}},
+			}}},
+		}},
+		{ID: "hubspot", Name: "HubSpot", Icon: iconBase + "hubspot.png", AuthTypes: []string{"oauth2", "apiKey"}, Resources: []Resource{
+			{Name: "contacts", Actions: []Action{
+				{ID: "contacts_get", DisplayName: "Get contact", Description: "Reads one contact.",
+					HTTPMethod: "GET", Path: "/crm/v3/objects/contacts/{contactId}",
+					Parameters: []Parameter{{Name: "contactId", In: "path", Description: "The contact's id", Required: true, Schema: str}}},
+				{ID: "contacts_create", DisplayName: "Create contact", Description: "Creates a contact.",
+					HTTPMethod: "POST", Path: "/crm/v3/objects/contacts",
+					RequestBody: map[string]any{"type": "object", "properties": map[string]any{"properties": map[string]any{"type": "object"}}}},
+			}},
+		}},
 	}
 }

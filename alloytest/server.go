@@ -11,6 +11,13 @@
 // 2025-09), checks the bearer API key (401 otherwise) and answers errors
 // with {"message": ...} bodies as Alloy does. It is safe for concurrent use
 // and binds to loopback only, unless WithAddr says otherwise.
+//
+// Beyond users it holds credentials, users' copies of workflows (installed
+// headlessly or with InstallWorkflow), the executions that runs, events and
+// reruns record (the logs, errors and analytics), headless installations,
+// and the Connectivity API's connectors. Passthrough calls and connector
+// actions answer with an echo of the provider call instead of calling out.
+// Executions and FailNextRun let a test inspect and steer runs.
 package alloytest
 
 import (
@@ -41,6 +48,8 @@ type Server struct {
 	routes  []route
 	signKey []byte
 	reqSeq  atomic.Uint64
+	started time.Time // served as the workflows' createdAt and updatedAt
+	teamID  string    // the account's id in log entries
 }
 
 type config struct {
@@ -49,6 +58,8 @@ type config struct {
 	tokenTTL     time.Duration
 	apps         []App
 	integrations []Integration
+	events       []Event
+	connectors   []Connector
 }
 
 // Option configures a Server.
@@ -75,7 +86,8 @@ func NewServer(opts ...Option) *Server {
 
 // Start starts a server.
 func Start(opts ...Option) (*Server, error) {
-	cfg := config{addr: "127.0.0.1:0", tokenTTL: 30 * time.Minute, apps: DefaultApps(), integrations: DefaultIntegrations()}
+	cfg := config{addr: "127.0.0.1:0", tokenTTL: 30 * time.Minute, apps: DefaultApps(), integrations: DefaultIntegrations(),
+		events: DefaultEvents(), connectors: DefaultConnectors()}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -95,6 +107,8 @@ func Start(opts ...Option) (*Server, error) {
 		ln:      ln,
 		st:      newStore(),
 		signKey: key,
+		started: time.Now().UTC(),
+		teamID:  objectID(),
 	}
 	s.routes = s.buildRoutes()
 	s.hs = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
@@ -144,12 +158,7 @@ func (s *Server) InstallWorkflow(userID, workflowID string) error {
 	if workflowID == "" {
 		return errors.New("alloytest: empty workflow id")
 	}
-	m := s.st.installs[workflowID]
-	if m == nil {
-		m = map[string]*install{}
-		s.st.installs[workflowID] = m
-	}
-	m[u.ID] = &install{active: true, version: 1, at: time.Now().UTC()}
+	s.st.install(workflowID, u.ID, 1)
 	return nil
 }
 

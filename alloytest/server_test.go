@@ -292,3 +292,46 @@ func TestShutdown(t *testing.T) {
 	var te *alloy.TransportError
 	assert.True(t, errors.As(err, &te), "%v", err)
 }
+
+// TestOddInputNeverFails sends malformed and mistyped input to every
+// route with a body or parameters: each must answer a 4xx or 2xx, never a
+// 5xx or a dropped connection (a handler panic).
+func TestOddInputNeverFails(t *testing.T) {
+	srv := newServer(t, alloytest.WithAPIKey("k"))
+	c := srv.Client()
+	ctx := context.Background()
+	u, err := c.Users.Create(ctx, alloy.UserCreateParams{Username: "u"})
+	require.NoError(t, err)
+	require.NoError(t, srv.InstallWorkflow(u.ID, "6712ab3acd56ef7890a1b2d9"))
+	_, err = c.Credentials.Create(ctx, u.ID, alloy.CredentialCreateParams{Type: "bigcommerce", Data: map[string]any{"storeHash": "h", "accessToken": "a"}})
+	require.NoError(t, err)
+	_, err = c.Credentials.Create(ctx, u.ID, alloy.CredentialCreateParams{Type: "netsuite", Data: netsuiteData})
+	require.NoError(t, err)
+	form, err := c.Installations.Start(ctx, alloy.InstallationStartParams{UserID: u.ID, IntegrationID: "6712ab34cd56ef7890a1b2c3"})
+	require.NoError(t, err)
+
+	bodies := []string{"", "null", "[]", "7", `"x"`, "{}", `{"userId":5}`, `{"userId":"u","workflowId":["x"]}`,
+		`{"userId":"u","workflowName":"Paid order to ERP","data":{"a":[1,{"b":null}]}}`,
+		`{"installationId":"` + form.InstallationID + `","data":[null,{"workflowId":7},{"fields":[null,{"name":"subsidiary","value":[1]}]}]}`,
+		`{"installationId":"` + form.InstallationID + `","data":[{"workflowId":"6712ab3acd56ef7890a1b2d9","blockId":"5c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f","fields":[{"name":"syncMode","value":{"x":1}},{"name":"subsidiary","value":true}]}]}`,
+		`{"credentialId":{},"pathParams":{"contactId":[1]},"requestBody":[1,2]}`, `{"method":"GET","path":"/x","body":"null","extraHeaders":"null","query":{}}`,
+		`{"event":"Invoice Paid","userId":"u","data":{}}`, `{"authenticationType":"apiKey","userId":"u","data":{"k":[]}}`,
+	}
+	routes := []struct{ method, path string }{
+		{"PUT", "/workflows/activate"}, {"PUT", "/workflows/deactivate"}, {"POST", "/run/workflow"}, {"POST", "/run/event"},
+		{"POST", "/headless/startInstallation"}, {"POST", "/headless/completeInstallation"}, {"POST", "/headless/editInstallation"},
+		{"POST", "/passthrough?credentialId=x"}, {"POST", "/connectors/hubspot/actions/contacts_get/execute"},
+		{"POST", "/connectors/hubspot/credentials"}, {"POST", "/workflows/6712ab3acd56ef7890a1b2d9/rerun/x?userId=u"},
+		{"GET", "/logs?filters=%5Bnull%2C7%2C%7B%22columns%22%3A%7B%22value%22%3A7%7D%7D%5D"},
+		{"GET", "/logs?filters=%5B%7B%22columns%22%3A%7B%22value%22%3A%22message%22%7D%2C%22operators%22%3A%7B%22value%22%3A%22equals%22%7D%7D%5D&sortBy=userId&sortOrder=asc"},
+		{"GET", "/workflows/6712ab3acd56ef7890a1b2d9/logs?page=-1&limit=%20"}, {"GET", "/workflows/%20/versions"},
+		{"PUT", "/users/%20/deactivate-workflows"}, {"GET", "/connectors/%2F/credentials"},
+	}
+	for _, rt := range routes {
+		for _, b := range bodies {
+			status, body := raw(t, srv, rt.method, rt.path, "Bearer k", "2025-09", b)
+			assert.True(t, status < 500, "%s %s %s: %d %s", rt.method, rt.path, b, status, body)
+			assert.Contains(t, body, "{", "%s %s %s: a JSON answer", rt.method, rt.path, b)
+		}
+	}
+}

@@ -18,6 +18,12 @@ type store struct {
 	installs map[string]map[string]*install // parent workflow id -> user id -> install
 	creds    map[string][]*credential       // user id -> credentials, oldest first
 	grants   map[string]*grant              // OAuth state -> the link it was issued for
+
+	executions    []*execution             // the logs, oldest first
+	runs          []runStat                // every execution ever, for analytics; deleting logs keeps them
+	apiActions    int                      // passthrough calls and connector actions
+	failures      map[string][]string      // parent workflow id -> messages of the next runs to fail
+	installations map[string]*installation // by id
 }
 
 // grant is an OAuth link handed out and not yet visited.
@@ -25,6 +31,9 @@ type grant struct {
 	userID string
 	app    *App
 	data   map[string]any
+	// redirect is where the OAuth page sends the browser after granting;
+	// "" shows a page instead.
+	redirect string
 }
 
 type user struct {
@@ -32,7 +41,9 @@ type user struct {
 	seq                    uint64
 }
 
+// install is a user's copy of a parent workflow.
 type install struct {
+	id      string // the user's workflow id, as log entries name it
 	active  bool
 	version int
 	at      time.Time
@@ -45,6 +56,9 @@ func newStore() *store {
 		installs: map[string]map[string]*install{},
 		creds:    map[string][]*credential{},
 		grants:   map[string]*grant{},
+
+		failures:      map[string][]string{},
+		installations: map[string]*installation{},
 	}
 }
 
@@ -71,6 +85,35 @@ func (st *store) remove(u *user) {
 		delete(m, u.ID)
 	}
 	delete(st.creds, u.ID)
+	st.deleteLogs(u.ID)
+	for id, inst := range st.installations {
+		if inst.userID == u.ID {
+			delete(st.installations, id)
+		}
+	}
+}
+
+// install gives a user an active copy of a parent workflow at version,
+// replacing any copy they had.
+func (st *store) install(workflowID, userID string, version int) {
+	m := st.installs[workflowID]
+	if m == nil {
+		m = map[string]*install{}
+		st.installs[workflowID] = m
+	}
+	m[userID] = &install{id: objectID(), active: true, version: version, at: time.Now().UTC()}
+}
+
+// credential finds a credential of any user by id.
+func (st *store) credential(id string) (userID string, c *credential) {
+	for uid, list := range st.creds {
+		for _, c := range list {
+			if c.ID == id {
+				return uid, c
+			}
+		}
+	}
+	return "", nil
 }
 
 func (st *store) addCredential(userID string, a *App, data map[string]any) *credential {

@@ -1,0 +1,63 @@
+package alloytest
+
+import (
+	"net/http"
+	"time"
+)
+
+// executionsLimit is the plan limit GET /analytics/usage reports.
+const executionsLimit = 50000
+
+// workflowAnalytics totals a workflow's executions across its users,
+// including executions whose logs were deleted.
+func (s *Server) workflowAnalytics(w http.ResponseWriter, _ *http.Request, _ *request, wf *Workflow) {
+	var out struct {
+		TotalAppActions   int `json:"totalAppActions"`
+		TotalWorkflowRuns int `json:"totalWorkflowRuns"`
+		TotalErrors       int `json:"totalErrors"`
+	}
+	for _, r := range s.st.runs {
+		if r.workflowID != wf.ID {
+			continue
+		}
+		out.TotalWorkflowRuns++
+		out.TotalAppActions += r.appActions
+		if r.failed {
+			out.TotalErrors++
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// usage reports the account's executions. The billing period is the
+// current calendar month (UTC); appActions are the app actions of the
+// executions in it, apiActions every passthrough call and connector action
+// since the server started.
+func (s *Server) usage(w http.ResponseWriter, _ *http.Request, _ *request) {
+	now := time.Now().UTC()
+	start := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	s.st.mu.Lock()
+	defer s.st.mu.Unlock()
+	since := func(t time.Time) int {
+		n := 0
+		for _, r := range s.st.runs {
+			if !r.at.Before(t) {
+				n++
+			}
+		}
+		return n
+	}
+	appActions := 0
+	for _, r := range s.st.runs {
+		if !r.at.Before(start) {
+			appActions += r.appActions
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{
+		"startDate": start.Format(time.DateOnly), "endDate": start.AddDate(0, 1, -1).Format(time.DateOnly),
+		"executionsLimit": executionsLimit,
+		"sevenDays":       since(now.AddDate(0, 0, -7)), "thirtyDays": since(now.AddDate(0, 0, -30)),
+		"lastThreeMonths": since(now.AddDate(0, -3, 0)), "billingCycle": since(start),
+		"appActions": appActions, "apiActions": s.st.apiActions,
+	}})
+}

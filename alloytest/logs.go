@@ -1,0 +1,417 @@
+package alloytest
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// execution is one recorded run of a user's workflow.
+type execution struct {
+	seq            uint64
+	uuid           string // 21 characters: the executionId of workflow logs, the executionUuid elsewhere
+	oid            string // ObjectId: the executionId of GET /logs entries, the _id of GET /logs/{id}
+	entryID        string // the _id of its GET /logs entry
+	wf             *Workflow
+	userID         string
+	copyID         string // the user's workflow id
+	version        int
+	mode           string // manual (POST /run/workflow), trigger (POST /run/event) or retry (rerun)
+	data           map[string]any
+	errMsg         string // "" for a success
+	start, stopped time.Time
+}
+
+// runStat is what analytics keep of an execution.
+type runStat struct {
+	at         time.Time
+	workflowID string
+	appActions int
+	failed     bool
+}
+
+// appActions counts the steps of wf after its trigger: the actions a run
+// takes in apps.
+func appActions(wf *Workflow) int { return max(len(wf.Steps)-1, 0) }
+
+// execute records the run e describes (wf, userID, copyID, version, mode,
+// data) and counts it in the analytics. It fails, at its last step, when
+// FailNextRun queued a failure for the workflow. The caller holds the store
+// lock.
+func (s *Server) execute(e execution) *execution {
+	now := time.Now().UTC().Truncate(time.Millisecond) // as the wire carries it
+	s.st.seq++
+	e.seq, e.uuid, e.oid, e.entryID = s.st.seq, shortID(), objectID(), objectID()
+	e.start, e.stopped = now, now.Add(time.Duration(len(e.wf.Steps))*time.Millisecond)
+	if q := s.st.failures[e.wf.ID]; len(q) > 0 {
+		e.errMsg, s.st.failures[e.wf.ID] = q[0], q[1:]
+	}
+	s.st.executions = append(s.st.executions, &e)
+	s.st.runs = append(s.st.runs, runStat{at: now, workflowID: e.wf.ID, appActions: appActions(e.wf), failed: e.errMsg != ""})
+	return &e
+}
+
+// deleteLogs removes a user's executions; analytics keep counting them.
+func (st *store) deleteLogs(userID string) {
+	st.executions = slices.DeleteFunc(st.executions, func(e *execution) bool { return e.userID == userID })
+}
+
+// execution finds an execution by either of its ids.
+func (st *store) execution(id string) *execution {
+	for _, e := range st.executions {
+		if e.uuid == id || e.oid == id {
+			return e
+		}
+	}
+	return nil
+}
+
+const shortIDChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+// shortID returns a 21-character random id like Alloy's execution ids.
+func shortID() string {
+	b := make([]byte, 21)
+	_, _ = randRead(b)
+	for i := range b {
+		b[i] = shortIDChars[int(b[i])%len(shortIDChars)]
+	}
+	return string(b)
+}
+
+// Execution is a run the server holds in its logs, as Executions reports
+// it.
+type Execution struct {
+	ID         string // the executionId of the workflow logs (21 characters)
+	WorkflowID string // the parent workflow
+	UserID     string
+	// Mode is how the run started: "manual" (POST /run/workflow),
+	// "trigger" (POST /run/event) or "retry" (a rerun).
+	Mode      string
+	Data      map[string]any // the payload the run was given
+	Error     string         // the failure's message; "" for a success
+	StartedAt time.Time
+}
+
+// Executions returns a snapshot of the executions of a parent workflow the
+// logs hold, oldest first; an empty workflowID gives every workflow's.
+// Deleting a user's logs removes theirs.
+func (s *Server) Executions(workflowID string) []Execution {
+	s.st.mu.Lock()
+	defer s.st.mu.Unlock()
+	var out []Execution
+	for _, e := range s.st.executions {
+		if workflowID == "" || e.wf.ID == workflowID {
+			out = append(out, Execution{ID: e.uuid, WorkflowID: e.wf.ID, UserID: e.userID, Mode: e.mode,
+				Data: cloneJSON(e.data), Error: e.errMsg, StartedAt: e.start})
+		}
+	}
+	return out
+}
+
+// FailNextRun makes the next execution of a parent workflow (run, event or
+// rerun, for any user) fail at its last step with message; each call fails
+// one more execution. The call that started the run still succeeds, as
+// Alloy runs workflows after answering; the failure shows in the logs,
+// the errors and the analytics.
+func (s *Server) FailNextRun(workflowID, message string) {
+	if message == "" {
+		message = "Execution failed"
+	}
+	s.st.mu.Lock()
+	defer s.st.mu.Unlock()
+	s.st.failures[workflowID] = append(s.st.failures[workflowID], message)
+}
+
+// failedStep is the step an execution failed at, or nil.
+func (e *execution) failedStep() *Step {
+	if e.errMsg == "" || len(e.wf.Steps) == 0 {
+		return nil
+	}
+	return &e.wf.Steps[len(e.wf.Steps)-1]
+}
+
+// json renders an execution as GET /workflows/{id}/logs does: the
+// trigger's result is the payload, the other steps answer a status. Step
+// results name the step connectorId on 2025-09 and blockId before.
+func (e *execution) json(version string) map[string]any {
+	idKey := "blockId"
+	if headerVersioned(version) {
+		idKey = "connectorId"
+	}
+	results := make([]map[string]any, 0, len(e.wf.Steps))
+	inputs := make([]map[string]any, 0, len(e.wf.Steps))
+	for i, st := range e.wf.Steps {
+		out := map[string]any{"status": "success"}
+		switch {
+		case &e.wf.Steps[i] == e.failedStep():
+			out = map[string]any{"status": "error", "message": e.errMsg}
+		case i == 0:
+			out = e.data
+		}
+		at := e.start.Add(time.Duration(i) * time.Millisecond)
+		results = append(results, map[string]any{
+			"startedAt": at.Format(timeFormat), "stoppedAt": at.Add(time.Millisecond).Format(timeFormat),
+			idKey: st.ID, "data": [][]map[string]any{{{"json": out}}},
+		})
+		inputs = append(inputs, map[string]any{"connectorId": st.ID, "data": map[string]any{}})
+	}
+	return map[string]any{
+		"executionId": e.uuid, "startedAt": e.start.Format(timeFormat), "stoppedAt": e.stopped.Format(timeFormat),
+		"finished": true, "results": results, "inputs": inputs,
+	}
+}
+
+// intParam reads an integer query parameter that must lie in lo..hi (no
+// upper bound when hi is 0), answering 400 itself when it does not.
+func intParam(w http.ResponseWriter, q url.Values, name string, def, lo, hi int) (int, bool) {
+	v := q.Get(name)
+	if v == "" {
+		return def, true
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || (hi > 0 && n > hi) {
+		msg := fmt.Sprintf("%s must be an integer of at least %d", name, lo)
+		if hi > 0 {
+			msg = fmt.Sprintf("%s must be an integer from %d to %d", name, lo, hi)
+		}
+		writeError(w, http.StatusBadRequest, msg)
+		return 0, false
+	}
+	return n, true
+}
+
+// window returns the items from..from+limit of list that exist; any
+// non-negative from and limit are safe, however large.
+func window[T any](list []T, from, limit int) []T {
+	from = min(from, len(list))
+	return list[from : from+min(limit, len(list)-from)]
+}
+
+// workflowLogs pages a workflow's executions: page is 1-based, limit
+// defaults to 10 and may not pass 30; newest first unless order=asc.
+func (s *Server) workflowLogs(w http.ResponseWriter, r *http.Request, req *request, wf *Workflow) {
+	q := r.URL.Query()
+	u, ok := s.optionalQueryUser(w, r)
+	if !ok {
+		return
+	}
+	page, ok := intParam(w, q, "page", 1, 1, 0)
+	if !ok {
+		return
+	}
+	limit, ok := intParam(w, q, "limit", 10, 1, 30)
+	if !ok {
+		return
+	}
+	list := s.executionsOf(wf, u, strings.EqualFold(q.Get("order"), "asc"))
+	out := []map[string]any{}
+	for _, e := range window(list, min(page-1, len(list))*limit, limit) {
+		out = append(out, e.json(req.version))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": out})
+}
+
+// executionsOf lists a workflow's executions, of one user unless u is nil,
+// newest first unless asc. The caller holds the store lock.
+func (s *Server) executionsOf(wf *Workflow, u *user, asc bool) []*execution {
+	var out []*execution
+	for _, e := range s.st.executions {
+		if e.wf == wf && (u == nil || e.userID == u.ID) {
+			out = append(out, e)
+		}
+	}
+	if !asc {
+		slices.Reverse(out)
+	}
+	return out
+}
+
+// workflowErrors lists the failed executions of a workflow, newest first;
+// block is the id of the step that failed.
+func (s *Server) workflowErrors(w http.ResponseWriter, r *http.Request, _ *request, wf *Workflow) {
+	u, ok := s.optionalQueryUser(w, r)
+	if !ok {
+		return
+	}
+	out := []map[string]any{}
+	for _, e := range s.executionsOf(wf, u, false) {
+		if e.errMsg == "" {
+			continue
+		}
+		block := ""
+		if st := e.failedStep(); st != nil {
+			block = st.ID
+		}
+		out = append(out, map[string]any{"message": e.errMsg, "timestamp": e.stopped.Format(timeFormat), "block": block, "workflowId": wf.ID})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": out})
+}
+
+// rerun runs a past execution of the workflow again with its payload, as a
+// "retry". The user's copy need not still be installed.
+func (s *Server) rerun(w http.ResponseWriter, r *http.Request, req *request, wf *Workflow) {
+	u, ok := s.optionalQueryUser(w, r)
+	if !ok {
+		return
+	}
+	old := s.st.execution(req.params["executionId"])
+	if old == nil || old.wf != wf || (u != nil && old.userID != u.ID) {
+		writeError(w, http.StatusNotFound, "Execution not found")
+		return
+	}
+	e := s.execute(execution{wf: wf, userID: old.userID, copyID: old.copyID, version: old.version, mode: "retry", data: old.data})
+	writeJSON(w, http.StatusOK, map[string]string{"message": "Rerun started", "executionUuid": e.uuid})
+}
+
+func (s *Server) deleteUserLogs(w http.ResponseWriter, _ *http.Request, _ *request, u *user) {
+	s.st.deleteLogs(u.ID)
+	writeJSON(w, http.StatusOK, map[string]string{"message": "Success"})
+}
+
+// message is an execution's message in the account-wide log.
+func (e *execution) message() string {
+	if e.errMsg != "" {
+		return "executionError"
+	}
+	return "executionSuccess"
+}
+
+// entryJSON renders an execution as an entry of GET /logs. The caller
+// holds the store lock.
+func (s *Server) entryJSON(e *execution) map[string]any {
+	in := s.integrationOf(e.wf)
+	who := map[string]string{}
+	if u := s.st.users[e.userID]; u != nil {
+		who["email"], who["fullName"] = u.Username, u.FullName
+	}
+	return map[string]any{
+		"_id": e.entryID, "message": e.message(),
+		"data":      map[string]string{"executionId": e.oid, "executionUuid": e.uuid},
+		"startedAt": e.start.Format(timeFormat), "completedAt": e.stopped.Format(timeFormat), "createdAt": e.stopped.Format(timeFormat),
+		"customVersion": false, "workflowVersion": e.version, "teamId": s.teamID,
+		"forgeWorkflowId": e.wf.ID, "workflowId": e.copyID, "userId": e.userID, "user": who,
+		"forgeWorkflow": map[string]any{"name": e.wf.Name, "integrationId": map[string]string{"_id": in.ID, "name": in.App, "icon": in.Icon}},
+	}
+}
+
+// logOrder compares executions by each sortBy value GET /logs accepts.
+var logOrder = map[string]func(a, b *execution) int{
+	"createdAt":   func(a, b *execution) int { return a.stopped.Compare(b.stopped) },
+	"completedAt": func(a, b *execution) int { return a.stopped.Compare(b.stopped) },
+	"message":     func(a, b *execution) int { return strings.Compare(a.message(), b.message()) },
+	"userId":      func(a, b *execution) int { return strings.Compare(a.userID, b.userID) },
+}
+
+// listLogs serves the account-wide log: filtered by workflowId (the parent
+// workflow), associatedUserId (id or username) and the filters whose
+// column is "message" and operator "equals" (the others are ignored);
+// sorted by sortBy (default createdAt), newest first unless sortOrder=asc;
+// paged by skip and limit (default 10).
+func (s *Server) listLogs(w http.ResponseWriter, r *http.Request, _ *request) {
+	q := r.URL.Query()
+	skip, ok := intParam(w, q, "skip", 0, 0, 0)
+	if !ok {
+		return
+	}
+	limit, ok := intParam(w, q, "limit", 10, 1, 0)
+	if !ok {
+		return
+	}
+	sortBy := cmp.Or(q.Get("sortBy"), "createdAt")
+	by := logOrder[sortBy]
+	if by == nil {
+		writeError(w, http.StatusBadRequest, "sortBy must be one of createdAt, completedAt, message, userId")
+		return
+	}
+	message, ok := messageFilter(w, q.Get("filters"))
+	if !ok {
+		return
+	}
+	desc := !strings.EqualFold(q.Get("sortOrder"), "asc")
+	s.st.mu.Lock()
+	defer s.st.mu.Unlock()
+	userID := q.Get("associatedUserId")
+	if u := s.st.find(userID); u != nil {
+		userID = u.ID
+	}
+	var list []*execution
+	for _, e := range s.st.executions {
+		if (q.Get("workflowId") == "" || e.wf.ID == q.Get("workflowId")) && (userID == "" || e.userID == userID) && (message == "" || e.message() == message) {
+			list = append(list, e)
+		}
+	}
+	slices.SortStableFunc(list, func(a, b *execution) int {
+		c := cmp.Or(by(a, b), cmp.Compare(a.seq, b.seq))
+		if desc {
+			return -c
+		}
+		return c
+	})
+	out := []map[string]any{}
+	for _, e := range window(list, skip, limit) {
+		out = append(out, s.entryJSON(e))
+	}
+	pages := len(list) / limit
+	if len(list)%limit != 0 {
+		pages++
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"notifications": out, "lastFetched": time.Now().UTC().Format(timeFormat),
+		"pagination": map[string]int{"totalItems": len(list), "totalPages": pages, "currentPage": skip/limit + 1, "pageSize": limit},
+	})
+}
+
+// messageFilter reads GET /logs' filters and returns the value of the last
+// one with column "message" and operator "equals", answering 400 itself
+// when filters is not the JSON array Alloy expects.
+func messageFilter(w http.ResponseWriter, filters string) (string, bool) {
+	if filters == "" {
+		return "", true
+	}
+	type value struct {
+		Value string `json:"value"`
+	}
+	var fs []struct {
+		Columns   value `json:"columns"`
+		Operators value `json:"operators"`
+		UserInput value `json:"userinput"`
+	}
+	if err := json.Unmarshal([]byte(filters), &fs); err != nil {
+		writeError(w, http.StatusBadRequest, "filters must be a JSON array of {columns, operators, userinput, condition}")
+		return "", false
+	}
+	message := ""
+	for _, f := range fs {
+		if f.Columns.Value == "message" && f.Operators.Value == "equals" {
+			message = f.UserInput.Value
+		}
+	}
+	return message, true
+}
+
+// getLog serves one execution by either of its ids.
+func (s *Server) getLog(w http.ResponseWriter, _ *http.Request, req *request) {
+	s.st.mu.Lock()
+	defer s.st.mu.Unlock()
+	e := s.st.execution(req.params["id"])
+	if e == nil {
+		writeError(w, http.StatusNotFound, "Execution not found")
+		return
+	}
+	out := map[string]any{
+		"_id": e.oid, "executionMode": e.mode, "executionUuid": e.uuid,
+		"workflowId": e.copyID, "forgeWorkflowId": e.wf.ID, "userId": e.userID,
+		"startedAt": e.start.Format(timeFormat), "stoppedAt": e.stopped.Format(timeFormat),
+		"finished": true, "status": "success", "data": e.data,
+	}
+	if e.errMsg != "" {
+		out["status"], out["error"] = "error", e.errMsg
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": out})
+}

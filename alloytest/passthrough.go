@@ -1,0 +1,77 @@
+package alloytest
+
+import (
+	"encoding/json"
+	"net/http"
+)
+
+// passthrough stands in for the provider of a credential (any user's): it
+// answers 200 with an echo of the call Alloy would have made, and counts an
+// API action.
+func (s *Server) passthrough(w http.ResponseWriter, r *http.Request, _ *request) {
+	credentialID := r.URL.Query().Get("credentialId")
+	if credentialID == "" {
+		writeError(w, http.StatusBadRequest, "credentialId is required")
+		return
+	}
+	var in struct {
+		Method       string          `json:"method"`
+		Path         string          `json:"path"`
+		Body         json.RawMessage `json:"body"`
+		Query        json.RawMessage `json:"query"`
+		ExtraHeaders json.RawMessage `json:"extraHeaders"`
+	}
+	if !readJSON(w, r, &in) {
+		return
+	}
+	body, bodyOK := embeddedJSON(in.Body)
+	headers, headersOK := embeddedJSON(in.ExtraHeaders)
+	query := map[string]any{}
+	switch {
+	case in.Method == "" || in.Path == "":
+		writeError(w, http.StatusBadRequest, "method and path are required")
+		return
+	case !bodyOK:
+		writeError(w, http.StatusBadRequest, "body must be a string holding JSON, or null")
+		return
+	case !headersOK || !isObject(headers):
+		writeError(w, http.StatusBadRequest, "extraHeaders must be a string holding a JSON object, or null")
+		return
+	case len(in.Query) > 0 && string(in.Query) != "null" && json.Unmarshal(in.Query, &query) != nil:
+		writeError(w, http.StatusBadRequest, "query must be an object or null")
+		return
+	}
+	if headers == nil {
+		headers = map[string]any{}
+	}
+	s.st.mu.Lock()
+	defer s.st.mu.Unlock()
+	_, c := s.st.credential(credentialID)
+	if c == nil {
+		writeError(w, http.StatusNotFound, "Credential not found")
+		return
+	}
+	s.st.apiActions++
+	writeJSON(w, http.StatusOK, map[string]any{
+		"method": in.Method, "path": in.Path, "query": query, "headers": headers, "body": body, "credentialType": c.Type,
+	})
+}
+
+// embeddedJSON decodes a field that holds JSON as text, or is null or
+// absent (nil then); ok is false for anything else.
+func embeddedJSON(raw json.RawMessage) (v any, ok bool) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, true
+	}
+	var text string
+	if json.Unmarshal(raw, &text) != nil || json.Unmarshal([]byte(text), &v) != nil {
+		return nil, false
+	}
+	return v, true
+}
+
+// isObject reports whether a decoded JSON value is an object or nil.
+func isObject(v any) bool {
+	_, ok := v.(map[string]any)
+	return ok || v == nil
+}
