@@ -234,10 +234,11 @@ func (s *InstallationsService) Complete(ctx context.Context, params Installation
 	if strings.TrimSpace(params.InstallationID) == "" {
 		return invalidArg("complete installation", "installationID is empty")
 	}
-	if len(params.Steps) == 0 {
-		return invalidArg("complete installation", "no steps given")
-	}
+	// No steps is valid: an integration without settings has an empty form.
 	params.Steps = slices.Clone(params.Steps) // never change the caller's slice
+	if params.Steps == nil {
+		params.Steps = []InstallationStepAnswer{} // Alloy wants an array
+	}
 	for i, st := range params.Steps {
 		if st.WorkflowID == "" || st.BlockID == "" {
 			return invalidArg("complete installation", "step %d needs a workflowID and a blockID", i)

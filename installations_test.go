@@ -125,7 +125,6 @@ func TestInstallationsBadInputSendsNothing(t *testing.T) {
 		"Complete no id": func() error {
 			return h.c.Installations.Complete(ctx, InstallationCompleteParams{Steps: []InstallationStepAnswer{step}})
 		},
-		"Complete no steps": func() error { return h.c.Installations.Complete(ctx, InstallationCompleteParams{InstallationID: "i"}) },
 		"Complete no block": func() error {
 			return h.c.Installations.Complete(ctx, InstallationCompleteParams{InstallationID: "i", Steps: []InstallationStepAnswer{{WorkflowID: "w"}}})
 		},
@@ -151,6 +150,15 @@ func TestInstallationCompleteKeepsCallersSteps(t *testing.T) {
 	steps := []InstallationStepAnswer{{WorkflowID: "w", BlockID: "b"}}
 	require.NoError(t, h.c.Installations.Complete(context.Background(), InstallationCompleteParams{InstallationID: "i", Steps: steps}))
 	assert.Nil(t, steps[0].Fields)
+}
+
+func TestInstallationCompleteWithAnEmptyForm(t *testing.T) {
+	h := newHarness(t)
+	h.on("POST", testRoot+"/headless/completeInstallation", jsonResp(200, `{}`))
+	params, err := (&InstallationForm{InstallationID: "i"}).Answers(nil)
+	require.NoError(t, err)
+	require.NoError(t, h.c.Installations.Complete(context.Background(), params))
+	assert.JSONEq(t, `{"installationId":"i","data":[]}`, string(h.only().Body))
 }
 
 func TestInstallationStartRequiresAnID(t *testing.T) {

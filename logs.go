@@ -66,6 +66,21 @@ func (e *Execution) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// UnmarshalJSON accepts connectorId or blockId.
+func (in *ExecutionInput) UnmarshalJSON(b []byte) error {
+	type plain ExecutionInput
+	var v struct {
+		plain
+		BlockID string `json:"blockId"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*in = ExecutionInput(v.plain)
+	in.ConnectorID = firstNonEmpty(in.ConnectorID, v.BlockID)
+	return nil
+}
+
 // UnmarshalJSON accepts connectorId or blockId and decodes timestamps
 // leniently.
 func (r *ExecutionResult) UnmarshalJSON(b []byte) error {

@@ -76,11 +76,12 @@ func TestLogsRequestsAndDecoding(t *testing.T) {
 		},
 		{
 			name: "Workflow, older shape", method: "GET", path: "/workflows/wf1/logs",
-			response: `{"data":[{"executionId":"e1","finished":"error","results":[{"blockId":"b1","data":null}]}]}`,
+			response: `{"data":[{"executionId":"e1","finished":"error","results":[{"blockId":"b1","data":null}],"inputs":[{"blockId":"b1","data":{}}]}]}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
 				return c.Logs.Workflow(ctx, "wf1", WorkflowLogParams{})
 			},
-			want: []Execution{{ID: "e1", Status: "error", Results: []ExecutionResult{{ConnectorID: "b1", Data: json.RawMessage("null")}}}},
+			want: []Execution{{ID: "e1", Status: "error", Results: []ExecutionResult{{ConnectorID: "b1", Data: json.RawMessage("null")}},
+				Inputs: []ExecutionInput{{ConnectorID: "b1", Data: json.RawMessage("{}")}}}},
 		},
 		{
 			name: "Errors bare array", method: "GET", path: "/workflows/wf1/errors?userId=u1", since: "2023-12",

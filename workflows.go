@@ -205,7 +205,16 @@ func (s *WorkflowsService) Deactivate(ctx context.Context, params WorkflowDeacti
 	if err := params.check("deactivate workflow"); err != nil {
 		return err
 	}
-	return s.client.send(ctx, call{method: http.MethodPut, route: "/workflows/deactivate", body: params}, opts)
+	var out struct {
+		Deactivated *bool `json:"deactivated"` // the key is not documented; checked when present
+	}
+	if err := s.client.send(ctx, call{method: http.MethodPut, route: "/workflows/deactivate", body: params, out: &out}, opts); err != nil {
+		return err
+	}
+	if out.Deactivated != nil && !*out.Deactivated {
+		return fmt.Errorf("alloy: PUT /workflows/deactivate: Alloy answered deactivated=false")
+	}
+	return nil
 }
 
 // DeactivateAll switches off every workflow of a user, e.g. when they stop

@@ -152,12 +152,14 @@ func TestWorkflowRunErrorNames(t *testing.T) {
 	assert.Equal(t, "alloy: run workflow: invalid argument: data must encode as a JSON object, not a string", err.Error())
 }
 
-func TestWorkflowActivateReportsRefusal(t *testing.T) {
+func TestWorkflowActivationReportsRefusal(t *testing.T) {
 	h := newHarness(t)
 	h.on("PUT", testRoot+"/workflows/activate", jsonResp(200, `{"activated":false}`))
+	h.on("PUT", testRoot+"/workflows/deactivate", jsonResp(200, `{"deactivated":false}`))
 	err := h.c.Workflows.Activate(context.Background(), WorkflowActivateParams{UserID: "u", WorkflowID: "w"})
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "activated=false")
+	assert.ErrorContains(t, err, "activated=false")
+	err = h.c.Workflows.Deactivate(context.Background(), WorkflowActivateParams{UserID: "u", WorkflowID: "w"})
+	assert.ErrorContains(t, err, "deactivated=false")
 }
 
 // The retry rule per call: runs are POSTs and are not retried on 5xx, the
