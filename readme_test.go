@@ -43,7 +43,8 @@ var snippetImports = map[string]string{
 // function of one generated program that declares the variables snippets
 // assume (ctx, c, userID, ...), blank-uses what the snippet declares but
 // does not use, and runs each function against its own fresh alloytest
-// server holding a user with an installed workflow. A snippet that does not
+// server holding a user with an installed workflow and a credential for
+// every key-based app. A snippet that does not
 // compile, or returns an error, fails the test.
 func TestReadmeSnippetsCompileAndRun(t *testing.T) {
 	if testing.Short() {
@@ -149,6 +150,15 @@ func main() {
 		u, err := c.Users.Create(ctx, alloy.UserCreateParams{Username: "readme@example.com", FullName: "Readme Tenant"})
 		if err == nil {
 			err = srv.InstallWorkflow(u.ID, integration.Workflows[0].ID)
+		}
+		for _, app := range alloytest.DefaultApps() { // the credentials the integration needs
+			if err == nil && !app.OAuth {
+				data := map[string]any{}
+				for _, p := range app.Properties {
+					data[p.Name] = "readme"
+				}
+				_, err = c.Credentials.Create(ctx, u.ID, alloy.CredentialCreateParams{Type: app.Name, Data: data})
+			}
 		}
 		if err == nil {
 			err = run(ctx, c, srv.APIKey, u.ID, u.ID, "trace-1", alloy.UserCreateParams{Username: "new@example.com"}, integration.Workflows[0].ID, integration.ID)
