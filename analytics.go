@@ -2,7 +2,6 @@ package alloy
 
 import (
 	"context"
-	"fmt"
 )
 
 // AnalyticsService reports your account's usage. A workflow's own totals
@@ -30,14 +29,5 @@ func (s *AnalyticsService) Usage(ctx context.Context, opts ...RequestOption) (*U
 	if err != nil {
 		return nil, err
 	}
-	var out struct {
-		Data *Usage `json:"data"`
-	}
-	if err := s.client.send(ctx, call{method: method, route: route, out: &out}, opts); err != nil {
-		return nil, err
-	}
-	if out.Data == nil {
-		return nil, fmt.Errorf("alloy: %s %s: response has no data", method, route)
-	}
-	return out.Data, nil
+	return oneInData[Usage](ctx, s.client, call{method: method, route: route}, opts)
 }

@@ -41,11 +41,5 @@ func (s *AppsService) List(ctx context.Context, opts ...RequestOption) ([]App, e
 	if err != nil {
 		return nil, err
 	}
-	var out struct {
-		Data []App `json:"data"`
-	}
-	if err := s.client.send(ctx, call{method: method, route: route, out: &out}, opts); err != nil {
-		return nil, err
-	}
-	return out.Data, nil
+	return inData[[]App](ctx, s.client, call{method: method, route: route}, opts)
 }

@@ -453,3 +453,23 @@ func checkID(name, v string) error {
 //
 //	c.Users.Update(ctx, id, alloy.UserUpdateParams{FullName: alloy.Ptr("Acme")})
 func Ptr[T any](v T) *T { return &v }
+
+// inData sends k and returns what the response holds under "data", Alloy's
+// usual envelope.
+func inData[T any](ctx context.Context, c *Client, k call, opts []RequestOption) (T, error) {
+	var out struct {
+		Data T `json:"data"`
+	}
+	k.out = &out
+	err := c.send(ctx, k, opts)
+	return out.Data, err
+}
+
+// oneInData is inData for one object, which the response must hold.
+func oneInData[T any](ctx context.Context, c *Client, k call, opts []RequestOption) (*T, error) {
+	v, err := inData[*T](ctx, c, k, opts)
+	if err == nil && v == nil {
+		return nil, fmt.Errorf("alloy: %s %s: response has no data", k.method, k.route)
+	}
+	return v, err
+}

@@ -152,13 +152,7 @@ func (s *CredentialsService) List(ctx context.Context, userID string, opts ...Re
 	if err != nil {
 		return nil, err
 	}
-	var out struct {
-		Data []Credential `json:"data"`
-	}
-	if err := s.client.send(ctx, call{method: method, route: route, path: []string{userID}, out: &out}, opts); err != nil {
-		return nil, err
-	}
-	return out.Data, nil
+	return inData[[]Credential](ctx, s.client, call{method: method, route: route, path: []string{userID}}, opts)
 }
 
 // Create stores a credential for a non-OAuth connector and returns it with
@@ -217,13 +211,7 @@ func (s *CredentialsService) Metadata(ctx context.Context, opts ...RequestOption
 	if err != nil {
 		return nil, err
 	}
-	var out struct {
-		Data []CredentialMetadata `json:"data"`
-	}
-	if err := s.client.send(ctx, call{method: method, route: route, out: &out}, opts); err != nil {
-		return nil, err
-	}
-	return out.Data, nil
+	return inData[[]CredentialMetadata](ctx, s.client, call{method: method, route: route}, opts)
 }
 
 // MetadataForApp returns the credential metadata of one connector, e.g.
@@ -235,16 +223,7 @@ func (s *CredentialsService) MetadataForApp(ctx context.Context, app string, opt
 	if err != nil {
 		return nil, err
 	}
-	var out struct {
-		Data *CredentialMetadata `json:"data"`
-	}
-	if err := s.client.send(ctx, call{method: method, route: route, path: []string{app}, out: &out}, opts); err != nil {
-		return nil, err
-	}
-	if out.Data == nil {
-		return nil, fmt.Errorf("alloy: GET /metadata/credentials/{credentialName}: response has no data")
-	}
-	return out.Data, nil
+	return oneInData[CredentialMetadata](ctx, s.client, call{method: method, route: route, path: []string{app}}, opts)
 }
 
 // OAuthURL returns the link to send a user to so they authorise an OAuth

@@ -47,13 +47,7 @@ func (s *EventsService) List(ctx context.Context, params *EventListParams, opts 
 	if params != nil && params.UserID != "" {
 		q = url.Values{"userId": {params.UserID}}
 	}
-	var out struct {
-		Data []Event `json:"data"`
-	}
-	if err := s.client.send(ctx, call{method: method, route: route, query: q, out: &out}, opts); err != nil {
-		return nil, err
-	}
-	return out.Data, nil
+	return inData[[]Event](ctx, s.client, call{method: method, route: route, query: q}, opts)
 }
 
 // Run fires a custom event for a user. POST /run/event

@@ -270,7 +270,7 @@ func (s *InstallationsService) Edit(ctx context.Context, params InstallationEdit
 	case strings.TrimSpace(params.IntegrationID) == "":
 		return nil, invalidArg("edit installation", "integrationID is empty")
 	}
-	return s.one(ctx, call{method: method, route: route, body: params}, opts)
+	return oneInData[Installation](ctx, s.client, call{method: method, route: route, body: params}, opts)
 }
 
 // List returns every installation in the account. GET /installations
@@ -281,13 +281,7 @@ func (s *InstallationsService) List(ctx context.Context, opts ...RequestOption) 
 	if err != nil {
 		return nil, err
 	}
-	var out struct {
-		Data []Installation `json:"data"`
-	}
-	if err := s.client.send(ctx, call{method: method, route: route, out: &out}, opts); err != nil {
-		return nil, err
-	}
-	return out.Data, nil
+	return inData[[]Installation](ctx, s.client, call{method: method, route: route}, opts)
 }
 
 // Get returns one installation. GET /installations/{installationId}
@@ -298,20 +292,5 @@ func (s *InstallationsService) Get(ctx context.Context, installationID string, o
 	if err != nil {
 		return nil, err
 	}
-	return s.one(ctx, call{method: method, route: route, path: []string{installationID}}, opts)
-}
-
-// one sends k and decodes the installation in its "data".
-func (s *InstallationsService) one(ctx context.Context, k call, opts []RequestOption) (*Installation, error) {
-	var out struct {
-		Data *Installation `json:"data"`
-	}
-	k.out = &out
-	if err := s.client.send(ctx, k, opts); err != nil {
-		return nil, err
-	}
-	if out.Data == nil {
-		return nil, fmt.Errorf("alloy: %s %s: response has no data", k.method, k.route)
-	}
-	return out.Data, nil
+	return oneInData[Installation](ctx, s.client, call{method: method, route: route, path: []string{installationID}}, opts)
 }

@@ -126,14 +126,8 @@ func (s *IntegrationsService) List(ctx context.Context, userID string, opts ...R
 	if strings.TrimSpace(userID) == "" {
 		return nil, invalidArg("list integrations", "userID is empty")
 	}
-	var out struct {
-		Data []Integration `json:"data"`
-	}
 	q := url.Values{"userId": {userID}}
-	if err := s.client.send(ctx, call{method: http.MethodGet, route: "/integrations", query: q, out: &out}, opts); err != nil {
-		return nil, err
-	}
-	return out.Data, nil
+	return inData[[]Integration](ctx, s.client, call{method: http.MethodGet, route: "/integrations", query: q}, opts)
 }
 
 // Get returns one integration (by id, or by its app name) as a user sees
@@ -142,17 +136,8 @@ func (s *IntegrationsService) Get(ctx context.Context, userID, integrationID str
 	if strings.TrimSpace(userID) == "" {
 		return nil, invalidArg("get integration", "userID is empty")
 	}
-	var out struct {
-		Data *Integration `json:"data"`
-	}
 	q := url.Values{"userId": {userID}}
-	if err := s.client.send(ctx, call{method: http.MethodGet, route: "/integrations/{integrationId}", path: []string{integrationID}, query: q, out: &out}, opts); err != nil {
-		return nil, err
-	}
-	if out.Data == nil {
-		return nil, fmt.Errorf("alloy: GET /integrations/{integrationId}: response has no data")
-	}
-	return out.Data, nil
+	return oneInData[Integration](ctx, s.client, call{method: http.MethodGet, route: "/integrations/{integrationId}", path: []string{integrationID}, query: q}, opts)
 }
 
 // InstallURL returns a hosted link (Alloy Link) where the user installs the

@@ -358,13 +358,7 @@ func (s *LogsService) Workflow(ctx context.Context, workflowID string, params Wo
 	if err != nil {
 		return nil, err
 	}
-	var out struct {
-		Data []Execution `json:"data"`
-	}
-	if err := s.client.send(ctx, call{method: http.MethodGet, route: "/workflows/{workflowId}/logs", path: []string{workflowID}, query: q, out: &out}, opts); err != nil {
-		return nil, err
-	}
-	return out.Data, nil
+	return inData[[]Execution](ctx, s.client, call{method: http.MethodGet, route: "/workflows/{workflowId}/logs", path: []string{workflowID}, query: q}, opts)
 }
 
 // Errors returns a workflow's recorded errors; userID may be empty.
@@ -427,16 +421,7 @@ func (s *LogsService) Get(ctx context.Context, executionID string, opts ...Reque
 	if err != nil {
 		return nil, err
 	}
-	var out struct {
-		Data *ExecutionLog `json:"data"`
-	}
-	if err := s.client.send(ctx, call{method: method, route: route, path: []string{executionID}, out: &out}, opts); err != nil {
-		return nil, err
-	}
-	if out.Data == nil {
-		return nil, fmt.Errorf("alloy: GET /logs/{id}: response has no data")
-	}
-	return out.Data, nil
+	return oneInData[ExecutionLog](ctx, s.client, call{method: method, route: route, path: []string{executionID}}, opts)
 }
 
 // maxPages bounds every iterator, so that a server that always claims more

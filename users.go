@@ -149,13 +149,7 @@ func (s *UsersService) List(ctx context.Context, params *UserListParams, opts ..
 	if params != nil && params.ParentWorkflowID != "" {
 		q = url.Values{"parentWorkflowId": {params.ParentWorkflowID}}
 	}
-	var out struct {
-		Data []User `json:"data"`
-	}
-	if err := s.client.send(ctx, call{method: http.MethodGet, route: "/users", query: q, out: &out}, opts); err != nil {
-		return nil, err
-	}
-	return out.Data, nil
+	return inData[[]User](ctx, s.client, call{method: http.MethodGet, route: "/users", query: q}, opts)
 }
 
 // Update changes a user's username or full name. PUT /users/{userId}
@@ -182,13 +176,7 @@ func (s *UsersService) Delete(ctx context.Context, userID string, opts ...Reques
 // ListByWorkflow returns the users who installed a parent workflow, with
 // whether it is active for them. GET /workflows/{workflowId}/users
 func (s *UsersService) ListByWorkflow(ctx context.Context, workflowID string, opts ...RequestOption) ([]WorkflowUser, error) {
-	var out struct {
-		Data []WorkflowUser `json:"data"`
-	}
-	if err := s.client.send(ctx, call{method: http.MethodGet, route: "/workflows/{workflowId}/users", path: []string{workflowID}, out: &out}, opts); err != nil {
-		return nil, err
-	}
-	return out.Data, nil
+	return inData[[]WorkflowUser](ctx, s.client, call{method: http.MethodGet, route: "/workflows/{workflowId}/users", path: []string{workflowID}}, opts)
 }
 
 // DeleteLogs irreversibly deletes a user's execution logs.

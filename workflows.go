@@ -129,14 +129,8 @@ func (s *WorkflowsService) List(ctx context.Context, userID string, opts ...Requ
 	if strings.TrimSpace(userID) == "" {
 		return nil, invalidArg("list workflows", "userID is empty")
 	}
-	var out struct {
-		Data []Workflow `json:"data"`
-	}
 	q := url.Values{"userId": {userID}}
-	if err := s.client.send(ctx, call{method: http.MethodGet, route: "/workflows", query: q, out: &out}, opts); err != nil {
-		return nil, err
-	}
-	return out.Data, nil
+	return inData[[]Workflow](ctx, s.client, call{method: http.MethodGet, route: "/workflows", query: q}, opts)
 }
 
 // Get returns one workflow as a user sees it.
@@ -145,17 +139,8 @@ func (s *WorkflowsService) Get(ctx context.Context, userID, workflowID string, o
 	if strings.TrimSpace(userID) == "" {
 		return nil, invalidArg("get workflow", "userID is empty")
 	}
-	var out struct {
-		Data *Workflow `json:"data"`
-	}
 	q := url.Values{"userId": {userID}}
-	if err := s.client.send(ctx, call{method: http.MethodGet, route: "/workflows/{workflowId}", path: []string{workflowID}, query: q, out: &out}, opts); err != nil {
-		return nil, err
-	}
-	if out.Data == nil {
-		return nil, fmt.Errorf("alloy: GET /workflows/{workflowId}: response has no data")
-	}
-	return out.Data, nil
+	return oneInData[Workflow](ctx, s.client, call{method: http.MethodGet, route: "/workflows/{workflowId}", path: []string{workflowID}, query: q}, opts)
 }
 
 // Versions lists the published versions of a parent workflow; userID may be
@@ -171,13 +156,7 @@ func (s *WorkflowsService) Versions(ctx context.Context, userID, workflowID stri
 	if userID != "" {
 		q = url.Values{"userId": {userID}}
 	}
-	var out struct {
-		Data []WorkflowVersion `json:"data"`
-	}
-	if err := s.client.send(ctx, call{method: method, route: route, path: []string{workflowID}, query: q, out: &out}, opts); err != nil {
-		return nil, err
-	}
-	return out.Data, nil
+	return inData[[]WorkflowVersion](ctx, s.client, call{method: method, route: route, path: []string{workflowID}, query: q}, opts)
 }
 
 // Activate switches a user's workflow on. PUT /workflows/activate
