@@ -2,6 +2,7 @@ package alloy
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -203,5 +204,55 @@ func TestWorkflowRetryPolicy(t *testing.T) {
 			require.NoError(t, call(h.c))
 			assert.Equal(t, 3, n)
 		})
+	}
+}
+
+// TestActionCallsAreNotRetriedOn5xx: every call that makes something happen
+// (a run, an event, a rerun, an installation, a provider call) is sent once
+// on a 503, and retried on 429, where the server cannot have acted.
+func TestActionCallsAreNotRetriedOn5xx(t *testing.T) {
+	ctx := context.Background()
+	calls := map[string]func(c *Client) error{
+		"Workflows.Run": func(c *Client) error {
+			_, err := c.Workflows.Run(ctx, WorkflowRunParams{UserID: "u", WorkflowID: "w"})
+			return err
+		},
+		"Events.Run": func(c *Client) error {
+			_, err := c.Events.Run(ctx, EventRunParams{Event: "e", UserID: "u"})
+			return err
+		},
+		"Logs.Rerun": func(c *Client) error { _, err := c.Logs.Rerun(ctx, "w", "x", ""); return err },
+		"Installations.Start": func(c *Client) error {
+			_, err := c.Installations.Start(ctx, InstallationStartParams{UserID: "u", IntegrationID: "i"})
+			return err
+		},
+		"Installations.Complete": func(c *Client) error {
+			return c.Installations.Complete(ctx, InstallationCompleteParams{InstallationID: "i"})
+		},
+		"Passthrough.Do": func(c *Client) error {
+			_, err := c.Passthrough.Do(ctx, "c", PassthroughRequest{Method: "GET", Path: "/x"})
+			return err
+		},
+		"Connectors.Execute": func(c *Client) error {
+			_, err := c.Connectors.Execute(ctx, "k", "a", ConnectorExecuteParams{CredentialID: "c"})
+			return err
+		},
+	}
+	for name, call := range calls {
+		for status, want := range map[int]int{503: 1, 429: 1 + DefaultMaxRetries} {
+			t.Run(fmt.Sprint(name, " ", status), func(t *testing.T) {
+				h := newHarness(t)
+				n := 0
+				h.mt.RegisterRegexpResponder(http.MethodPost, anyURL, func(*http.Request) (*http.Response, error) {
+					n++
+					return jsonResp(status, `{}`)(nil)
+				})
+				err := call(h.c)
+				var apiErr *Error
+				require.ErrorAs(t, err, &apiErr)
+				assert.Equal(t, want, n)
+				assert.Equal(t, want, apiErr.Attempts)
+			})
+		}
 	}
 }
