@@ -1,11 +1,12 @@
 module github.com/alloysdk/alloy-go
 
-go 1.24
+go 1.24.0
 
 require (
 	github.com/hashicorp/go-retryablehttp v0.7.8
 	github.com/jarcoal/httpmock v1.4.1
 	github.com/stretchr/testify v1.11.1
+	golang.org/x/sync v0.18.0
 )
 
 require (
