@@ -14,6 +14,7 @@ type credential struct {
 	ID, Type, Name   string
 	created, updated time.Time
 	data             map[string]any
+	one              *connection // its Unified API data; nil for an app without a category
 }
 
 func (c *credential) json() map[string]string {

@@ -75,8 +75,11 @@ func (st *store) execution(id string) *execution {
 const shortIDChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 // shortID returns a 21-character random id like Alloy's execution ids.
-func shortID() string {
-	b := make([]byte, 21)
+func shortID() string { return randomID(21) }
+
+// randomID returns n random letters and digits.
+func randomID(n int) string {
+	b := make([]byte, n)
 	_, _ = randRead(b)
 	for i := range b {
 		b[i] = shortIDChars[int(b[i])%len(shortIDChars)]

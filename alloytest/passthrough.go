@@ -5,18 +5,39 @@ import (
 	"net/http"
 )
 
-// passthrough stands in for the provider of a credential (any user's): it
-// answers 200 with an echo of the call Alloy would have made, and counts an
-// API action.
+// passthrough serves the Embedded API's POST /passthrough?credentialId=,
+// for a credential of any user.
 func (s *Server) passthrough(w http.ResponseWriter, r *http.Request, _ *request) {
 	credentialID := r.URL.Query().Get("credentialId")
 	if credentialID == "" {
 		writeError(w, http.StatusBadRequest, "credentialId is required")
 		return
 	}
+	s.proxy(w, r, "path", func(w http.ResponseWriter) (*credential, bool) {
+		_, c := s.st.credential(credentialID)
+		if c == nil {
+			writeError(w, http.StatusNotFound, "Credential not found")
+		}
+		return c, c != nil
+	})
+}
+
+// forward serves the Unified API's POST /one/forward, whose connection is
+// named like every /one/ call's and whose provider path is "endpoint".
+func (s *Server) forward(w http.ResponseWriter, r *http.Request, req *request) {
+	s.proxy(w, r, "endpoint", func(w http.ResponseWriter) (*credential, bool) { return s.queryConnection(w, r, req) })
+}
+
+// proxy stands in for the provider of a credential: it answers 200 with an
+// echo of the call Alloy would have made, and counts an API action.
+// pathKey names the provider path in the request body and the echo; find
+// resolves the credential with the store locked, answering itself when
+// there is none.
+func (s *Server) proxy(w http.ResponseWriter, r *http.Request, pathKey string, find func(http.ResponseWriter) (*credential, bool)) {
 	var in struct {
 		Method       string          `json:"method"`
 		Path         string          `json:"path"`
+		Endpoint     string          `json:"endpoint"`
 		Body         json.RawMessage `json:"body"`
 		Query        json.RawMessage `json:"query"`
 		ExtraHeaders json.RawMessage `json:"extraHeaders"`
@@ -24,12 +45,16 @@ func (s *Server) passthrough(w http.ResponseWriter, r *http.Request, _ *request)
 	if !readJSON(w, r, &in) {
 		return
 	}
+	path := in.Path
+	if pathKey == "endpoint" {
+		path = in.Endpoint
+	}
 	body, bodyOK := embeddedJSON(in.Body)
 	headers, headersOK := embeddedJSON(in.ExtraHeaders)
 	query := map[string]any{}
 	switch {
-	case in.Method == "" || in.Path == "":
-		writeError(w, http.StatusBadRequest, "method and path are required")
+	case in.Method == "" || path == "":
+		writeError(w, http.StatusBadRequest, "method and "+pathKey+" are required")
 		return
 	case !bodyOK:
 		writeError(w, http.StatusBadRequest, "body must be a string holding JSON, or null")
@@ -46,14 +71,13 @@ func (s *Server) passthrough(w http.ResponseWriter, r *http.Request, _ *request)
 	}
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
-	_, c := s.st.credential(credentialID)
-	if c == nil {
-		writeError(w, http.StatusNotFound, "Credential not found")
+	c, ok := find(w)
+	if !ok {
 		return
 	}
 	s.st.apiActions++
 	writeJSON(w, http.StatusOK, map[string]any{
-		"method": in.Method, "path": in.Path, "query": query, "headers": headers, "body": body, "credentialType": c.Type,
+		"method": in.Method, pathKey: path, "query": query, "headers": headers, "body": body, "credentialType": c.Type,
 	})
 }
 

@@ -114,7 +114,7 @@ func (s *Server) buildRoutes() []route {
 	since := func(v string, rt route) route { rt.since = v; return rt }
 	until := func(v string, rt route) route { rt.until = v; return rt }
 	public := func(rt route) route { rt.public = true; return rt }
-	return []route{
+	routes := []route{
 		r(http.MethodPost, "/users", s.createUser),
 		r(http.MethodPost, "/users/batch", s.createUsers),
 		r(http.MethodGet, "/users", s.listUsers),
@@ -186,7 +186,29 @@ func (s *Server) buildRoutes() []route {
 		since("2025-09", r(http.MethodGet, "/connectors/{connectorId}/credentials", s.forConnector(s.connectorCredentials))),
 		since("2025-09", r(http.MethodPost, "/connectors/{connectorId}/credentials", s.forConnector(s.createConnectorCredential))),
 		since("2025-09", r(http.MethodGet, "/connectors/{connectorId}/credentials/metadata", s.forConnector(s.connectorCredentialMetadata))),
+
+		// the Unified API (2023-12 on): its users are the Embedded API's
+		since("2023-12", r(http.MethodPost, "/one/users", s.createUser)),
+		since("2023-12", r(http.MethodGet, "/one/users", s.listUsers)),
+		since("2023-12", r(http.MethodGet, "/one/users/{userId}", s.forUser(s.getUser))),
+		since("2023-12", r(http.MethodPut, "/one/users/{userId}", s.updateUser)),
+		since("2023-12", r(http.MethodDelete, "/one/users/{userId}", s.forUser(s.deleteUser))),
+		since("2023-12", r(http.MethodDelete, "/one/connections/{connectionId}", s.deleteConnection)),
+		since("2023-12", r(http.MethodPost, "/one/forward", s.forward)),
+		since("2023-12", r(http.MethodGet, "/one/metadata/operations", s.operations)),
+		since("2023-12", r(http.MethodGet, "/one/metadata/fields", s.fields)),
+		since("2023-12", r(http.MethodPost, "/one/webhooks", s.createSubscription)),
+		since("2023-12", r(http.MethodGet, "/one/webhooks", s.forConnection(s.listSubscriptions))),
+		since("2023-12", r(http.MethodGet, "/one/webhooks/{subscriptionId}", s.forConnection(s.getSubscription))),
+		since("2023-12", r(http.MethodDelete, "/one/webhooks/{subscriptionId}", s.forConnection(s.deleteSubscription))),
 	}
+	// the Unified API's model collections (2023-12 on), from one table
+	for i := range collections {
+		for _, rt := range s.collectionRoutes(&collections[i]) {
+			routes = append(routes, since("2023-12", rt))
+		}
+	}
+	return routes
 }
 
 // maxBody caps request bodies the fake accepts.

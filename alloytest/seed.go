@@ -15,6 +15,12 @@ type App struct {
 	OAuth       bool
 	Types       []string   // e.g. "action", "trigger"
 	Properties  []Property // what a credential (or OAuth link) needs
+	// Category is the app's Unified API category: "commerce",
+	// "accounting" or "crm"; "" for an app the Unified API does not serve.
+	// Every credential of an app with a category is a Unified API
+	// connection, holding a sample of the category's records from the
+	// start (see Server.Connect).
+	Category string
 }
 
 // Property is a field a credential needs.
@@ -209,13 +215,15 @@ const iconBase = "https://cdn.runalloy.com/icons/"
 
 // DefaultApps are the apps a server starts with: two OAuth apps (shopify,
 // which needs shopSubdomain, and hubspot) and two key-based ones (netsuite,
-// with token-based-auth properties, and bigcommerce).
+// with token-based-auth properties, and bigcommerce). In the Unified API
+// shopify and bigcommerce are commerce apps, netsuite an accounting app and
+// hubspot a CRM.
 func DefaultApps() []App {
 	return []App{
-		{Name: "shopify", DisplayName: "Shopify", Icon: iconBase + "shopify.png", OAuth: true, Types: []string{"action", "trigger"},
+		{Name: "shopify", DisplayName: "Shopify", Icon: iconBase + "shopify.png", OAuth: true, Types: []string{"action", "trigger"}, Category: "commerce",
 			Properties: []Property{{Name: "shopSubdomain", DisplayName: "Shop Subdomain", Description: "The part before .myshopify.com in the store URL."}}},
-		{Name: "hubspot", DisplayName: "HubSpot", Icon: iconBase + "hubspot.png", OAuth: true, Types: []string{"action", "trigger"}},
-		{Name: "netsuite", DisplayName: "NetSuite", Icon: iconBase + "netsuite.png", Types: []string{"action"},
+		{Name: "hubspot", DisplayName: "HubSpot", Icon: iconBase + "hubspot.png", OAuth: true, Types: []string{"action", "trigger"}, Category: "crm"},
+		{Name: "netsuite", DisplayName: "NetSuite", Icon: iconBase + "netsuite.png", Types: []string{"action"}, Category: "accounting",
 			Properties: []Property{
 				{Name: "accountId", DisplayName: "Account ID", Description: "e.g. TSTDRV1234567"},
 				{Name: "consumerKey", DisplayName: "Consumer Key"},
@@ -224,7 +232,7 @@ func DefaultApps() []App {
 				{Name: "tokenSecret", DisplayName: "Token Secret"},
 				{Name: "restletUrl", DisplayName: "RESTlet URL", Optional: true},
 			}},
-		{Name: "bigcommerce", DisplayName: "BigCommerce", Icon: iconBase + "bigcommerce.png", Types: []string{"action", "trigger"},
+		{Name: "bigcommerce", DisplayName: "BigCommerce", Icon: iconBase + "bigcommerce.png", Types: []string{"action", "trigger"}, Category: "commerce",
 			Properties: []Property{{Name: "storeHash", DisplayName: "Store Hash"}, {Name: "accessToken", DisplayName: "Access Token"}}},
 	}
 }

@@ -18,6 +18,15 @@
 // and the Connectivity API's connectors. Passthrough calls and connector
 // actions answer with an echo of the provider call instead of calling out.
 // Executions and FailNextRun let a test inspect and steer runs.
+//
+// It also serves the Unified API (/one/..., from 2023-12): a credential of
+// an app with a Category is a connection holding commerce, accounting or
+// CRM records, which every model collection lists (paged by cursor on
+// 2023-12, by page number later, and filtered), reads, counts and, where
+// Alloy documents it, creates, updates and deletes; plus /one/users (the
+// same users), connection deletion, /one/forward, metadata and webhook
+// subscriptions. Connect, Seed, Records and Clear set up and inspect a
+// connection's records.
 package alloytest
 
 import (

@@ -116,10 +116,16 @@ func (st *store) credential(id string) (userID string, c *credential) {
 	return "", nil
 }
 
+// addCredential stores a credential of a for a user; for an app with a
+// Unified API category it is also a connection, holding the category's
+// sample records.
 func (st *store) addCredential(userID string, a *App, data map[string]any) *credential {
 	now := time.Now().UTC()
 	id := objectID()
 	c := &credential{ID: id, Type: a.Name, Name: a.DisplayName + " " + id[len(id)-6:], created: now, updated: now, data: data}
+	if a.Category != "" {
+		c.one = newConnection(a.Category)
+	}
 	st.creds[userID] = append(st.creds[userID], c)
 	return c
 }

@@ -1,0 +1,689 @@
+package alloytest
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// op is a set of the operations a Unified API collection supports.
+type op uint8
+
+const (
+	opList op = 1 << iota
+	opGet
+	opCreate
+	opUpdate
+	opDelete
+	opCount
+
+	opRead = opList | opGet
+	opCRUD = opRead | opCreate | opUpdate | opDelete
+	opAll  = opCRUD | opCount
+)
+
+// collection is one model collection of the Unified API.
+type collection struct {
+	// path is the route after /one/, e.g. "commerce/customers"; a
+	// sub-collection names its parent record with a parameter, e.g.
+	// "commerce/products/{productId}/variants".
+	path   string
+	single string // the key one record is wrapped in, e.g. "customer"
+	list   string // the key a page is wrapped in, e.g. "customers"
+	ops    op
+}
+
+// collections are the model collections with the operations Alloy
+// documents for each; every one is served by the same handlers.
+var collections = []collection{
+	{"commerce/customers", "customer", "customers", opCRUD},
+	{"commerce/orders", "order", "orders", opCRUD},
+	{"commerce/products", "product", "products", opCRUD},
+	{"commerce/products/{productId}/variants", "variant", "variants", opCRUD},
+	{"commerce/orders/{orderId}/fulfillments", "fulfillment", "fulfillments", opRead | opCount},
+	{"accounting/company-info", "companyInfo", "companyInfo", opRead | opCount},
+	{"accounting/accounts", "account", "accounts", opAll},
+	{"accounting/customers", "customer", "customers", opAll},
+	{"accounting/vendors", "vendor", "vendors", opAll},
+	{"accounting/tax-rates", "taxRate", "taxRates", opRead | opCount},
+	{"accounting/tracking-categories", "trackingCategory", "trackingCategories", opRead | opCount},
+	{"accounting/items", "item", "items", opAll},
+	{"accounting/purchase-orders", "purchaseOrder", "purchaseOrders", opAll},
+	{"accounting/bills", "bill", "bills", opAll},
+	{"accounting/invoices", "invoice", "invoices", opAll},
+	{"accounting/payments", "payment", "payments", opAll},
+	{"accounting/sales-orders", "salesOrder", "salesOrders", opAll},
+	{"crm/accounts", "account", "accounts", opAll},
+	{"crm/contacts", "contact", "contacts", opAll},
+	{"crm/leads", "lead", "leads", opAll},
+	{"crm/notes", "note", "notes", opAll},
+	{"crm/tasks", "task", "tasks", opAll},
+	{"crm/opportunities", "opportunity", "opportunities", opAll},
+	{"crm/users", "user", "users", opAll},
+}
+
+// category is the first segment of c's path, e.g. "commerce".
+func (c *collection) category() string {
+	cat, _, _ := strings.Cut(c.path, "/")
+	return cat
+}
+
+// parentOf returns, for a sub-collection, the parent collection's path and
+// the key that links a record to its parent: the route parameter and the
+// record's field, e.g. "productId". Both are "" for a top-level collection.
+func (c *collection) parentOf() (path, key string) {
+	i := strings.Index(c.path, "/{")
+	if i < 0 {
+		return "", ""
+	}
+	key, _, _ = strings.Cut(c.path[i+2:], "}")
+	return c.path[:i], key
+}
+
+// operations names c's operations as Alloy's metadata does, e.g.
+// listCustomers, getCustomer, ..., countCustomers.
+func (c *collection) operations() []string {
+	one, many := upperFirst(c.single), upperFirst(c.list)
+	var out []string
+	for _, o := range []struct {
+		op   op
+		name string
+	}{{opList, "list" + many}, {opGet, "get" + one}, {opCreate, "create" + one}, {opUpdate, "update" + one}, {opDelete, "delete" + one}, {opCount, "count" + many}} {
+		if c.ops&o.op != 0 {
+			out = append(out, o.name)
+		}
+	}
+	return out
+}
+
+func upperFirst(s string) string { return strings.ToUpper(s[:1]) + s[1:] }
+
+// collectionAt finds the collection a path after /one/ names, either as its
+// template ("commerce/products/{productId}/variants") or with a parent's id
+// in place ("commerce/products/prd_1001/variants"); parent is that id, or
+// "" for a template or a top-level collection.
+func collectionAt(path string) (c *collection, parent string, ok bool) {
+	segs := splitPath(strings.TrimPrefix(strings.Trim(path, "/"), "one/"))
+	for i := range collections {
+		want := splitPath(collections[i].path)
+		if len(want) != len(segs) {
+			continue
+		}
+		parent, ok = "", true
+		for j, w := range want {
+			switch {
+			case strings.HasPrefix(w, "{") && segs[j] != w:
+				parent = segs[j]
+			case segs[j] != w:
+				ok = false
+			}
+		}
+		if ok {
+			return &collections[i], parent, true
+		}
+	}
+	return nil, "", false
+}
+
+// connection is the Unified API data of one credential.
+type connection struct {
+	category string // its app's category, e.g. "commerce"
+	seq      uint64
+	records  map[string][]*record // collection path -> records, oldest first
+	subs     []*subscription      // webhook subscriptions, oldest first
+}
+
+// record is one stored record of a collection; seq orders records and
+// anchors cursors.
+type record struct {
+	seq    uint64
+	fields map[string]any
+}
+
+// insert stores fields as the newest record of the collection at path.
+func (conn *connection) insert(path string, fields map[string]any) *record {
+	conn.seq++
+	rec := &record{seq: conn.seq, fields: fields}
+	conn.records[path] = append(conn.records[path], rec)
+	return rec
+}
+
+// has reports whether the collection at path holds a record with id.
+func (conn *connection) has(path, id string) bool {
+	return slices.ContainsFunc(conn.records[path], func(r *record) bool { return r.id() == id })
+}
+
+// remove deletes the records of the collection at path that del picks,
+// and the records of its sub-collections that belong to them.
+func (conn *connection) remove(path string, del func(*record) bool) {
+	var gone []string
+	conn.records[path] = slices.DeleteFunc(conn.records[path], func(r *record) bool {
+		if del(r) {
+			gone = append(gone, r.id())
+			return true
+		}
+		return false
+	})
+	for i := range collections {
+		if p, key := collections[i].parentOf(); p == path && len(gone) > 0 {
+			conn.remove(collections[i].path, func(r *record) bool { return slices.Contains(gone, r.text(key)) })
+		}
+	}
+}
+
+func (r *record) id() string { return r.text("id") }
+
+// text is a field's value as text when it is a string, number or boolean.
+func (r *record) text(field string) string {
+	s, _ := scalarText(r.fields[field])
+	return s
+}
+
+// decodeNumbers decodes JSON keeping numbers as json.Number, so that a
+// record's "129.50" is served as it came, not as 129.5.
+func decodeNumbers(b []byte, v any) error {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	return d.Decode(v)
+}
+
+// scalarText renders a string, number or boolean as text; ok is false for
+// anything else (null, objects, arrays).
+func scalarText(v any) (s string, ok bool) {
+	switch x := v.(type) {
+	case string:
+		return x, true
+	case json.Number:
+		return string(x), true
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64), true
+	case bool:
+		return strconv.FormatBool(x), true
+	}
+	return "", false
+}
+
+// target is one collection of one connection: of one parent record for a
+// sub-collection, or of every parent when parent is "".
+type target struct {
+	c      *collection
+	conn   *connection
+	parent string
+	in     map[string]any // the record a create or update sent
+}
+
+// failure is what a lookup answers instead of a value: a status and a
+// message. It is also the error the exported helpers return.
+type failure struct {
+	status int
+	msg    string
+}
+
+func (f *failure) Error() string { return "alloytest: " + f.msg }
+
+func (f *failure) write(w http.ResponseWriter) { writeError(w, f.status, f.msg) }
+
+// open returns c of cred's connection, failing with 400 when cred's app
+// does not serve c.
+func open(cred *credential, c *collection) (*target, *failure) {
+	if cred.one == nil || cred.one.category != c.category() {
+		return nil, &failure{http.StatusBadRequest, fmt.Sprintf("%s does not support %s", cred.Type, c.path)}
+	}
+	return &target{c: c, conn: cred.one}, nil
+}
+
+// of narrows t, a sub-collection, to the parent record id, failing with
+// 404 when there is none.
+func (t *target) of(parent string) (*target, *failure) {
+	path, _ := t.c.parentOf()
+	if !t.conn.has(path, parent) {
+		p, _, _ := collectionAt(path)
+		return nil, &failure{http.StatusNotFound, fmt.Sprintf("%s %q not found", p.single, parent)}
+	}
+	n := *t
+	n.parent = parent
+	return &n, nil
+}
+
+// where is t's path after /one/, with the parent's id in place.
+func (t *target) where() string {
+	if _, key := t.c.parentOf(); t.parent != "" {
+		return strings.Replace(t.c.path, "{"+key+"}", t.parent, 1)
+	}
+	return t.c.path
+}
+
+// records lists t's records, oldest first.
+func (t *target) records() []*record {
+	all := t.conn.records[t.c.path]
+	if t.parent == "" {
+		return all
+	}
+	_, key := t.c.parentOf()
+	var out []*record
+	for _, r := range all {
+		if r.text(key) == t.parent {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// find returns t's record with id, or nil.
+func (t *target) find(id string) *record {
+	for _, r := range t.records() {
+		if r.id() == id {
+			return r
+		}
+	}
+	return nil
+}
+
+// serverFields are the fields the server sets: a create or update cannot.
+var serverFields = []string{"id", "remoteId", "createdTimestamp", "updatedTimestamp"}
+
+// add stores fields as t's newest record, filling in what is missing or
+// empty: a random id and remoteId, createdTimestamp and updatedTimestamp
+// (now), and the parent's id when t names one.
+func (t *target) add(fields map[string]any) *record {
+	now := time.Now().UTC().Format(timeFormat)
+	for k, v := range map[string]string{"id": randomID(12), "remoteId": remoteID(), "createdTimestamp": now, "updatedTimestamp": now} {
+		if fields[k] == nil || fields[k] == "" {
+			fields[k] = v
+		}
+	}
+	if _, key := t.c.parentOf(); t.parent != "" {
+		fields[key] = t.parent
+	}
+	return t.conn.insert(t.c.path, fields)
+}
+
+// remoteID returns a random 13-digit id, like a provider's.
+func remoteID() string {
+	b := make([]byte, 8)
+	_, _ = randRead(b)
+	return strconv.FormatUint(1e12+binary.BigEndian.Uint64(b)%9e12, 10)
+}
+
+// selectorParam is the query parameter that names the connection in
+// version's documents: connectionId up to 2023-12, credentialId after.
+func selectorParam(version string) string {
+	if version <= "2023-12" {
+		return "connectionId"
+	}
+	return "credentialId"
+}
+
+// queryConnection resolves the connection a Unified API call names with
+// connectionId or credentialId (either, on any version: Alloy's documents
+// disagree), answering 400 when there is neither, or two different ones,
+// and 404 when there is no such credential. The caller holds the store
+// lock.
+func (s *Server) queryConnection(w http.ResponseWriter, r *http.Request, req *request) (*credential, bool) {
+	q := r.URL.Query()
+	conn, cred := q.Get("connectionId"), q.Get("credentialId")
+	switch {
+	case conn == "" && cred == "":
+		writeError(w, http.StatusBadRequest, selectorParam(req.version)+" is required")
+		return nil, false
+	case conn != "" && cred != "" && conn != cred:
+		writeError(w, http.StatusBadRequest, "connectionId and credentialId name different connections")
+		return nil, false
+	}
+	_, c := s.st.credential(cmp.Or(conn, cred))
+	if c == nil {
+		writeError(w, http.StatusNotFound, "Connection not found")
+		return nil, false
+	}
+	return c, true
+}
+
+// connectionHandler acts on the connection a Unified API call names.
+type connectionHandler func(w http.ResponseWriter, r *http.Request, req *request, cred *credential)
+
+// forConnection runs h with the store locked and the connection the query
+// names resolved.
+func (s *Server) forConnection(h connectionHandler) handler {
+	return func(w http.ResponseWriter, r *http.Request, req *request) {
+		s.st.mu.Lock()
+		defer s.st.mu.Unlock()
+		if cred, ok := s.queryConnection(w, r, req); ok {
+			h(w, r, req, cred)
+		}
+	}
+}
+
+// collectionHandler acts on one collection of one connection.
+type collectionHandler func(w http.ResponseWriter, r *http.Request, req *request, t *target)
+
+// forCollection runs h with the store locked, the connection resolved and
+// serving c, and, for a sub-collection, the parent record found. The
+// record a POST or PUT sends is read first, into t.in.
+func (s *Server) forCollection(c *collection, h collectionHandler) handler {
+	return func(w http.ResponseWriter, r *http.Request, req *request) {
+		var in map[string]any
+		if r.Method == http.MethodPost || r.Method == http.MethodPut {
+			var ok bool
+			if in, ok = readRecord(w, r, c); !ok {
+				return
+			}
+		}
+		s.forConnection(func(w http.ResponseWriter, r *http.Request, req *request, cred *credential) {
+			t, f := open(cred, c)
+			if _, key := c.parentOf(); f == nil && key != "" {
+				t, f = t.of(req.params[key])
+			}
+			if f != nil {
+				f.write(w)
+				return
+			}
+			t.in = in
+			h(w, r, req, t)
+		})(w, r, req)
+	}
+}
+
+// readRecord reads the record a create or update sends: bare, as the SDK
+// sends it, or wrapped in {<single>: {...}}. Numbers keep their text.
+func readRecord(w http.ResponseWriter, r *http.Request, c *collection) (map[string]any, bool) {
+	var raw json.RawMessage
+	if !readJSON(w, r, &raw) {
+		return nil, false
+	}
+	var in map[string]any
+	if decodeNumbers(raw, &in) != nil {
+		writeError(w, http.StatusBadRequest, "Request body is not valid JSON")
+		return nil, false
+	}
+	if in == nil {
+		writeError(w, http.StatusBadRequest, "The body must be a JSON object")
+		return nil, false
+	}
+	if inner, ok := in[c.single].(map[string]any); ok && len(in) == 1 {
+		in = inner
+	}
+	return in, true
+}
+
+// collectionRoutes are the routes of c's operations. An operation c does
+// not have has no route: it answers 405, or 404 for GET {path}/count,
+// which reads as a record's id.
+func (s *Server) collectionRoutes(c *collection) []route {
+	var out []route
+	for _, o := range []struct {
+		op             op
+		method, suffix string
+		h              collectionHandler
+	}{
+		{opCount, http.MethodGet, "/count", s.countRecords}, // before /{id}
+		{opList, http.MethodGet, "", s.listRecords},
+		{opGet, http.MethodGet, "/{id}", s.getRecord},
+		{opCreate, http.MethodPost, "", s.createRecord},
+		{opUpdate, http.MethodPut, "/{id}", s.updateRecord},
+		{opDelete, http.MethodDelete, "/{id}", s.deleteRecord},
+	} {
+		if c.ops&o.op != 0 {
+			out = append(out, route{method: o.method, segs: splitPath("/one/" + c.path + o.suffix), handle: s.forCollection(c, o.h)})
+		}
+	}
+	return out
+}
+
+// Paging of Unified API lists.
+const (
+	defaultPageSize = 50
+	maxPageSize     = 100
+)
+
+// cursorPaging reports whether version pages lists by cursor (2023-12)
+// rather than by page number (2024-03 on).
+func cursorPaging(version string) bool { return version <= "2023-12" }
+
+// listRecords serves a page of the records that match the filters, oldest
+// first: on 2023-12 from cursor, with pageInfo; later from pageNumber
+// (1-based), with no paging data.
+func (s *Server) listRecords(w http.ResponseWriter, r *http.Request, req *request, t *target) {
+	q := r.URL.Query()
+	size, ok := intParam(w, q, "pageSize", defaultPageSize, 1, maxPageSize)
+	if !ok {
+		return
+	}
+	list, ok := t.matching(w, q)
+	if !ok {
+		return
+	}
+	out := map[string]any{}
+	if cursorPaging(req.version) {
+		from, ok := t.cursorStart(w, list, q.Get("cursor"))
+		if !ok {
+			return
+		}
+		page := window(list, from, size)
+		var next *string
+		if from+len(page) < len(list) {
+			c := t.cursor(page[len(page)-1])
+			next = &c
+		}
+		out["pageInfo"] = map[string]any{"hasNext": next != nil, "nextCursor": next}
+		list = page
+	} else {
+		n, ok := intParam(w, q, "pageNumber", 1, 1, 0)
+		if !ok {
+			return
+		}
+		from := len(list)
+		if n-1 <= len(list)/size {
+			from = (n - 1) * size
+		}
+		list = window(list, from, size)
+	}
+	page := make([]map[string]any, 0, len(list))
+	for _, rec := range list {
+		page = append(page, rec.fields)
+	}
+	out[t.c.list] = page
+	writeJSON(w, http.StatusOK, out)
+}
+
+// cursorState is what a cursor carries: the list it pages and the last
+// record it served.
+type cursorState struct {
+	Path  string `json:"c"`
+	After uint64 `json:"after"`
+}
+
+// cursor is the opaque cursor of the page after last.
+func (t *target) cursor(last *record) string {
+	b, _ := json.Marshal(cursorState{Path: t.where(), After: last.seq})
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// cursorStart returns where in list the page a cursor names starts: 0 for
+// no cursor. A cursor this server did not hand out for t answers 400.
+func (t *target) cursorStart(w http.ResponseWriter, list []*record, cursor string) (int, bool) {
+	if cursor == "" {
+		return 0, true
+	}
+	var st cursorState
+	b, err := base64.RawURLEncoding.DecodeString(cursor)
+	if err != nil || json.Unmarshal(b, &st) != nil || st.Path != t.where() || st.After == 0 {
+		writeError(w, http.StatusBadRequest, "Invalid cursor")
+		return 0, false
+	}
+	i := slices.IndexFunc(list, func(r *record) bool { return r.seq > st.After })
+	if i < 0 {
+		i = len(list)
+	}
+	return i, true
+}
+
+func (s *Server) countRecords(w http.ResponseWriter, r *http.Request, _ *request, t *target) {
+	if list, ok := t.matching(w, r.URL.Query()); ok {
+		writeJSON(w, http.StatusOK, map[string]int{"count": len(list)})
+	}
+}
+
+func (s *Server) getRecord(w http.ResponseWriter, _ *http.Request, req *request, t *target) {
+	if rec, ok := t.lookup(w, req.params["id"]); ok {
+		writeJSON(w, http.StatusOK, map[string]any{t.c.single: rec.fields})
+	}
+}
+
+// createRecord stores the record sent; the server sets id, remoteId,
+// createdTimestamp, updatedTimestamp and, in a sub-collection, the
+// parent's id, whatever the body says.
+func (s *Server) createRecord(w http.ResponseWriter, _ *http.Request, _ *request, t *target) {
+	_, key := t.c.parentOf()
+	for _, f := range append(serverFields, key) {
+		delete(t.in, f)
+	}
+	rec := t.add(t.in)
+	writeJSON(w, http.StatusOK, map[string]any{t.c.single: rec.fields})
+}
+
+// updateRecord merges the fields sent into the record's (top-level fields
+// replace the old values) and bumps updatedTimestamp; the fields the
+// server sets are kept.
+func (s *Server) updateRecord(w http.ResponseWriter, _ *http.Request, req *request, t *target) {
+	rec, ok := t.lookup(w, req.params["id"])
+	if !ok {
+		return
+	}
+	_, key := t.c.parentOf()
+	for k, v := range t.in {
+		if !slices.Contains(serverFields, k) && k != key {
+			rec.fields[k] = v
+		}
+	}
+	rec.fields["updatedTimestamp"] = time.Now().UTC().Format(timeFormat)
+	writeJSON(w, http.StatusOK, map[string]any{t.c.single: rec.fields})
+}
+
+// deleteRecord deletes a record and the records of its sub-collections
+// (a product's variants, an order's fulfillments).
+func (s *Server) deleteRecord(w http.ResponseWriter, _ *http.Request, req *request, t *target) {
+	rec, ok := t.lookup(w, req.params["id"])
+	if !ok {
+		return
+	}
+	t.conn.remove(t.c.path, func(r *record) bool { return r == rec })
+	writeJSON(w, http.StatusOK, map[string]bool{"success": true})
+}
+
+// lookup is find answering 404 itself.
+func (t *target) lookup(w http.ResponseWriter, id string) (*record, bool) {
+	rec := t.find(id)
+	if rec == nil {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("%s %q not found", t.c.single, id))
+	}
+	return rec, rec != nil
+}
+
+// notFilters are the query parameters of a list or count that are not
+// filters.
+var notFilters = map[string]bool{"connectionId": true, "credentialId": true, "cursor": true, "pageSize": true, "pageNumber": true}
+
+// filterOps are the suffixes that make a query parameter a filter other
+// than equals.
+var filterOps = []string{"Contains", "NotEquals", "Min", "Max"}
+
+// filter is one condition on the top-level field of a record.
+type filter struct{ field, op, value string }
+
+// matching returns t's records that match every filter of q, answering
+// 400 itself for a Min or Max that is neither a number nor a date. Every
+// parameter but the connection and paging ones is a filter: <field>
+// (equals), <field>Contains (case-insensitive), <field>NotEquals,
+// <field>Min and <field>Max (numbers, or dates, as JSON numbers or
+// strings). A field a record lacks equals nothing.
+func (t *target) matching(w http.ResponseWriter, q url.Values) ([]*record, bool) {
+	var filters []filter
+	for _, key := range slices.Sorted(maps.Keys(q)) {
+		if notFilters[key] {
+			continue
+		}
+		f := filter{field: key}
+		for _, op := range filterOps {
+			if name, ok := strings.CutSuffix(key, op); ok && name != "" {
+				f.field, f.op = name, op
+				break
+			}
+		}
+		for _, v := range q[key] {
+			if (f.op == "Min" || f.op == "Max") && number(v) == nil && date(v) == nil {
+				writeError(w, http.StatusBadRequest, key+" must be a number or a date")
+				return nil, false
+			}
+			f.value = v
+			filters = append(filters, f)
+		}
+	}
+	var out []*record
+	for _, rec := range t.records() {
+		if !slices.ContainsFunc(filters, func(f filter) bool { return !f.match(rec) }) {
+			out = append(out, rec)
+		}
+	}
+	return out, true
+}
+
+func (f filter) match(rec *record) bool {
+	text, scalar := scalarText(rec.fields[f.field])
+	switch f.op {
+	case "":
+		return scalar && equal(text, f.value)
+	case "NotEquals":
+		return !scalar || !equal(text, f.value)
+	case "Contains":
+		return scalar && strings.Contains(strings.ToLower(text), strings.ToLower(f.value))
+	}
+	c, ok := compare(text, f.value)
+	return scalar && ok && (f.op == "Min" && c >= 0 || f.op == "Max" && c <= 0)
+}
+
+// equal compares as text, or as numbers when both are: "129.5" equals
+// "129.50".
+func equal(a, b string) bool {
+	x, y := number(a), number(b)
+	return a == b || x != nil && y != nil && *x == *y
+}
+
+// compare compares a and b as numbers or, failing that, as dates (RFC
+// 3339 or YYYY-MM-DD); ok is false when they are neither.
+func compare(a, b string) (c int, ok bool) {
+	if x, y := number(a), number(b); x != nil && y != nil {
+		return cmp.Compare(*x, *y), true
+	}
+	if x, y := date(a), date(b); x != nil && y != nil {
+		return x.Compare(*y), true
+	}
+	return 0, false
+}
+
+func number(s string) *float64 {
+	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return nil
+	}
+	return &f
+}
+
+func date(s string) *time.Time {
+	for _, layout := range []string{time.RFC3339Nano, time.DateOnly} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return &t
+		}
+	}
+	return nil
+}

@@ -1,0 +1,202 @@
+package alloytest
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+)
+
+// deleteConnection deletes a connection, which is a credential, with its
+// data and subscriptions. With a userId (id or username), the connection
+// must be that user's.
+func (s *Server) deleteConnection(w http.ResponseWriter, r *http.Request, req *request) {
+	s.st.mu.Lock()
+	defer s.st.mu.Unlock()
+	u, ok := s.optionalQueryUser(w, r)
+	if !ok {
+		return
+	}
+	owner, cred := s.st.credential(req.params["connectionId"])
+	if cred == nil || (u != nil && owner != u.ID) {
+		writeError(w, http.StatusNotFound, "Connection not found")
+		return
+	}
+	s.st.removeCredential(owner, cred.ID)
+	writeJSON(w, http.StatusOK, map[string]bool{"success": true})
+}
+
+// appCategory resolves the app query parameter of the metadata routes,
+// answering 400 when it is missing and 404 when there is no such app.
+func (s *Server) appCategory(w http.ResponseWriter, r *http.Request) (*App, bool) {
+	name := r.URL.Query().Get("app")
+	if name == "" {
+		writeError(w, http.StatusBadRequest, "app is required")
+		return nil, false
+	}
+	a := s.app(name)
+	if a == nil {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("Unknown app %q", name))
+	}
+	return a, a != nil
+}
+
+// operations lists, per model (its single key), the operations of the
+// collections of the app's category; none for an app without one.
+func (s *Server) operations(w http.ResponseWriter, r *http.Request, _ *request) {
+	a, ok := s.appCategory(w, r)
+	if !ok {
+		return
+	}
+	out := map[string][]string{}
+	for _, c := range collections {
+		if c.category() == a.Category {
+			out[c.single] = c.operations()
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"operations": out})
+}
+
+// fields describes the fields of the model an operation of the app acts
+// on, as {"fields": [{"name", "type"}]}, from the sample records of its
+// collection; the same for each of the model's operations.
+func (s *Server) fields(w http.ResponseWriter, r *http.Request, _ *request) {
+	a, ok := s.appCategory(w, r)
+	if !ok {
+		return
+	}
+	operation := r.URL.Query().Get("operation")
+	if operation == "" {
+		writeError(w, http.StatusBadRequest, "operation is required")
+		return
+	}
+	i := slices.IndexFunc(collections, func(c collection) bool {
+		return c.category() == a.Category && slices.Contains(c.operations(), operation)
+	})
+	if i < 0 {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("%s has no operation %q", a.Name, operation))
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"fields": fieldsOf(sampleData()[collections[i].path])})
+}
+
+// subscription is a webhook subscription of a connection. The fake never
+// delivers events.
+type subscription struct {
+	id, address string
+	topics      []string
+}
+
+func (sub *subscription) json() map[string]any {
+	return map[string]any{"subscriptionId": sub.id, "address": sub.address, "topic": sub.topics, "isEnabled": true}
+}
+
+// Subscription is a Unified API webhook subscription, as Subscriptions
+// reports it. Subscriptions are always enabled.
+type Subscription struct {
+	ID      string
+	Address string   // the https URL Alloy would POST to
+	Topics  []string // e.g. "commerce/orders", "sync/completed"
+}
+
+// Subscriptions returns a snapshot of a connection's webhook
+// subscriptions, oldest first; none for an unknown connection.
+func (s *Server) Subscriptions(connectionID string) []Subscription {
+	s.st.mu.Lock()
+	defer s.st.mu.Unlock()
+	var out []Subscription
+	if _, cred := s.st.credential(connectionID); cred != nil && cred.one != nil {
+		for _, sub := range cred.one.subs {
+			out = append(out, Subscription{ID: sub.id, Address: sub.address, Topics: slices.Clone(sub.topics)})
+		}
+	}
+	return out
+}
+
+// unifiedConnection is cred's Unified API data, answering 400 itself for a
+// credential of an app without a category. The caller holds the store
+// lock.
+func unifiedConnection(w http.ResponseWriter, cred *credential) (*connection, bool) {
+	if cred.one == nil {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("%s is not a Unified API connection", cred.Type))
+	}
+	return cred.one, cred.one != nil
+}
+
+// createSubscription subscribes an https address to topics (at least one)
+// for the connection.
+func (s *Server) createSubscription(w http.ResponseWriter, r *http.Request, req *request) {
+	var in struct {
+		Address string   `json:"address"`
+		Topic   []string `json:"topic"`
+	}
+	if !readJSON(w, r, &in) {
+		return
+	}
+	u, err := url.Parse(in.Address)
+	switch {
+	case err != nil || u.Scheme != "https" || u.Host == "":
+		writeError(w, http.StatusBadRequest, "address must be an absolute https URL")
+		return
+	case len(in.Topic) == 0 || slices.Contains(in.Topic, ""):
+		writeError(w, http.StatusBadRequest, "topic must list at least one topic, none empty")
+		return
+	}
+	s.forConnection(func(w http.ResponseWriter, _ *http.Request, _ *request, cred *credential) {
+		if conn, ok := unifiedConnection(w, cred); ok {
+			sub := &subscription{id: objectID(), address: in.Address, topics: in.Topic}
+			conn.subs = append(conn.subs, sub)
+			writeJSON(w, http.StatusOK, map[string]any{"subscription": sub.json()})
+		}
+	})(w, r, req)
+}
+
+// listSubscriptions lists the connection's subscriptions. userId (id or
+// username) is optional; when given, the connection must be that user's.
+func (s *Server) listSubscriptions(w http.ResponseWriter, r *http.Request, _ *request, cred *credential) {
+	u, ok := s.optionalQueryUser(w, r)
+	if !ok {
+		return
+	}
+	if owner, _ := s.st.credential(cred.ID); u != nil && owner != u.ID {
+		writeError(w, http.StatusNotFound, "Connection not found")
+		return
+	}
+	conn, ok := unifiedConnection(w, cred)
+	if !ok {
+		return
+	}
+	out := make([]map[string]any, 0, len(conn.subs))
+	for _, sub := range conn.subs {
+		out = append(out, sub.json())
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"subscriptions": out})
+}
+
+// subscriptionAt finds the {subscriptionId} subscription of the
+// connection, answering 400 or 404 itself.
+func subscriptionAt(w http.ResponseWriter, req *request, cred *credential) (*connection, int, bool) {
+	conn, ok := unifiedConnection(w, cred)
+	if !ok {
+		return nil, 0, false
+	}
+	i := slices.IndexFunc(conn.subs, func(sub *subscription) bool { return sub.id == req.params["subscriptionId"] })
+	if i < 0 {
+		writeError(w, http.StatusNotFound, "Subscription not found")
+		return nil, 0, false
+	}
+	return conn, i, true
+}
+
+func (s *Server) getSubscription(w http.ResponseWriter, _ *http.Request, req *request, cred *credential) {
+	if conn, i, ok := subscriptionAt(w, req, cred); ok {
+		writeJSON(w, http.StatusOK, map[string]any{"subscription": conn.subs[i].json()})
+	}
+}
+
+func (s *Server) deleteSubscription(w http.ResponseWriter, _ *http.Request, req *request, cred *credential) {
+	if conn, i, ok := subscriptionAt(w, req, cred); ok {
+		conn.subs = slices.Delete(conn.subs, i, i+1)
+		writeJSON(w, http.StatusOK, map[string]bool{"success": true})
+	}
+}
