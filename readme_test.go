@@ -36,6 +36,7 @@ var snippetImports = map[string]string{
 	"alloy": "alloy github.com/alloysdk/alloy-go", "alloytest": "github.com/alloysdk/alloy-go/alloytest",
 	"context": "context", "errors": "errors", "fmt": "fmt", "log": "log", "slog": "log/slog",
 	"time": "time", "testing": "testing", "http": "net/http", "os": "os",
+	"unified": "github.com/alloysdk/alloy-go/unified",
 }
 
 // TestReadmeSnippetsCompileAndRun keeps the README true. The full program
@@ -43,8 +44,9 @@ var snippetImports = map[string]string{
 // function of one generated program that declares the variables snippets
 // assume (ctx, c, userID, ...), blank-uses what the snippet declares but
 // does not use, and runs each function against its own fresh alloytest
-// server holding a user with an installed workflow and a credential for
-// every key-based app. A snippet that does not
+// server holding a user with an installed workflow, a credential for every
+// key-based app, and Unified API connections to a shop (conn) and to books
+// (books). A fragment that leaves an error in a top-level err returns it. A snippet that does not
 // compile, or returns an error, fails the test.
 func TestReadmeSnippetsCompileAndRun(t *testing.T) {
 	if testing.Short() {
@@ -122,10 +124,14 @@ func snippetProgram(t *testing.T, decls, bodies []string) string {
 	}
 	for i, b := range bodies {
 		fmt.Fprintf(&src, "func snippet%d(%s) error {\n%s", i, snippetParams, b)
+		result := "nil"
 		for _, name := range declaredNames(t, b) {
 			fmt.Fprintf(&src, "\t_ = %s\n", name)
+			if name == "err" {
+				result = "err" // a fragment's last unchecked error still fails the run
+			}
 		}
-		src.WriteString("\treturn nil\n}\n\n")
+		fmt.Fprintf(&src, "\treturn %s\n}\n\n", result)
 	}
 	src.WriteString(snippetMain)
 	src.WriteString("var snippets = []snippet{")
@@ -137,7 +143,7 @@ func snippetProgram(t *testing.T, decls, bodies []string) string {
 }
 
 // snippetParams are the variables a README fragment may use.
-const snippetParams = "ctx context.Context, c *alloy.Client, apiKey, userID, id, traceID string, params alloy.UserCreateParams, workflowID, integrationID string"
+const snippetParams = "ctx context.Context, c *alloy.Client, apiKey, userID, id, traceID string, params alloy.UserCreateParams, workflowID, integrationID, conn, books string"
 
 const snippetMain = `type snippet func(` + snippetParams + `) error
 
@@ -151,8 +157,15 @@ func main() {
 		if err == nil {
 			err = srv.InstallWorkflow(u.ID, integration.Workflows[0].ID)
 		}
-		for _, app := range alloytest.DefaultApps() { // the credentials the integration needs
-			if err == nil && !app.OAuth {
+		var conn, books string // connections to a shop and to books, with sample data
+		if err == nil {
+			conn, err = srv.Connect(u.ID, "shopify")
+		}
+		if err == nil {
+			books, err = srv.Connect(u.ID, "netsuite") // also the user's netsuite credential
+		}
+		for _, app := range alloytest.DefaultApps() { // the other credentials the integration needs
+			if err == nil && !app.OAuth && app.Name != "netsuite" {
 				data := map[string]any{}
 				for _, p := range app.Properties {
 					data[p.Name] = "readme"
@@ -161,7 +174,7 @@ func main() {
 			}
 		}
 		if err == nil {
-			err = run(ctx, c, srv.APIKey, u.ID, u.ID, "trace-1", alloy.UserCreateParams{Username: "new@example.com"}, integration.Workflows[0].ID, integration.ID)
+			err = run(ctx, c, srv.APIKey, u.ID, u.ID, "trace-1", alloy.UserCreateParams{Username: "new@example.com"}, integration.Workflows[0].ID, integration.ID, conn, books)
 		}
 		srv.Close()
 		if err != nil {
@@ -182,8 +195,11 @@ func declaredNames(t *testing.T, body string) []string {
 	require.NoError(t, err, "README fragment does not parse:\n%s", body)
 	var names []string
 	seen := map[string]bool{"_": true}
+	for _, p := range strings.Split(snippetParams, ",") { // the parameters are used already
+		seen[strings.Fields(p)[0]] = true
+	}
 	add := func(id *ast.Ident) {
-		if !seen[id.Name] && !strings.Contains(snippetParams, id.Name+" ") && !strings.Contains(snippetParams, id.Name+",") {
+		if !seen[id.Name] {
 			seen[id.Name] = true
 			names = append(names, id.Name)
 		}
