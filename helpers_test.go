@@ -115,3 +115,8 @@ func readFixture(t *testing.T, name string) string {
 
 // anyURL matches every URL, for responders that serve a whole sequence.
 var anyURL = regexp.MustCompile(`.`)
+
+// readTestdata returns a file of testdata/, for fuzz seeds.
+func readTestdata(name string) ([]byte, error) {
+	return os.ReadFile(filepath.Join("testdata", name))
+}

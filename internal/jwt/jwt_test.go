@@ -2,6 +2,7 @@ package jwt
 
 import (
 	"encoding/base64"
+	"strings"
 	"testing"
 	"time"
 
@@ -49,4 +50,23 @@ func TestExpiryRejectsOversizedToken(t *testing.T) {
 	long := tok(`{"exp":1736850000,"pad":"` + string(make([]byte, maxLen)) + `"}`)
 	_, ok := Expiry(long)
 	assert.False(t, ok)
+}
+
+// FuzzExpiry: no token makes Expiry panic, and a reported expiry is in range.
+func FuzzExpiry(f *testing.F) {
+	for _, seed := range []string{
+		"eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE5MDAwMDAwMDB9.sig", "a.b.c", "..", "", "a.eyJleHAiOiIxIn0.c",
+		"x.eyJleHAiOjFlMzAwfQ.y", "x.eyJleHAiOi0xfQ.y", "x.bm90IGpzb24.y", "x." + strings.Repeat("A", 100) + ".y",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, token string) {
+		exp, ok := Expiry(token)
+		if ok && (exp.Year() < 1970 || exp.Year() > 9999) {
+			t.Fatalf("expiry %v out of range for %q", exp, token)
+		}
+		if !ok && !exp.IsZero() {
+			t.Fatalf("not ok but expiry %v", exp)
+		}
+	})
 }
