@@ -59,6 +59,7 @@ type Server struct {
 	reqSeq  atomic.Uint64
 	started time.Time // served as the workflows' createdAt and updatedAt
 	teamID  string    // the account's id in log entries
+	faults  faults
 }
 
 type config struct {
@@ -171,9 +172,9 @@ func (s *Server) InstallWorkflow(userID, workflowID string) error {
 	return nil
 }
 
-// ServeHTTP resolves the API version, authenticates and routes a request.
+// serve resolves the API version, authenticates and routes a request.
 // A route that exists only in some versions answers 404 in the others.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Request-Id", "req_"+strconv.FormatUint(s.reqSeq.Add(1), 10))
 	segs := splitPath(r.URL.EscapedPath())
 	version := r.Header.Get("X-Api-Version")

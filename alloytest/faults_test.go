@@ -1,0 +1,199 @@
+package alloytest_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	alloy "github.com/alloysdk/alloy-go"
+	"github.com/alloysdk/alloy-go/alloytest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// fastClient retries quickly so fault tests stay fast.
+func fastClient(srv *alloytest.Server, opts ...alloy.Option) *alloy.Client {
+	return srv.Client(append([]alloy.Option{alloy.WithRetryWait(time.Millisecond, 5*time.Millisecond)}, opts...)...)
+}
+
+func statuses(reqs []alloytest.Request) []int {
+	out := make([]int, len(reqs))
+	for i, r := range reqs {
+		out[i] = r.Status
+	}
+	return out
+}
+
+func TestFaultStatusBurstIsRetriedAway(t *testing.T) {
+	srv := newServer(t)
+	c := fastClient(srv)
+	ctx := context.Background()
+	u, err := c.Users.Create(ctx, alloy.UserCreateParams{Username: "a@example.com"})
+	require.NoError(t, err)
+	srv.ResetRequests()
+
+	srv.InjectFault(alloytest.FaultRule{Method: "GET", Path: "/users/*", Times: 2, Fault: alloytest.Fault{Status: 503}})
+	got, err := c.Users.Get(ctx, u.ID)
+	require.NoError(t, err)
+	assert.Equal(t, u.ID, got.ID)
+	reqs := srv.Requests()
+	assert.Equal(t, []int{503, 503, 200}, statuses(reqs))
+	assert.Equal(t, "status 503", reqs[0].Fault)
+	assert.Equal(t, "", reqs[2].Fault)
+	assert.Equal(t, "[REDACTED]", reqs[0].Header.Get("Authorization"), "the log does not keep the key")
+
+	// The rule is used up: the next read is clean.
+	srv.ResetRequests()
+	_, err = c.Users.Get(ctx, u.ID)
+	require.NoError(t, err)
+	assert.Equal(t, []int{200}, statuses(srv.Requests()))
+}
+
+func TestFaultRetryAfterIsHonoured(t *testing.T) {
+	srv := newServer(t)
+	c := srv.Client(alloy.WithRetryWait(time.Millisecond, 2*time.Second))
+	srv.InjectFault(alloytest.FaultRule{Path: "/users", Times: 1, Fault: alloytest.Fault{Status: 429, RetryAfter: "1"}})
+	start := time.Now()
+	_, err := c.Users.List(context.Background(), nil)
+	require.NoError(t, err)
+	assert.GreaterOrEqual(t, time.Since(start), 900*time.Millisecond, "waited for Retry-After")
+
+	// A Retry-After beyond the client's cap ends the call at once.
+	srv.InjectFault(alloytest.FaultRule{Path: "/users", Times: 1, Fault: alloytest.Fault{Status: 429, RetryAfter: "3600"}})
+	_, err = c.Users.List(context.Background(), nil)
+	var apiErr *alloy.Error
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, time.Hour, apiErr.RetryAfter)
+	assert.Equal(t, 1, apiErr.Attempts)
+}
+
+func TestFaultDropAndTruncate(t *testing.T) {
+	srv := newServer(t)
+	c := fastClient(srv)
+	ctx := context.Background()
+
+	// A dropped GET is retried; a dropped POST is not (the server may have acted).
+	srv.InjectFault(alloytest.FaultRule{Method: "GET", Times: 1, Fault: alloytest.Fault{Drop: true}})
+	_, err := c.Users.List(ctx, nil)
+	require.NoError(t, err)
+	srv.InjectFault(alloytest.FaultRule{Method: "POST", Times: 1, Fault: alloytest.Fault{Drop: true}})
+	_, err = c.Users.Create(ctx, alloy.UserCreateParams{Username: "a@example.com"})
+	var te *alloy.TransportError
+	require.ErrorAs(t, err, &te)
+	assert.Equal(t, 1, te.Attempts)
+	assert.Empty(t, srv.Users(), "dropped before the handler: nothing created")
+
+	// A body cut off after its headers is a transport error. The status was
+	// a success, so the retry decision was already made: it is not retried.
+	srv.InjectFault(alloytest.FaultRule{Method: "GET", Path: "/users", Fault: alloytest.Fault{Truncate: true}})
+	_, err = c.Users.List(ctx, nil)
+	require.ErrorAs(t, err, &te)
+	assert.Equal(t, 1, te.Attempts)
+	reqs := srv.Requests()
+	assert.Equal(t, "truncate", reqs[len(reqs)-1].Fault)
+}
+
+func TestFaultAfterHandlerMakesAnAmbiguousFailure(t *testing.T) {
+	srv := newServer(t)
+	c := fastClient(srv)
+	srv.InjectFault(alloytest.FaultRule{Method: "POST", Path: "/users", Times: 1, Fault: alloytest.Fault{Status: 503, AfterHandler: true}})
+	_, err := c.Users.Create(context.Background(), alloy.UserCreateParams{Username: "a@example.com"})
+	require.ErrorIs(t, err, alloy.ErrServer, "reported as an error")
+	require.Len(t, srv.Users(), 1, "yet the server acted")
+	assert.Len(t, srv.Requests(), 1, "and the POST was not repeated")
+}
+
+func TestFaultBadBodies(t *testing.T) {
+	srv := newServer(t)
+	ctx := context.Background()
+	c := fastClient(srv, alloy.WithMaxResponseBytes(1<<20))
+
+	srv.InjectFault(alloytest.FaultRule{Path: "/users", Times: 1, Fault: alloytest.Fault{Malformed: true}})
+	_, err := c.Users.List(ctx, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "decode response")
+
+	srv.InjectFault(alloytest.FaultRule{Path: "/users", Times: 1, Fault: alloytest.Fault{Oversize: 5 << 20}})
+	_, err = c.Users.List(ctx, nil)
+	require.ErrorIs(t, err, alloy.ErrResponseTooLarge)
+
+	srv.InjectFault(alloytest.FaultRule{Path: "/users", Times: 1, Fault: alloytest.Fault{Status: 502, ContentType: "text/html"}})
+	_, err = c.Users.List(ctx, nil, alloy.WithRetries(0))
+	var apiErr *alloy.Error
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 502, apiErr.StatusCode)
+	assert.Contains(t, string(apiErr.Body), "<html>")
+
+	srv.InjectFault(alloytest.FaultRule{Path: "/users", Times: 1, Fault: alloytest.Fault{ContentType: "text/plain"}})
+	users, err := c.Users.List(ctx, nil)
+	require.NoError(t, err, "a wrong content type on a JSON body still decodes")
+	assert.Empty(t, users)
+}
+
+func TestFaultLatencyMeetsTheClientTimeout(t *testing.T) {
+	srv := newServer(t)
+	c := srv.Client(alloy.WithTimeout(100*time.Millisecond), alloy.WithMaxRetries(0))
+	srv.InjectFault(alloytest.FaultRule{Path: "/users", Fault: alloytest.Fault{Latency: 5 * time.Second}})
+	start := time.Now()
+	_, err := c.Users.List(context.Background(), nil)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Less(t, time.Since(start), 2*time.Second)
+}
+
+func TestFaultRulesMatchRemoveAndRate(t *testing.T) {
+	srv := newServer(t)
+	c := fastClient(srv, alloy.WithMaxRetries(0))
+	ctx := context.Background()
+	remove := srv.InjectFault(alloytest.FaultRule{Method: "DELETE", Fault: alloytest.Fault{Status: 500}})
+	_, err := c.Users.List(ctx, nil)
+	require.NoError(t, err, "method does not match")
+	err = c.Users.Delete(ctx, "nobody")
+	require.ErrorIs(t, err, alloy.ErrServer)
+	remove()
+	err = c.Users.Delete(ctx, "nobody")
+	require.ErrorIs(t, err, alloy.ErrNotFound, "rule removed")
+
+	srv.InjectFault(alloytest.FaultRule{Path: "/users", Rate: 0.5, Fault: alloytest.Fault{Status: 503}})
+	failed := 0
+	for i := 0; i < 400; i++ {
+		if _, err := c.Users.List(ctx, nil); errors.Is(err, alloy.ErrServer) {
+			failed++
+		}
+	}
+	assert.InDelta(t, 200, failed, 60, "about half fail")
+	srv.ClearFaults()
+	_, err = c.Users.List(ctx, nil)
+	require.NoError(t, err)
+
+	// Path-versioned requests match on the path without the version.
+	old := fastClient(srv, alloy.WithAPIVersion("2024-03"), alloy.WithMaxRetries(0))
+	srv.InjectFault(alloytest.FaultRule{Path: "/users", Times: 1, Fault: alloytest.Fault{Status: 500}})
+	_, err = old.Users.List(ctx, nil)
+	require.ErrorIs(t, err, alloy.ErrServer)
+	reqs := srv.Requests()
+	assert.True(t, strings.HasPrefix(reqs[len(reqs)-1].Path, "/2024-03/users"))
+}
+
+func TestRequestLogUnderConcurrency(t *testing.T) {
+	srv := newServer(t)
+	c := srv.Client()
+	var wg sync.WaitGroup
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _ = c.Users.List(context.Background(), nil)
+		}()
+	}
+	wg.Wait()
+	reqs := srv.Requests()
+	require.Len(t, reqs, 20)
+	for _, r := range reqs {
+		assert.Equal(t, http.MethodGet, r.Method)
+		assert.Equal(t, 200, r.Status)
+	}
+}
