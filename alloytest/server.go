@@ -60,6 +60,7 @@ type Server struct {
 	started time.Time // served as the workflows' createdAt and updatedAt
 	teamID  string    // the account's id in log entries
 	faults  faults
+	conns   atomic.Int64 // open client connections
 }
 
 type config struct {
@@ -121,7 +122,7 @@ func Start(opts ...Option) (*Server, error) {
 		teamID:  objectID(),
 	}
 	s.routes = s.buildRoutes()
-	s.hs = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	s.hs = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ConnState: s.trackConn}
 	go func() { _ = s.hs.Serve(ln) }()
 	return s, nil
 }
@@ -248,3 +249,17 @@ func randomHex(n int) string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// trackConn counts open connections.
+func (s *Server) trackConn(_ net.Conn, state http.ConnState) {
+	switch state {
+	case http.StateNew:
+		s.conns.Add(1)
+	case http.StateClosed, http.StateHijacked:
+		s.conns.Add(-1)
+	}
+}
+
+// OpenConnections reports how many client connections are open (idle
+// keep-alive connections included), for tests that check for leaks.
+func (s *Server) OpenConnections() int { return int(s.conns.Load()) }
