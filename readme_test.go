@@ -36,7 +36,7 @@ var snippetImports = map[string]string{
 	"alloy": "alloy github.com/alloysdk/alloy-go", "alloytest": "github.com/alloysdk/alloy-go/alloytest",
 	"context": "context", "errors": "errors", "fmt": "fmt", "log": "log", "slog": "log/slog",
 	"time": "time", "testing": "testing", "http": "net/http", "os": "os",
-	"unified": "github.com/alloysdk/alloy-go/unified",
+	"unified": "github.com/alloysdk/alloy-go/unified", "webhook": "github.com/alloysdk/alloy-go/webhook",
 }
 
 // TestReadmeSnippetsCompileAndRun keeps the README true. The full program
