@@ -209,3 +209,31 @@ func ExamplePassthroughService_Do() {
 	fmt.Println(resp.StatusCode, echo.Method, echo.Path, echo.Query["limit"])
 	// Output: 200 GET /v3/catalog/products 5
 }
+
+func ExampleTokenCache() {
+	srv := alloytest.NewServer()
+	defer srv.Close()
+	c := srv.Client()
+	ctx := context.Background()
+	user, err := c.Users.Create(ctx, alloy.UserCreateParams{Username: "ops@northwind.example"})
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	cache := alloy.NewTokenCache(c)
+	first, err := cache.Token(ctx, user.ID) // mints
+	if err != nil {
+		log.Fatal(err)
+	}
+	second, err := cache.Token(ctx, user.ID) // reuses: plenty of life left
+	if err != nil {
+		log.Fatal(err)
+	}
+	cache.Invalidate(user.ID)
+	third, err := cache.Token(ctx, user.ID) // mints again
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(first.Token == second.Token, first.Token == third.Token)
+	// Output: true false
+}
