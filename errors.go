@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -148,12 +149,16 @@ func (e *TransportError) Error() string {
 // Unwrap returns the cause.
 func (e *TransportError) Unwrap() error { return e.Err }
 
+// jwtPattern matches a JWT (base64url JSON header, payload, signature), so
+// that a token echoed in an error body never reaches an error string or log.
+var jwtPattern = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*`)
+
 // requestIDHeaders are checked in order for a request id.
 var requestIDHeaders = []string{"X-Request-Id", "Request-Id", "X-Amzn-Requestid", "X-Correlation-Id"}
 
 // newError builds an *Error from a non-2xx response. A server or gateway
-// that echoes the API key (secret) gets it replaced with [REDACTED] in the
-// body and message.
+// that echoes the API key (secret) or a JWT gets it replaced with
+// [REDACTED] in the body and message.
 func newError(method, path string, status int, header http.Header, body []byte, attempts int, secret string) *Error {
 	e := &Error{StatusCode: status, Method: method, Path: path, Attempts: attempts}
 	if len(body) > maxErrorBody {
@@ -161,6 +166,9 @@ func newError(method, path string, status int, header http.Header, body []byte, 
 	}
 	if secret != "" && bytes.Contains(body, []byte(secret)) {
 		body = bytes.ReplaceAll(body, []byte(secret), []byte("[REDACTED]"))
+	}
+	if bytes.Contains(body, []byte("eyJ")) {
+		body = jwtPattern.ReplaceAll(body, []byte("[REDACTED JWT]"))
 	}
 	e.Body = body
 	for _, h := range requestIDHeaders {
