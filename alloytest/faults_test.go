@@ -3,6 +3,7 @@ package alloytest_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -196,4 +197,16 @@ func TestRequestLogUnderConcurrency(t *testing.T) {
 		assert.Equal(t, http.MethodGet, r.Method)
 		assert.Equal(t, 200, r.Status)
 	}
+}
+
+// A panic from Client (an invalid option) never carries the server's key.
+func TestClientPanicDoesNotCarryTheKey(t *testing.T) {
+	srv := newServer(t, alloytest.WithAPIKey("sk_test_PANIC_SECRET_1"))
+	defer func() {
+		r := recover()
+		require.NotNil(t, r)
+		assert.NotContains(t, fmt.Sprint(r), "sk_test_PANIC_SECRET_1")
+		assert.Contains(t, fmt.Sprint(r), "alloytest:")
+	}()
+	srv.Client(alloy.WithBaseURL("http://user:sk_test_PANIC_SECRET_1@example.com"))
 }
