@@ -1,0 +1,170 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"strings"
+	"time"
+
+	alloy "github.com/alloysdk/alloy-go"
+	"github.com/alloysdk/alloy-go/alloytest"
+)
+
+// mockOutput is what alloy mock --json prints once the server listens.
+type mockOutput struct {
+	BaseURL     string           `json:"baseUrl"`
+	APIKey      string           `json:"apiKey"`
+	Users       []alloy.User     `json:"users"`
+	Connections []mockConnection `json:"connections"`
+	Faults      []string         `json:"faults"`
+}
+
+type mockConnection struct {
+	ID     string `json:"connectionId"`
+	UserID string `json:"userId"`
+	App    string `json:"app"`
+}
+
+// mockShutdownGrace bounds how long alloy mock waits for requests in
+// flight when it stops.
+const mockShutdownGrace = 5 * time.Second
+
+func mockCommand() *command {
+	return &command{
+		name: "mock", synopsis: "[--addr HOST:PORT] [--api-key K] [--seed file.json] [--faults SPEC]",
+		summary: "run a fake Alloy API (alloytest) on this machine", maxArgs: 0, noClient: true,
+		detail: `
+Serves alloytest, the SDK's stateful fake of the Alloy API, until Ctrl-C.
+It prints its base URL and API key (a throwaway key, for this server only)
+and the export line that points alloy, or any program using the SDK, at it.
+It starts with a few apps (shopify, hubspot, netsuite, bigcommerce), two
+integrations and two custom events, and no users.
+
+--seed loads a JSON file (- for stdin) of users, Unified API connections
+and, optionally, the apps, integrations, events and connectors to use
+instead of the defaults:
+
+  {
+    "users": [{"username": "ops@northwind.example", "fullName": "Northwind Goods",
+               "workflows": ["Paid order to ERP"]}],
+    "connections": [{"user": "ops@northwind.example", "app": "shopify", "clear": true,
+                     "records": {"commerce/customers": [{"id": "cus_9001", "email": "a@example.com"}]}}],
+    "apps": [{"name": "shopify", "displayName": "Shopify", "oauth": true, "category": "commerce",
+              "properties": [{"name": "shopSubdomain"}]}],
+    "integrations": [...], "events": [...], "connectors": [...]
+  }
+
+"workflows" installs parent workflows (by id or name) for the user, active.
+A connection starts with sample records; "clear" removes them before
+"records" (per collection, e.g. "commerce/products/{productId}/variants")
+are added. See alloytest.SeedFile for every field.
+` + faultSyntax,
+		examples: []string{
+			"alloy mock",
+			"alloy mock --addr 127.0.0.1:0 --api-key test_key --seed testdata/seed.json",
+			`alloy mock --faults "GET /users/*=503x2; *=drop@0.03; POST /users=429:retry-after=1"`,
+			"alloy mock --addr 127.0.0.1:0 --jsonl > mock.json &   # for scripts: one JSON line with baseUrl and apiKey",
+		},
+		define: func(fs *flag.FlagSet) action {
+			addr := fs.String("addr", "127.0.0.1:12111", "listen `address`; port 0 picks a free one (printed)")
+			key := fs.String("api-key", "", "the API `key` the server accepts (default: a random alloytest_ key)")
+			seed := fs.String("seed", "", "load users, connections and apps from a JSON `file` (- for stdin)")
+			faults := fs.String("faults", "", "inject failures, as a `spec` of rules: see the syntax above")
+			return func(x *cli, _ []string) error {
+				return x.mock(*addr, *key, *seed, *faults)
+			}
+		},
+	}
+}
+
+// mock runs the fake server until x.ctx ends.
+func (x *cli) mock(addr, key, seedPath, faultSpec string) error {
+	if strings.ContainsFunc(key, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		return usagef("--api-key must not contain whitespace or control characters")
+	}
+	rules, err := parseFaults(faultSpec)
+	if err != nil {
+		return usagef("--faults: %v", err)
+	}
+	opts := []alloytest.Option{alloytest.WithAddr(addr)}
+	if key != "" {
+		opts = append(opts, alloytest.WithAPIKey(key))
+	}
+	var seed *alloytest.SeedFile
+	if seedPath != "" {
+		b, err := x.readInput(seedPath)
+		if err != nil {
+			return err
+		}
+		if seed, err = alloytest.ReadSeed(bytes.NewReader(b)); err != nil {
+			return configf("--seed %s: %s", seedPath, strings.TrimPrefix(err.Error(), "alloytest: "))
+		}
+		opts = append(opts, seed.Options()...)
+	}
+	srv, err := alloytest.Start(opts...)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+
+	out := mockOutput{BaseURL: srv.URL, APIKey: srv.APIKey, Users: []alloy.User{}, Connections: []mockConnection{}, Faults: []string{}}
+	if seed != nil {
+		res, err := srv.LoadSeed(seed)
+		if err != nil {
+			return configf("--seed %s: %s", seedPath, strings.TrimPrefix(err.Error(), "alloytest: "))
+		}
+		out.Users = append(out.Users, res.Users...)
+		for _, c := range res.Connections {
+			out.Connections = append(out.Connections, mockConnection{ID: c.ID, UserID: c.UserID, App: c.App})
+		}
+	}
+	for _, r := range rules {
+		srv.InjectFault(r)
+		out.Faults = append(out.Faults, describeRule(r))
+	}
+	if err := x.printMock(out); err != nil {
+		return err
+	}
+	fmt.Fprintln(x.stderr, "alloy mock: serving; press Ctrl-C to stop.")
+
+	<-x.ctx.Done()
+	fmt.Fprintln(x.stderr, "alloy mock: shutting down.")
+	ctx, cancel := context.WithTimeout(context.Background(), mockShutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		srv.Close() // requests still in flight (e.g. a latency fault): cut them off
+	}
+	return nil
+}
+
+func (x *cli) printMock(out mockOutput) error {
+	export := fmt.Sprintf("export ALLOY_BASE_URL=%s ALLOY_API_KEY=%s", shellQuote(out.BaseURL), shellQuote(out.APIKey))
+	return x.emit(out, func(t *table) {
+		t.row("Base URL", out.BaseURL)
+		t.row("API key", out.APIKey)
+		for _, u := range out.Users {
+			t.row("User", u.ID+"  "+u.Username)
+		}
+		for _, c := range out.Connections {
+			t.row("Connection", c.ID+"  "+c.App+" of user "+c.UserID)
+		}
+		for _, f := range out.Faults {
+			t.row("Fault", f)
+		}
+		t.blank()
+		t.row("Point alloy (or any program using the SDK) at it:")
+		t.row("  " + export)
+	})
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && !strings.ContainsFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:@%+=,", r))
+	}) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	alloy "github.com/alloysdk/alloy-go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// mockRun is an alloy mock running in a goroutine.
+type mockRun struct {
+	stdout, stderr *syncBuffer
+	cancel         context.CancelFunc
+	done           chan int
+}
+
+// startMock runs alloy mock with args on a free port and waits until it
+// has printed what it serves.
+func startMock(t *testing.T, stdin string, args ...string) *mockRun {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	m := &mockRun{stdout: &syncBuffer{}, stderr: &syncBuffer{}, cancel: cancel, done: make(chan int, 1)}
+	args = append([]string{"mock", "--addr", "127.0.0.1:0"}, args...)
+	go func() {
+		m.done <- runContext(ctx, args, strings.NewReader(stdin), m.stdout, m.stderr, func(string) string { return "" })
+	}()
+	t.Cleanup(func() { m.stop(t) })
+	deadline := time.After(10 * time.Second)
+	for !strings.Contains(m.stderr.String(), "serving; press Ctrl-C to stop") {
+		select {
+		case code := <-m.done:
+			m.done <- code
+			t.Fatalf("alloy mock exited with %d: %s", code, m.stderr.String())
+		case <-deadline:
+			t.Fatal("alloy mock did not start")
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	return m
+}
+
+// stop cancels the mock (as Ctrl-C would) and returns its exit status.
+func (m *mockRun) stop(t *testing.T) int {
+	t.Helper()
+	m.cancel()
+	select {
+	case code := <-m.done:
+		m.done <- code // for a second stop
+		return code
+	case <-time.After(10 * time.Second):
+		t.Fatal("alloy mock did not stop")
+		return -1
+	}
+}
+
+var exportRe = regexp.MustCompile(`(?m)^  export ALLOY_BASE_URL=(\S+) ALLOY_API_KEY=(\S+)$`)
+
+func TestMockServesSeedAndFaultsToTheSDK(t *testing.T) {
+	t.Parallel()
+	m := startMock(t, "", "--api-key", "test_key_123", "--seed", "testdata/seed.json",
+		"--faults", "GET /users/*=503x1; POST /users=429:retry-after=1x1")
+	out := m.stdout.String()
+	match := exportRe.FindStringSubmatch(out)
+	require.NotNil(t, match, out)
+	baseURL, key := match[1], match[2]
+	assert.Regexp(t, `^http://127\.0\.0\.1:\d+$`, baseURL, "the real port, not 0")
+	assert.NotEqual(t, "http://127.0.0.1:0", baseURL)
+	assert.Equal(t, "test_key_123", key)
+	table := lines(out)
+	require.Len(t, table, 10, out)
+	assert.Equal(t, "Base URL    "+baseURL, table[0])
+	assert.Equal(t, "API key     test_key_123", table[1])
+	assert.Regexp(t, `^User        [0-9a-f]{24}  ops@northwind.example$`, table[2])
+	assert.Regexp(t, `^User        [0-9a-f]{24}  it@contoso.example$`, table[3])
+	assert.Regexp(t, `^Connection  [0-9a-f]{24}  shopify of user [0-9a-f]{24}$`, table[4])
+	assert.Equal(t, "Fault       GET /users/*: status 503, next 1", table[5])
+	assert.Equal(t, "Fault       POST /users: status 429, Retry-After 1, next 1", table[6])
+	assert.Equal(t, "", table[7])
+	connID := strings.Fields(table[4])[1]
+
+	c, err := alloy.NewClient(key, alloy.WithBaseURL(baseURL), alloy.WithMaxRetries(0))
+	require.NoError(t, err)
+	ctx := context.Background()
+
+	// the seed
+	users, err := c.Users.List(ctx, nil)
+	require.NoError(t, err)
+	require.Len(t, users, 2)
+	assert.Equal(t, alloy.User{ID: users[0].ID, Username: "ops@northwind.example", FullName: "Northwind Goods"}, users[0])
+	creds, err := c.Credentials.List(ctx, users[0].ID)
+	require.NoError(t, err)
+	require.Len(t, creds, 1)
+	assert.Equal(t, connID, creds[0].ID)
+	assert.Equal(t, "shopify", creds[0].Type)
+	wfs, err := c.Workflows.List(ctx, users[0].ID)
+	require.NoError(t, err)
+	assert.True(t, wfs[0].Installed && wfs[0].Active, "Paid order to ERP installed by the seed")
+
+	// the faults: one 503 on a read, one 429 on a create, then normal service
+	_, err = c.Users.Get(ctx, "ops@northwind.example")
+	require.ErrorIs(t, err, alloy.ErrServer)
+	got, err := c.Users.Get(ctx, "ops@northwind.example")
+	require.NoError(t, err)
+	assert.Equal(t, users[0], *got)
+	_, err = c.Users.Create(ctx, alloy.UserCreateParams{Username: "new@example.com"})
+	var apiErr *alloy.Error
+	require.True(t, errors.As(err, &apiErr), "%v", err)
+	assert.Equal(t, 429, apiErr.StatusCode)
+	assert.Equal(t, time.Second, apiErr.RetryAfter)
+	_, err = c.Users.Create(ctx, alloy.UserCreateParams{Username: "new@example.com"})
+	require.NoError(t, err)
+
+	// alloy itself, pointed at the mock by what it printed
+	var stdout, stderr bytes.Buffer
+	env := map[string]string{"ALLOY_BASE_URL": baseURL, "ALLOY_API_KEY": key}
+	code := run([]string{"users", "list"}, strings.NewReader(""), &stdout, &stderr, func(k string) string { return env[k] })
+	require.Equal(t, 0, code, stderr.String())
+	assert.Len(t, lines(stdout.String()), 4)
+	assert.Contains(t, stdout.String(), "new@example.com")
+
+	assert.Equal(t, 0, m.stop(t))
+	assert.Equal(t, "alloy mock: serving; press Ctrl-C to stop.\nalloy mock: shutting down.\n", m.stderr.String())
+	_, err = c.Users.List(ctx, nil)
+	var netErr *alloy.TransportError
+	assert.True(t, errors.As(err, &netErr), "the server is gone: %v", err)
+}
+
+func TestMockJSONAndSeedFromStdin(t *testing.T) {
+	t.Parallel()
+	m := startMock(t, `{"users": [{"username": "a@example.com"}]}`, "--seed", "-", "--json")
+	var out mockOutput
+	d := json.NewDecoder(strings.NewReader(m.stdout.String()))
+	require.NoError(t, d.Decode(&out))
+	assert.False(t, d.More(), "one JSON document")
+	assert.Regexp(t, `^alloytest_[0-9a-f]{32}$`, out.APIKey, "a random key")
+	require.Len(t, out.Users, 1)
+	assert.Equal(t, "a@example.com", out.Users[0].Username)
+	assert.Equal(t, []mockConnection{}, out.Connections)
+	assert.Equal(t, []string{}, out.Faults)
+
+	c, err := alloy.NewClient(out.APIKey, alloy.WithBaseURL(out.BaseURL))
+	require.NoError(t, err)
+	u, err := c.Users.Get(context.Background(), "a@example.com")
+	require.NoError(t, err)
+	assert.Equal(t, out.Users[0], *u)
+	assert.Equal(t, 0, m.stop(t))
+}
+
+func TestMockRefusesBadInput(t *testing.T) {
+	t.Parallel()
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { busy.Close() })
+	for _, tc := range []struct {
+		name, stdin string
+		args        []string
+		code        int
+		stderr      string
+	}{
+		{"bad fault spec", "", []string{"--faults", "GET /users=boom"}, 2,
+			"alloy mock: --faults: fault rule 1 \"GET /users=boom\": unknown fault \"boom\" (want a status, drop, truncate, malformed, oversize=, latency=, retry-after=, content-type= or after)\nRun 'alloy mock --help' for usage.\n"},
+		{"seed file missing", "", []string{"--seed", "testdata/nope.json"}, 2,
+			"alloy mock: open testdata/nope.json: no such file or directory\n"},
+		{"seed file malformed", `{"users": [{"name": "a"}]}`, []string{"--seed", "-"}, 2,
+			"alloy mock: --seed -: seed file: json: unknown field \"name\"\n"},
+		{"seed names an unknown workflow", `{"users": [{"username": "a", "workflows": ["nope"]}]}`, []string{"--seed", "-"}, 2,
+			"alloy mock: --seed -: seed: users[0]: no workflow with id or name \"nope\"\n"},
+		{"key with a space", "", []string{"--api-key", "a b"}, 2,
+			"alloy mock: --api-key must not contain whitespace or control characters\nRun 'alloy mock --help' for usage.\n"},
+		{"positional argument", "", []string{"extra"}, 2,
+			"alloy mock: unexpected argument \"extra\": usage: alloy mock [--addr HOST:PORT] [--api-key K] [--seed file.json] [--faults SPEC]\nRun 'alloy mock --help' for usage.\n"},
+		{"client flag", "", []string{"--region", "eu"}, 2,
+			"alloy mock: flag provided but not defined: -region\nRun 'alloy mock --help' for usage.\n"},
+		{"address in use", "", []string{"--addr", busy.Addr().String()}, 1,
+			"alloy mock: listen on " + busy.Addr().String() + ": listen tcp " + busy.Addr().String() + ": bind: address already in use\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(append([]string{"mock", "--addr", "127.0.0.1:0"}, tc.args...), strings.NewReader(tc.stdin), &stdout, &stderr, func(string) string { return "" })
+			assert.Equal(t, tc.code, code)
+			assert.Empty(t, stdout.String())
+			assert.Equal(t, tc.stderr, stderr.String())
+		})
+	}
+}
