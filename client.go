@@ -336,7 +336,16 @@ func (c *Client) send(ctx context.Context, k call, opts []RequestOption) error {
 		}
 	}
 	u := c.base + path
-	if len(k.query) > 0 {
+	switch {
+	case len(k.query) == 1: // the usual ?userId=: no sorting, one concatenation
+		for key, vs := range k.query {
+			if len(vs) == 1 {
+				u = c.base + path + "?" + url.QueryEscape(key) + "=" + url.QueryEscape(vs[0])
+			} else {
+				u += "?" + k.query.Encode()
+			}
+		}
+	case len(k.query) > 1:
 		u += "?" + k.query.Encode()
 	}
 	header := c.cfg.header

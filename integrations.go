@@ -49,67 +49,161 @@ type WorkflowStep struct {
 	Subtitle  string `json:"subtitle,omitempty"` // 2025-09 only
 }
 
+// The wire types below hold every version's spelling of an integration,
+// its workflows and their steps, with no decoding methods of their own, so
+// that a whole list decodes in one pass; they are converted afterwards.
+// (Nested UnmarshalJSON methods would rescan every nested level.)
+
+type integrationWire struct {
+	ID               string                    `json:"integrationId"`
+	App              string                    `json:"app"`
+	PrimaryConnector string                    `json:"primaryConnector"` // 2025-09's name for app
+	Description      string                    `json:"description"`
+	Installed        bool                      `json:"installed"`
+	Icon             string                    `json:"icon"`
+	Credentials      []string                  `json:"credentials"`
+	Workflows        []integrationWorkflowWire `json:"workflows"`
+}
+
+type integrationWorkflowWire struct {
+	ID               string `json:"workflowId"`
+	Name             string `json:"name"`
+	Installed        bool   `json:"installed"`
+	Active           bool   `json:"active"`
+	Version          int    `json:"version"`
+	InstalledVersion *int   `json:"installedVersion"`
+	stepLists
+}
+
+// stepLists are a workflow's steps as each API version names them, plus
+// the SDK's own "steps" (a re-decoded Integration).
+type stepLists struct {
+	Steps      []stepWire `json:"steps"`
+	Connectors []stepWire `json:"connectors"` // 2025-09
+	Blocks     []stepWire `json:"blocks"`     // older
+}
+
+// stepWire accepts the field spellings of every version: name or
+// connectorName, id or connectorId, connector or (for blocks) type.
+type stepWire struct {
+	ID            string `json:"id"`
+	ConnectorID   string `json:"connectorId"`
+	Name          string `json:"name"`
+	ConnectorName string `json:"connectorName"`
+	Connector     string `json:"connector"`
+	Type          string `json:"type"`
+	Icon          string `json:"icon"`
+	Subtitle      string `json:"subtitle"`
+}
+
+func (s *stepWire) step() WorkflowStep {
+	return WorkflowStep{
+		ID: firstNonEmpty(s.ID, s.ConnectorID), Name: firstNonEmpty(s.Name, s.ConnectorName),
+		Connector: firstNonEmpty(s.Connector, s.Type), Icon: s.Icon, Subtitle: s.Subtitle,
+	}
+}
+
+func (l *stepLists) count() int { return len(l.Steps) + len(l.Connectors) + len(l.Blocks) }
+
+// steps merges the lists, in order, taking the memory from pool (see
+// pools); nil when there are none.
+func (l *stepLists) steps(pool *pools) []WorkflowStep {
+	n := l.count()
+	if n == 0 {
+		return nil
+	}
+	out := pool.stepSlice(n)
+	for _, list := range [][]stepWire{l.Steps, l.Connectors, l.Blocks} {
+		for i := range list {
+			out = append(out, list[i].step())
+		}
+	}
+	return out
+}
+
+// pools hands out sub-slices of two backing arrays, so converting a whole
+// list costs two allocations instead of one per workflow. Each sub-slice is
+// capped at its length: appending to one never overwrites another.
+type pools struct {
+	workflows []IntegrationWorkflow
+	steps     []WorkflowStep
+}
+
+// newPools sizes the pools for a list.
+func newPools(list []integrationWire) *pools {
+	nw, ns := 0, 0
+	for i := range list {
+		nw += len(list[i].Workflows)
+		for j := range list[i].Workflows {
+			ns += list[i].Workflows[j].count()
+		}
+	}
+	return &pools{workflows: make([]IntegrationWorkflow, 0, nw), steps: make([]WorkflowStep, 0, ns)}
+}
+
+func (p *pools) stepSlice(n int) []WorkflowStep {
+	if p == nil || cap(p.steps)-len(p.steps) < n {
+		return make([]WorkflowStep, 0, n)
+	}
+	start := len(p.steps)
+	p.steps = p.steps[:start+n]
+	return p.steps[start : start : start+n]
+}
+
+func (p *pools) workflowSlice(n int) []IntegrationWorkflow {
+	if p == nil || cap(p.workflows)-len(p.workflows) < n {
+		return make([]IntegrationWorkflow, n)
+	}
+	start := len(p.workflows)
+	p.workflows = p.workflows[:start+n]
+	return p.workflows[start : start+n : start+n]
+}
+
+func (w *integrationWorkflowWire) workflow(pool *pools) IntegrationWorkflow {
+	return IntegrationWorkflow{ID: w.ID, Name: w.Name, Installed: w.Installed, Active: w.Active,
+		Version: w.Version, InstalledVersion: w.InstalledVersion, Steps: w.steps(pool)}
+}
+
+func (w *integrationWire) integration(pool *pools) Integration {
+	in := Integration{ID: w.ID, App: firstNonEmpty(w.App, w.PrimaryConnector), Description: w.Description,
+		Installed: w.Installed, Icon: w.Icon, Credentials: w.Credentials}
+	if w.Workflows != nil {
+		in.Workflows = pool.workflowSlice(len(w.Workflows))
+		for i := range w.Workflows {
+			in.Workflows[i] = w.Workflows[i].workflow(pool)
+		}
+	}
+	return in
+}
+
 // UnmarshalJSON accepts both item shapes: 2025-09 (primaryConnector,
 // workflows[].connectors) and 2024-03 (app, workflows[].blocks).
 func (i *Integration) UnmarshalJSON(b []byte) error {
-	type plain Integration
-	var v struct {
-		plain
-		PrimaryConnector string `json:"primaryConnector"`
-	}
-	if err := json.Unmarshal(b, &v); err != nil {
+	var w integrationWire
+	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	*i = Integration(v.plain)
-	if i.App == "" {
-		i.App = v.PrimaryConnector
-	}
+	*i = w.integration(nil)
 	return nil
 }
 
 // UnmarshalJSON merges "connectors" and "blocks" into Steps.
 func (w *IntegrationWorkflow) UnmarshalJSON(b []byte) error {
-	type plain IntegrationWorkflow
-	var v struct {
-		plain
-		stepLists
-	}
+	var v integrationWorkflowWire
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
 	}
-	*w = IntegrationWorkflow(v.plain)
-	w.Steps = v.merge(w.Steps)
+	*w = v.workflow(nil)
 	return nil
 }
 
-// stepLists are a workflow's steps as each API version names them.
-type stepLists struct {
-	Connectors []WorkflowStep `json:"connectors"` // 2025-09
-	Blocks     []WorkflowStep `json:"blocks"`     // older
-}
-
-// merge appends both lists to steps.
-func (l stepLists) merge(steps []WorkflowStep) []WorkflowStep {
-	return append(append(steps, l.Connectors...), l.Blocks...)
-}
-
-// UnmarshalJSON accepts the field spellings of every version: name or
-// connectorName, id or connectorId, connector or (for blocks) type.
+// UnmarshalJSON accepts the field spellings of every version.
 func (s *WorkflowStep) UnmarshalJSON(b []byte) error {
-	type plain WorkflowStep
-	var v struct {
-		plain
-		ConnectorName string `json:"connectorName"`
-		ConnectorID   string `json:"connectorId"`
-		Type          string `json:"type"`
-	}
+	var v stepWire
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
 	}
-	*s = WorkflowStep(v.plain)
-	s.Name = firstNonEmpty(s.Name, v.ConnectorName)
-	s.ID = firstNonEmpty(s.ID, v.ConnectorID)
-	s.Connector = firstNonEmpty(s.Connector, v.Type)
+	*s = v.step()
 	return nil
 }
 
@@ -127,7 +221,16 @@ func (s *IntegrationsService) List(ctx context.Context, userID string, opts ...R
 		return nil, invalidArg("list integrations", "userID is empty")
 	}
 	q := url.Values{"userId": {userID}}
-	return inData[[]Integration](ctx, s.client, call{method: http.MethodGet, route: "/integrations", query: q}, opts)
+	wire, err := inData[[]integrationWire](ctx, s.client, call{method: http.MethodGet, route: "/integrations", query: q}, opts)
+	if err != nil || wire == nil {
+		return nil, err
+	}
+	pool := newPools(wire)
+	out := make([]Integration, len(wire))
+	for i := range wire {
+		out[i] = wire[i].integration(pool)
+	}
+	return out, nil
 }
 
 // Get returns one integration (by id, or by its app name) as a user sees
@@ -137,7 +240,12 @@ func (s *IntegrationsService) Get(ctx context.Context, userID, integrationID str
 		return nil, invalidArg("get integration", "userID is empty")
 	}
 	q := url.Values{"userId": {userID}}
-	return oneInData[Integration](ctx, s.client, call{method: http.MethodGet, route: "/integrations/{integrationId}", path: []string{integrationID}, query: q}, opts)
+	wire, err := oneInData[integrationWire](ctx, s.client, call{method: http.MethodGet, route: "/integrations/{integrationId}", path: []string{integrationID}, query: q}, opts)
+	if err != nil {
+		return nil, err
+	}
+	in := wire.integration(nil)
+	return &in, nil
 }
 
 // InstallURL returns a hosted link (Alloy Link) where the user installs the

@@ -2,6 +2,7 @@ package alloy
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -177,4 +178,22 @@ func TestUnsupportedVersionSendsNothing(t *testing.T) {
 	assert.ErrorIs(t, err, ErrUnsupportedVersion)
 	assert.NotErrorIs(t, err, ErrInvalidArgument)
 	assert.Zero(t, h.mt.GetTotalCallCount())
+}
+
+func TestIntegrationAndWorkflowRoundTripThroughJSON(t *testing.T) {
+	in := Integration{ID: "i1", App: "Shopify", Installed: true, Credentials: []string{"shopify"},
+		Workflows: []IntegrationWorkflow{{ID: "w1", Name: "n", Version: 2, InstalledVersion: Ptr(1),
+			Steps: []WorkflowStep{{ID: "s1", Name: "Trigger", Connector: "shopifyTrigger", Subtitle: "x"}}}}}
+	b, err := json.Marshal(in)
+	require.NoError(t, err)
+	var back Integration
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, in, back)
+
+	wf := Workflow{ID: "w1", IntegrationID: "i1", Name: "n", Steps: []WorkflowStep{{ID: "s1", Connector: "c"}}}
+	b, err = json.Marshal(wf)
+	require.NoError(t, err)
+	var wback Workflow
+	require.NoError(t, json.Unmarshal(b, &wback))
+	assert.Equal(t, wf, wback)
 }

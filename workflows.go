@@ -36,19 +36,19 @@ type Workflow struct {
 // UnmarshalJSON merges connectors and blocks into Steps and decodes
 // timestamps leniently.
 func (w *Workflow) UnmarshalJSON(b []byte) error {
-	type plain Workflow
 	var v struct {
-		plain
-		CreatedAt lenientTime `json:"createdAt"`
-		UpdatedAt lenientTime `json:"updatedAt"`
-		stepLists
+		integrationWorkflowWire
+		IntegrationID string      `json:"integrationId"`
+		CreatedAt     lenientTime `json:"createdAt"`
+		UpdatedAt     lenientTime `json:"updatedAt"`
 	}
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
 	}
-	*w = Workflow(v.plain)
-	w.CreatedAt, w.UpdatedAt = time.Time(v.CreatedAt), time.Time(v.UpdatedAt)
-	w.Steps = v.merge(w.Steps)
+	iw := v.workflow(nil)
+	*w = Workflow{ID: iw.ID, IntegrationID: v.IntegrationID, Name: iw.Name, CreatedAt: time.Time(v.CreatedAt),
+		UpdatedAt: time.Time(v.UpdatedAt), Installed: iw.Installed, Active: iw.Active, Version: iw.Version,
+		InstalledVersion: iw.InstalledVersion, Steps: iw.Steps}
 	return nil
 }
 

@@ -4,10 +4,10 @@
 package jwt
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -36,22 +36,32 @@ func Expiry(token string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	var claims struct {
-		Exp json.RawMessage `json:"exp"`
+		Exp numericDate `json:"exp"`
 	}
-	if err := json.NewDecoder(bytes.NewReader(payload)).Decode(&claims); err != nil || len(claims.Exp) == 0 {
+	if err := json.Unmarshal(payload, &claims); err != nil || !claims.Exp.ok {
 		return time.Time{}, false
 	}
-	// exp is a JSON number (RFC 7519 NumericDate); a quoted "1" is not.
-	var num json.Number
-	if c := claims.Exp[0]; (c < '0' || c > '9') && c != '-' || json.Unmarshal(claims.Exp, &num) != nil {
-		return time.Time{}, false
-	}
-	exp, err := num.Float64()
-	if err != nil || math.IsNaN(exp) || exp <= 0 || exp > 253402300799 { // 9999-12-31T23:59:59Z
+	exp := claims.Exp.v
+	if math.IsNaN(exp) || exp <= 0 || exp > 253402300799 { // 9999-12-31T23:59:59Z
 		return time.Time{}, false
 	}
 	sec, frac := math.Modf(exp)
 	return time.Unix(int64(sec), int64(frac*1e9)).UTC(), true
+}
+
+// numericDate is a JSON number (RFC 7519 NumericDate); a quoted "1" is not.
+type numericDate struct {
+	v  float64
+	ok bool
+}
+
+func (n *numericDate) UnmarshalJSON(b []byte) error {
+	if len(b) == 0 || (b[0] < '0' || b[0] > '9') && b[0] != '-' {
+		return nil // not a number: no expiry
+	}
+	v, err := strconv.ParseFloat(string(b), 64)
+	n.v, n.ok = v, err == nil
+	return nil
 }
 
 // decodeSegment accepts base64url as the spec says, and, leniently, padded or
