@@ -20,7 +20,9 @@ type Record struct {
 	Raw json.RawMessage `json:"-"`
 }
 
-func (r *Record) setRaw(b []byte) { r.Raw = bytes.Clone(b) }
+// setRaw keeps b, which the caller hands over: it must not be changed or
+// reused afterwards.
+func (r *Record) setRaw(b []byte) { r.Raw = b }
 
 // rawSetter is implemented by every model through Record.
 type rawSetter interface{ setRaw([]byte) }
