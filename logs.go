@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/alloysdk/alloy-go/internal/pager"
 )
 
 // LogsService reads workflow executions and errors, reruns executions, and
@@ -452,33 +454,22 @@ func (s *LogsService) All(ctx context.Context, params LogListParams, opts ...Req
 	if p.Limit == 0 {
 		p.Limit = defaultLogLimit
 	}
-	return func(yield func(LogEntry, error) bool) {
+	return pager.Seq(func() func() ([]LogEntry, bool, error) {
 		p := p // each range over the iterator starts afresh
-		for pages := 0; ; pages++ {
-			if pages == maxPages {
-				yield(LogEntry{}, pageLimitError("logs", pages))
-				return
-			}
+		return func() ([]LogEntry, bool, error) {
 			page, err := s.List(ctx, p, opts...)
 			if err != nil {
-				yield(LogEntry{}, err)
-				return
-			}
-			for _, e := range page.Logs {
-				if !yield(e, nil) {
-					return
-				}
+				return nil, false, err
 			}
 			step := p.Limit
 			if page.Pagination.PageSize > 0 {
 				step = page.Pagination.PageSize // Alloy may cap the page size
 			}
-			if !morePages(page.Pagination, p.Skip, step, len(page.Logs)) {
-				return
-			}
+			more := morePages(page.Pagination, p.Skip, step, len(page.Logs))
 			p.Skip += step
+			return page.Logs, more, nil
 		}
-	}
+	}, &maxPages, func(pages int) error { return pageLimitError("logs", pages) })
 }
 
 // morePages decides whether a page at skip of size step is followed by
@@ -508,29 +499,14 @@ func (s *LogsService) WorkflowAll(ctx context.Context, workflowID string, params
 	if p.Limit == 0 {
 		p.Limit = maxWorkflowLogLimit
 	}
-	return func(yield func(Execution, error) bool) {
+	return pager.Seq(func() func() ([]Execution, bool, error) {
 		p := p
-		for pages := 0; ; pages++ {
-			if pages == maxPages {
-				yield(Execution{}, pageLimitError("workflow logs", pages))
-				return
-			}
+		return func() ([]Execution, bool, error) {
 			list, err := s.Workflow(ctx, workflowID, p, opts...)
-			if err != nil {
-				yield(Execution{}, err)
-				return
-			}
-			for _, e := range list {
-				if !yield(e, nil) {
-					return
-				}
-			}
-			if len(list) < p.Limit {
-				return
-			}
 			p.Page++
+			return list, len(list) >= p.Limit, err
 		}
-	}
+	}, &maxPages, func(pages int) error { return pageLimitError("workflow logs", pages) })
 }
 
 // pageLimitError ends an iterator that reached maxPages.

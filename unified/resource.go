@@ -14,6 +14,7 @@ import (
 
 	alloy "github.com/alloysdk/alloy-go"
 	"github.com/alloysdk/alloy-go/internal/bridge"
+	"github.com/alloysdk/alloy-go/internal/pager"
 )
 
 // resource is one /one/ collection: its route, the values of the parent
@@ -349,38 +350,28 @@ func all[T any](ctx context.Context, r *resource, conn string, params *ListParam
 		p.Filters = slices.Clone(params.Filters)
 	}
 	opts = slices.Clone(opts)
-	return func(yield func(T, error) bool) {
-		var zero T
-		p := p
-		for pages := 0; ; pages++ {
-			if pages == maxPages {
-				yield(zero, fmt.Errorf("alloy: unified: list %s: %w: stopped after %d pages", r.list, alloy.ErrTooManyPages, pages))
-				return
-			}
+	return pager.Seq(func() func() ([]T, bool, error) {
+		p := p // each range over the iterator starts afresh
+		return func() ([]T, bool, error) {
 			page, err := list[T](ctx, r, conn, &p, opts)
-			if err != nil {
-				yield(zero, err)
-				return
-			}
-			for _, item := range page.Items {
-				if !yield(item, nil) {
-					return
-				}
-			}
 			switch {
+			case err != nil:
+				return nil, false, err
 			case !page.HasNext:
-				return
+				return page.Items, false, nil
 			case page.cursor:
 				if page.NextCursor == "" || page.NextCursor == p.Cursor {
-					yield(zero, fmt.Errorf("alloy: unified: list %s: the server says more pages follow but gives no new cursor", r.list))
-					return
+					return page.Items, false, fmt.Errorf("alloy: unified: list %s: the server says more pages follow but gives no new cursor", r.list)
 				}
 				p.Cursor = page.NextCursor
 			default:
 				p.PageNumber = page.PageNumber + 1
 			}
+			return page.Items, true, nil
 		}
-	}
+	}, &maxPages, func(pages int) error {
+		return fmt.Errorf("alloy: unified: list %s: %w: stopped after %d pages", r.list, alloy.ErrTooManyPages, pages)
+	})
 }
 
 // one decodes a record under key, or under "data", or bare.
