@@ -284,7 +284,8 @@ type LogEntry struct {
 	TeamID           string    `json:"teamId,omitempty"`
 }
 
-// UnmarshalJSON flattens Alloy's nested entry (data, user, forgeWorkflow).
+// UnmarshalJSON flattens Alloy's nested entry (data, user, forgeWorkflow),
+// and also reads the flat form LogEntry encodes to.
 func (e *LogEntry) UnmarshalJSON(b []byte) error {
 	var v struct {
 		ID      string `json:"_id"`
@@ -313,18 +314,32 @@ func (e *LogEntry) UnmarshalJSON(b []byte) error {
 				Name string `json:"name"`
 			} `json:"integrationId"`
 		} `json:"forgeWorkflow"`
+		// The flattened names LogEntry encodes to, so that it round-trips.
+		FlatID              string `json:"id"`
+		FlatExecutionID     string `json:"executionId"`
+		FlatExecutionUUID   string `json:"executionUuid"`
+		FlatUserEmail       string `json:"userEmail"`
+		FlatUserFullName    string `json:"userFullName"`
+		FlatParentWorkflow  string `json:"parentWorkflowId"`
+		FlatWorkflowName    string `json:"workflowName"`
+		FlatIntegrationID   string `json:"integrationId"`
+		FlatIntegrationName string `json:"integrationName"`
 	}
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
 	}
 	*e = LogEntry{
-		ID: v.ID, Message: v.Message, ExecutionID: v.Data.ExecutionID, ExecutionUUID: v.Data.ExecutionUUID,
-		StartedAt: time.Time(v.StartedAt), CompletedAt: time.Time(v.CompletedAt), CreatedAt: time.Time(v.CreatedAt),
-		UserID: v.UserID, UserEmail: v.User.Email, UserFullName: v.User.FullName,
-		WorkflowID: v.WorkflowID, ParentWorkflowID: v.ForgeWorkflowID, WorkflowName: v.ForgeWorkflow.Name,
+		ID: firstNonEmpty(v.ID, v.FlatID), Message: v.Message,
+		ExecutionID:   firstNonEmpty(v.Data.ExecutionID, v.FlatExecutionID),
+		ExecutionUUID: firstNonEmpty(v.Data.ExecutionUUID, v.FlatExecutionUUID),
+		StartedAt:     time.Time(v.StartedAt), CompletedAt: time.Time(v.CompletedAt), CreatedAt: time.Time(v.CreatedAt),
+		UserID: v.UserID, UserEmail: firstNonEmpty(v.User.Email, v.FlatUserEmail), UserFullName: firstNonEmpty(v.User.FullName, v.FlatUserFullName),
+		WorkflowID: v.WorkflowID, ParentWorkflowID: firstNonEmpty(v.ForgeWorkflowID, v.FlatParentWorkflow),
+		WorkflowName:    firstNonEmpty(v.ForgeWorkflow.Name, v.FlatWorkflowName),
 		WorkflowVersion: v.WorkflowVersion, CustomVersion: v.CustomVersion,
-		IntegrationID: v.ForgeWorkflow.Integration.ID, IntegrationName: v.ForgeWorkflow.Integration.Name,
-		TeamID: v.TeamID,
+		IntegrationID:   firstNonEmpty(v.ForgeWorkflow.Integration.ID, v.FlatIntegrationID),
+		IntegrationName: firstNonEmpty(v.ForgeWorkflow.Integration.Name, v.FlatIntegrationName),
+		TeamID:          v.TeamID,
 	}
 	return nil
 }

@@ -434,3 +434,15 @@ func TestMorePages(t *testing.T) {
 		assert.Equal(t, tc.want, morePages(tc.pg, tc.skip, tc.step, tc.got), "%+v", tc)
 	}
 }
+
+func TestLogEntryRoundTripsThroughItsOwnJSON(t *testing.T) {
+	var page LogPage
+	require.NoError(t, json.Unmarshal([]byte(readFixture(t, "logs_all_2025-09.json")), &page))
+	entry := page.Logs[0]
+	b, err := json.Marshal(entry)
+	require.NoError(t, err)
+	var back LogEntry
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, entry, back)
+	assert.Equal(t, "Paid order to ERP", back.WorkflowName)
+}
