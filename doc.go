@@ -1,7 +1,9 @@
 // Package alloy is a client for Alloy Automation's REST APIs: the Embedded
-// iPaaS API (users, user JWTs, credentials, integrations, apps) on every API
-// version, 2025-09 (header-versioned) as well as 2024-03 and 2023-12
-// (path-versioned).
+// iPaaS API (users, user JWTs, credentials, integrations, apps, workflows,
+// events, logs, installations, analytics, passthrough) and the Connectivity
+// API, on every API version, 2025-09 (header-versioned) as well as 2024-03
+// and 2023-12 (path-versioned). The Unified API is package unified, on the
+// same Client; inbound webhooks are package webhook.
 //
 // Create one Client and share it; it is safe for concurrent use and holds
 // no per-user state:
@@ -18,5 +20,8 @@
 // respected; a POST is retried only where the server cannot have acted,
 // unless the call opts in with WithIdempotent.
 //
-// Package alloytest runs a stateful fake of the API for tests.
+// Paged lists have iterators (Logs.All, Logs.WorkflowAll) that fetch page
+// after page as the loop needs them. TokenCache and TokenHandler hand user
+// JWTs to a frontend. Package alloytest runs a stateful fake of the API,
+// with fault injection, for tests.
 package alloy
