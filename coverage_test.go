@@ -90,7 +90,7 @@ var callers = map[string]func(ctx context.Context, c *Client) error{
 	"listWorkflows": func(ctx context.Context, c *Client) error { _, err := c.Workflows.List(ctx, "u1"); return err },
 	"getWorkflow":   func(ctx context.Context, c *Client) error { _, err := c.Workflows.Get(ctx, "u1", "w1"); return err },
 	"listWorkflowVersions": func(ctx context.Context, c *Client) error {
-		_, err := c.Workflows.Versions(ctx, "u1", "w1")
+		_, err := c.Workflows.Versions(ctx, "w1", "u1")
 		return err
 	},
 	"activateWorkflow": func(ctx context.Context, c *Client) error {

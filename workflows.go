@@ -143,11 +143,12 @@ func (s *WorkflowsService) Get(ctx context.Context, userID, workflowID string, o
 	return oneInData[Workflow](ctx, s.client, call{method: http.MethodGet, route: "/workflows/{workflowId}", path: []string{workflowID}, query: q}, opts)
 }
 
-// Versions lists the published versions of a parent workflow; userID may be
-// empty. GET /workflows/{workflowId}/versions
+// Versions lists the published versions of a parent workflow; userID is
+// optional (empty for none), and last like the other optional users of
+// Logs. GET /workflows/{workflowId}/versions
 //
 // From API version 2023-12 on.
-func (s *WorkflowsService) Versions(ctx context.Context, userID, workflowID string, opts ...RequestOption) ([]WorkflowVersion, error) {
+func (s *WorkflowsService) Versions(ctx context.Context, workflowID, userID string, opts ...RequestOption) ([]WorkflowVersion, error) {
 	method, route, err := s.client.route("workflows.versions")
 	if err != nil {
 		return nil, err

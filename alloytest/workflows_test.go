@@ -95,7 +95,7 @@ func TestWorkflowVersions(t *testing.T) {
 		t.Run(version, func(t *testing.T) {
 			_, c, u := setup(t, version)
 			ctx := context.Background()
-			list, err := c.Workflows.Versions(ctx, "", paidOrderWorkflow)
+			list, err := c.Workflows.Versions(ctx, paidOrderWorkflow, "")
 			require.NoError(t, err)
 			require.Len(t, list, 4)
 			for i, v := range list {
@@ -105,12 +105,12 @@ func TestWorkflowVersions(t *testing.T) {
 			assert.Equal(t, "published", list[3].Status)
 			assert.Equal(t, "archived", list[0].Status)
 			assert.Equal(t, 72*time.Hour, list[3].LastModified.Sub(list[0].LastModified))
-			withUser, err := c.Workflows.Versions(ctx, u.ID, paidOrderWorkflow)
+			withUser, err := c.Workflows.Versions(ctx, paidOrderWorkflow, u.ID)
 			require.NoError(t, err)
 			assert.Equal(t, list, withUser)
-			_, err = c.Workflows.Versions(ctx, "ghost", paidOrderWorkflow)
+			_, err = c.Workflows.Versions(ctx, paidOrderWorkflow, "ghost")
 			assert.ErrorIs(t, err, alloy.ErrNotFound)
-			_, err = c.Workflows.Versions(ctx, "", "nope")
+			_, err = c.Workflows.Versions(ctx, "nope", "")
 			assert.ErrorIs(t, err, alloy.ErrNotFound)
 		})
 	}
