@@ -482,3 +482,13 @@ func oneInData[T any](ctx context.Context, c *Client, k call, opts []RequestOpti
 	}
 	return v, err
 }
+
+// into sends k and decodes the whole response into a new T.
+func into[T any](ctx context.Context, c *Client, k call, opts []RequestOption) (*T, error) {
+	out := new(T)
+	k.out = out
+	if err := c.send(ctx, k, opts); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -238,8 +238,8 @@ func (s *ConnectorsService) CreateCredential(ctx context.Context, connectorID st
 	case strings.TrimSpace(params.AuthenticationType) == "":
 		return nil, invalidArg("create connector credential", "authenticationType is empty")
 	}
-	out := new(ConnectorCredential)
-	if err := s.client.send(ctx, call{method: method, route: route, path: []string{connectorID}, body: params, out: out}, opts); err != nil {
+	out, err := into[ConnectorCredential](ctx, s.client, call{method: method, route: route, path: []string{connectorID}, body: params}, opts)
+	if err != nil {
 		return nil, err
 	}
 	if out.OAuthURL == "" && out.CredentialID == "" {

@@ -66,9 +66,5 @@ func (s *EventsService) Run(ctx context.Context, params EventRunParams, opts ...
 		return nil, err
 	}
 	params.Data = data
-	out := new(RunResult)
-	if err := s.client.send(ctx, call{method: http.MethodPost, route: "/run/event", body: params, out: out}, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return into[RunResult](ctx, s.client, call{method: http.MethodPost, route: "/run/event", body: params}, opts)
 }

@@ -211,8 +211,8 @@ func (s *InstallationsService) Start(ctx context.Context, params InstallationSta
 	case strings.TrimSpace(params.IntegrationID) == "":
 		return nil, invalidArg("start installation", "integrationID is empty")
 	}
-	out := new(InstallationForm)
-	if err := s.client.send(ctx, call{method: method, route: route, body: params, out: out}, opts); err != nil {
+	out, err := into[InstallationForm](ctx, s.client, call{method: method, route: route, body: params}, opts)
+	if err != nil {
 		return nil, err
 	}
 	if out.InstallationID == "" {

@@ -404,11 +404,7 @@ func (s *LogsService) Rerun(ctx context.Context, workflowID, executionID, userID
 	if userID != "" {
 		q = url.Values{"userId": {userID}}
 	}
-	out := new(RunResult)
-	if err := s.client.send(ctx, call{method: method, route: route, path: []string{workflowID, executionID}, query: q, out: out}, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return into[RunResult](ctx, s.client, call{method: method, route: route, path: []string{workflowID, executionID}, query: q}, opts)
 }
 
 // List returns one page of the account-wide log. GET /logs
@@ -423,11 +419,7 @@ func (s *LogsService) List(ctx context.Context, params LogListParams, opts ...Re
 	if err != nil {
 		return nil, err
 	}
-	out := new(LogPage)
-	if err := s.client.send(ctx, call{method: method, route: route, query: q, out: out}, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return into[LogPage](ctx, s.client, call{method: method, route: route, query: q}, opts)
 }
 
 // Get returns the detail of one execution. GET /logs/{id}

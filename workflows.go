@@ -246,19 +246,11 @@ func (s *WorkflowsService) Run(ctx context.Context, params WorkflowRunParams, op
 		return nil, err
 	}
 	params.Data = data
-	out := new(RunResult)
-	if err := s.client.send(ctx, call{method: http.MethodPost, route: "/run/workflow", body: params, out: out}, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return into[RunResult](ctx, s.client, call{method: http.MethodPost, route: "/run/workflow", body: params}, opts)
 }
 
 // Analytics returns a workflow's totals of runs, app actions and errors.
 // GET /workflows/{workflowId}/analytics
 func (s *WorkflowsService) Analytics(ctx context.Context, workflowID string, opts ...RequestOption) (*WorkflowAnalytics, error) {
-	out := new(WorkflowAnalytics)
-	if err := s.client.send(ctx, call{method: http.MethodGet, route: "/workflows/{workflowId}/analytics", path: []string{workflowID}, out: out}, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return into[WorkflowAnalytics](ctx, s.client, call{method: http.MethodGet, route: "/workflows/{workflowId}/analytics", path: []string{workflowID}}, opts)
 }

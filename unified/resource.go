@@ -262,9 +262,9 @@ func isIdentifier(s string) bool {
 
 // path returns the route and values for the collection, or for one record
 // when id is set.
-func (r *resource) path(id string, suffix string) (string, []string) {
+func (r *resource) path(id string) (string, []string) {
 	if id == "" {
-		return r.route + suffix, r.parent
+		return r.route, r.parent
 	}
 	return r.route + "/{id}", append(slices.Clone(r.parent), id)
 }
@@ -278,7 +278,7 @@ func list[T any](ctx context.Context, r *resource, conn string, params *ListPara
 	if err := params.query(op, q); err != nil {
 		return nil, err
 	}
-	route, path := r.path("", "")
+	route, path := r.path("")
 	var body map[string]json.RawMessage
 	if err := r.u.send(ctx, bridge.Call{Method: http.MethodGet, Route: route, Path: path, Query: q, Out: &body}, opts); err != nil {
 		return nil, err
@@ -420,7 +420,7 @@ func call[T any](ctx context.Context, r *resource, method, conn, id string, body
 	if method == http.MethodGet && id == "" {
 		return nil, invalidArg(op, "id is empty")
 	}
-	route, path := r.path(id, "")
+	route, path := r.path(id)
 	var raw bridge.Raw
 	if err := r.u.send(ctx, bridge.Call{Method: method, Route: route, Path: path, Query: q, Body: body, Raw: &raw}, opts); err != nil {
 		return nil, err
@@ -441,7 +441,7 @@ func del(ctx context.Context, r *resource, conn, id string, opts []alloy.Request
 	if id == "" {
 		return invalidArg(op, "id is empty")
 	}
-	route, path := r.path(id, "")
+	route, path := r.path(id)
 	return r.u.send(ctx, bridge.Call{Method: http.MethodDelete, Route: route, Path: path, Query: q}, opts)
 }
 
@@ -454,7 +454,7 @@ func count(ctx context.Context, r *resource, conn string, filters []Filter, opts
 	if err := addFilters(op, q, filters); err != nil {
 		return 0, err
 	}
-	route, path := r.path("", "/count")
+	route, path := r.route+"/count", r.parent
 	var out struct {
 		Count *int `json:"count"`
 	}
