@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/alloysdk/alloy-go/internal/redact"
 	"github.com/alloysdk/alloy-go/internal/transport"
 )
 
@@ -53,6 +54,7 @@ type Client struct {
 	cfg      *config
 	base     string // scheme://host[/prefix][/version], no trailing slash
 	tr       *transport.Transport
+	red      *redact.Redactor // removes the key, JWTs and bearer credentials from response values
 	bufPool  sync.Pool
 	services service
 }
@@ -108,7 +110,7 @@ func newClient(apiKey string, cfg config) (*Client, error) {
 	if err != nil {
 		return nil, invalidArg("new client", "%s", err.Error())
 	}
-	c := &Client{cfg: &cfg, base: base}
+	c := &Client{cfg: &cfg, base: base, red: redact.New(apiKey)}
 	ua := fmt.Sprintf("alloy-go/%s (%s/%s; %s)", Version, runtime.GOOS, runtime.GOARCH, runtime.Version())
 	if cfg.userAgent != "" {
 		ua += " " + cfg.userAgent
@@ -374,10 +376,10 @@ func (c *Client) send(ctx context.Context, k call, opts []RequestOption) error {
 	})
 	if err != nil {
 		if last := stats.Last; last != nil && ctx.Err() != nil {
-			apiErr := newError(k.method, path, last.StatusCode, last.Header, last.Body, stats.Attempts, c.cfg.apiKey)
+			apiErr := newError(k.method, path, last.StatusCode, last.Header, last.Body, stats.Attempts, c.red)
 			return fmt.Errorf("%w; stopped waiting to retry: %w", apiErr, ctx.Err())
 		}
-		return &TransportError{Method: k.method, Path: path, Attempts: stats.Attempts, Err: err}
+		return &TransportError{Method: k.method, Path: path, Attempts: stats.Attempts, Err: c.red.Err(err)}
 	}
 	defer resp.Body.Close()
 
@@ -387,14 +389,14 @@ func (c *Client) send(ctx context.Context, k call, opts []RequestOption) error {
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		// An error is reported whatever its body's size: only its head is kept.
 		_, _ = buf.ReadFrom(io.LimitReader(resp.Body, maxErrorBody))
-		return newError(k.method, path, resp.StatusCode, resp.Header, bytes.Clone(buf.Bytes()), stats.Attempts, c.cfg.apiKey)
+		return newError(k.method, path, resp.StatusCode, resp.Header, bytes.Clone(buf.Bytes()), stats.Attempts, c.red)
 	}
 	n, rerr := buf.ReadFrom(io.LimitReader(resp.Body, c.cfg.maxResponseBytes+1))
 	if n > c.cfg.maxResponseBytes {
 		return fmt.Errorf("alloy: %s %s: %w (limit %d bytes)", k.method, path, ErrResponseTooLarge, c.cfg.maxResponseBytes)
 	}
 	if rerr != nil {
-		return &TransportError{Method: k.method, Path: path, Attempts: stats.Attempts, Err: rerr}
+		return &TransportError{Method: k.method, Path: path, Attempts: stats.Attempts, Err: c.red.Err(rerr)}
 	}
 	if k.raw != nil {
 		k.raw.status, k.raw.body = resp.StatusCode, bytes.Clone(buf.Bytes())

@@ -7,11 +7,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/alloysdk/alloy-go/internal/redact"
 )
 
 // Sentinel errors. A *Error matches the sentinel of its status class with
@@ -149,38 +150,35 @@ func (e *TransportError) Error() string {
 // Unwrap returns the cause.
 func (e *TransportError) Unwrap() error { return e.Err }
 
-// jwtPattern matches a JWT (base64url JSON header, payload, signature), so
-// that a token echoed in an error body never reaches an error string or log.
-var jwtPattern = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*`)
-
 // requestIDHeaders are checked in order for a request id.
 var requestIDHeaders = []string{"X-Request-Id", "Request-Id", "X-Amzn-Requestid", "X-Correlation-Id"}
 
-// newError builds an *Error from a non-2xx response. A server or gateway
-// that echoes the API key (secret) or a JWT gets it replaced with
-// [REDACTED] in the body and message.
-func newError(method, path string, status int, header http.Header, body []byte, attempts int, secret string) *Error {
+// newError builds an *Error from a non-2xx response. Every value taken from
+// the response passes red: a server or gateway that echoes the API key, a
+// JWT or a bearer credential, raw or escaped, in the body or in a header,
+// gets it replaced with [REDACTED] (or [REDACTED JWT]) in Body, Message,
+// Code and RequestID. A body longer than the cap is cut, and a secret's head
+// left at the cut is removed too.
+func newError(method, path string, status int, header http.Header, body []byte, attempts int, red *redact.Redactor) *Error {
 	e := &Error{StatusCode: status, Method: method, Path: path, Attempts: attempts}
+	cut := len(body) >= maxErrorBody
 	if len(body) > maxErrorBody {
 		body = body[:maxErrorBody]
 	}
-	if secret != "" && bytes.Contains(body, []byte(secret)) {
-		body = bytes.ReplaceAll(body, []byte(secret), []byte("[REDACTED]"))
-	}
-	if bytes.Contains(body, []byte("eyJ")) {
-		body = jwtPattern.ReplaceAll(body, []byte("[REDACTED JWT]"))
-	}
-	e.Body = body
+	e.Body = red.Bytes(body, cut)
 	for _, h := range requestIDHeaders {
 		if v := header.Get(h); v != "" {
-			e.RequestID = v
+			e.RequestID = red.String(v, false)
 			break
 		}
 	}
 	if ra, ok := parseRetryAfter(header); ok {
 		e.RetryAfter = ra
 	}
-	e.Message, e.Code = errorMessage(body)
+	msg, code := errorMessage(e.Body)
+	// The body was redacted raw; its decoded text is checked again, since
+	// decoding is what an escaped echo relies on.
+	e.Message, e.Code = red.String(msg, false), red.String(code, false)
 	if e.Message == "" {
 		e.Message = http.StatusText(status)
 	}

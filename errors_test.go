@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/alloysdk/alloy-go/internal/redact"
 	"net/http"
 	"net/url"
 	"strings"
@@ -68,7 +69,7 @@ func TestErrorMessageAndFields(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newError("GET", "/users/u1", 404, tc.header, []byte(tc.body), 1, "")
+			e := newError("GET", "/users/u1", 404, tc.header, []byte(tc.body), 1, redact.New())
 			assert.Equal(t, tc.wantMsg, e.Message)
 			assert.Equal(t, tc.wantCode, e.Code)
 			assert.Equal(t, tc.wantID, e.RequestID)
@@ -86,12 +87,12 @@ func TestErrorString(t *testing.T) {
 
 func TestErrorBodyIsCappedAndMessageClipped(t *testing.T) {
 	big := strings.Repeat("x", maxErrorBody+100)
-	e := newError("GET", "/x", 500, nil, []byte(big), 1, "")
+	e := newError("GET", "/x", 500, nil, []byte(big), 1, redact.New())
 	assert.Len(t, e.Body, maxErrorBody)
 	assert.LessOrEqual(t, len(e.Message), 512+len("…"))
 	assert.True(t, strings.HasSuffix(e.Message, "…"))
 	// clipping never splits a UTF-8 sequence
-	e = newError("GET", "/x", 500, nil, []byte(strings.Repeat("é", 400)), 1, "")
+	e = newError("GET", "/x", 500, nil, []byte(strings.Repeat("é", 400)), 1, redact.New())
 	assert.True(t, strings.HasSuffix(e.Message, "é…"), e.Message)
 }
 

@@ -2,6 +2,7 @@ package alloy
 
 import (
 	"encoding/json"
+	"github.com/alloysdk/alloy-go/internal/redact"
 	"net/http"
 	"net/url"
 	"strings"
@@ -20,7 +21,7 @@ func FuzzErrorBody(f *testing.F) {
 		f.Add(seed, 500)
 	}
 	f.Fuzz(func(t *testing.T, body string, status int) {
-		e := newError(http.MethodGet, "/users/u1", status, http.Header{"X-Request-Id": {"req_1"}}, []byte(body), 1, testKey)
+		e := newError(http.MethodGet, "/users/u1", status, http.Header{"X-Request-Id": {"req_1"}}, []byte(body), 1, redact.New(testKey))
 		msg := e.Error()
 		if strings.Contains(msg, testKey) {
 			t.Fatalf("API key in error text: %q", msg)

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/alloysdk/alloy-go/internal/redact"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -97,7 +98,7 @@ func TestSecretHygiene(t *testing.T) {
 }
 
 func TestJWTsAreRedactedFromErrorBodies(t *testing.T) {
-	e := newError("GET", "/x", 400, nil, []byte(`{"message":"token eyJhbGciOi.eyJzdWIiOjF9.abc expired; eyJ alone stays"}`), 1, testKey)
+	e := newError("GET", "/x", 400, nil, []byte(`{"message":"token eyJhbGciOi.eyJzdWIiOjF9.abc expired; eyJ alone stays"}`), 1, redact.New(testKey))
 	assert.Equal(t, "token [REDACTED JWT] expired; eyJ alone stays", e.Message)
 	assert.NotContains(t, string(e.Body), "eyJhbGciOi.eyJzdWIiOjF9")
 }
