@@ -226,23 +226,45 @@ func baseURL(cfg config) (string, error) {
 	return pathVersionedHostUS + "/" + cfg.version, nil
 }
 
-// checkBaseURL validates a host root and returns it without a trailing slash.
+// checkBaseURL validates a host root and returns it without a trailing
+// slash. A query (even a bare "?", which would turn every route into a
+// query string), a fragment or userinfo is refused. Errors show the URL only
+// as scheme://host[:port]/path, so no password, token or query the caller
+// put in it is repeated.
 func checkBaseURL(raw string) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", fmt.Errorf("base URL does not parse: %v", errors.Unwrap(err))
+		return "", fmt.Errorf("base URL does not parse as a URL%s", parseReason(err))
 	}
-	shown := u.Redacted() // never echo a password
-	if u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+	shown := (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path, RawPath: u.RawPath}).String()
+	switch {
+	case u.Host == "" || (u.Scheme != "https" && u.Scheme != "http"):
 		return "", fmt.Errorf("base URL %q must be an absolute http(s) URL", shown)
-	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("base URL %q must not carry credentials, a query or a fragment", shown)
-	}
-	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+	case u.User != nil:
+		return "", fmt.Errorf("base URL %q must not carry userinfo (credentials)", shown)
+	case u.ForceQuery || u.RawQuery != "" || strings.Contains(raw, "?"):
+		return "", fmt.Errorf("base URL %q must not carry a query", shown)
+	case u.Fragment != "" || strings.Contains(raw, "#"):
+		return "", fmt.Errorf("base URL %q must not carry a fragment", shown)
+	case u.Scheme == "http" && !isLoopback(u.Hostname()):
 		return "", fmt.Errorf("base URL %q is plain http to a non-loopback host: the API key would travel in clear text", shown)
 	}
-	return strings.TrimRight(u.String(), "/"), nil
+	return strings.TrimRight(shown, "/"), nil
+}
+
+// parseReason says why a URL did not parse when the reason cannot quote
+// the URL (which may hold credentials): only url.EscapeError and
+// url.InvalidHostError, which quote a few characters, are shown.
+func parseReason(err error) string {
+	var ee url.EscapeError
+	var he url.InvalidHostError
+	switch {
+	case errors.As(err, &ee):
+		return ": " + ee.Error()
+	case errors.As(err, &he):
+		return ": " + he.Error()
+	}
+	return ""
 }
 
 func isLoopback(host string) bool {
