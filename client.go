@@ -405,6 +405,13 @@ func (c *Client) send(ctx context.Context, k call, opts []RequestOption) error {
 	}
 	defer resp.Body.Close()
 
+	if resp.StatusCode == http.StatusNotFound && k.method == http.MethodDelete && stats.MayHaveActed {
+		// An earlier attempt of this DELETE may have taken effect (a 5xx or
+		// a lost connection after sending); a 404 on its retry then most
+		// likely means it did. The caller wanted the resource gone, and it is.
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
+		return nil
+	}
 	buf := c.bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer c.putBuffer(buf)

@@ -64,6 +64,11 @@ type Failed struct {
 // Stats describes how a call went.
 type Stats struct {
 	Attempts int
+	// MayHaveActed reports that an attempt before the last one was retried
+	// after a failure the server may have acted on (a 408 or 5xx, or a
+	// connection lost after the request was sent), as opposed to one it
+	// cannot have acted on (a 429, a refused connection).
+	MayHaveActed bool
 	// Last is the last failed attempt with a response, set when the call
 	// ended while waiting to retry it (for example the context was cancelled).
 	Last *Failed
@@ -137,6 +142,7 @@ type state struct {
 	attempts   int
 	start      time.Time
 	last       *Failed
+	acted      bool // see Stats.MayHaveActed
 }
 
 func startAttempt(_ retryablehttp.Logger, r *http.Request, _ int) {
@@ -168,7 +174,7 @@ func (t *Transport) Do(ctx context.Context, r *Request) (*http.Response, Stats, 
 	if err == nil && resp == nil {
 		err = errors.New("no response")
 	}
-	return resp, Stats{Attempts: st.attempts, Last: st.last}, err
+	return resp, Stats{Attempts: st.attempts, Last: st.last, MayHaveActed: st.acted}, err
 }
 
 // giveUp is retryablehttp's ErrorHandler: it runs when a call ends in an
@@ -218,6 +224,7 @@ func (t *Transport) checkRetry(ctx context.Context, resp *http.Response, err err
 	if resp != nil {
 		st.last = keepFailed(resp)
 	}
+	st.acted = st.acted || mayHaveActed(resp, err)
 	sleep := t.Sleep
 	if sleep == nil {
 		sleep = sleepCtx
@@ -286,6 +293,15 @@ func retryable(r *Request, resp *http.Response, err error) bool {
 		return r.Idempotent
 	}
 	return false
+}
+
+// mayHaveActed reports whether the server may have acted on a failed
+// attempt that is about to be retried.
+func mayHaveActed(resp *http.Response, err error) bool {
+	if err != nil {
+		return !refused(err)
+	}
+	return resp.StatusCode != http.StatusTooManyRequests
 }
 
 // refused reports a failure to connect: the request never reached a server.
