@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -132,7 +133,7 @@ func newClient(apiKey string, cfg config) (*Client, error) {
 		WaitMax:    cfg.waitMax,
 		Logger:     cfg.logger,
 	})
-	c.bufPool.New = func() any { return new(bytes.Buffer) }
+	c.bufPool.New = func() any { return new([]byte) }
 	c.services.client = c
 	c.Users = (*UsersService)(&c.services)
 	c.Tokens = (*TokensService)(&c.services)
@@ -412,38 +413,89 @@ func (c *Client) send(ctx context.Context, k call, opts []RequestOption) error {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
 		return nil
 	}
-	buf := c.bufPool.Get().(*bytes.Buffer)
-	buf.Reset()
-	defer c.putBuffer(buf)
+	bp := c.bufPool.Get().(*[]byte)
+	defer c.putBuffer(bp)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		// An error is reported whatever its body's size: only its head is kept.
-		_, _ = buf.ReadFrom(io.LimitReader(resp.Body, maxErrorBody))
-		return newError(k.method, path, resp.StatusCode, resp.Header, bytes.Clone(buf.Bytes()), stats.Attempts, c.red)
+		body, _, _ := readCapped((*bp)[:0], resp.Body, maxErrorBody)
+		*bp = body
+		return newError(k.method, path, resp.StatusCode, resp.Header, bytes.Clone(body[:min(len(body), maxErrorBody)]), stats.Attempts, c.red)
 	}
-	n, rerr := buf.ReadFrom(io.LimitReader(resp.Body, c.cfg.maxResponseBytes+1))
-	if n > c.cfg.maxResponseBytes {
-		return fmt.Errorf("alloy: %s %s: %w (limit %d bytes)", k.method, path, ErrResponseTooLarge, c.cfg.maxResponseBytes)
+	limit := c.cfg.maxResponseBytes
+	if resp.ContentLength > limit {
+		return fmt.Errorf("alloy: %s %s: %w (limit %d bytes, Content-Length %d)", k.method, path, ErrResponseTooLarge, limit, resp.ContentLength)
+	}
+	buf := (*bp)[:0]
+	if resp.ContentLength > int64(cap(buf)) {
+		buf = make([]byte, 0, resp.ContentLength)
+	}
+	buf, over, rerr := readCapped(buf, resp.Body, limit)
+	*bp = buf
+	if over {
+		return fmt.Errorf("alloy: %s %s: %w (limit %d bytes)", k.method, path, ErrResponseTooLarge, limit)
 	}
 	if rerr != nil {
 		return &TransportError{Method: k.method, Path: path, Attempts: stats.Attempts, Err: c.red.Err(rerr)}
 	}
 	if k.raw != nil {
-		k.raw.status, k.raw.body = resp.StatusCode, bytes.Clone(buf.Bytes())
+		k.raw.status, k.raw.body = resp.StatusCode, bytes.Clone(buf)
 	}
-	if k.out == nil || len(bytes.TrimSpace(buf.Bytes())) == 0 {
+	if k.out == nil || len(bytes.TrimSpace(buf)) == 0 {
 		return nil
 	}
-	if err := json.Unmarshal(buf.Bytes(), k.out); err != nil {
+	if err := json.Unmarshal(buf, k.out); err != nil {
 		return fmt.Errorf("alloy: %s %s: decode response: %w", k.method, path, err)
 	}
 	return nil
 }
 
-// putBuffer returns buf to the pool unless a huge response made it too large
-// to be worth keeping.
-func (c *Client) putBuffer(buf *bytes.Buffer) {
-	if buf.Cap() <= 1<<20 {
-		c.bufPool.Put(buf)
+// readCapped appends r's bytes to b until EOF or until more than limit
+// bytes have been read; over reports the latter. It reads at most limit+1
+// bytes, and grows b by doubling but never beyond limit+1 bytes of
+// capacity (unlike bytes.Buffer.ReadFrom, which doubles past any cap), so a
+// hostile body costs at most the cap, whatever its size.
+func readCapped(b []byte, r io.Reader, limit int64) (_ []byte, over bool, err error) {
+	limit = min(limit, math.MaxInt-1)
+	for {
+		if len(b) == cap(b) {
+			// Full: probe for the end before growing, so a body that
+			// exactly fills the buffer (e.g. sized by Content-Length) costs
+			// no second allocation.
+			var one [1]byte
+			n, err := io.ReadFull(r, one[:])
+			if n == 0 {
+				if err == io.EOF {
+					err = nil
+				}
+				return b, false, err
+			}
+			grown := int(min(max(2*int64(cap(b)), 4<<10), limit+1))
+			if grown <= len(b) {
+				return append(b, one[0]), true, nil
+			}
+			b = append(make([]byte, 0, grown), b...)
+			b = append(b, one[0])
+		}
+		room := min(cap(b), int(limit+1))
+		n, err := r.Read(b[len(b):room])
+		b = b[:len(b)+n]
+		switch {
+		case int64(len(b)) > limit:
+			return b, true, nil
+		case err == io.EOF:
+			return b, false, nil
+		case err != nil:
+			return b, false, err
+		}
+	}
+}
+
+// putBuffer returns a read buffer to the pool unless a huge response made
+// it too large to be worth keeping.
+func (c *Client) putBuffer(bp *[]byte) {
+	if cap(*bp) <= 1<<20 {
+		*bp = (*bp)[:0]
+		c.bufPool.Put(bp)
 	}
 }
 
