@@ -129,8 +129,43 @@ func sameOrigin(next func(*http.Request, []*http.Request) error) func(*http.Requ
 	}
 }
 
-// keepIdle hides CloseIdleConnections from retryablehttp (see New).
+// keepIdle hides CloseIdleConnections from retryablehttp (see New), and
+// keeps net/http from replaying a request the SDK treats as
+// non-idempotent (see noReplay).
 type keepIdle struct{ http.RoundTripper }
+
+func (k keepIdle) RoundTrip(r *http.Request) (*http.Response, error) {
+	if st, ok := r.Context().Value(stateKey{}).(*state); ok && !st.req.Idempotent {
+		r = noReplay(r)
+	}
+	return k.RoundTripper.RoundTrip(r)
+}
+
+// noReplay returns a copy of r that net/http will not send twice.
+//
+// net/http re-sends a request by itself, below any retry policy, when a
+// reused HTTP/1.1 connection fails after the request was written and the
+// request is "replayable": a GET-like method, or any method with an
+// Idempotency-Key or X-Idempotency-Key header, provided the body is absent
+// or can be rewound with GetBody. Over HTTP/2 it re-sends a request whose
+// stream a GOAWAY or REFUSED_STREAM says the server did not process, again
+// when the body is absent or rewindable. Both trust the server; a server
+// that acted and then closed the connection, or lied in its GOAWAY, gets
+// the request twice. A request with a body and no GetBody is replayed by
+// neither, so a non-idempotent request is sent with GetBody cleared and,
+// when it has no body, with an empty one (over HTTP/1.1 that is a
+// zero-length chunked body, which servers read as empty). Redirects that
+// would resend the body (307, 308) are then not followed; the SDK reports
+// them as an *Error.
+func noReplay(r *http.Request) *http.Request {
+	r2 := new(http.Request)
+	*r2 = *r
+	r2.GetBody = nil
+	if r2.Body == nil || r2.Body == http.NoBody {
+		r2.Body = io.NopCloser(strings.NewReader(""))
+	}
+	return r2
+}
 
 type stateKey struct{}
 
