@@ -420,8 +420,10 @@ the flags above override it:
 Output is an aligned table for people. --json prints exactly one JSON
 document on stdout; --jsonl prints one JSON object per line (a list item by
 item), for streams such as alloy logs. Errors go to stderr. alloy never
-prints the API key, nor a user JWT except with alloy token --show-token
-(install-url and oauth-url print links that act for the user).
+prints the API key, nor a user JWT (whatever the server sends back) except
+when asked with --show-token: alloy token prints the JWT, alloy install-url
+the install link with the user token it carries. oauth-url prints a link
+that starts an authorisation for the user: hand it to that user only.
 
 Exit status: 0 success (and --help), 1 the API answered with an error or
 could not be reached, 2 a usage or configuration error (nothing was sent).

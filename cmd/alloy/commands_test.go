@@ -253,6 +253,8 @@ func TestIntegrationsAppsAndInstallURL(t *testing.T) {
 	assert.Contains(t, r.stderr, "(HTTP 404 Not Found")
 
 	out := h.ok("install-url", u.ID, bigcommerceIntegr)
+	assert.Equal(t, h.srv.URL+"/embedded-install?integrationId="+bigcommerceIntegr+"&token=[REDACTED]\n", out, "the token only with --show-token")
+	out = h.ok("install-url", u.ID, bigcommerceIntegr, "--show-token")
 	assert.Regexp(t, `^`+h.srv.URL+`/embedded-install\?integrationId=`+bigcommerceIntegr+`&token=eyJ\S+\n$`, out, "the URL carries a user token, as documented")
 
 	assert.Equal(t, ""+

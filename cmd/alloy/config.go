@@ -3,10 +3,12 @@ package main
 import (
 	"flag"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
 	alloy "github.com/alloysdk/alloy-go"
+	"github.com/alloysdk/alloy-go/internal/redact"
 )
 
 // globals are the flags every command accepts, before or after its name.
@@ -17,7 +19,11 @@ type globals struct {
 	apiKey, env, version, region, baseURL string
 	timeout                               time.Duration
 	timeoutSet                            bool // --timeout 0 means no bound
+	retries                               int  // -1: the SDK's default
 	json, jsonl                           bool
+	// showToken is set by the commands that print a user token on request
+	// (--show-token); until then every JWT in the output is redacted.
+	showToken bool
 }
 
 // sharedFlag is a flag.Value writing through to a globals field. Its
@@ -72,6 +78,14 @@ func (g *globals) register(fs *flag.FlagSet, client bool) {
 		g.timeout, g.timeoutSet = d, true
 		return nil
 	}}, "timeout", "`duration` bounding each call, retries included, e.g. 30s; 0 for none (default 60s)")
+	fs.Var(sharedFlag{set: func(s string) error {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 {
+			return fmt.Errorf("%q is not a number of retries such as 3", s)
+		}
+		g.retries = n
+		return nil
+	}}, "retries", "how many `times` a failed call may be retried (default 3; 0 sends each call once)")
 }
 
 // client builds the SDK client from the flags, then the environment, as
@@ -106,6 +120,9 @@ func (g *globals) client(env func(string) string) (*alloy.Client, error) {
 	if g.timeoutSet {
 		opts = append(opts, alloy.WithTimeout(g.timeout))
 	}
+	if g.retries >= 0 {
+		opts = append(opts, alloy.WithMaxRetries(g.retries))
+	}
 	key := pick(g.apiKey, "ALLOY_API_KEY")
 	if key == "" {
 		name := "ALLOY_PROD_API_KEY"
@@ -124,10 +141,16 @@ func (g *globals) client(env func(string) string) (*alloy.Client, error) {
 	return alloy.NewClient(key, opts...)
 }
 
-// redact replaces the API key in s, should anything ever carry it.
+// redact removes from s, should anything ever carry them, the API key
+// (raw or escaped, or its head at a cut), bearer credentials and, unless
+// the command was asked to show a token, JWTs: the SDK already redacts what
+// it takes from responses, and this guards everything the CLI prints.
 func (g *globals) redact(s string) string {
 	if len(g.apiKey) >= 4 {
 		s = strings.ReplaceAll(s, g.apiKey, "[REDACTED]")
 	}
-	return s
+	if g.showToken {
+		return s
+	}
+	return redact.New(g.apiKey).String(s, false)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"flag"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -76,22 +77,49 @@ func version(latest int, installed *int) string {
 
 func installURLCommand() *command {
 	return &command{
-		name: "install-url", synopsis: "<user> <integrationId>", summary: "print a hosted link where a user installs an integration", minArgs: 2, maxArgs: 2,
+		name: "install-url", synopsis: "<user> <integrationId> [--show-token]", summary: "print a hosted link where a user installs an integration", minArgs: 2, maxArgs: 2,
 		detail: `
 Prints an Alloy Link: a hosted page where the user installs the integration
 without your frontend embedding Alloy's SDK. The URL carries a user token
-that acts as the user: hand it to that user only, and keep it out of logs.`,
-		examples: []string{"alloy install-url ops@northwind.example 6712ab34cd56ef7890a1b2c3"},
-		define: func(*flag.FlagSet) action {
+that acts as the user, so like alloy token it is printed whole only with
+--show-token; otherwise the token is shown as [REDACTED]. Hand the link to
+that user only, and keep it out of logs.`,
+		examples: []string{
+			"alloy install-url ops@northwind.example 6712ab34cd56ef7890a1b2c3",
+			"alloy install-url ops@northwind.example 6712ab34cd56ef7890a1b2c3 --show-token",
+		},
+		define: func(fs *flag.FlagSet) action {
+			show := fs.Bool("show-token", false, "print the link with its user token")
 			return func(x *cli, args []string) error {
 				link, err := x.c.Integrations.InstallURL(x.ctx, args[0], args[1])
 				if err != nil {
 					return err
 				}
+				x.g.showToken = *show
+				if !*show {
+					link = withoutToken(link)
+				}
 				return x.emit(map[string]string{"url": link}, func(t *table) { t.row(link) })
 			}
 		},
 	}
+}
+
+// withoutToken replaces the value of a link's token query parameter,
+// keeping the rest of the link as it was.
+func withoutToken(link string) string {
+	u, err := url.Parse(link)
+	if err != nil {
+		return "[unparsable link]"
+	}
+	parts := strings.Split(u.RawQuery, "&")
+	for i, p := range parts {
+		if k, _, _ := strings.Cut(p, "="); k == "token" {
+			parts[i] = "token=[REDACTED]"
+		}
+	}
+	u.RawQuery = strings.Join(parts, "&")
+	return u.String()
 }
 
 func appsCommand() *command {

@@ -38,6 +38,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env func(stri
 // runContext is run with the context every call (and alloy mock) runs
 // under, so that tests can stop a mock without a signal.
 func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, env func(string) string) int {
-	x := &cli{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, env: env, g: &globals{}}
+	x := &cli{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, env: env, g: &globals{retries: -1}}
 	return x.exit(x.dispatch(args))
 }

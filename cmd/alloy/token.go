@@ -33,6 +33,7 @@ stdout (the expiry goes to stderr), or as "token" with --json.`,
 				if err != nil {
 					return err
 				}
+				x.g.showToken = *show
 				out := tokenOutput{User: args[0], ExpiresAt: tok.ExpiresAt.UTC()}
 				switch {
 				case x.scripting():
