@@ -117,11 +117,22 @@ func (tc *TokenCache) Token(ctx context.Context, userID string) (*UserToken, err
 	if tok, ok := tc.lookup(userID); ok {
 		return &tok, nil
 	}
+	return tc.mint(ctx, userID)
+}
+
+// mint returns the user's token from a mint shared with concurrent callers.
+func (tc *TokenCache) mint(ctx context.Context, userID string) (*UserToken, error) {
 	// The shared mint must not fail for everyone because the first caller
 	// gave up: it runs without that caller's cancellation, bounded by the
 	// client's timeout.
 	mintCtx := context.WithoutCancel(ctx)
 	ch := tc.group.DoChan(userID, func() (any, error) {
+		// A caller that missed the cache just before another caller's mint
+		// stored its token gets here once that mint is over: it takes the
+		// stored token instead of minting again.
+		if tok, ok := tc.lookup(userID); ok {
+			return tok, nil
+		}
 		minted := tc.now()
 		tok, err := tc.c.Tokens.Create(mintCtx, userID)
 		if err != nil {

@@ -174,6 +174,24 @@ func TestTokenCacheConcurrentCallersShareOneMint(t *testing.T) {
 	assert.EqualValues(t, 1, ts.counter.Load(), "exactly one request for 100 callers")
 }
 
+// A caller that missed the cache just before another caller's mint stored
+// its token takes that token instead of minting again. The interleaving is
+// replayed step by step: B's lookup misses, A mints, then B goes on to the
+// shared mint.
+func TestTokenCacheLateCallerDoesNotMintAgain(t *testing.T) {
+	ts := newTokenServer(t, time.Hour)
+	cache := ts.cache(t)
+	ctx := context.Background()
+	_, hit := cache.lookup("u1") // B
+	require.False(t, hit)
+	a, err := cache.Token(ctx, "u1") // A
+	require.NoError(t, err)
+	b, err := cache.mint(ctx, "u1") // B again
+	require.NoError(t, err)
+	assert.Equal(t, a.Token, b.Token)
+	assert.EqualValues(t, 1, ts.mintsFor("u1"))
+}
+
 func TestTokenCacheCallerCancellationDoesNotFailOthers(t *testing.T) {
 	ts := newTokenServer(t, time.Hour)
 	ts.hold = make(chan struct{})
