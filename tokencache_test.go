@@ -18,12 +18,15 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// tokenServer mints JWTs that expire ttl after the fake clock's now, counts
-// mints per user, and can hold requests until released.
+// tokenServer mints JWTs that expire ttl after the fake clock's now (plus
+// skew: Alloy's clock minus the local one), counts mints per user, and can
+// hold requests until released.
 type tokenServer struct {
 	*httptest.Server
 	mints   sync.Map // user -> *atomic.Int64
 	ttl     time.Duration
+	skew    time.Duration // set before the first request
+	iat     bool          // add an iat claim; set before the first request
 	clock   *fakeClock
 	hold    chan struct{} // when non-nil, mints wait for it to close
 	status  atomic.Int32  // when non-zero, answer this with an error body
@@ -66,7 +69,12 @@ func newTokenServer(t *testing.T, ttl time.Duration) *tokenServer {
 			_, _ = w.Write([]byte(`{"message":"User not found"}`))
 			return
 		}
-		claims, _ := json.Marshal(map[string]any{"userId": parts[1], "exp": ts.clock.Now().Add(ts.ttl).Unix(), "seq": seq})
+		serverNow := ts.clock.Now().Add(ts.skew)
+		c := map[string]any{"userId": parts[1], "exp": serverNow.Add(ts.ttl).Unix(), "seq": seq}
+		if ts.iat {
+			c["iat"] = serverNow.Unix()
+		}
+		claims, _ := json.Marshal(c)
 		tok := "eyJhbGciOiJIUzI1NiJ9." + base64.RawURLEncoding.EncodeToString(claims) + ".sig"
 		_ = json.NewEncoder(w).Encode(map[string]string{"token": tok})
 	}))
@@ -175,21 +183,32 @@ func TestTokenCacheConcurrentCallersShareOneMint(t *testing.T) {
 }
 
 // A caller that missed the cache just before another caller's mint stored
-// its token takes that token instead of minting again. The interleaving is
-// replayed step by step: B's lookup misses, A mints, then B goes on to the
-// shared mint.
+// its result takes that result instead of minting again. The interleaving
+// is replayed step by step: B's lookup misses, A mints, then B goes on to
+// the shared mint. With the local clock an hour ahead, the result is the
+// refusal, still from one mint.
 func TestTokenCacheLateCallerDoesNotMintAgain(t *testing.T) {
-	ts := newTokenServer(t, time.Hour)
-	cache := ts.cache(t)
-	ctx := context.Background()
-	_, hit := cache.lookup("u1") // B
-	require.False(t, hit)
-	a, err := cache.Token(ctx, "u1") // A
-	require.NoError(t, err)
-	b, err := cache.mint(ctx, "u1") // B again
-	require.NoError(t, err)
-	assert.Equal(t, a.Token, b.Token)
-	assert.EqualValues(t, 1, ts.mintsFor("u1"))
+	for _, skew := range []time.Duration{0, -time.Hour} {
+		t.Run(fmt.Sprint("skew ", skew), func(t *testing.T) {
+			ts := skewedTokenServer(t, skew, true)
+			cache := ts.cache(t)
+			ctx := context.Background()
+			_, hit, err := cache.lookup("u1") // B
+			require.False(t, hit)
+			require.NoError(t, err)
+			a, errA := cache.Token(ctx, "u1") // A
+			b, errB := cache.mint(ctx, "u1")  // B again
+			if skew == 0 {
+				require.NoError(t, errA)
+				require.NoError(t, errB)
+				assert.Equal(t, a.Token, b.Token)
+			} else {
+				assert.ErrorIs(t, errA, ErrTokenUnusable)
+				assert.ErrorIs(t, errB, ErrTokenUnusable)
+			}
+			assert.EqualValues(t, 1, ts.mintsFor("u1"))
+		})
+	}
 }
 
 func TestTokenCacheCallerCancellationDoesNotFailOthers(t *testing.T) {
