@@ -382,14 +382,27 @@ func (tc *TokenCache) Len() int {
 // does not know the user) with a generic message. When the cache has no
 // token it may hand out (ErrTokenUnusable: the local clock is too far
 // ahead of Alloy's), it answers 503 with Retry-After rather than give the
-// browser an expired token. The handler never logs or echoes the token or
-// the error's details.
+// browser an expired token. A panic in resolve (or below) answers 500 with
+// a generic message, except http.ErrAbortHandler, which is re-raised for
+// net/http to abort the response. The handler never logs or echoes the
+// token, the error's details or a panic's value.
 func TokenHandler(cache *TokenCache, resolve func(*http.Request) (userID string, err error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Cache-Control", "no-store")
 		h.Set("Pragma", "no-cache")
 		h.Set("X-Content-Type-Options", "nosniff")
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				// The value may hold anything of the caller's (a session, a
+				// secret): it is dropped, not logged. Nothing has been
+				// written yet, as only the last step writes.
+				writeTokenJSON(w, http.StatusInternalServerError, map[string]string{"message": "internal error"})
+			}
+		}()
 		if r.Method != http.MethodGet && r.Method != http.MethodPost {
 			h.Set("Allow", "GET, POST")
 			writeTokenJSON(w, http.StatusMethodNotAllowed, map[string]string{"message": "method not allowed"})

@@ -1,11 +1,13 @@
 package alloy
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -350,4 +352,76 @@ func TestTokenHandler(t *testing.T) {
 	h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/", nil))
 	assert.Equal(t, http.StatusUnauthorized, w.Code)
 	assert.JSONEq(t, `{"message":"not signed in"}`, w.Body.String())
+}
+
+// A panic in the resolver answers 500 with a generic body, and nothing of
+// its value reaches the body, the headers or the server's log.
+func TestTokenHandlerRecoversResolverPanic(t *testing.T) {
+	const secret = "sk_live_resolver_secret_42"
+	ts := newTokenServer(t, time.Hour)
+	cache := ts.cache(t)
+	var panicWith func()
+	h := TokenHandler(cache, func(r *http.Request) (string, error) {
+		if r.URL.Query().Get("panic") != "" {
+			panicWith()
+		}
+		return "u1", nil
+	})
+	var logs bytes.Buffer
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config.ErrorLog = log.New(&logs, "", 0)
+	srv.Start()
+	t.Cleanup(srv.Close)
+
+	for _, tc := range []struct {
+		name string
+		p    func()
+	}{
+		{"string", func() { panic("session " + secret) }},
+		{"error", func() { panic(fmt.Errorf("lookup %s: %w", secret, errors.New("db down"))) }},
+		{"runtime error", func() { _ = strings.Fields(secret)[len(secret)] }},
+		{"nil", func() { panic(nil) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			panicWith = tc.p
+			resp, err := srv.Client().Get(srv.URL + "/alloy/token?panic=1")
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			var body bytes.Buffer
+			_, _ = body.ReadFrom(resp.Body)
+			assert.Equal(t, http.StatusInternalServerError, resp.StatusCode)
+			assert.JSONEq(t, `{"message":"internal error"}`, body.String())
+			assert.Equal(t, "no-store", resp.Header.Get("Cache-Control"))
+			assert.Equal(t, "application/json", resp.Header.Get("Content-Type"))
+			assert.NotContains(t, fmt.Sprint(resp.Header), secret)
+		})
+	}
+	resp, err := srv.Client().Get(srv.URL + "/alloy/token")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "the server keeps serving")
+	assert.Empty(t, logs.String(), "nothing is logged")
+}
+
+// http.ErrAbortHandler is re-raised, for net/http to abort the response
+// silently.
+func TestTokenHandlerReraisesErrAbortHandler(t *testing.T) {
+	ts := newTokenServer(t, time.Hour)
+	h := TokenHandler(ts.cache(t), func(*http.Request) (string, error) { panic(http.ErrAbortHandler) })
+	assert.PanicsWithValue(t, http.ErrAbortHandler, func() {
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/alloy/token", nil))
+	})
+
+	var logs bytes.Buffer
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config.ErrorLog = log.New(&logs, "", 0)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	resp, err := srv.Client().Get(srv.URL)
+	if err == nil {
+		resp.Body.Close()
+	}
+	require.Error(t, err, "the response is aborted")
+	assert.Empty(t, logs.String())
+	assert.Zero(t, ts.counter.Load())
 }
