@@ -34,3 +34,23 @@ func TestIssuedAt(t *testing.T) {
 		})
 	}
 }
+
+// FuzzIssuedAt: no token makes IssuedAt panic, and a reported time is in
+// range.
+func FuzzIssuedAt(f *testing.F) {
+	for _, seed := range []string{
+		tok(`{"iat":1736846400,"exp":1736848200}`), tok(`{"iat":"1"}`), tok(`{"iat":1e300}`), tok(`{"iat":-1}`),
+		"a.b.c", "..", "", "x." + strings.Repeat("A", 100) + ".y",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, token string) {
+		iat, ok := IssuedAt(token)
+		if ok && (iat.Year() < 1970 || iat.Year() > 9999) {
+			t.Fatalf("iat %v out of range for %q", iat, token)
+		}
+		if !ok && !iat.IsZero() {
+			t.Fatalf("not ok but iat %v", iat)
+		}
+	})
+}
