@@ -1,11 +1,13 @@
 package alloy
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -18,12 +20,15 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// tokenServer mints JWTs that expire ttl after the fake clock's now, counts
-// mints per user, and can hold requests until released.
+// tokenServer mints JWTs that expire ttl after the fake clock's now (plus
+// skew: Alloy's clock minus the local one), counts mints per user, and can
+// hold requests until released.
 type tokenServer struct {
 	*httptest.Server
 	mints   sync.Map // user -> *atomic.Int64
 	ttl     time.Duration
+	skew    time.Duration // set before the first request
+	iat     bool          // add an iat claim; set before the first request
 	clock   *fakeClock
 	hold    chan struct{} // when non-nil, mints wait for it to close
 	status  atomic.Int32  // when non-zero, answer this with an error body
@@ -66,7 +71,12 @@ func newTokenServer(t *testing.T, ttl time.Duration) *tokenServer {
 			_, _ = w.Write([]byte(`{"message":"User not found"}`))
 			return
 		}
-		claims, _ := json.Marshal(map[string]any{"userId": parts[1], "exp": ts.clock.Now().Add(ts.ttl).Unix(), "seq": seq})
+		serverNow := ts.clock.Now().Add(ts.skew)
+		c := map[string]any{"userId": parts[1], "exp": serverNow.Add(ts.ttl).Unix(), "seq": seq}
+		if ts.iat {
+			c["iat"] = serverNow.Unix()
+		}
+		claims, _ := json.Marshal(c)
 		tok := "eyJhbGciOiJIUzI1NiJ9." + base64.RawURLEncoding.EncodeToString(claims) + ".sig"
 		_ = json.NewEncoder(w).Encode(map[string]string{"token": tok})
 	}))
@@ -172,6 +182,35 @@ func TestTokenCacheConcurrentCallersShareOneMint(t *testing.T) {
 		assert.Equal(t, tokens[0], tokens[i])
 	}
 	assert.EqualValues(t, 1, ts.counter.Load(), "exactly one request for 100 callers")
+}
+
+// A caller that missed the cache just before another caller's mint stored
+// its result takes that result instead of minting again. The interleaving
+// is replayed step by step: B's lookup misses, A mints, then B goes on to
+// the shared mint. With the local clock an hour ahead, the result is the
+// refusal, still from one mint.
+func TestTokenCacheLateCallerDoesNotMintAgain(t *testing.T) {
+	for _, skew := range []time.Duration{0, -time.Hour} {
+		t.Run(fmt.Sprint("skew ", skew), func(t *testing.T) {
+			ts := skewedTokenServer(t, skew, true)
+			cache := ts.cache(t)
+			ctx := context.Background()
+			_, hit, err := cache.lookup("u1") // B
+			require.False(t, hit)
+			require.NoError(t, err)
+			a, errA := cache.Token(ctx, "u1") // A
+			b, errB := cache.mint(ctx, "u1")  // B again
+			if skew == 0 {
+				require.NoError(t, errA)
+				require.NoError(t, errB)
+				assert.Equal(t, a.Token, b.Token)
+			} else {
+				assert.ErrorIs(t, errA, ErrTokenUnusable)
+				assert.ErrorIs(t, errB, ErrTokenUnusable)
+			}
+			assert.EqualValues(t, 1, ts.mintsFor("u1"))
+		})
+	}
 }
 
 func TestTokenCacheCallerCancellationDoesNotFailOthers(t *testing.T) {
@@ -313,4 +352,76 @@ func TestTokenHandler(t *testing.T) {
 	h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/", nil))
 	assert.Equal(t, http.StatusUnauthorized, w.Code)
 	assert.JSONEq(t, `{"message":"not signed in"}`, w.Body.String())
+}
+
+// A panic in the resolver answers 500 with a generic body, and nothing of
+// its value reaches the body, the headers or the server's log.
+func TestTokenHandlerRecoversResolverPanic(t *testing.T) {
+	const secret = "sk_live_resolver_secret_42"
+	ts := newTokenServer(t, time.Hour)
+	cache := ts.cache(t)
+	var panicWith func()
+	h := TokenHandler(cache, func(r *http.Request) (string, error) {
+		if r.URL.Query().Get("panic") != "" {
+			panicWith()
+		}
+		return "u1", nil
+	})
+	var logs bytes.Buffer
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config.ErrorLog = log.New(&logs, "", 0)
+	srv.Start()
+	t.Cleanup(srv.Close)
+
+	for _, tc := range []struct {
+		name string
+		p    func()
+	}{
+		{"string", func() { panic("session " + secret) }},
+		{"error", func() { panic(fmt.Errorf("lookup %s: %w", secret, errors.New("db down"))) }},
+		{"runtime error", func() { _ = strings.Fields(secret)[len(secret)] }},
+		{"nil", func() { panic(nil) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			panicWith = tc.p
+			resp, err := srv.Client().Get(srv.URL + "/alloy/token?panic=1")
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			var body bytes.Buffer
+			_, _ = body.ReadFrom(resp.Body)
+			assert.Equal(t, http.StatusInternalServerError, resp.StatusCode)
+			assert.JSONEq(t, `{"message":"internal error"}`, body.String())
+			assert.Equal(t, "no-store", resp.Header.Get("Cache-Control"))
+			assert.Equal(t, "application/json", resp.Header.Get("Content-Type"))
+			assert.NotContains(t, fmt.Sprint(resp.Header), secret)
+		})
+	}
+	resp, err := srv.Client().Get(srv.URL + "/alloy/token")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "the server keeps serving")
+	assert.Empty(t, logs.String(), "nothing is logged")
+}
+
+// http.ErrAbortHandler is re-raised, for net/http to abort the response
+// silently.
+func TestTokenHandlerReraisesErrAbortHandler(t *testing.T) {
+	ts := newTokenServer(t, time.Hour)
+	h := TokenHandler(ts.cache(t), func(*http.Request) (string, error) { panic(http.ErrAbortHandler) })
+	assert.PanicsWithValue(t, http.ErrAbortHandler, func() {
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/alloy/token", nil))
+	})
+
+	var logs bytes.Buffer
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config.ErrorLog = log.New(&logs, "", 0)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	resp, err := srv.Client().Get(srv.URL)
+	if err == nil {
+		resp.Body.Close()
+	}
+	require.Error(t, err, "the response is aborted")
+	assert.Empty(t, logs.String())
+	assert.Zero(t, ts.counter.Load())
 }
