@@ -53,18 +53,45 @@ type FaultRule struct {
 	// Times is how many matching requests get the fault; 0 means every one.
 	Times int
 	// Rate is the probability (0 to 1) that a matching request gets the
-	// fault; 0 means 1.
+	// fault; 0 means 1. The decision is drawn from the server's seeded
+	// random source (see WithFaultSeed and FaultSeed).
 	Rate float64
 	Fault
 }
 
-// faults holds the rules and the request log.
+// faults holds the rules, the random source their rates draw from, and
+// the request log.
 type faults struct {
 	mu    sync.Mutex
 	rules []*faultRule
+	seed  uint64
+	rng   *rand.Rand // guarded by mu: one draw per rate decision
 	log   []Request
 	seq   uint64
 }
+
+func newFaults(seed uint64) *faults {
+	// PCG takes two words of state; the second is fixed so that one
+	// uint64 names the whole stream.
+	return &faults{seed: seed, rng: rand.New(rand.NewPCG(seed, 0x616c6c6f79746573))}
+}
+
+// FaultSeed returns the seed of the random source behind fault rules'
+// Rate: the one given to WithFaultSeed, or the random one the server
+// chose. Log it, and pass it to WithFaultSeed (or alloy mock --fault-seed)
+// to replay a run.
+//
+// What a seed replays is the sequence of rate decisions: the server draws
+// one number per request and per rule with a Rate below 1 that matches
+// the request's method and path, in the order rules are tried, under one
+// lock. Given the same seed, the same rules and the same requests in the
+// same order, the same requests get the same faults: a client that sends
+// one request at a time (retries included) sees exactly the same run.
+// With concurrent clients the order in which requests reach the server
+// varies from run to run, so the same decisions fall on different
+// requests; the number of faults of each rule over a run is what stays
+// close.
+func (s *Server) FaultSeed() uint64 { return s.faults.seed }
 
 type faultRule struct {
 	FaultRule
@@ -153,7 +180,7 @@ func (f *faults) pick(method, unversioned string) *Fault {
 				continue
 			}
 		}
-		if r.Rate > 0 && r.Rate < 1 && rand.Float64() >= r.Rate {
+		if r.Rate > 0 && r.Rate < 1 && f.rng.Float64() >= r.Rate {
 			continue
 		}
 		if r.Times > 0 {

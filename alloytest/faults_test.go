@@ -146,7 +146,7 @@ func TestFaultLatencyMeetsTheClientTimeout(t *testing.T) {
 }
 
 func TestFaultRulesMatchRemoveAndRate(t *testing.T) {
-	srv := newServer(t)
+	srv := newServer(t, alloytest.WithFaultSeed(1))
 	c := fastClient(srv, alloy.WithMaxRetries(0))
 	ctx := context.Background()
 	remove := srv.InjectFault(alloytest.FaultRule{Method: "DELETE", Fault: alloytest.Fault{Status: 500}})
@@ -177,6 +177,48 @@ func TestFaultRulesMatchRemoveAndRate(t *testing.T) {
 	require.ErrorIs(t, err, alloy.ErrServer)
 	reqs := srv.Requests()
 	assert.True(t, strings.HasPrefix(reqs[len(reqs)-1].Path, "/2024-03/users"))
+}
+
+// rateRun sends n sequential reads to a server with one 50% rule and
+// returns which of them failed, as a string of 0s and 1s.
+func rateRun(t *testing.T, n int, opts ...alloytest.Option) (string, *alloytest.Server) {
+	t.Helper()
+	srv := newServer(t, opts...)
+	c := fastClient(srv, alloy.WithMaxRetries(0))
+	srv.InjectFault(alloytest.FaultRule{Method: "GET", Path: "/users", Rate: 0.5, Fault: alloytest.Fault{Status: 503}})
+	// A rule that matches no request draws nothing.
+	srv.InjectFault(alloytest.FaultRule{Method: "GET", Path: "/apps", Rate: 0.5, Fault: alloytest.Fault{Status: 500}})
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		_, err := c.Users.List(context.Background(), nil)
+		switch {
+		case err == nil:
+			b.WriteByte('0')
+		case errors.Is(err, alloy.ErrServer):
+			b.WriteByte('1')
+		default:
+			t.Fatalf("call %d: %v", i, err)
+		}
+	}
+	return b.String(), srv
+}
+
+func TestFaultSeedReplaysRateDecisions(t *testing.T) {
+	first, srv := rateRun(t, 200, alloytest.WithFaultSeed(42))
+	assert.Equal(t, uint64(42), srv.FaultSeed())
+	assert.Contains(t, first, "0")
+	assert.Contains(t, first, "1")
+	again, _ := rateRun(t, 200, alloytest.WithFaultSeed(42))
+	assert.Equal(t, first, again, "the same seed fails the same requests")
+	other, _ := rateRun(t, 200, alloytest.WithFaultSeed(43))
+	assert.NotEqual(t, first, other, "another seed, other decisions")
+
+	// Without WithFaultSeed the server picks a random seed and reports it:
+	// giving it back replays the run.
+	unseeded, srv := rateRun(t, 200)
+	replayed, _ := rateRun(t, 200, alloytest.WithFaultSeed(srv.FaultSeed()))
+	assert.Equal(t, unseeded, replayed)
+	assert.NotEqual(t, srv.FaultSeed(), newServer(t).FaultSeed(), "a fresh seed per server")
 }
 
 func TestRequestLogUnderConcurrency(t *testing.T) {

@@ -32,6 +32,7 @@ package alloytest
 import (
 	"context"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -59,13 +60,14 @@ type Server struct {
 	reqSeq  atomic.Uint64
 	started time.Time // served as the workflows' createdAt and updatedAt
 	teamID  string    // the account's id in log entries
-	faults  faults
+	faults  *faults
 	conns   atomic.Int64 // open client connections
 }
 
 type config struct {
 	apiKey       string
 	addr         string
+	faultSeed    *uint64 // nil: a random seed
 	tokenTTL     time.Duration
 	apps         []App
 	integrations []Integration
@@ -84,6 +86,11 @@ func WithAddr(addr string) Option { return func(c *config) { c.addr = addr } }
 
 // WithTokenTTL sets the lifetime of minted user JWTs (default 30 minutes).
 func WithTokenTTL(d time.Duration) Option { return func(c *config) { c.tokenTTL = d } }
+
+// WithFaultSeed seeds the random source that decides whether a request
+// gets the fault of a rule with a Rate (default: a random seed, which
+// FaultSeed reports). See FaultSeed for what a seed replays.
+func WithFaultSeed(seed uint64) Option { return func(c *config) { c.faultSeed = &seed } }
 
 // NewServer starts a server and panics if it cannot listen, like
 // httptest.NewServer. Use Start to get the error instead.
@@ -105,6 +112,10 @@ func Start(opts ...Option) (*Server, error) {
 	if cfg.apiKey == "" {
 		cfg.apiKey = "alloytest_" + randomHex(16)
 	}
+	seed := randomUint64()
+	if cfg.faultSeed != nil {
+		seed = *cfg.faultSeed
+	}
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", cfg.addr, err)
@@ -120,6 +131,7 @@ func Start(opts ...Option) (*Server, error) {
 		signKey: key,
 		started: time.Now().UTC(),
 		teamID:  objectID(),
+		faults:  newFaults(seed),
 	}
 	s.routes = s.buildRoutes()
 	s.hs = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ConnState: s.trackConn}
@@ -242,6 +254,12 @@ func isVersion(v string) bool {
 	_, err1 := strconv.Atoi(v[:4])
 	_, err2 := strconv.Atoi(v[5:])
 	return err1 == nil && err2 == nil
+}
+
+func randomUint64() uint64 {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return binary.LittleEndian.Uint64(b[:])
 }
 
 func randomHex(n int) string {

@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,6 +21,9 @@ type mockOutput struct {
 	Users       []alloy.User     `json:"users"`
 	Connections []mockConnection `json:"connections"`
 	Faults      []string         `json:"faults"`
+	// FaultSeed is a string: a seed above 2^53 would lose digits as a
+	// JSON number in most decoders.
+	FaultSeed uint64 `json:"faultSeed,string"`
 }
 
 type mockConnection struct {
@@ -33,7 +38,7 @@ const mockShutdownGrace = 5 * time.Second
 
 func mockCommand() *command {
 	return &command{
-		name: "mock", synopsis: "[--addr HOST:PORT] [--api-key K] [--seed file.json] [--faults SPEC]",
+		name: "mock", synopsis: "[--addr HOST:PORT] [--api-key K] [--seed file.json] [--faults SPEC] [--fault-seed N]",
 		summary: "run a fake Alloy API (alloytest) on this machine", maxArgs: 0, noClient: true,
 		detail: `
 Serves alloytest, the SDK's stateful fake of the Alloy API, until Ctrl-C.
@@ -60,7 +65,15 @@ instead of the defaults:
 A connection starts with sample records; "clear" removes them before
 "records" (per collection, e.g. "commerce/products/{productId}/variants")
 are added. See alloytest.SeedFile for every field.
-` + faultSyntax,
+` + faultSyntax + `
+Rates (@RATE) are decided by a random source seeded with --fault-seed, or
+with a random seed. Either way the seed is printed at startup ("Fault
+seed", or faultSeed with --json): give it back to replay a run. A seed
+replays the sequence of rate decisions, one per request and per rule with
+a rate that matches it, in order. A client that sends one request at a
+time gets the same faults on the same requests; with concurrent clients
+the order of requests varies, so the faults fall on other requests.
+`,
 		examples: []string{
 			"alloy mock",
 			"alloy mock --addr 127.0.0.1:0 --api-key test_key --seed testdata/seed.json",
@@ -72,25 +85,59 @@ are added. See alloytest.SeedFile for every field.
 			key := fs.String("api-key", "", "the API `key` the server accepts (default: a random alloytest_ key)")
 			seed := fs.String("seed", "", "load users, connections and apps from a JSON `file` (- for stdin)")
 			faults := fs.String("faults", "", "inject failures, as a `spec` of rules: see the syntax above")
+			var faultSeed seedFlag
+			fs.Var(&faultSeed, "fault-seed", "seed the random source of fault rates with `N` (default: a random seed, printed)")
 			return func(x *cli, _ []string) error {
-				return x.mock(*addr, *key, *seed, *faults)
+				return x.mock(mockOptions{addr: *addr, key: *key, seedPath: *seed, faults: *faults, faultSeed: faultSeed})
 			}
 		},
 	}
 }
 
+// mockOptions are alloy mock's flags.
+type mockOptions struct {
+	addr, key, seedPath, faults string
+	faultSeed                   seedFlag
+}
+
+// seedFlag is a uint64 flag that knows whether it was given.
+type seedFlag struct {
+	set   bool
+	value uint64
+}
+
+func (f *seedFlag) String() string {
+	if f == nil || !f.set {
+		return ""
+	}
+	return strconv.FormatUint(f.value, 10)
+}
+
+func (f *seedFlag) Set(s string) error {
+	v, err := strconv.ParseUint(s, 10, 64)
+	if err != nil {
+		return errors.New("want a whole number from 0 to 18446744073709551615")
+	}
+	f.set, f.value = true, v
+	return nil
+}
+
 // mock runs the fake server until x.ctx ends.
-func (x *cli) mock(addr, key, seedPath, faultSpec string) error {
+func (x *cli) mock(o mockOptions) error {
+	addr, key, seedPath := o.addr, o.key, o.seedPath
 	if strings.ContainsFunc(key, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
 		return usagef("--api-key must not contain whitespace or control characters")
 	}
-	rules, err := parseFaults(faultSpec)
+	rules, err := parseFaults(o.faults)
 	if err != nil {
 		return usagef("--faults: %v", err)
 	}
 	opts := []alloytest.Option{alloytest.WithAddr(addr)}
 	if key != "" {
 		opts = append(opts, alloytest.WithAPIKey(key))
+	}
+	if o.faultSeed.set {
+		opts = append(opts, alloytest.WithFaultSeed(o.faultSeed.value))
 	}
 	var seed *alloytest.SeedFile
 	if seedPath != "" {
@@ -109,7 +156,8 @@ func (x *cli) mock(addr, key, seedPath, faultSpec string) error {
 	}
 	defer srv.Close()
 
-	out := mockOutput{BaseURL: srv.URL, APIKey: srv.APIKey, Users: []alloy.User{}, Connections: []mockConnection{}, Faults: []string{}}
+	out := mockOutput{BaseURL: srv.URL, APIKey: srv.APIKey, Users: []alloy.User{}, Connections: []mockConnection{}, Faults: []string{},
+		FaultSeed: srv.FaultSeed()}
 	if seed != nil {
 		res, err := srv.LoadSeed(seed)
 		if err != nil {
@@ -152,6 +200,9 @@ func (x *cli) printMock(out mockOutput) error {
 		}
 		for _, f := range out.Faults {
 			t.row("Fault", f)
+		}
+		if len(out.Faults) > 0 {
+			t.row("Fault seed", strconv.FormatUint(out.FaultSeed, 10))
 		}
 		t.blank()
 		t.row("Point alloy (or any program using the SDK) at it:")

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -67,7 +68,7 @@ var exportRe = regexp.MustCompile(`(?m)^  export ALLOY_BASE_URL=(\S+) ALLOY_API_
 func TestMockServesSeedAndFaultsToTheSDK(t *testing.T) {
 	t.Parallel()
 	m := startMock(t, "", "--api-key", "test_key_123", "--seed", "testdata/seed.json",
-		"--faults", "GET /users/*=503x1; POST /users=429:retry-after=1x1")
+		"--faults", "GET /users/*=503x1; POST /users=429:retry-after=1x1", "--fault-seed", "18446744073709551615")
 	out := m.stdout.String()
 	match := exportRe.FindStringSubmatch(out)
 	require.NotNil(t, match, out)
@@ -76,7 +77,7 @@ func TestMockServesSeedAndFaultsToTheSDK(t *testing.T) {
 	assert.NotEqual(t, "http://127.0.0.1:0", baseURL)
 	assert.Equal(t, "test_key_123", key)
 	table := lines(out)
-	require.Len(t, table, 10, out)
+	require.Len(t, table, 11, out)
 	assert.Equal(t, "Base URL    "+baseURL, table[0])
 	assert.Equal(t, "API key     test_key_123", table[1])
 	assert.Regexp(t, `^User        [0-9a-f]{24}  ops@northwind.example$`, table[2])
@@ -84,7 +85,8 @@ func TestMockServesSeedAndFaultsToTheSDK(t *testing.T) {
 	assert.Regexp(t, `^Connection  [0-9a-f]{24}  shopify of user [0-9a-f]{24}$`, table[4])
 	assert.Equal(t, "Fault       GET /users/*: status 503, next 1", table[5])
 	assert.Equal(t, "Fault       POST /users: status 429, Retry-After 1, next 1", table[6])
-	assert.Equal(t, "", table[7])
+	assert.Equal(t, "Fault seed  18446744073709551615", table[7])
+	assert.Equal(t, "", table[8])
 	connID := strings.Fields(table[4])[1]
 
 	c, err := alloy.NewClient(key, alloy.WithBaseURL(baseURL), alloy.WithMaxRetries(0))
@@ -146,6 +148,8 @@ func TestMockJSONAndSeedFromStdin(t *testing.T) {
 	assert.Equal(t, "a@example.com", out.Users[0].Username)
 	assert.Equal(t, []mockConnection{}, out.Connections)
 	assert.Equal(t, []string{}, out.Faults)
+	assert.NotZero(t, out.FaultSeed, "a random seed, reported")
+	assert.Regexp(t, `"faultSeed": "[0-9]+"`, m.stdout.String(), "a string: exact in any JSON decoder")
 
 	c, err := alloy.NewClient(out.APIKey, alloy.WithBaseURL(out.BaseURL))
 	require.NoError(t, err)
@@ -177,7 +181,9 @@ func TestMockRefusesBadInput(t *testing.T) {
 		{"key with a space", "", []string{"--api-key", "a b"}, 2,
 			"alloy mock: --api-key must not contain whitespace or control characters\nRun 'alloy mock --help' for usage.\n"},
 		{"positional argument", "", []string{"extra"}, 2,
-			"alloy mock: unexpected argument \"extra\": usage: alloy mock [--addr HOST:PORT] [--api-key K] [--seed file.json] [--faults SPEC]\nRun 'alloy mock --help' for usage.\n"},
+			"alloy mock: unexpected argument \"extra\": usage: alloy mock [--addr HOST:PORT] [--api-key K] [--seed file.json] [--faults SPEC] [--fault-seed N]\nRun 'alloy mock --help' for usage.\n"},
+		{"fault seed not a number", "", []string{"--fault-seed", "-1"}, 2,
+			"alloy mock: invalid value \"-1\" for flag -fault-seed: want a whole number from 0 to 18446744073709551615\nRun 'alloy mock --help' for usage.\n"},
 		{"client flag", "", []string{"--region", "eu"}, 2,
 			"alloy mock: flag provided but not defined: -region\nRun 'alloy mock --help' for usage.\n"},
 		{"address in use", "", []string{"--addr", busy.Addr().String()}, 1,
@@ -191,4 +197,40 @@ func TestMockRefusesBadInput(t *testing.T) {
 			assert.Equal(t, tc.stderr, stderr.String())
 		})
 	}
+}
+
+// mockRateRun starts alloy mock with a 50% fault rule and args, sends n
+// reads one at a time, and returns the seed it printed and which reads
+// failed.
+func mockRateRun(t *testing.T, n int, args ...string) (seed uint64, failed string) {
+	t.Helper()
+	m := startMock(t, "", append([]string{"--faults", "GET /users=503@0.5", "--json"}, args...)...)
+	var out mockOutput
+	require.NoError(t, json.Unmarshal([]byte(m.stdout.String()), &out))
+	c, err := alloy.NewClient(out.APIKey, alloy.WithBaseURL(out.BaseURL), alloy.WithMaxRetries(0))
+	require.NoError(t, err)
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		_, err := c.Users.List(context.Background(), nil)
+		switch {
+		case err == nil:
+			b.WriteByte('0')
+		case errors.Is(err, alloy.ErrServer):
+			b.WriteByte('1')
+		default:
+			t.Fatalf("read %d: %v", i, err)
+		}
+	}
+	assert.Equal(t, 0, m.stop(t))
+	return out.FaultSeed, b.String()
+}
+
+func TestMockFaultSeedReplaysARun(t *testing.T) {
+	t.Parallel()
+	seed, first := mockRateRun(t, 100)
+	assert.Contains(t, first, "0")
+	assert.Contains(t, first, "1")
+	again, replayed := mockRateRun(t, 100, "--fault-seed", strconv.FormatUint(seed, 10))
+	assert.Equal(t, seed, again, "the seed given is the seed printed")
+	assert.Equal(t, first, replayed, "the printed seed replays the run")
 }
