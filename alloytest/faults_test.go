@@ -105,7 +105,9 @@ func TestFaultAfterHandlerMakesAnAmbiguousFailure(t *testing.T) {
 	_, err := c.Users.Create(context.Background(), alloy.UserCreateParams{Username: "a@example.com"})
 	require.ErrorIs(t, err, alloy.ErrServer, "reported as an error")
 	require.Len(t, srv.Users(), 1, "yet the server acted")
-	assert.Len(t, srv.Requests(), 1, "and the POST was not repeated")
+	assert.Equal(t, alloytest.RouteCounts{Received: 1, Handled: 1, Faulted: 1, Ambiguous: 1, Statuses: map[int]int{503: 1}},
+		srv.Counts().Routes["POST /users"], "the POST was not repeated")
+	assert.Equal(t, alloytest.UserCounts{CreateRequests: 1, Created: 1}, srv.Counts().Users["a@example.com"])
 }
 
 func TestFaultBadBodies(t *testing.T) {
@@ -233,6 +235,7 @@ func TestRequestLogUnderConcurrency(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	assert.Equal(t, alloytest.RouteCounts{Received: 20, Handled: 20, Statuses: map[int]int{200: 20}}, srv.Counts().Routes["GET /users"])
 	reqs := srv.Requests()
 	require.Len(t, reqs, 20)
 	for _, r := range reqs {

@@ -61,18 +61,20 @@ type Server struct {
 	started time.Time // served as the workflows' createdAt and updatedAt
 	teamID  string    // the account's id in log entries
 	faults  *faults
+	journal *journal     // the request log and counters
 	conns   atomic.Int64 // open client connections
 }
 
 type config struct {
-	apiKey       string
-	addr         string
-	faultSeed    *uint64 // nil: a random seed
-	tokenTTL     time.Duration
-	apps         []App
-	integrations []Integration
-	events       []Event
-	connectors   []Connector
+	apiKey          string
+	addr            string
+	faultSeed       *uint64 // nil: a random seed
+	requestLogBytes int64
+	tokenTTL        time.Duration
+	apps            []App
+	integrations    []Integration
+	events          []Event
+	connectors      []Connector
 }
 
 // Option configures a Server.
@@ -104,7 +106,7 @@ func NewServer(opts ...Option) *Server {
 
 // Start starts a server.
 func Start(opts ...Option) (*Server, error) {
-	cfg := config{addr: "127.0.0.1:0", tokenTTL: 30 * time.Minute, apps: DefaultApps(), integrations: DefaultIntegrations(),
+	cfg := config{addr: "127.0.0.1:0", requestLogBytes: DefaultRequestLogBytes, tokenTTL: 30 * time.Minute, apps: DefaultApps(), integrations: DefaultIntegrations(),
 		events: DefaultEvents(), connectors: DefaultConnectors()}
 	for _, o := range opts {
 		o(&cfg)
@@ -132,6 +134,7 @@ func Start(opts ...Option) (*Server, error) {
 		started: time.Now().UTC(),
 		teamID:  objectID(),
 		faults:  newFaults(seed),
+		journal: newJournal(cfg.requestLogBytes),
 	}
 	s.routes = s.buildRoutes()
 	s.hs = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ConnState: s.trackConn}
@@ -185,44 +188,68 @@ func (s *Server) InstallWorkflow(userID, workflowID string) error {
 	return nil
 }
 
-// serve resolves the API version, authenticates and routes a request.
-// A route that exists only in some versions answers 404 in the others.
-func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("X-Request-Id", "req_"+strconv.FormatUint(s.reqSeq.Add(1), 10))
+// exchange is one request on its way through the server: the route it
+// resolved to, and what happened to it, for the counters.
+type exchange struct {
+	route          *route // nil when none matched
+	params         map[string]string
+	version        string
+	methodMismatch bool   // a route matched the path but not the method
+	handled        bool   // the route's handler ran
+	ambiguous      bool   // it ran, and a fault replaced or cut its answer
+	fault          string // the fault applied, described; "" for none
+}
+
+// key names the exchange's route in Counts.Routes.
+func (x *exchange) key() string {
+	if x.route == nil {
+		return ""
+	}
+	return x.route.key
+}
+
+// routeOf finds the API version and the route of a request. A route that
+// exists only in some versions does not match in the others.
+func (s *Server) routeOf(r *http.Request) *exchange {
+	x := &exchange{}
 	segs := splitPath(r.URL.EscapedPath())
-	version := r.Header.Get("X-Api-Version")
+	x.version = r.Header.Get("X-Api-Version")
 	if len(segs) > 0 && isVersion(segs[0]) {
-		version, segs = segs[0], segs[1:]
+		x.version, segs = segs[0], segs[1:]
 	}
-	if version == "" {
-		version = alloy.DefaultAPIVersion
+	if x.version == "" {
+		x.version = alloy.DefaultAPIVersion
 	}
-	var found *route
-	var params map[string]string
-	methodMismatch := false
 	for i := range s.routes {
 		rt := &s.routes[i]
-		p, ok := rt.match(segs, version)
+		p, ok := rt.match(segs, x.version)
 		if !ok {
 			continue
 		}
 		if rt.method != r.Method {
-			methodMismatch = true
+			x.methodMismatch = true
 			continue
 		}
-		found, params = rt, p
+		x.route, x.params = rt, p
 		break
 	}
-	if (found == nil || !found.public) && !s.authorized(r) {
+	return x
+}
+
+// serve authenticates and answers a resolved request.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, x *exchange) {
+	w.Header().Set("X-Request-Id", "req_"+strconv.FormatUint(s.reqSeq.Add(1), 10))
+	if (x.route == nil || !x.route.public) && !s.authorized(r) {
 		writeError(w, http.StatusUnauthorized, "Unauthorized")
 		return
 	}
 	switch {
-	case !isVersion(version):
+	case !isVersion(x.version):
 		writeError(w, http.StatusBadRequest, "Invalid x-api-version")
-	case found != nil:
-		found.handle(w, r, &request{params: params, version: version})
-	case methodMismatch:
+	case x.route != nil:
+		x.handled = true
+		x.route.handle(w, r, &request{params: x.params, version: x.version})
+	case x.methodMismatch:
 		writeError(w, http.StatusMethodNotAllowed, "Method not allowed")
 	default:
 		writeError(w, http.StatusNotFound, "Route not found")

@@ -38,7 +38,7 @@ const mockShutdownGrace = 5 * time.Second
 
 func mockCommand() *command {
 	return &command{
-		name: "mock", synopsis: "[--addr HOST:PORT] [--api-key K] [--seed file.json] [--faults SPEC] [--fault-seed N]",
+		name: "mock", synopsis: "[--addr HOST:PORT] [--api-key K] [--seed file.json] [--faults SPEC] [--fault-seed N] [--request-log SIZE]",
 		summary: "run a fake Alloy API (alloytest) on this machine", maxArgs: 0, noClient: true,
 		detail: `
 Serves alloytest, the SDK's stateful fake of the Alloy API, until Ctrl-C.
@@ -73,6 +73,10 @@ replays the sequence of rate decisions, one per request and per rule with
 a rate that matches it, in order. A client that sends one request at a
 time gets the same faults on the same requests; with concurrent clients
 the order of requests varies, so the faults fall on other requests.
+
+--request-log bounds the memory of the request log alloytest keeps (the
+latest requests, their headers and up to 64 KiB of each body): 8MiB by
+default; 0 or off keeps none. Its counters are kept either way.
 `,
 		examples: []string{
 			"alloy mock",
@@ -87,8 +91,11 @@ the order of requests varies, so the faults fall on other requests.
 			faults := fs.String("faults", "", "inject failures, as a `spec` of rules: see the syntax above")
 			var faultSeed seedFlag
 			fs.Var(&faultSeed, "fault-seed", "seed the random source of fault rates with `N` (default: a random seed, printed)")
+			requestLog := sizeFlag(alloytest.DefaultRequestLogBytes)
+			fs.Var(&requestLog, "request-log", "keep at most `SIZE` (e.g. 512KiB, 64MiB) of recent requests in memory; 0 or off: none")
 			return func(x *cli, _ []string) error {
-				return x.mock(mockOptions{addr: *addr, key: *key, seedPath: *seed, faults: *faults, faultSeed: faultSeed})
+				return x.mock(mockOptions{addr: *addr, key: *key, seedPath: *seed, faults: *faults, faultSeed: faultSeed,
+					requestLog: int64(requestLog)})
 			}
 		},
 	}
@@ -98,6 +105,7 @@ the order of requests varies, so the faults fall on other requests.
 type mockOptions struct {
 	addr, key, seedPath, faults string
 	faultSeed                   seedFlag
+	requestLog                  int64 // bytes; 0: off
 }
 
 // seedFlag is a uint64 flag that knows whether it was given.
@@ -122,6 +130,48 @@ func (f *seedFlag) Set(s string) error {
 	return nil
 }
 
+// sizeFlag is a size in bytes: a whole number with an optional unit, B,
+// KiB, MiB or GiB (any case), or "off" for 0.
+type sizeFlag int64
+
+func (f *sizeFlag) String() string {
+	switch n := int64(*f); {
+	case n == 0:
+		return "0"
+	case n%(1<<30) == 0:
+		return strconv.FormatInt(n>>30, 10) + "GiB"
+	case n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + "MiB"
+	case n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + "KiB"
+	default:
+		return strconv.FormatInt(n, 10)
+	}
+}
+
+func (f *sizeFlag) Set(s string) error {
+	if strings.EqualFold(s, "off") {
+		*f = 0
+		return nil
+	}
+	num, shift := s, 0
+	for _, u := range []struct {
+		suffix string
+		shift  int
+	}{{"kib", 10}, {"mib", 20}, {"gib", 30}, {"b", 0}} {
+		if strings.HasSuffix(strings.ToLower(s), u.suffix) {
+			num, shift = s[:len(s)-len(u.suffix)], u.shift
+			break
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n < 0 || n > (1<<62)>>shift {
+		return errors.New("want a size such as 8MiB, 512KiB or 1048576, or 0 (off)")
+	}
+	*f = sizeFlag(n << shift)
+	return nil
+}
+
 // mock runs the fake server until x.ctx ends.
 func (x *cli) mock(o mockOptions) error {
 	addr, key, seedPath := o.addr, o.key, o.seedPath
@@ -132,7 +182,7 @@ func (x *cli) mock(o mockOptions) error {
 	if err != nil {
 		return usagef("--faults: %v", err)
 	}
-	opts := []alloytest.Option{alloytest.WithAddr(addr)}
+	opts := []alloytest.Option{alloytest.WithAddr(addr), alloytest.WithRequestLog(o.requestLog)}
 	if key != "" {
 		opts = append(opts, alloytest.WithAPIKey(key))
 	}

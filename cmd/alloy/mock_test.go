@@ -181,9 +181,13 @@ func TestMockRefusesBadInput(t *testing.T) {
 		{"key with a space", "", []string{"--api-key", "a b"}, 2,
 			"alloy mock: --api-key must not contain whitespace or control characters\nRun 'alloy mock --help' for usage.\n"},
 		{"positional argument", "", []string{"extra"}, 2,
-			"alloy mock: unexpected argument \"extra\": usage: alloy mock [--addr HOST:PORT] [--api-key K] [--seed file.json] [--faults SPEC] [--fault-seed N]\nRun 'alloy mock --help' for usage.\n"},
+			"alloy mock: unexpected argument \"extra\": usage: alloy mock [--addr HOST:PORT] [--api-key K] [--seed file.json] [--faults SPEC] [--fault-seed N] [--request-log SIZE]\nRun 'alloy mock --help' for usage.\n"},
 		{"fault seed not a number", "", []string{"--fault-seed", "-1"}, 2,
 			"alloy mock: invalid value \"-1\" for flag -fault-seed: want a whole number from 0 to 18446744073709551615\nRun 'alloy mock --help' for usage.\n"},
+		{"request log size in megabytes", "", []string{"--request-log", "8MB"}, 2,
+			"alloy mock: invalid value \"8MB\" for flag -request-log: want a size such as 8MiB, 512KiB or 1048576, or 0 (off)\nRun 'alloy mock --help' for usage.\n"},
+		{"negative request log size", "", []string{"--request-log", "-1"}, 2,
+			"alloy mock: invalid value \"-1\" for flag -request-log: want a size such as 8MiB, 512KiB or 1048576, or 0 (off)\nRun 'alloy mock --help' for usage.\n"},
 		{"client flag", "", []string{"--region", "eu"}, 2,
 			"alloy mock: flag provided but not defined: -region\nRun 'alloy mock --help' for usage.\n"},
 		{"address in use", "", []string{"--addr", busy.Addr().String()}, 1,
@@ -233,4 +237,36 @@ func TestMockFaultSeedReplaysARun(t *testing.T) {
 	again, replayed := mockRateRun(t, 100, "--fault-seed", strconv.FormatUint(seed, 10))
 	assert.Equal(t, seed, again, "the seed given is the seed printed")
 	assert.Equal(t, first, replayed, "the printed seed replays the run")
+}
+
+func TestSizeFlag(t *testing.T) {
+	for in, want := range map[string]int64{
+		"0": 0, "off": 0, "OFF": 0, "1048576": 1 << 20, "100B": 100, "512KiB": 512 << 10, "8MiB": 8 << 20, "8mib": 8 << 20, "2GiB": 2 << 30,
+	} {
+		var f sizeFlag
+		require.NoError(t, f.Set(in), in)
+		assert.Equal(t, want, int64(f), in)
+	}
+	for _, in := range []string{"", "-1", "8MB", "8 MiB", "1.5MiB", "MiB", "9223372036854775807KiB"} {
+		var f sizeFlag
+		assert.Error(t, f.Set(in), in)
+	}
+	for n, want := range map[int64]string{0: "0", 8 << 20: "8MiB", 512 << 10: "512KiB", 2 << 30: "2GiB", 1000: "1000"} {
+		f := sizeFlag(n)
+		assert.Equal(t, want, f.String())
+	}
+}
+
+func TestMockRequestLogSizes(t *testing.T) {
+	t.Parallel()
+	for _, size := range []string{"0", "off", "64KiB"} {
+		m := startMock(t, "", "--request-log", size, "--json")
+		var out mockOutput
+		require.NoError(t, json.Unmarshal([]byte(m.stdout.String()), &out))
+		c, err := alloy.NewClient(out.APIKey, alloy.WithBaseURL(out.BaseURL))
+		require.NoError(t, err)
+		_, err = c.Users.Create(context.Background(), alloy.UserCreateParams{Username: "a@example.com", FullName: strings.Repeat("x", 100<<10)})
+		require.NoError(t, err, size)
+		assert.Equal(t, 0, m.stop(t))
+	}
 }
