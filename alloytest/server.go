@@ -10,7 +10,7 @@
 // path-versioned (/2024-03/users) and header-versioned (x-api-version:
 // 2025-09), checks the bearer API key (401 otherwise) and answers errors
 // with {"message": ...} bodies as Alloy does. It is safe for concurrent use
-// and binds to loopback only, unless WithAddr says otherwise.
+// and listens on loopback only, unless WithAllowRemote says otherwise.
 //
 // Beyond users it holds credentials, users' copies of workflows (installed
 // headlessly or with InstallWorkflow), the executions that runs, events and
@@ -36,8 +36,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -69,6 +71,8 @@ type config struct {
 	apiKey          string
 	addr            string
 	faultSeed       *uint64 // nil: a random seed
+	allowRemote     bool
+	logger          *log.Logger
 	requestLogBytes int64
 	tokenTTL        time.Duration
 	apps            []App
@@ -83,8 +87,28 @@ type Option func(*config)
 // WithAPIKey sets the API key the server accepts (default: a random key).
 func WithAPIKey(key string) Option { return func(c *config) { c.apiKey = key } }
 
-// WithAddr sets the listen address (default "127.0.0.1:0", a free loopback port).
+// WithAddr sets the listen address (default "127.0.0.1:0", a free loopback
+// port). Its host must be loopback: "localhost", an address in 127.0.0.0/8
+// or ::1. Start refuses any other host, and an empty one (":8080" listens
+// on every interface), with an error matching ErrNotLoopback, unless
+// WithAllowRemote is given.
 func WithAddr(addr string) Option { return func(c *config) { c.addr = addr } }
+
+// WithAllowRemote lets WithAddr name a host that is not loopback, or none.
+// The fake is not hardened, and anyone who can reach it can use it with
+// its API key: when it listens beyond loopback, Start logs a warning (see
+// WithLogger). Use it for a fake shared inside a private network, e.g.
+// between containers, never on a public one.
+func WithAllowRemote() Option { return func(c *config) { c.allowRemote = true } }
+
+// WithLogger sets where the server logs: the warning of WithAllowRemote and
+// net/http's errors (http.Server.ErrorLog). Default: the log package's
+// standard logger.
+func WithLogger(l *log.Logger) Option { return func(c *config) { c.logger = l } }
+
+// ErrNotLoopback is the error (wrapped) that Start returns for a listen
+// address whose host is not loopback, or is empty, without WithAllowRemote.
+var ErrNotLoopback = errors.New("alloytest listens on loopback only (localhost, 127.0.0.0/8 or ::1) unless allowed to listen remotely")
 
 // WithTokenTTL sets the lifetime of minted user JWTs (default 30 minutes).
 func WithTokenTTL(d time.Duration) Option { return func(c *config) { c.tokenTTL = d } }
@@ -118,14 +142,25 @@ func Start(opts ...Option) (*Server, error) {
 	if cfg.faultSeed != nil {
 		seed = *cfg.faultSeed
 	}
+	if err := checkLoopback(cfg.addr, cfg.allowRemote); err != nil {
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", cfg.addr, err)
 	}
+	bound := ln.Addr().(*net.TCPAddr)
+	if !bound.IP.IsLoopback() {
+		if !cfg.allowRemote { // "localhost" resolved to something else
+			_ = ln.Close()
+			return nil, fmt.Errorf("listen on %q: bound to %s: %w", cfg.addr, bound, ErrNotLoopback)
+		}
+		logf(cfg.logger, "warning: the fake Alloy API (alloytest) listens on %s, beyond loopback: anyone who can reach it can use it", bound)
+	}
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
 	s := &Server{
-		URL:     "http://" + ln.Addr().String(),
+		URL:     "http://" + localAddr(bound),
 		APIKey:  cfg.apiKey,
 		cfg:     cfg,
 		ln:      ln,
@@ -137,9 +172,56 @@ func Start(opts ...Option) (*Server, error) {
 		journal: newJournal(cfg.requestLogBytes),
 	}
 	s.routes = s.buildRoutes()
-	s.hs = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ConnState: s.trackConn}
+	s.hs = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ConnState: s.trackConn, ErrorLog: cfg.logger}
 	go func() { _ = s.hs.Serve(ln) }()
 	return s, nil
+}
+
+// checkLoopback refuses a listen address whose host is not loopback, or is
+// empty, unless remote addresses are allowed.
+func checkLoopback(addr string, allowRemote bool) error {
+	if allowRemote {
+		return nil
+	}
+	host, _, err := net.SplitHostPort(addr)
+	switch {
+	case err != nil:
+		return fmt.Errorf("listen on %q: %w", addr, err)
+	case host == "":
+		return fmt.Errorf("listen on %q: an empty host listens on every interface: %w", addr, ErrNotLoopback)
+	case !isLoopbackHost(host):
+		return fmt.Errorf("listen on %q: %q is not a loopback host: %w", addr, host, ErrNotLoopback)
+	}
+	return nil
+}
+
+// isLoopbackHost reports whether host is "localhost" or a loopback IP
+// address. Other names are not loopback, whatever they resolve to now.
+func isLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.Unmap().IsLoopback()
+}
+
+// localAddr is how a client on this machine reaches a listener: an
+// unspecified address (every interface) is reached on loopback.
+func localAddr(a *net.TCPAddr) string {
+	switch {
+	case a.IP.Equal(net.IPv4zero):
+		return net.JoinHostPort("127.0.0.1", strconv.Itoa(a.Port))
+	case a.IP.Equal(net.IPv6unspecified):
+		return net.JoinHostPort("::1", strconv.Itoa(a.Port))
+	}
+	return a.String()
+}
+
+func logf(l *log.Logger, format string, args ...any) {
+	if l == nil {
+		l = log.Default()
+	}
+	l.Printf(format, args...)
 }
 
 // Close stops the server and closes every connection.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log"
 	"strconv"
 	"strings"
 	"time"
@@ -38,7 +39,7 @@ const mockShutdownGrace = 5 * time.Second
 
 func mockCommand() *command {
 	return &command{
-		name: "mock", synopsis: "[--addr HOST:PORT] [--api-key K] [--seed file.json] [--faults SPEC] [--fault-seed N] [--request-log SIZE]",
+		name: "mock", synopsis: "[--addr HOST:PORT] [--api-key K] [--seed file.json] [--faults SPEC] [--fault-seed N] [--request-log SIZE] [--allow-remote]",
 		summary: "run a fake Alloy API (alloytest) on this machine", maxArgs: 0, noClient: true,
 		detail: `
 Serves alloytest, the SDK's stateful fake of the Alloy API, until Ctrl-C.
@@ -74,6 +75,11 @@ a rate that matches it, in order. A client that sends one request at a
 time gets the same faults on the same requests; with concurrent clients
 the order of requests varies, so the faults fall on other requests.
 
+--addr must name a loopback host (localhost, 127.0.0.0/8 or ::1): the fake
+is not hardened, and anyone who can reach it can use it. --allow-remote
+lets it listen on any address (":12111" is every interface), with a
+warning; use it inside a private network only.
+
 --request-log bounds the memory of the request log alloytest keeps (the
 latest requests, their headers and up to 64 KiB of each body): 8MiB by
 default; 0 or off keeps none. Its counters are kept either way.
@@ -85,7 +91,8 @@ default; 0 or off keeps none. Its counters are kept either way.
 			"alloy mock --addr 127.0.0.1:0 --jsonl > mock.json &   # for scripts: one JSON line with baseUrl and apiKey",
 		},
 		define: func(fs *flag.FlagSet) action {
-			addr := fs.String("addr", "127.0.0.1:12111", "listen `address`; port 0 picks a free one (printed)")
+			addr := fs.String("addr", "127.0.0.1:12111", "listen `address`, on loopback; port 0 picks a free one (printed)")
+			allowRemote := fs.Bool("allow-remote", false, "let --addr be an address that is not loopback (reachable from other machines)")
 			key := fs.String("api-key", "", "the API `key` the server accepts (default: a random alloytest_ key)")
 			seed := fs.String("seed", "", "load users, connections and apps from a JSON `file` (- for stdin)")
 			faults := fs.String("faults", "", "inject failures, as a `spec` of rules: see the syntax above")
@@ -95,7 +102,7 @@ default; 0 or off keeps none. Its counters are kept either way.
 			fs.Var(&requestLog, "request-log", "keep at most `SIZE` (e.g. 512KiB, 64MiB) of recent requests in memory; 0 or off: none")
 			return func(x *cli, _ []string) error {
 				return x.mock(mockOptions{addr: *addr, key: *key, seedPath: *seed, faults: *faults, faultSeed: faultSeed,
-					requestLog: int64(requestLog)})
+					requestLog: int64(requestLog), allowRemote: *allowRemote})
 			}
 		},
 	}
@@ -106,6 +113,7 @@ type mockOptions struct {
 	addr, key, seedPath, faults string
 	faultSeed                   seedFlag
 	requestLog                  int64 // bytes; 0: off
+	allowRemote                 bool
 }
 
 // seedFlag is a uint64 flag that knows whether it was given.
@@ -182,7 +190,11 @@ func (x *cli) mock(o mockOptions) error {
 	if err != nil {
 		return usagef("--faults: %v", err)
 	}
-	opts := []alloytest.Option{alloytest.WithAddr(addr), alloytest.WithRequestLog(o.requestLog)}
+	opts := []alloytest.Option{alloytest.WithAddr(addr), alloytest.WithRequestLog(o.requestLog),
+		alloytest.WithLogger(log.New(x.stderr, "alloy mock: ", 0))}
+	if o.allowRemote {
+		opts = append(opts, alloytest.WithAllowRemote())
+	}
 	if key != "" {
 		opts = append(opts, alloytest.WithAPIKey(key))
 	}
@@ -201,6 +213,9 @@ func (x *cli) mock(o mockOptions) error {
 		opts = append(opts, seed.Options()...)
 	}
 	srv, err := alloytest.Start(opts...)
+	if errors.Is(err, alloytest.ErrNotLoopback) {
+		return usagef("--addr %s is not a loopback address (localhost, 127.0.0.0/8 or ::1; an empty host is every interface): add --allow-remote to listen on it anyway", addr)
+	}
 	if err != nil {
 		return err
 	}

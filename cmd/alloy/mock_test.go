@@ -181,13 +181,19 @@ func TestMockRefusesBadInput(t *testing.T) {
 		{"key with a space", "", []string{"--api-key", "a b"}, 2,
 			"alloy mock: --api-key must not contain whitespace or control characters\nRun 'alloy mock --help' for usage.\n"},
 		{"positional argument", "", []string{"extra"}, 2,
-			"alloy mock: unexpected argument \"extra\": usage: alloy mock [--addr HOST:PORT] [--api-key K] [--seed file.json] [--faults SPEC] [--fault-seed N] [--request-log SIZE]\nRun 'alloy mock --help' for usage.\n"},
+			"alloy mock: unexpected argument \"extra\": usage: alloy mock [--addr HOST:PORT] [--api-key K] [--seed file.json] [--faults SPEC] [--fault-seed N] [--request-log SIZE] [--allow-remote]\nRun 'alloy mock --help' for usage.\n"},
 		{"fault seed not a number", "", []string{"--fault-seed", "-1"}, 2,
 			"alloy mock: invalid value \"-1\" for flag -fault-seed: want a whole number from 0 to 18446744073709551615\nRun 'alloy mock --help' for usage.\n"},
 		{"request log size in megabytes", "", []string{"--request-log", "8MB"}, 2,
 			"alloy mock: invalid value \"8MB\" for flag -request-log: want a size such as 8MiB, 512KiB or 1048576, or 0 (off)\nRun 'alloy mock --help' for usage.\n"},
 		{"negative request log size", "", []string{"--request-log", "-1"}, 2,
 			"alloy mock: invalid value \"-1\" for flag -request-log: want a size such as 8MiB, 512KiB or 1048576, or 0 (off)\nRun 'alloy mock --help' for usage.\n"},
+		{"empty host", "", []string{"--addr", ":0"}, 2,
+			"alloy mock: --addr :0 is not a loopback address (localhost, 127.0.0.0/8 or ::1; an empty host is every interface): add --allow-remote to listen on it anyway\nRun 'alloy mock --help' for usage.\n"},
+		{"every interface", "", []string{"--addr", "0.0.0.0:0"}, 2,
+			"alloy mock: --addr 0.0.0.0:0 is not a loopback address (localhost, 127.0.0.0/8 or ::1; an empty host is every interface): add --allow-remote to listen on it anyway\nRun 'alloy mock --help' for usage.\n"},
+		{"a host name", "", []string{"--addr", "example.com:0"}, 2,
+			"alloy mock: --addr example.com:0 is not a loopback address (localhost, 127.0.0.0/8 or ::1; an empty host is every interface): add --allow-remote to listen on it anyway\nRun 'alloy mock --help' for usage.\n"},
 		{"client flag", "", []string{"--region", "eu"}, 2,
 			"alloy mock: flag provided but not defined: -region\nRun 'alloy mock --help' for usage.\n"},
 		{"address in use", "", []string{"--addr", busy.Addr().String()}, 1,
@@ -269,4 +275,25 @@ func TestMockRequestLogSizes(t *testing.T) {
 		require.NoError(t, err, size)
 		assert.Equal(t, 0, m.stop(t))
 	}
+}
+
+func TestMockAllowRemoteWarns(t *testing.T) {
+	t.Parallel()
+	m := startMock(t, "", "--addr", "0.0.0.0:0", "--allow-remote", "--json")
+	var out mockOutput
+	require.NoError(t, json.Unmarshal([]byte(m.stdout.String()), &out))
+	assert.Regexp(t, `^http://(\[::1\]|127\.0\.0\.1):\d+$`, out.BaseURL, "reached from this machine on loopback")
+	assert.Regexp(t, `^alloy mock: warning: the fake Alloy API \(alloytest\) listens on (0\.0\.0\.0|\[::\]):\d+, beyond loopback: anyone who can reach it can use it\n`+
+		`alloy mock: serving; press Ctrl-C to stop\.\n$`, m.stderr.String())
+	assert.NotContains(t, m.stderr.String(), out.APIKey)
+	c, err := alloy.NewClient(out.APIKey, alloy.WithBaseURL(out.BaseURL))
+	require.NoError(t, err)
+	_, err = c.Users.List(context.Background(), nil)
+	require.NoError(t, err)
+	assert.Equal(t, 0, m.stop(t))
+
+	// On loopback, --allow-remote has nothing to warn about.
+	m = startMock(t, "", "--allow-remote", "--addr", "localhost:0")
+	assert.Equal(t, "alloy mock: serving; press Ctrl-C to stop.\n", m.stderr.String())
+	assert.Regexp(t, `(?m)^Base URL +http://127\.0\.0\.1:\d+$`, m.stdout.String())
 }
