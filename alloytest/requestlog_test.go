@@ -161,3 +161,15 @@ func TestCountsPerUsername(t *testing.T) {
 		"c@example.com":      {CreateRequests: 2, Created: 2, Deleted: 1},
 	}, srv.Counts().Users)
 }
+
+func TestWithUserCountsOff(t *testing.T) {
+	srv := newServer(t, alloytest.WithUserCounts(false))
+	c := srv.Client()
+	u, err := c.Users.Create(context.Background(), alloy.UserCreateParams{Username: "a@example.com"})
+	require.NoError(t, err)
+	require.NoError(t, c.Users.Delete(context.Background(), u.ID))
+	counts := srv.Counts()
+	assert.Equal(t, map[string]alloytest.UserCounts{}, counts.Users, "not kept")
+	assert.Equal(t, 1, counts.Routes["POST /users"].Handled, "the route counters are")
+	assert.Equal(t, 1, counts.Routes["DELETE /users/{userId}"].Handled)
+}

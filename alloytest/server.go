@@ -74,6 +74,7 @@ type config struct {
 	allowRemote     bool
 	logger          *log.Logger
 	requestLogBytes int64
+	userCounts      bool
 	tokenTTL        time.Duration
 	apps            []App
 	integrations    []Integration
@@ -130,7 +131,7 @@ func NewServer(opts ...Option) *Server {
 
 // Start starts a server.
 func Start(opts ...Option) (*Server, error) {
-	cfg := config{addr: "127.0.0.1:0", requestLogBytes: DefaultRequestLogBytes, tokenTTL: 30 * time.Minute, apps: DefaultApps(), integrations: DefaultIntegrations(),
+	cfg := config{addr: "127.0.0.1:0", requestLogBytes: DefaultRequestLogBytes, userCounts: true, tokenTTL: 30 * time.Minute, apps: DefaultApps(), integrations: DefaultIntegrations(),
 		events: DefaultEvents(), connectors: DefaultConnectors()}
 	for _, o := range opts {
 		o(&cfg)
@@ -170,6 +171,9 @@ func Start(opts ...Option) (*Server, error) {
 		teamID:  objectID(),
 		faults:  newFaults(seed),
 		journal: newJournal(cfg.requestLogBytes),
+	}
+	if !cfg.userCounts {
+		s.st.counts = nil
 	}
 	s.routes = s.buildRoutes()
 	s.hs = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ConnState: s.trackConn, ErrorLog: cfg.logger}

@@ -25,7 +25,8 @@ type store struct {
 	failures      map[string][]string      // parent workflow id -> messages of the next runs to fail
 	installations map[string]*installation // by id
 
-	counts map[string]*UserCounts // by username, for Server.Counts
+	counts  map[string]*UserCounts // by username, for Server.Counts; nil: not kept
+	discard UserCounts             // counted into when counts is nil
 }
 
 // grant is an OAuth link handed out and not yet visited.
@@ -76,6 +77,9 @@ func (st *store) add(username, fullName string) *user {
 
 // count returns the counters of a username.
 func (st *store) count(username string) *UserCounts {
+	if st.counts == nil {
+		return &st.discard
+	}
 	c := st.counts[username]
 	if c == nil {
 		c = &UserCounts{}

@@ -190,7 +190,9 @@ func (x *cli) mock(o mockOptions) error {
 	if err != nil {
 		return usagef("--faults: %v", err)
 	}
-	opts := []alloytest.Option{alloytest.WithAddr(addr), alloytest.WithRequestLog(o.requestLog),
+	// Nothing reads the per-username counters of a mock, and over a long
+	// session of new usernames they would grow without bound.
+	opts := []alloytest.Option{alloytest.WithAddr(addr), alloytest.WithRequestLog(o.requestLog), alloytest.WithUserCounts(false),
 		alloytest.WithLogger(log.New(x.stderr, "alloy mock: ", 0))}
 	if o.allowRemote {
 		opts = append(opts, alloytest.WithAllowRemote())

@@ -201,7 +201,10 @@ func TestMockRefusesBadInput(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			code := run(append([]string{"mock", "--addr", "127.0.0.1:0"}, tc.args...), strings.NewReader(tc.stdin), &stdout, &stderr, func(string) string { return "" })
+			// A mock that wrongly starts serves until this ends, and fails.
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			code := runContext(ctx, append([]string{"mock", "--addr", "127.0.0.1:0"}, tc.args...), strings.NewReader(tc.stdin), &stdout, &stderr, func(string) string { return "" })
 			assert.Equal(t, tc.code, code)
 			assert.Empty(t, stdout.String())
 			assert.Equal(t, tc.stderr, stderr.String())
