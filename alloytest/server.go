@@ -27,6 +27,12 @@
 // same users), connection deletion, /one/forward, metadata and webhook
 // subscriptions. Connect, Seed, Records and Clear set up and inspect a
 // connection's records.
+//
+// Every request is counted (Counts: per route, and the users created and
+// deleted per username), and the most recent ones are kept in a request
+// log bounded in bytes (Requests, WithRequestLog). InjectFault makes
+// requests fail, every time, a number of times or at a rate drawn from a
+// seeded source (WithFaultSeed), so that a failing run can be replayed.
 package alloytest
 
 import (
