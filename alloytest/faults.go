@@ -53,42 +53,49 @@ type FaultRule struct {
 	// Times is how many matching requests get the fault; 0 means every one.
 	Times int
 	// Rate is the probability (0 to 1) that a matching request gets the
-	// fault; 0 means 1.
+	// fault; 0 means 1. The decision is drawn from the server's seeded
+	// random source (see WithFaultSeed and FaultSeed).
 	Rate float64
 	Fault
 }
 
-// faults holds the rules and the request log.
+// faults holds the rules and the random source their rates draw from.
 type faults struct {
 	mu    sync.Mutex
 	rules []*faultRule
-	log   []Request
+	seed  uint64
+	rng   *rand.Rand // guarded by mu: one draw per rate decision
 	seq   uint64
 }
+
+func newFaults(seed uint64) *faults {
+	// PCG takes two words of state; the second is fixed so that one
+	// uint64 names the whole stream.
+	return &faults{seed: seed, rng: rand.New(rand.NewPCG(seed, 0x616c6c6f79746573))}
+}
+
+// FaultSeed returns the seed of the random source behind fault rules'
+// Rate: the one given to WithFaultSeed, or the random one the server
+// chose. Log it, and pass it to WithFaultSeed (or alloy mock --fault-seed)
+// to replay a run.
+//
+// What a seed replays is the sequence of rate decisions: the server draws
+// one number per request and per rule with a Rate below 1 that matches
+// the request's method and path, in the order rules are tried, under one
+// lock. Given the same seed, the same rules and the same requests in the
+// same order, the same requests get the same faults: a client that sends
+// one request at a time (retries included) sees exactly the same run.
+// With concurrent clients the order in which requests reach the server
+// varies from run to run, so the same decisions fall on different
+// requests; the number of faults of each rule over a run is what stays
+// close.
+func (s *Server) FaultSeed() uint64 { return s.faults.seed }
 
 type faultRule struct {
 	FaultRule
 	id   uint64
 	left int // for Times > 0
 }
-
-// Request is one request the server received, as the request log keeps it.
-type Request struct {
-	Method string
-	Path   string // as sent, version prefix included
-	Query  string
-	Header http.Header // Authorization is redacted
-	Body   []byte      // the first 64 KiB
-	Status int         // the status sent; 0 when the connection was dropped
-	Fault  string      // the fault applied, e.g. "status 503", "drop"; empty for none
-	At     time.Time
-}
-
-// maxLoggedBody caps Request.Body; maxLogged caps the log (oldest dropped).
-const (
-	maxLoggedBody = 64 << 10
-	maxLogged     = 100_000
-)
 
 // InjectFault adds a rule; matching requests fail as it says until the rule
 // is used up (Times) or removed. Rules are tried in the order they were
@@ -122,24 +129,6 @@ func (s *Server) ClearFaults() {
 	s.faults.mu.Unlock()
 }
 
-// Requests returns the request log, oldest first: every request the server
-// received (up to the last 100,000), with the status it sent and the fault
-// it applied.
-func (s *Server) Requests() []Request {
-	s.faults.mu.Lock()
-	defer s.faults.mu.Unlock()
-	out := make([]Request, len(s.faults.log))
-	copy(out, s.faults.log)
-	return out
-}
-
-// ResetRequests empties the request log.
-func (s *Server) ResetRequests() {
-	s.faults.mu.Lock()
-	s.faults.log = nil
-	s.faults.mu.Unlock()
-}
-
 // pick returns the fault for a request, using up one of a rule's Times.
 func (f *faults) pick(method, unversioned string) *Fault {
 	f.mu.Lock()
@@ -153,7 +142,7 @@ func (f *faults) pick(method, unversioned string) *Fault {
 				continue
 			}
 		}
-		if r.Rate > 0 && r.Rate < 1 && rand.Float64() >= r.Rate {
+		if r.Rate > 0 && r.Rate < 1 && f.rng.Float64() >= r.Rate {
 			continue
 		}
 		if r.Times > 0 {
@@ -166,15 +155,6 @@ func (f *faults) pick(method, unversioned string) *Fault {
 		return &fault
 	}
 	return nil
-}
-
-func (f *faults) record(req Request) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if len(f.log) >= maxLogged {
-		f.log = append(f.log[:0], f.log[len(f.log)-maxLogged+1:]...)
-	}
-	f.log = append(f.log, req)
 }
 
 // statusWriter remembers the status written through it.
@@ -197,28 +177,25 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
-// ServeHTTP logs the request, applies any fault rule that matches it, and
-// otherwise serves it.
+// ServeHTTP counts and logs the request, applies any fault rule that
+// matches it, and otherwise serves it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	r.Body = io.NopCloser(bytes.NewReader(body))
-	entry := Request{Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.RawQuery, Header: r.Header.Clone(), At: time.Now()}
-	if entry.Header.Get("Authorization") != "" {
-		entry.Header.Set("Authorization", "[REDACTED]")
+	x := s.routeOf(r)
+	var entry *Request
+	if s.journal.logging() {
+		entry = s.journal.entry(r, body)
 	}
-	entry.Body = bytes.Clone(body[:min(len(body), maxLoggedBody)])
 	sw := &statusWriter{ResponseWriter: w}
-	defer func() {
-		entry.Status = sw.status
-		s.faults.record(entry)
-	}()
+	defer func() { s.journal.record(x, sw.status, entry) }()
 
 	fault := s.faults.pick(r.Method, unversionedPath(r.URL.EscapedPath()))
 	if fault == nil {
-		s.serve(sw, r)
+		s.serve(sw, r, x)
 		return
 	}
-	entry.Fault = fault.describe()
+	x.fault = fault.describe()
 	if fault.Latency > 0 {
 		t := time.NewTimer(fault.Latency)
 		defer t.Stop()
@@ -228,16 +205,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.applyFault(sw, r, fault)
+	s.applyFault(sw, r, x, fault)
 }
 
 // applyFault answers r as fault says.
-func (s *Server) applyFault(w *statusWriter, r *http.Request, f *Fault) {
+func (s *Server) applyFault(w *statusWriter, r *http.Request, x *exchange, f *Fault) {
 	needReal := f.AfterHandler || f.Truncate || (f.ContentType != "" && f.Status == 0)
 	var real *httptest.ResponseRecorder
 	if needReal {
 		real = httptest.NewRecorder()
-		s.serve(real, r)
+		s.serve(real, r, x)
+		x.ambiguous = x.handled && (f.Drop || f.Truncate || f.Malformed || f.Oversize > 0 || f.Status != 0)
 	}
 	switch {
 	case f.Drop:
@@ -289,7 +267,7 @@ func (s *Server) applyFault(w *statusWriter, r *http.Request, f *Fault) {
 		w.WriteHeader(real.Code)
 		_, _ = w.Write(real.Body.Bytes())
 	default: // Latency only
-		s.serve(w, r)
+		s.serve(w, r, x)
 	}
 }
 

@@ -105,7 +105,9 @@ func TestFaultAfterHandlerMakesAnAmbiguousFailure(t *testing.T) {
 	_, err := c.Users.Create(context.Background(), alloy.UserCreateParams{Username: "a@example.com"})
 	require.ErrorIs(t, err, alloy.ErrServer, "reported as an error")
 	require.Len(t, srv.Users(), 1, "yet the server acted")
-	assert.Len(t, srv.Requests(), 1, "and the POST was not repeated")
+	assert.Equal(t, alloytest.RouteCounts{Received: 1, Handled: 1, Faulted: 1, Ambiguous: 1, Statuses: map[int]int{503: 1}},
+		srv.Counts().Routes["POST /users"], "the POST was not repeated")
+	assert.Equal(t, alloytest.UserCounts{CreateRequests: 1, Created: 1}, srv.Counts().Users["a@example.com"])
 }
 
 func TestFaultBadBodies(t *testing.T) {
@@ -146,7 +148,7 @@ func TestFaultLatencyMeetsTheClientTimeout(t *testing.T) {
 }
 
 func TestFaultRulesMatchRemoveAndRate(t *testing.T) {
-	srv := newServer(t)
+	srv := newServer(t, alloytest.WithFaultSeed(1))
 	c := fastClient(srv, alloy.WithMaxRetries(0))
 	ctx := context.Background()
 	remove := srv.InjectFault(alloytest.FaultRule{Method: "DELETE", Fault: alloytest.Fault{Status: 500}})
@@ -179,6 +181,48 @@ func TestFaultRulesMatchRemoveAndRate(t *testing.T) {
 	assert.True(t, strings.HasPrefix(reqs[len(reqs)-1].Path, "/2024-03/users"))
 }
 
+// rateRun sends n sequential reads to a server with one 50% rule and
+// returns which of them failed, as a string of 0s and 1s.
+func rateRun(t *testing.T, n int, opts ...alloytest.Option) (string, *alloytest.Server) {
+	t.Helper()
+	srv := newServer(t, opts...)
+	c := fastClient(srv, alloy.WithMaxRetries(0))
+	srv.InjectFault(alloytest.FaultRule{Method: "GET", Path: "/users", Rate: 0.5, Fault: alloytest.Fault{Status: 503}})
+	// A rule that matches no request draws nothing.
+	srv.InjectFault(alloytest.FaultRule{Method: "GET", Path: "/apps", Rate: 0.5, Fault: alloytest.Fault{Status: 500}})
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		_, err := c.Users.List(context.Background(), nil)
+		switch {
+		case err == nil:
+			b.WriteByte('0')
+		case errors.Is(err, alloy.ErrServer):
+			b.WriteByte('1')
+		default:
+			t.Fatalf("call %d: %v", i, err)
+		}
+	}
+	return b.String(), srv
+}
+
+func TestFaultSeedReplaysRateDecisions(t *testing.T) {
+	first, srv := rateRun(t, 200, alloytest.WithFaultSeed(42))
+	assert.Equal(t, uint64(42), srv.FaultSeed())
+	assert.Contains(t, first, "0")
+	assert.Contains(t, first, "1")
+	again, _ := rateRun(t, 200, alloytest.WithFaultSeed(42))
+	assert.Equal(t, first, again, "the same seed fails the same requests")
+	other, _ := rateRun(t, 200, alloytest.WithFaultSeed(43))
+	assert.NotEqual(t, first, other, "another seed, other decisions")
+
+	// Without WithFaultSeed the server picks a random seed and reports it:
+	// giving it back replays the run.
+	unseeded, srv := rateRun(t, 200)
+	replayed, _ := rateRun(t, 200, alloytest.WithFaultSeed(srv.FaultSeed()))
+	assert.Equal(t, unseeded, replayed)
+	assert.NotEqual(t, srv.FaultSeed(), newServer(t).FaultSeed(), "a fresh seed per server")
+}
+
 func TestRequestLogUnderConcurrency(t *testing.T) {
 	srv := newServer(t)
 	c := srv.Client()
@@ -191,6 +235,7 @@ func TestRequestLogUnderConcurrency(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	assert.Equal(t, alloytest.RouteCounts{Received: 20, Handled: 20, Statuses: map[int]int{200: 20}}, srv.Counts().Routes["GET /users"])
 	reqs := srv.Requests()
 	require.Len(t, reqs, 20)
 	for _, r := range reqs {

@@ -75,6 +75,7 @@ func (s *Server) optionalQueryUser(w http.ResponseWriter, r *http.Request) (*use
 }
 
 type route struct {
+	key    string // "METHOD /pattern", as Counts.Routes names it
 	method string
 	segs   []string // literal segments, or "{name}" for a parameter
 	handle handler
@@ -208,6 +209,9 @@ func (s *Server) buildRoutes() []route {
 			routes = append(routes, since("2023-12", rt))
 		}
 	}
+	for i := range routes {
+		routes[i].key = routes[i].method + " /" + strings.Join(routes[i].segs, "/")
+	}
 	return routes
 }
 
@@ -272,6 +276,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, _ *request) 
 	}
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
+	s.st.count(*in.Username).CreateRequests++
 	if s.st.byName[*in.Username] != "" {
 		writeError(w, http.StatusConflict, fmt.Sprintf("A user with username %q already exists", *in.Username))
 		return
@@ -293,6 +298,11 @@ func (s *Server) createUsers(w http.ResponseWriter, r *http.Request, _ *request)
 	}
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
+	for _, u := range in.Users {
+		if u.Username != nil && strings.TrimSpace(*u.Username) != "" {
+			s.st.count(*u.Username).CreateRequests++
+		}
+	}
 	seen := map[string]bool{}
 	for i, u := range in.Users {
 		switch {

@@ -10,7 +10,7 @@
 // path-versioned (/2024-03/users) and header-versioned (x-api-version:
 // 2025-09), checks the bearer API key (401 otherwise) and answers errors
 // with {"message": ...} bodies as Alloy does. It is safe for concurrent use
-// and binds to loopback only, unless WithAddr says otherwise.
+// and listens on loopback only, unless WithAllowRemote says otherwise.
 //
 // Beyond users it holds credentials, users' copies of workflows (installed
 // headlessly or with InstallWorkflow), the executions that runs, events and
@@ -27,16 +27,25 @@
 // same users), connection deletion, /one/forward, metadata and webhook
 // subscriptions. Connect, Seed, Records and Clear set up and inspect a
 // connection's records.
+//
+// Every request is counted (Counts: per route, and the users created and
+// deleted per username), and the most recent ones are kept in a request
+// log bounded in bytes (Requests, WithRequestLog). InjectFault makes
+// requests fail, every time, a number of times or at a rate drawn from a
+// seeded source (WithFaultSeed), so that a failing run can be replayed.
 package alloytest
 
 import (
 	"context"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -59,18 +68,24 @@ type Server struct {
 	reqSeq  atomic.Uint64
 	started time.Time // served as the workflows' createdAt and updatedAt
 	teamID  string    // the account's id in log entries
-	faults  faults
+	faults  *faults
+	journal *journal     // the request log and counters
 	conns   atomic.Int64 // open client connections
 }
 
 type config struct {
-	apiKey       string
-	addr         string
-	tokenTTL     time.Duration
-	apps         []App
-	integrations []Integration
-	events       []Event
-	connectors   []Connector
+	apiKey          string
+	addr            string
+	faultSeed       *uint64 // nil: a random seed
+	allowRemote     bool
+	logger          *log.Logger
+	requestLogBytes int64
+	userCounts      bool
+	tokenTTL        time.Duration
+	apps            []App
+	integrations    []Integration
+	events          []Event
+	connectors      []Connector
 }
 
 // Option configures a Server.
@@ -79,11 +94,36 @@ type Option func(*config)
 // WithAPIKey sets the API key the server accepts (default: a random key).
 func WithAPIKey(key string) Option { return func(c *config) { c.apiKey = key } }
 
-// WithAddr sets the listen address (default "127.0.0.1:0", a free loopback port).
+// WithAddr sets the listen address (default "127.0.0.1:0", a free loopback
+// port). Its host must be loopback: "localhost", an address in 127.0.0.0/8
+// or ::1. Start refuses any other host, and an empty one (":8080" listens
+// on every interface), with an error matching ErrNotLoopback, unless
+// WithAllowRemote is given.
 func WithAddr(addr string) Option { return func(c *config) { c.addr = addr } }
+
+// WithAllowRemote lets WithAddr name a host that is not loopback, or none.
+// The fake is not hardened, and anyone who can reach it can use it with
+// its API key: when it listens beyond loopback, Start logs a warning (see
+// WithLogger). Use it for a fake shared inside a private network, e.g.
+// between containers, never on a public one.
+func WithAllowRemote() Option { return func(c *config) { c.allowRemote = true } }
+
+// WithLogger sets where the server logs: the warning of WithAllowRemote and
+// net/http's errors (http.Server.ErrorLog). Default: the log package's
+// standard logger.
+func WithLogger(l *log.Logger) Option { return func(c *config) { c.logger = l } }
+
+// ErrNotLoopback is the error (wrapped) that Start returns for a listen
+// address whose host is not loopback, or is empty, without WithAllowRemote.
+var ErrNotLoopback = errors.New("alloytest listens on loopback only (localhost, 127.0.0.0/8 or ::1) unless allowed to listen remotely")
 
 // WithTokenTTL sets the lifetime of minted user JWTs (default 30 minutes).
 func WithTokenTTL(d time.Duration) Option { return func(c *config) { c.tokenTTL = d } }
+
+// WithFaultSeed seeds the random source that decides whether a request
+// gets the fault of a rule with a Rate (default: a random seed, which
+// FaultSeed reports). See FaultSeed for what a seed replays.
+func WithFaultSeed(seed uint64) Option { return func(c *config) { c.faultSeed = &seed } }
 
 // NewServer starts a server and panics if it cannot listen, like
 // httptest.NewServer. Use Start to get the error instead.
@@ -97,7 +137,7 @@ func NewServer(opts ...Option) *Server {
 
 // Start starts a server.
 func Start(opts ...Option) (*Server, error) {
-	cfg := config{addr: "127.0.0.1:0", tokenTTL: 30 * time.Minute, apps: DefaultApps(), integrations: DefaultIntegrations(),
+	cfg := config{addr: "127.0.0.1:0", requestLogBytes: DefaultRequestLogBytes, userCounts: true, tokenTTL: 30 * time.Minute, apps: DefaultApps(), integrations: DefaultIntegrations(),
 		events: DefaultEvents(), connectors: DefaultConnectors()}
 	for _, o := range opts {
 		o(&cfg)
@@ -105,14 +145,29 @@ func Start(opts ...Option) (*Server, error) {
 	if cfg.apiKey == "" {
 		cfg.apiKey = "alloytest_" + randomHex(16)
 	}
+	seed := randomUint64()
+	if cfg.faultSeed != nil {
+		seed = *cfg.faultSeed
+	}
+	if err := checkLoopback(cfg.addr, cfg.allowRemote); err != nil {
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", cfg.addr, err)
 	}
+	bound := ln.Addr().(*net.TCPAddr)
+	if !bound.IP.IsLoopback() {
+		if !cfg.allowRemote { // "localhost" resolved to something else
+			_ = ln.Close()
+			return nil, fmt.Errorf("listen on %q: bound to %s: %w", cfg.addr, bound, ErrNotLoopback)
+		}
+		logf(cfg.logger, "warning: the fake Alloy API (alloytest) listens on %s, beyond loopback: anyone who can reach it can use it", bound)
+	}
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
 	s := &Server{
-		URL:     "http://" + ln.Addr().String(),
+		URL:     "http://" + localAddr(bound),
 		APIKey:  cfg.apiKey,
 		cfg:     cfg,
 		ln:      ln,
@@ -120,11 +175,63 @@ func Start(opts ...Option) (*Server, error) {
 		signKey: key,
 		started: time.Now().UTC(),
 		teamID:  objectID(),
+		faults:  newFaults(seed),
+		journal: newJournal(cfg.requestLogBytes),
+	}
+	if !cfg.userCounts {
+		s.st.counts = nil
 	}
 	s.routes = s.buildRoutes()
-	s.hs = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ConnState: s.trackConn}
+	s.hs = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ConnState: s.trackConn, ErrorLog: cfg.logger}
 	go func() { _ = s.hs.Serve(ln) }()
 	return s, nil
+}
+
+// checkLoopback refuses a listen address whose host is not loopback, or is
+// empty, unless remote addresses are allowed.
+func checkLoopback(addr string, allowRemote bool) error {
+	if allowRemote {
+		return nil
+	}
+	host, _, err := net.SplitHostPort(addr)
+	switch {
+	case err != nil:
+		return fmt.Errorf("listen on %q: %w", addr, err)
+	case host == "":
+		return fmt.Errorf("listen on %q: an empty host listens on every interface: %w", addr, ErrNotLoopback)
+	case !isLoopbackHost(host):
+		return fmt.Errorf("listen on %q: %q is not a loopback host: %w", addr, host, ErrNotLoopback)
+	}
+	return nil
+}
+
+// isLoopbackHost reports whether host is "localhost" or a loopback IP
+// address. Other names are not loopback, whatever they resolve to now.
+func isLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.Unmap().IsLoopback()
+}
+
+// localAddr is how a client on this machine reaches a listener: an
+// unspecified address (every interface) is reached on loopback.
+func localAddr(a *net.TCPAddr) string {
+	switch {
+	case a.IP.Equal(net.IPv4zero):
+		return net.JoinHostPort("127.0.0.1", strconv.Itoa(a.Port))
+	case a.IP.Equal(net.IPv6unspecified):
+		return net.JoinHostPort("::1", strconv.Itoa(a.Port))
+	}
+	return a.String()
+}
+
+func logf(l *log.Logger, format string, args ...any) {
+	if l == nil {
+		l = log.Default()
+	}
+	l.Printf(format, args...)
 }
 
 // Close stops the server and closes every connection.
@@ -173,44 +280,68 @@ func (s *Server) InstallWorkflow(userID, workflowID string) error {
 	return nil
 }
 
-// serve resolves the API version, authenticates and routes a request.
-// A route that exists only in some versions answers 404 in the others.
-func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("X-Request-Id", "req_"+strconv.FormatUint(s.reqSeq.Add(1), 10))
+// exchange is one request on its way through the server: the route it
+// resolved to, and what happened to it, for the counters.
+type exchange struct {
+	route          *route // nil when none matched
+	params         map[string]string
+	version        string
+	methodMismatch bool   // a route matched the path but not the method
+	handled        bool   // the route's handler ran
+	ambiguous      bool   // it ran, and a fault replaced or cut its answer
+	fault          string // the fault applied, described; "" for none
+}
+
+// key names the exchange's route in Counts.Routes.
+func (x *exchange) key() string {
+	if x.route == nil {
+		return ""
+	}
+	return x.route.key
+}
+
+// routeOf finds the API version and the route of a request. A route that
+// exists only in some versions does not match in the others.
+func (s *Server) routeOf(r *http.Request) *exchange {
+	x := &exchange{}
 	segs := splitPath(r.URL.EscapedPath())
-	version := r.Header.Get("X-Api-Version")
+	x.version = r.Header.Get("X-Api-Version")
 	if len(segs) > 0 && isVersion(segs[0]) {
-		version, segs = segs[0], segs[1:]
+		x.version, segs = segs[0], segs[1:]
 	}
-	if version == "" {
-		version = alloy.DefaultAPIVersion
+	if x.version == "" {
+		x.version = alloy.DefaultAPIVersion
 	}
-	var found *route
-	var params map[string]string
-	methodMismatch := false
 	for i := range s.routes {
 		rt := &s.routes[i]
-		p, ok := rt.match(segs, version)
+		p, ok := rt.match(segs, x.version)
 		if !ok {
 			continue
 		}
 		if rt.method != r.Method {
-			methodMismatch = true
+			x.methodMismatch = true
 			continue
 		}
-		found, params = rt, p
+		x.route, x.params = rt, p
 		break
 	}
-	if (found == nil || !found.public) && !s.authorized(r) {
+	return x
+}
+
+// serve authenticates and answers a resolved request.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, x *exchange) {
+	w.Header().Set("X-Request-Id", "req_"+strconv.FormatUint(s.reqSeq.Add(1), 10))
+	if (x.route == nil || !x.route.public) && !s.authorized(r) {
 		writeError(w, http.StatusUnauthorized, "Unauthorized")
 		return
 	}
 	switch {
-	case !isVersion(version):
+	case !isVersion(x.version):
 		writeError(w, http.StatusBadRequest, "Invalid x-api-version")
-	case found != nil:
-		found.handle(w, r, &request{params: params, version: version})
-	case methodMismatch:
+	case x.route != nil:
+		x.handled = true
+		x.route.handle(w, r, &request{params: x.params, version: x.version})
+	case x.methodMismatch:
 		writeError(w, http.StatusMethodNotAllowed, "Method not allowed")
 	default:
 		writeError(w, http.StatusNotFound, "Route not found")
@@ -242,6 +373,12 @@ func isVersion(v string) bool {
 	_, err1 := strconv.Atoi(v[:4])
 	_, err2 := strconv.Atoi(v[5:])
 	return err1 == nil && err2 == nil
+}
+
+func randomUint64() uint64 {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return binary.LittleEndian.Uint64(b[:])
 }
 
 func randomHex(n int) string {

@@ -5,7 +5,9 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"log"
 	"net/http"
 	"strings"
 	"sync"
@@ -334,4 +336,65 @@ func TestOddInputNeverFails(t *testing.T) {
 			assert.Contains(t, body, "{", "%s %s %s: a JSON answer", rt.method, rt.path, b)
 		}
 	}
+}
+
+func TestStartListensOnLoopbackOnly(t *testing.T) {
+	for _, addr := range []string{"127.0.0.1:0", "127.0.0.2:0", "127.255.255.254:0", "localhost:0", "LocalHost:0", "[::1]:0", "[::ffff:127.0.0.1]:0"} {
+		t.Run("accepts "+addr, func(t *testing.T) {
+			var logs strings.Builder
+			srv, err := alloytest.Start(alloytest.WithAddr(addr), alloytest.WithLogger(log.New(&logs, "", 0)))
+			require.NoError(t, err)
+			defer srv.Close()
+			_, err = srv.Client().Users.List(context.Background(), nil)
+			require.NoError(t, err)
+			assert.Empty(t, logs.String(), "no warning on loopback")
+		})
+	}
+	notLoopback := ": " + alloytest.ErrNotLoopback.Error()
+	for addr, want := range map[string]string{
+		":0":                      `an empty host listens on every interface` + notLoopback,
+		":8080":                   `an empty host listens on every interface` + notLoopback,
+		"0.0.0.0:0":               `"0.0.0.0" is not a loopback host` + notLoopback,
+		"[::]:0":                  `"::" is not a loopback host` + notLoopback,
+		"192.0.2.2:0":             `"192.0.2.2" is not a loopback host` + notLoopback,
+		"[fd00::2]:0":             `"fd00::2" is not a loopback host` + notLoopback,
+		"example.com:0":           `"example.com" is not a loopback host` + notLoopback,
+		"localhost.localdomain:0": `"localhost.localdomain" is not a loopback host` + notLoopback,
+		"ip6-localhost:0":         `"ip6-localhost" is not a loopback host` + notLoopback,
+		"127.0.0.1":               `address 127.0.0.1: missing port in address`,
+	} {
+		t.Run("refuses "+addr, func(t *testing.T) {
+			srv, err := alloytest.Start(alloytest.WithAddr(addr))
+			if srv != nil {
+				srv.Close()
+			}
+			require.Error(t, err)
+			assert.Equal(t, fmt.Sprintf("listen on %q: %s", addr, want), err.Error())
+			assert.Equal(t, strings.HasSuffix(want, notLoopback), errors.Is(err, alloytest.ErrNotLoopback))
+			assert.PanicsWithValue(t, "alloytest: "+err.Error(), func() { alloytest.NewServer(alloytest.WithAddr(addr)) },
+				"NewServer panics, as on any listen error")
+		})
+	}
+}
+
+func TestWithAllowRemoteWarns(t *testing.T) {
+	// net.Listen binds "0.0.0.0" as "[::]" (dual stack) where IPv6 is on.
+	for _, addr := range []string{"0.0.0.0:0", ":0"} {
+		t.Run(addr, func(t *testing.T) {
+			var logs strings.Builder
+			srv, err := alloytest.Start(alloytest.WithAddr(addr), alloytest.WithAllowRemote(), alloytest.WithLogger(log.New(&logs, "", 0)))
+			require.NoError(t, err)
+			defer srv.Close()
+			assert.Regexp(t, `^http://(\[::1\]|127\.0\.0\.1):\d+$`, srv.URL, "reached from this machine on loopback")
+			assert.Regexp(t, `^warning: the fake Alloy API \(alloytest\) listens on (0\.0\.0\.0|\[::\]):\d+, beyond loopback: anyone who can reach it can use it\n$`, logs.String())
+			assert.NotContains(t, logs.String(), srv.APIKey)
+			_, err = srv.Client().Users.List(context.Background(), nil)
+			require.NoError(t, err)
+		})
+	}
+	var logs strings.Builder
+	srv, err := alloytest.Start(alloytest.WithAllowRemote(), alloytest.WithLogger(log.New(&logs, "", 0)))
+	require.NoError(t, err)
+	srv.Close()
+	assert.Empty(t, logs.String(), "allowed, yet on loopback: nothing to warn about")
 }

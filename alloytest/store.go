@@ -24,6 +24,9 @@ type store struct {
 	apiActions    int                      // passthrough calls and connector actions
 	failures      map[string][]string      // parent workflow id -> messages of the next runs to fail
 	installations map[string]*installation // by id
+
+	counts  map[string]*UserCounts // by username, for Server.Counts; nil: not kept
+	discard UserCounts             // counted into when counts is nil
 }
 
 // grant is an OAuth link handed out and not yet visited.
@@ -59,6 +62,7 @@ func newStore() *store {
 
 		failures:      map[string][]string{},
 		installations: map[string]*installation{},
+		counts:        map[string]*UserCounts{},
 	}
 }
 
@@ -67,7 +71,21 @@ func (st *store) add(username, fullName string) *user {
 	u := &user{ID: objectID(), Username: username, FullName: fullName, seq: st.seq}
 	st.users[u.ID] = u
 	st.byName[username] = u.ID
+	st.count(username).Created++
 	return u
+}
+
+// count returns the counters of a username.
+func (st *store) count(username string) *UserCounts {
+	if st.counts == nil {
+		return &st.discard
+	}
+	c := st.counts[username]
+	if c == nil {
+		c = &UserCounts{}
+		st.counts[username] = c
+	}
+	return c
 }
 
 // find looks a user up by id, then by username, as Alloy's routes accept both.
@@ -79,6 +97,7 @@ func (st *store) find(idOrName string) *user {
 }
 
 func (st *store) remove(u *user) {
+	st.count(u.Username).Deleted++
 	delete(st.users, u.ID)
 	delete(st.byName, u.Username)
 	for _, m := range st.installs {

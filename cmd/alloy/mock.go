@@ -3,8 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"log"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,6 +22,9 @@ type mockOutput struct {
 	Users       []alloy.User     `json:"users"`
 	Connections []mockConnection `json:"connections"`
 	Faults      []string         `json:"faults"`
+	// FaultSeed is a string: a seed above 2^53 would lose digits as a
+	// JSON number in most decoders.
+	FaultSeed uint64 `json:"faultSeed,string"`
 }
 
 type mockConnection struct {
@@ -33,7 +39,7 @@ const mockShutdownGrace = 5 * time.Second
 
 func mockCommand() *command {
 	return &command{
-		name: "mock", synopsis: "[--addr HOST:PORT] [--api-key K] [--seed file.json] [--faults SPEC]",
+		name: "mock", synopsis: "[--addr HOST:PORT] [--api-key K] [--seed file.json] [--faults SPEC] [--fault-seed N] [--request-log SIZE] [--allow-remote]",
 		summary: "run a fake Alloy API (alloytest) on this machine", maxArgs: 0, noClient: true,
 		detail: `
 Serves alloytest, the SDK's stateful fake of the Alloy API, until Ctrl-C.
@@ -60,7 +66,24 @@ instead of the defaults:
 A connection starts with sample records; "clear" removes them before
 "records" (per collection, e.g. "commerce/products/{productId}/variants")
 are added. See alloytest.SeedFile for every field.
-` + faultSyntax,
+` + faultSyntax + `
+Rates (@RATE) are decided by a random source seeded with --fault-seed, or
+with a random seed. Either way the seed is printed at startup ("Fault
+seed", or faultSeed with --json): give it back to replay a run. A seed
+replays the sequence of rate decisions, one per request and per rule with
+a rate that matches it, in order. A client that sends one request at a
+time gets the same faults on the same requests; with concurrent clients
+the order of requests varies, so the faults fall on other requests.
+
+--addr must name a loopback host (localhost, 127.0.0.0/8 or ::1): the fake
+is not hardened, and anyone who can reach it can use it. --allow-remote
+lets it listen on any address (":12111" is every interface), with a
+warning; use it inside a private network only.
+
+--request-log bounds the memory of the request log alloytest keeps (the
+latest requests, their headers and up to 64 KiB of each body): 8MiB by
+default; 0 or off keeps none. Its counters are kept either way.
+`,
 		examples: []string{
 			"alloy mock",
 			"alloy mock --addr 127.0.0.1:0 --api-key test_key --seed testdata/seed.json",
@@ -68,29 +91,117 @@ are added. See alloytest.SeedFile for every field.
 			"alloy mock --addr 127.0.0.1:0 --jsonl > mock.json &   # for scripts: one JSON line with baseUrl and apiKey",
 		},
 		define: func(fs *flag.FlagSet) action {
-			addr := fs.String("addr", "127.0.0.1:12111", "listen `address`; port 0 picks a free one (printed)")
+			addr := fs.String("addr", "127.0.0.1:12111", "listen `address`, on loopback; port 0 picks a free one (printed)")
+			allowRemote := fs.Bool("allow-remote", false, "let --addr be an address that is not loopback (reachable from other machines)")
 			key := fs.String("api-key", "", "the API `key` the server accepts (default: a random alloytest_ key)")
 			seed := fs.String("seed", "", "load users, connections and apps from a JSON `file` (- for stdin)")
 			faults := fs.String("faults", "", "inject failures, as a `spec` of rules: see the syntax above")
+			var faultSeed seedFlag
+			fs.Var(&faultSeed, "fault-seed", "seed the random source of fault rates with `N` (default: a random seed, printed)")
+			requestLog := sizeFlag(alloytest.DefaultRequestLogBytes)
+			fs.Var(&requestLog, "request-log", "keep at most `SIZE` (e.g. 512KiB, 64MiB) of recent requests in memory; 0 or off: none")
 			return func(x *cli, _ []string) error {
-				return x.mock(*addr, *key, *seed, *faults)
+				return x.mock(mockOptions{addr: *addr, key: *key, seedPath: *seed, faults: *faults, faultSeed: faultSeed,
+					requestLog: int64(requestLog), allowRemote: *allowRemote})
 			}
 		},
 	}
 }
 
+// mockOptions are alloy mock's flags.
+type mockOptions struct {
+	addr, key, seedPath, faults string
+	faultSeed                   seedFlag
+	requestLog                  int64 // bytes; 0: off
+	allowRemote                 bool
+}
+
+// seedFlag is a uint64 flag that knows whether it was given.
+type seedFlag struct {
+	set   bool
+	value uint64
+}
+
+func (f *seedFlag) String() string {
+	if f == nil || !f.set {
+		return ""
+	}
+	return strconv.FormatUint(f.value, 10)
+}
+
+func (f *seedFlag) Set(s string) error {
+	v, err := strconv.ParseUint(s, 10, 64)
+	if err != nil {
+		return errors.New("want a whole number from 0 to 18446744073709551615")
+	}
+	f.set, f.value = true, v
+	return nil
+}
+
+// sizeFlag is a size in bytes: a whole number with an optional unit, B,
+// KiB, MiB or GiB (any case), or "off" for 0.
+type sizeFlag int64
+
+func (f *sizeFlag) String() string {
+	switch n := int64(*f); {
+	case n == 0:
+		return "0"
+	case n%(1<<30) == 0:
+		return strconv.FormatInt(n>>30, 10) + "GiB"
+	case n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + "MiB"
+	case n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + "KiB"
+	default:
+		return strconv.FormatInt(n, 10)
+	}
+}
+
+func (f *sizeFlag) Set(s string) error {
+	if strings.EqualFold(s, "off") {
+		*f = 0
+		return nil
+	}
+	num, shift := s, 0
+	for _, u := range []struct {
+		suffix string
+		shift  int
+	}{{"kib", 10}, {"mib", 20}, {"gib", 30}, {"b", 0}} {
+		if strings.HasSuffix(strings.ToLower(s), u.suffix) {
+			num, shift = s[:len(s)-len(u.suffix)], u.shift
+			break
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n < 0 || n > (1<<62)>>shift {
+		return errors.New("want a size such as 8MiB, 512KiB or 1048576, or 0 (off)")
+	}
+	*f = sizeFlag(n << shift)
+	return nil
+}
+
 // mock runs the fake server until x.ctx ends.
-func (x *cli) mock(addr, key, seedPath, faultSpec string) error {
+func (x *cli) mock(o mockOptions) error {
+	addr, key, seedPath := o.addr, o.key, o.seedPath
 	if strings.ContainsFunc(key, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
 		return usagef("--api-key must not contain whitespace or control characters")
 	}
-	rules, err := parseFaults(faultSpec)
+	rules, err := parseFaults(o.faults)
 	if err != nil {
 		return usagef("--faults: %v", err)
 	}
-	opts := []alloytest.Option{alloytest.WithAddr(addr)}
+	// Nothing reads the per-username counters of a mock, and over a long
+	// session of new usernames they would grow without bound.
+	opts := []alloytest.Option{alloytest.WithAddr(addr), alloytest.WithRequestLog(o.requestLog), alloytest.WithUserCounts(false),
+		alloytest.WithLogger(log.New(x.stderr, "alloy mock: ", 0))}
+	if o.allowRemote {
+		opts = append(opts, alloytest.WithAllowRemote())
+	}
 	if key != "" {
 		opts = append(opts, alloytest.WithAPIKey(key))
+	}
+	if o.faultSeed.set {
+		opts = append(opts, alloytest.WithFaultSeed(o.faultSeed.value))
 	}
 	var seed *alloytest.SeedFile
 	if seedPath != "" {
@@ -104,12 +215,16 @@ func (x *cli) mock(addr, key, seedPath, faultSpec string) error {
 		opts = append(opts, seed.Options()...)
 	}
 	srv, err := alloytest.Start(opts...)
+	if errors.Is(err, alloytest.ErrNotLoopback) {
+		return usagef("--addr %s is not a loopback address (localhost, 127.0.0.0/8 or ::1; an empty host is every interface): add --allow-remote to listen on it anyway", addr)
+	}
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
 
-	out := mockOutput{BaseURL: srv.URL, APIKey: srv.APIKey, Users: []alloy.User{}, Connections: []mockConnection{}, Faults: []string{}}
+	out := mockOutput{BaseURL: srv.URL, APIKey: srv.APIKey, Users: []alloy.User{}, Connections: []mockConnection{}, Faults: []string{},
+		FaultSeed: srv.FaultSeed()}
 	if seed != nil {
 		res, err := srv.LoadSeed(seed)
 		if err != nil {
@@ -152,6 +267,9 @@ func (x *cli) printMock(out mockOutput) error {
 		}
 		for _, f := range out.Faults {
 			t.row("Fault", f)
+		}
+		if len(out.Faults) > 0 {
+			t.row("Fault seed", strconv.FormatUint(out.FaultSeed, 10))
 		}
 		t.blank()
 		t.row("Point alloy (or any program using the SDK) at it:")

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -67,7 +68,7 @@ var exportRe = regexp.MustCompile(`(?m)^  export ALLOY_BASE_URL=(\S+) ALLOY_API_
 func TestMockServesSeedAndFaultsToTheSDK(t *testing.T) {
 	t.Parallel()
 	m := startMock(t, "", "--api-key", "test_key_123", "--seed", "testdata/seed.json",
-		"--faults", "GET /users/*=503x1; POST /users=429:retry-after=1x1")
+		"--faults", "GET /users/*=503x1; POST /users=429:retry-after=1x1", "--fault-seed", "18446744073709551615")
 	out := m.stdout.String()
 	match := exportRe.FindStringSubmatch(out)
 	require.NotNil(t, match, out)
@@ -76,7 +77,7 @@ func TestMockServesSeedAndFaultsToTheSDK(t *testing.T) {
 	assert.NotEqual(t, "http://127.0.0.1:0", baseURL)
 	assert.Equal(t, "test_key_123", key)
 	table := lines(out)
-	require.Len(t, table, 10, out)
+	require.Len(t, table, 11, out)
 	assert.Equal(t, "Base URL    "+baseURL, table[0])
 	assert.Equal(t, "API key     test_key_123", table[1])
 	assert.Regexp(t, `^User        [0-9a-f]{24}  ops@northwind.example$`, table[2])
@@ -84,7 +85,8 @@ func TestMockServesSeedAndFaultsToTheSDK(t *testing.T) {
 	assert.Regexp(t, `^Connection  [0-9a-f]{24}  shopify of user [0-9a-f]{24}$`, table[4])
 	assert.Equal(t, "Fault       GET /users/*: status 503, next 1", table[5])
 	assert.Equal(t, "Fault       POST /users: status 429, Retry-After 1, next 1", table[6])
-	assert.Equal(t, "", table[7])
+	assert.Equal(t, "Fault seed  18446744073709551615", table[7])
+	assert.Equal(t, "", table[8])
 	connID := strings.Fields(table[4])[1]
 
 	c, err := alloy.NewClient(key, alloy.WithBaseURL(baseURL), alloy.WithMaxRetries(0))
@@ -146,6 +148,8 @@ func TestMockJSONAndSeedFromStdin(t *testing.T) {
 	assert.Equal(t, "a@example.com", out.Users[0].Username)
 	assert.Equal(t, []mockConnection{}, out.Connections)
 	assert.Equal(t, []string{}, out.Faults)
+	assert.NotZero(t, out.FaultSeed, "a random seed, reported")
+	assert.Regexp(t, `"faultSeed": "[0-9]+"`, m.stdout.String(), "a string: exact in any JSON decoder")
 
 	c, err := alloy.NewClient(out.APIKey, alloy.WithBaseURL(out.BaseURL))
 	require.NoError(t, err)
@@ -177,7 +181,19 @@ func TestMockRefusesBadInput(t *testing.T) {
 		{"key with a space", "", []string{"--api-key", "a b"}, 2,
 			"alloy mock: --api-key must not contain whitespace or control characters\nRun 'alloy mock --help' for usage.\n"},
 		{"positional argument", "", []string{"extra"}, 2,
-			"alloy mock: unexpected argument \"extra\": usage: alloy mock [--addr HOST:PORT] [--api-key K] [--seed file.json] [--faults SPEC]\nRun 'alloy mock --help' for usage.\n"},
+			"alloy mock: unexpected argument \"extra\": usage: alloy mock [--addr HOST:PORT] [--api-key K] [--seed file.json] [--faults SPEC] [--fault-seed N] [--request-log SIZE] [--allow-remote]\nRun 'alloy mock --help' for usage.\n"},
+		{"fault seed not a number", "", []string{"--fault-seed", "-1"}, 2,
+			"alloy mock: invalid value \"-1\" for flag -fault-seed: want a whole number from 0 to 18446744073709551615\nRun 'alloy mock --help' for usage.\n"},
+		{"request log size in megabytes", "", []string{"--request-log", "8MB"}, 2,
+			"alloy mock: invalid value \"8MB\" for flag -request-log: want a size such as 8MiB, 512KiB or 1048576, or 0 (off)\nRun 'alloy mock --help' for usage.\n"},
+		{"negative request log size", "", []string{"--request-log", "-1"}, 2,
+			"alloy mock: invalid value \"-1\" for flag -request-log: want a size such as 8MiB, 512KiB or 1048576, or 0 (off)\nRun 'alloy mock --help' for usage.\n"},
+		{"empty host", "", []string{"--addr", ":0"}, 2,
+			"alloy mock: --addr :0 is not a loopback address (localhost, 127.0.0.0/8 or ::1; an empty host is every interface): add --allow-remote to listen on it anyway\nRun 'alloy mock --help' for usage.\n"},
+		{"every interface", "", []string{"--addr", "0.0.0.0:0"}, 2,
+			"alloy mock: --addr 0.0.0.0:0 is not a loopback address (localhost, 127.0.0.0/8 or ::1; an empty host is every interface): add --allow-remote to listen on it anyway\nRun 'alloy mock --help' for usage.\n"},
+		{"a host name", "", []string{"--addr", "example.com:0"}, 2,
+			"alloy mock: --addr example.com:0 is not a loopback address (localhost, 127.0.0.0/8 or ::1; an empty host is every interface): add --allow-remote to listen on it anyway\nRun 'alloy mock --help' for usage.\n"},
 		{"client flag", "", []string{"--region", "eu"}, 2,
 			"alloy mock: flag provided but not defined: -region\nRun 'alloy mock --help' for usage.\n"},
 		{"address in use", "", []string{"--addr", busy.Addr().String()}, 1,
@@ -185,10 +201,102 @@ func TestMockRefusesBadInput(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			code := run(append([]string{"mock", "--addr", "127.0.0.1:0"}, tc.args...), strings.NewReader(tc.stdin), &stdout, &stderr, func(string) string { return "" })
+			// A mock that wrongly starts serves until this ends, and fails.
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			code := runContext(ctx, append([]string{"mock", "--addr", "127.0.0.1:0"}, tc.args...), strings.NewReader(tc.stdin), &stdout, &stderr, func(string) string { return "" })
 			assert.Equal(t, tc.code, code)
 			assert.Empty(t, stdout.String())
 			assert.Equal(t, tc.stderr, stderr.String())
 		})
 	}
+}
+
+// mockRateRun starts alloy mock with a 50% fault rule and args, sends n
+// reads one at a time, and returns the seed it printed and which reads
+// failed.
+func mockRateRun(t *testing.T, n int, args ...string) (seed uint64, failed string) {
+	t.Helper()
+	m := startMock(t, "", append([]string{"--faults", "GET /users=503@0.5", "--json"}, args...)...)
+	var out mockOutput
+	require.NoError(t, json.Unmarshal([]byte(m.stdout.String()), &out))
+	c, err := alloy.NewClient(out.APIKey, alloy.WithBaseURL(out.BaseURL), alloy.WithMaxRetries(0))
+	require.NoError(t, err)
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		_, err := c.Users.List(context.Background(), nil)
+		switch {
+		case err == nil:
+			b.WriteByte('0')
+		case errors.Is(err, alloy.ErrServer):
+			b.WriteByte('1')
+		default:
+			t.Fatalf("read %d: %v", i, err)
+		}
+	}
+	assert.Equal(t, 0, m.stop(t))
+	return out.FaultSeed, b.String()
+}
+
+func TestMockFaultSeedReplaysARun(t *testing.T) {
+	t.Parallel()
+	seed, first := mockRateRun(t, 100)
+	assert.Contains(t, first, "0")
+	assert.Contains(t, first, "1")
+	again, replayed := mockRateRun(t, 100, "--fault-seed", strconv.FormatUint(seed, 10))
+	assert.Equal(t, seed, again, "the seed given is the seed printed")
+	assert.Equal(t, first, replayed, "the printed seed replays the run")
+}
+
+func TestSizeFlag(t *testing.T) {
+	for in, want := range map[string]int64{
+		"0": 0, "off": 0, "OFF": 0, "1048576": 1 << 20, "100B": 100, "512KiB": 512 << 10, "8MiB": 8 << 20, "8mib": 8 << 20, "2GiB": 2 << 30,
+	} {
+		var f sizeFlag
+		require.NoError(t, f.Set(in), in)
+		assert.Equal(t, want, int64(f), in)
+	}
+	for _, in := range []string{"", "-1", "8MB", "8 MiB", "1.5MiB", "MiB", "9223372036854775807KiB"} {
+		var f sizeFlag
+		assert.Error(t, f.Set(in), in)
+	}
+	for n, want := range map[int64]string{0: "0", 8 << 20: "8MiB", 512 << 10: "512KiB", 2 << 30: "2GiB", 1000: "1000"} {
+		f := sizeFlag(n)
+		assert.Equal(t, want, f.String())
+	}
+}
+
+func TestMockRequestLogSizes(t *testing.T) {
+	t.Parallel()
+	for _, size := range []string{"0", "off", "64KiB"} {
+		m := startMock(t, "", "--request-log", size, "--json")
+		var out mockOutput
+		require.NoError(t, json.Unmarshal([]byte(m.stdout.String()), &out))
+		c, err := alloy.NewClient(out.APIKey, alloy.WithBaseURL(out.BaseURL))
+		require.NoError(t, err)
+		_, err = c.Users.Create(context.Background(), alloy.UserCreateParams{Username: "a@example.com", FullName: strings.Repeat("x", 100<<10)})
+		require.NoError(t, err, size)
+		assert.Equal(t, 0, m.stop(t))
+	}
+}
+
+func TestMockAllowRemoteWarns(t *testing.T) {
+	t.Parallel()
+	m := startMock(t, "", "--addr", "0.0.0.0:0", "--allow-remote", "--json")
+	var out mockOutput
+	require.NoError(t, json.Unmarshal([]byte(m.stdout.String()), &out))
+	assert.Regexp(t, `^http://(\[::1\]|127\.0\.0\.1):\d+$`, out.BaseURL, "reached from this machine on loopback")
+	assert.Regexp(t, `^alloy mock: warning: the fake Alloy API \(alloytest\) listens on (0\.0\.0\.0|\[::\]):\d+, beyond loopback: anyone who can reach it can use it\n`+
+		`alloy mock: serving; press Ctrl-C to stop\.\n$`, m.stderr.String())
+	assert.NotContains(t, m.stderr.String(), out.APIKey)
+	c, err := alloy.NewClient(out.APIKey, alloy.WithBaseURL(out.BaseURL))
+	require.NoError(t, err)
+	_, err = c.Users.List(context.Background(), nil)
+	require.NoError(t, err)
+	assert.Equal(t, 0, m.stop(t))
+
+	// On loopback, --allow-remote has nothing to warn about.
+	m = startMock(t, "", "--allow-remote", "--addr", "localhost:0")
+	assert.Equal(t, "alloy mock: serving; press Ctrl-C to stop.\n", m.stderr.String())
+	assert.Regexp(t, `(?m)^Base URL +http://127\.0\.0\.1:\d+$`, m.stdout.String())
 }

@@ -55,7 +55,7 @@ func serve(ctx context.Context, ln net.Listener, logger *log.Logger) error {
 	}
 	defer cleanup()
 	a := &app{client: client, cache: alloy.NewTokenCache(client), sessions: map[string]string{}, log: logger}
-	srv := &http.Server{Handler: a.routes(), ReadHeaderTimeout: 10 * time.Second}
+	srv := newHTTPServer(a.routes())
 	go func() {
 		<-ctx.Done()
 		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -67,6 +67,27 @@ func serve(ctx context.Context, ln net.Listener, logger *log.Logger) error {
 		return err
 	}
 	return nil
+}
+
+// newHTTPServer is an http.Server fit to face the internet: without
+// timeouts, a client that sends its request slowly, or never reads the
+// answer, or keeps an idle connection open, holds a connection and a
+// goroutine for as long as it likes.
+func newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler: h,
+		// The request line and headers, then the whole request (a webhook
+		// body is at most 256 KiB).
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		// Writing the answer ends this long after the headers were read.
+		// A login or token call waits on Alloy for up to the client's
+		// timeout (alloy.DefaultTimeout, retries included), so allow that
+		// and some.
+		WriteTimeout: alloy.DefaultTimeout + 15*time.Second,
+		// A kept-alive connection with no request is closed after this.
+		IdleTimeout: 120 * time.Second,
+	}
 }
 
 // app is your backend: sessions map a cookie to your user, and each of your

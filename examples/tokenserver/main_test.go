@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	alloy "github.com/alloysdk/alloy-go"
 )
 
 // syncBuffer is a log sink safe for the server's goroutines.
@@ -103,5 +105,29 @@ func TestTokenServerOnAlloytest(t *testing.T) {
 	}
 	if strings.Contains(logs.String(), tokens[0]) {
 		t.Fatal("the token was logged")
+	}
+}
+
+// TestHTTPServerTimeouts checks the server serve runs: every timeout set,
+// the header one first, and room to write after the slowest Alloy call.
+func TestHTTPServerTimeouts(t *testing.T) {
+	h := http.NewServeMux()
+	srv := newHTTPServer(h)
+	if srv.Handler != h {
+		t.Fatal("the handler is not served")
+	}
+	for name, d := range map[string]time.Duration{
+		"ReadHeaderTimeout": srv.ReadHeaderTimeout, "ReadTimeout": srv.ReadTimeout,
+		"WriteTimeout": srv.WriteTimeout, "IdleTimeout": srv.IdleTimeout,
+	} {
+		if d <= 0 {
+			t.Errorf("%s is not set", name)
+		}
+	}
+	if srv.ReadHeaderTimeout > srv.ReadTimeout {
+		t.Errorf("ReadHeaderTimeout %v above ReadTimeout %v", srv.ReadHeaderTimeout, srv.ReadTimeout)
+	}
+	if srv.WriteTimeout <= alloy.DefaultTimeout {
+		t.Errorf("WriteTimeout %v cuts off a call that takes alloy.DefaultTimeout (%v)", srv.WriteTimeout, alloy.DefaultTimeout)
 	}
 }
