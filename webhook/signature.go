@@ -108,14 +108,34 @@ func ParsePublicKey(pemData []byte) (*rsa.PublicKey, error) {
 //   - prefix: the method as received ("POST", as documented), the method
 //     in lower case ("post", as a Node HTTP client such as axios holds it),
 //     and no method;
-//   - body: the raw bytes; json.Compact of them; and the body re-encoded
-//     the way JSON.stringify(JSON.parse(body)) would (key order kept, no
-//     whitespace, JavaScript number formatting, only the escapes
-//     JavaScript makes), each only when it is valid JSON and differs from
-//     the forms before it.
+//   - body: the raw bytes; json.Compact of them; and the body as
+//     JSON.stringify(JSON.parse(body)) writes it, when that is a mere
+//     re-spelling (below); each only when it is valid JSON and differs
+//     from the forms before it.
 //
 // Finally the body alone, in each of its forms.
 //
+// # A signature binds what the callbacks read
+//
+// Events are decoded from the bytes received, not from the form that
+// verified, and number literals reach callbacks as written (an id stays
+// the text it was). So a form other than the raw bytes is tried only when
+// every JSON decoder reads from it what it reads from the body: the
+// compacted form differs by whitespace only; the JSON.stringify form is
+// tried only when, besides whitespace, it differs from the body in the
+// spelling of string escapes alone (\u00e9 for é, \/ for /). A body where
+// JSON.stringify would change anything else verifies only over its own
+// bytes or its compacted form: a number literal JavaScript prints another
+// way (1e2 for 100, 1.0, -0, an integer beyond 2^53 such as
+// 9007199254740993, which JavaScript reads as 9007199254740992), a
+// repeated key (decoders keep the first value or the last), members out of
+// JavaScript's order (array-index keys first: a decoder that reads "01"
+// and "1" as one map key keeps the later), an escaped lone surrogate or
+// bytes that are not UTF-8 (Go reads U+FFFD where JavaScript does not).
+// Otherwise a signature over {"amount":100} would verify a delivery of
+// {"amount":1e2}, and a callback would see a literal Alloy never signed.
+//
+
 // Because the weakest accepted form decides, a request passes if its body
 // was ever signed by Alloy for any URL. And since every Alloy customer can
 // make Alloy send signed requests (a Custom API block), a valid signature
@@ -250,7 +270,7 @@ func candidates(r *http.Request, body []byte) []candidate {
 		if json.Compact(&buf, body) == nil {
 			addBody(buf.Bytes())
 		}
-		if s, ok := jsStringify(body); ok {
+		if s, ok := jsRespelled(body); ok {
 			addBody(s)
 		}
 	}
