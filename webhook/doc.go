@@ -42,8 +42,9 @@
 // deliveries are signed is not documented. Verifier therefore tries every
 // reading of the documentation (listed on Verifier) and accepts the request
 // if any verifies, but only in forms that cannot change what a callback
-// reads (a number literal is never re-written: see Verifier); Handler
-// checks signatures only when given WithVerifier. Because every Alloy customer can make Alloy sign requests
+// reads (a number literal is never re-written: see Verifier), and with a
+// bound on its work per request; Handler checks signatures only when given
+// WithVerifier. Because every Alloy customer can make Alloy sign requests
 // to URLs of their choosing, a valid signature proves that Alloy sent the
 // bytes, not that they were meant for you: treat an event as a hint, confirm
 // it through the API (for example list the user's credentials before

@@ -289,11 +289,58 @@ func appendJSNumber(out []byte, lit string) []byte {
 	return out
 }
 
+// compactJSON drops the whitespace outside strings. For valid JSON it is
+// json.Compact, several times faster and without validating: use it only
+// with a separate check that b is valid JSON. It returns b itself when b
+// has no whitespace at all.
+func compactJSON(b []byte) []byte {
+	if !bytes.ContainsAny(b, " \t\r\n") {
+		return b
+	}
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); {
+		switch c := b[i]; {
+		case jsonSpace[c]:
+			i++
+		case c == '"':
+			end := stringEnd(b, i)
+			out = append(out, b[i:end]...)
+			i = end
+		default: // a run of numbers, literals and punctuation
+			j := i + 1
+			for j < len(b) && !jsonSpace[b[j]] && b[j] != '"' {
+				j++
+			}
+			out = append(out, b[i:j]...)
+			i = j
+		}
+	}
+	return out
+}
+
+// jsonSpace marks the bytes JSON allows as whitespace.
+var jsonSpace = [256]bool{' ': true, '\t': true, '\r': true, '\n': true}
+
+// stringEnd returns the index just past the string that opens at b[i],
+// or len(b) when it is not closed.
+func stringEnd(b []byte, i int) int {
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '"':
+			return j + 1
+		case '\\':
+			j++ // the escaped character
+		}
+	}
+	return len(b)
+}
+
 // respell rewrites the string escapes of the JSON text b as
 // JSON.stringify writes the characters they stand for, and leaves every
-// other byte as it is: for a document jsRespelled accepts, respell of its
-// json.Compact form is its result. It returns b itself when b has no
-// escape; ok is false when an escape is invalid or a lone surrogate.
+// other byte as it is: for a document jsRespelled accepts,
+// respell(compactJSON(b)) is its result, at the cost of one pass. It
+// returns b itself when b has no escape; ok is false when an escape is
+// invalid or a lone surrogate.
 func respell(b []byte) (out []byte, ok bool) {
 	i := bytes.IndexByte(b, '\\')
 	if i < 0 {
