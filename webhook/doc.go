@@ -16,9 +16,11 @@
 //	))
 //
 // The handler answers 2xx only after a callback has returned nil, and 500
-// when it returns an error or panics, so that Alloy can deliver again; see
-// Handler for every status. The parsers (ParseCredentialExpired,
-// ParseErrorStream, ParseUnified) can also be used on their own.
+// when it returns an error or panics, so that Alloy can deliver again; it
+// bounds a body's size (WithMaxBodyBytes) and the time to read it
+// (WithReadTimeout). See Handler for every status. The parsers
+// (ParseCredentialExpired, ParseErrorStream, ParseUnified) can also be
+// used on their own.
 //
 // # What Alloy documents, and what it does not
 //
