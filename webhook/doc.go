@@ -16,9 +16,11 @@
 //	))
 //
 // The handler answers 2xx only after a callback has returned nil, and 500
-// when it returns an error or panics, so that Alloy can deliver again; see
-// Handler for every status. The parsers (ParseCredentialExpired,
-// ParseErrorStream, ParseUnified) can also be used on their own.
+// when it returns an error or panics, so that Alloy can deliver again; it
+// bounds a body's size (WithMaxBodyBytes) and the time to read it
+// (WithReadTimeout). See Handler for every status. The parsers
+// (ParseCredentialExpired, ParseErrorStream, ParseUnified) can also be
+// used on their own.
 //
 // # What Alloy documents, and what it does not
 //
@@ -41,7 +43,9 @@
 // and data streaming; whether credential-expiration and Unified forwarding
 // deliveries are signed is not documented. Verifier therefore tries every
 // reading of the documentation (listed on Verifier) and accepts the request
-// if any verifies, and Handler checks signatures only when given
+// if any verifies, but only in forms that cannot change what a callback
+// reads (a number literal is never re-written: see Verifier), and with a
+// bound on its work per request; Handler checks signatures only when given
 // WithVerifier. Because every Alloy customer can make Alloy sign requests
 // to URLs of their choosing, a valid signature proves that Alloy sent the
 // bytes, not that they were meant for you: treat an event as a hint, confirm

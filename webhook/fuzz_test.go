@@ -3,10 +3,13 @@ package webhook
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -220,6 +223,106 @@ func FuzzJSStringify(f *testing.F) {
 		again, ok := jsStringify(out)
 		if !ok || !bytes.Equal(again, out) {
 			t.Fatalf("not stable: %q then %q", out, again)
+		}
+	})
+}
+
+// signatureSeeds are bodies whose JSON.stringify form differs from them
+// in ways a callback would, or would not, see.
+var signatureSeeds = []string{
+	`{"userId":"u_1","credentialId":1e2}`,
+	`{"userId":"u_1","credentialId":9007199254740993}`,
+	`{"userId":"u_1","credentialId":9007199254740992}`,
+	`{"a":1.0,"b":-0,"c":1E2,"d":1e400,"e":0.1e1}`,
+	`{"userId":"u_evil","userId":"u_1"}`,
+	`{"01":"a","1":"b"}`,
+	`{"userId":"u_1\ud800"}`,
+	"{\"userId\":\"u_1\xff\"}",
+	`{ "name": "Caf\u00e9 \/ \ud83d\ude00", "n": 1e+21 }`,
+	"{\n  \"userId\": \"u_1\",\n  \"credentialId\": \"cred_9\"\n}",
+}
+
+// FuzzSignatureBindsEvent: whatever body is received, if Verify accepts it
+// under a signature of "POST/hooks/alloy" + S (or of S alone), a strict
+// decoder reads from it what it reads from S (see view): the signature
+// binds what callbacks see. S is the body's JSON.stringify form, its
+// json.Compact form, the body itself or an unrelated body (mode & 3).
+// The forms that change nothing a decoder reads must verify.
+func FuzzSignatureBindsEvent(f *testing.F) {
+	for i, b := range signatureSeeds {
+		for mode := range 4 {
+			f.Add([]byte(b), []byte(signatureSeeds[(i+1)%len(signatureSeeds)]), uint8(mode|i<<2))
+		}
+	}
+	v := NewVerifier(&SharedTestKey().PublicKey)
+	f.Fuzz(func(t *testing.T, received, other []byte, mode uint8) {
+		if len(received) > 4<<10 || len(other) > 4<<10 {
+			return // the property does not depend on size; signing does
+		}
+		signed := received
+		switch mode & 3 {
+		case 0:
+			if s, ok := jsStringify(received); ok {
+				signed = s
+			}
+		case 1:
+			var buf bytes.Buffer
+			if json.Compact(&buf, received) == nil {
+				signed = buf.Bytes()
+			}
+		case 3:
+			signed = other
+		}
+		msg := "POST/hooks/alloy" + string(signed)
+		if mode&4 != 0 {
+			msg = string(signed)
+		}
+		r := newRequest("POST", sigHost, "/hooks/alloy", true, "")
+		r.Header.Set(SignatureHeader, hex.EncodeToString(signWith(t, []byte(msg), mode&8 != 0)))
+		err := v.Verify(r, received)
+
+		got := view(received)
+		same := reflect.DeepEqual(got, view(signed))
+		// The body alone is a form too: a body equal to the whole message.
+		if err == nil && !same && !reflect.DeepEqual(got, view([]byte(msg))) {
+			t.Fatalf("accepted %q under a signature of %q: a callback would read something else", received, msg)
+		}
+		if err != nil && same && mode&3 != 3 {
+			t.Fatalf("rejected %q under a signature of %q, which a decoder reads the same: %v", received, msg, err)
+		}
+	})
+}
+
+// FuzzRespell: compactJSON is json.Compact on valid JSON; jsRespelled
+// accepts exactly the documents whose JSON.stringify form a strict
+// decoder reads the same (see view), and respell of the compacted body,
+// the form Verify hashes, is that form.
+func FuzzRespell(f *testing.F) {
+	for _, b := range append(slices.Clone(fuzzBodies), signatureSeeds...) {
+		f.Add([]byte(b))
+	}
+	f.Add([]byte(`["\u00e9\/\u0001\u001F\u000a\"\\", "\udc00", "\ud83d", 1e-7]`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		compact := compactJSON(b)
+		if json.Valid(b) {
+			var want bytes.Buffer
+			if err := json.Compact(&want, b); err != nil || !bytes.Equal(compact, want.Bytes()) {
+				t.Fatalf("compactJSON(%q) = %q, json.Compact: %q", b, compact, want.Bytes())
+			}
+		}
+		js, ok := jsRespelled(b)
+		full, valid := jsStringify(b)
+		if ok != (valid && reflect.DeepEqual(view(b), view(full))) {
+			t.Fatalf("jsRespelled(%q) ok=%v, but JSON.stringify form %q reads the same: %v", b, ok, full, !ok)
+		}
+		if !ok {
+			return
+		}
+		if !bytes.Equal(js, full) {
+			t.Fatalf("jsRespelled(%q) = %q, jsStringify: %q", b, js, full)
+		}
+		if fast, ok := respell(compact); !ok || !bytes.Equal(fast, js) {
+			t.Fatalf("respell(compactJSON(%q)) = %q, %v; want %q", b, fast, ok, js)
 		}
 	})
 }

@@ -8,13 +8,19 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"runtime/debug"
 	"strings"
+	"time"
 )
 
 // DefaultMaxBodyBytes is the body limit of Handler unless WithMaxBodyBytes
 // sets another.
 const DefaultMaxBodyBytes = 1 << 20
+
+// DefaultReadTimeout bounds how long Handler reads a body unless
+// WithReadTimeout sets another.
+const DefaultReadTimeout = 10 * time.Second
 
 // kind is the kind of event a request carries.
 type kind int
@@ -60,6 +66,26 @@ func WithMaxBodyBytes(n int64) HandlerOption {
 	}
 }
 
+// WithReadTimeout bounds how long Handler spends reading a body, counted
+// from when it starts: DefaultReadTimeout (10 s) when d <= 0, and never
+// longer than the http.Server's ReadTimeout when that is shorter. A body
+// not received in time (a client that sends slowly or stalls) gets 408,
+// over HTTP/1 with the connection closed, and no callback runs. The bound
+// is the connection's read deadline (http.ResponseController's
+// SetReadDeadline), lifted once the body is read, so it never cuts a
+// callback short. When the ResponseWriter does not support read deadlines
+// (a wrapper without an Unwrap method), Handler still answers 408 after d
+// but cannot interrupt the read itself, which holds the connection until
+// the client stops: set http.Server's ReadTimeout as well.
+func WithReadTimeout(d time.Duration) HandlerOption {
+	return func(h *handler) {
+		if d <= 0 {
+			d = DefaultReadTimeout
+		}
+		h.readTimeout = d
+	}
+}
+
 // WithLogger logs rejected requests, callback errors and recovered panics
 // (with the stack) to l. It never logs a body or a signature. Without it
 // Handler logs nothing.
@@ -85,6 +111,7 @@ func OnUnified(fn func(ctx context.Context, e *UnifiedEvent) error) HandlerOptio
 type handler struct {
 	verifier            *Verifier
 	maxBody             int64
+	readTimeout         time.Duration
 	log                 *slog.Logger
 	onCredentialExpired func(context.Context, *CredentialExpiredEvent) error
 	onErrorStream       func(context.Context, *ErrorStreamEvent) error
@@ -112,9 +139,10 @@ type handler struct {
 // possible give each kind its own URL and Handler.
 //
 // Status codes: 405 (with Allow: POST) for any method but POST; 413 for a
-// body over the limit (WithMaxBodyBytes); 401 when WithVerifier is set and
-// the signature is missing or bad; 400 for a body that is not the event it
-// looks like; 404 for a kind that has no callback, so that a
+// body over the limit (WithMaxBodyBytes); 408 for a body not received
+// within the read timeout (WithReadTimeout); 401 when WithVerifier is set
+// and the signature is missing or bad; 400 for a body that is not the
+// event it looks like; 404 for a kind that has no callback, so that a
 // misconfigured endpoint shows up as failed deliveries in Alloy rather
 // than events silently lost; 500 when the callback returns an error or
 // panics (the panic is recovered, http.ErrAbortHandler excepted), so that
@@ -123,7 +151,7 @@ type handler struct {
 // document it. Responses are small JSON objects that never echo the body,
 // the signature or a callback's error.
 func Handler(opts ...HandlerOption) http.Handler {
-	h := &handler{maxBody: DefaultMaxBodyBytes}
+	h := &handler{maxBody: DefaultMaxBodyBytes, readTimeout: DefaultReadTimeout}
 	for _, o := range opts {
 		if o != nil {
 			o(h)
@@ -145,6 +173,12 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	case http.StatusBadRequest:
 		h.reject(w, r, status, "body unreadable", 0)
+		return
+	case http.StatusRequestTimeout:
+		if r.ProtoMajor < 2 {
+			w.Header().Set("Connection", "close") // the rest of the body is still on the wire
+		}
+		h.reject(w, r, status, "body not received in time", 0)
 		return
 	}
 	if h.verifier != nil {
@@ -171,20 +205,60 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.reply(w, http.StatusOK, "")
 }
 
-// readBody reads at most maxBody bytes; status is 413 above the limit and
-// 400 when the body cannot be read.
+// readBody reads at most maxBody bytes within the read timeout; status is
+// 413 above the limit, 408 when time runs out and 400 when the body cannot
+// be read.
 func (h *handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, int) {
 	if r.ContentLength > h.maxBody {
 		return nil, http.StatusRequestEntityTooLarge
 	}
-	if r.Body == nil {
+	if r.Body == nil || r.Body == http.NoBody {
 		return nil, 0
 	}
+	d := h.readTimeout
+	if srv, ok := r.Context().Value(http.ServerContextKey).(*http.Server); ok && srv.ReadTimeout > 0 && srv.ReadTimeout < d {
+		d = srv.ReadTimeout
+	}
+	rc := http.NewResponseController(w)
+	if rc.SetReadDeadline(time.Now().Add(d)) == nil {
+		body, status := h.read(w, r)
+		// The deadline is for the body only: lift it before the callback
+		// runs (net/http also clears it once the body is read to its end).
+		_ = rc.SetReadDeadline(time.Time{})
+		return body, status
+	}
+	// No read deadline: wait for the read for at most d. The read goes on
+	// until the client or the server ends it; nothing uses its result.
+	type result struct {
+		body   []byte
+		status int
+	}
+	done := make(chan result, 1)
+	go func() {
+		body, status := h.read(nil, r)
+		done <- result{body, status}
+	}()
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case res := <-done:
+		return res.body, res.status
+	case <-timer.C:
+		return nil, http.StatusRequestTimeout
+	}
+}
+
+// read reads the body up to the limit; w, when not nil, is told of a body
+// over it, so that the server closes the connection.
+func (h *handler) read(w http.ResponseWriter, r *http.Request) ([]byte, int) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
 	if err != nil {
 		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
+		switch {
+		case errors.As(err, &tooLarge):
 			return nil, http.StatusRequestEntityTooLarge
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			return nil, http.StatusRequestTimeout
 		}
 		return nil, http.StatusBadRequest
 	}
