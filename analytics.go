@@ -21,10 +21,10 @@ type Usage struct {
 	APIActions      int    `json:"apiActions"`
 }
 
-// Usage returns the account's usage counters. GET /analytics/usage
+// GetUsage returns the account's usage counters. GET /analytics/usage
 //
 // From API version 2025-09 on.
-func (s *AnalyticsService) Usage(ctx context.Context, opts ...RequestOption) (*Usage, error) {
+func (s *AnalyticsService) GetUsage(ctx context.Context, opts ...RequestOption) (*Usage, error) {
 	method, route, err := s.client.route("analytics.usage")
 	if err != nil {
 		return nil, err

@@ -400,7 +400,7 @@ func BenchmarkIterate(b *testing.B) {
 			b.Fatal(err)
 		}
 		for i := 0; i < b.N; i++ {
-			iterate(b, c.Logs.All(ctx, alloy.LogListParams{Limit: logPage}), total, logPage, logBytes)
+			iterate(b, c.Logs.ListIter(ctx, alloy.LogListParams{Limit: logPage}), total, logPage, logBytes)
 		}
 	})
 	b.Run("UnifiedAll", func(b *testing.B) {
@@ -410,7 +410,7 @@ func BenchmarkIterate(b *testing.B) {
 		}
 		u := unified.New(c)
 		for i := 0; i < b.N; i++ {
-			iterate(b, u.Commerce.Orders.All(ctx, "conn1", &unified.ListParams{PageSize: unifiedPage}), total, unifiedPage, unifiedBytes)
+			iterate(b, u.Commerce.Orders.ListIter(ctx, "conn1", &unified.ListParams{PageSize: unifiedPage}), total, unifiedPage, unifiedBytes)
 		}
 	})
 }

@@ -166,15 +166,15 @@ func (s *ConnectorsService) List(ctx context.Context, opts ...RequestOption) ([]
 	return listOf[Connector](ctx, s.client, "connectors.list", call{}, opts, "connectors", "data")
 }
 
-// Resources returns a connector's resources and their actions.
+// ListResources returns a connector's resources and their actions.
 // GET /connectors/{connectorId}/resources
-func (s *ConnectorsService) Resources(ctx context.Context, connectorID string, opts ...RequestOption) ([]ConnectorResource, error) {
+func (s *ConnectorsService) ListResources(ctx context.Context, connectorID string, opts ...RequestOption) ([]ConnectorResource, error) {
 	return listOf[ConnectorResource](ctx, s.client, "connectors.resources", call{path: []string{connectorID}}, opts, "resources", "data")
 }
 
-// Action describes one action: its method, path, parameters and body
+// GetAction describes one action: its method, path, parameters and body
 // schema. GET /connectors/{connectorId}/actions/{actionId}
-func (s *ConnectorsService) Action(ctx context.Context, connectorID, actionID string, opts ...RequestOption) (*Action, error) {
+func (s *ConnectorsService) GetAction(ctx context.Context, connectorID, actionID string, opts ...RequestOption) (*Action, error) {
 	method, route, err := s.client.route("connectors.action")
 	if err != nil {
 		return nil, err
@@ -216,9 +216,9 @@ func (s *ConnectorsService) Execute(ctx context.Context, connectorID, actionID s
 	return out, nil
 }
 
-// Credentials lists the credentials that can run a connector's actions.
+// ListCredentials lists the credentials that can run a connector's actions.
 // GET /connectors/{connectorId}/credentials
-func (s *ConnectorsService) Credentials(ctx context.Context, connectorID string, opts ...RequestOption) ([]Credential, error) {
+func (s *ConnectorsService) ListCredentials(ctx context.Context, connectorID string, opts ...RequestOption) ([]Credential, error) {
 	return listOf[Credential](ctx, s.client, "connectors.credentials", call{path: []string{connectorID}}, opts, "credentials", "data")
 }
 
@@ -248,9 +248,9 @@ func (s *ConnectorsService) CreateCredential(ctx context.Context, connectorID st
 	return out, nil
 }
 
-// CredentialMetadata lists the ways to authenticate to a connector and the
+// ListCredentialMetadata lists the ways to authenticate to a connector and the
 // input each needs. GET /connectors/{connectorId}/credentials/metadata
-func (s *ConnectorsService) CredentialMetadata(ctx context.Context, connectorID string, opts ...RequestOption) ([]AuthMetadata, error) {
+func (s *ConnectorsService) ListCredentialMetadata(ctx context.Context, connectorID string, opts ...RequestOption) ([]AuthMetadata, error) {
 	return listOf[AuthMetadata](ctx, s.client, "connectors.credentialMetadata", call{path: []string{connectorID}}, opts, "metadata", "data")
 }
 

@@ -15,7 +15,7 @@ func TestAnalyticsUsage(t *testing.T) {
 	runAPICases(t, []apiCase{{
 		name: "Usage", method: "GET", path: "/analytics/usage", since: "2025-09",
 		response: readFixture(t, "analytics_usage.json"),
-		call:     func(ctx context.Context, c *Client) (any, error) { return c.Analytics.Usage(ctx) },
+		call:     func(ctx context.Context, c *Client) (any, error) { return c.Analytics.GetUsage(ctx) },
 		want: &Usage{StartDate: "2025-01-01", EndDate: "2025-12-31", ExecutionsLimit: 50000, SevenDays: 1204, ThirtyDays: 5120,
 			LastThreeMonths: 14877, BillingCycle: 16022, AppActions: 16022, APIActions: 431},
 	}})
@@ -120,7 +120,7 @@ func TestConnectorsRequestsAndDecoding(t *testing.T) {
 		{
 			name: "Resources", method: "GET", path: "/connectors/slack/resources", since: "2025-09",
 			response: `{"resources":[{"name":"messages","actions":[{"id":"chat_postMessage","displayName":"Post message"},{"actionId":"chat_delete"}]}]}`,
-			call:     func(ctx context.Context, c *Client) (any, error) { return c.Connectors.Resources(ctx, "slack") },
+			call:     func(ctx context.Context, c *Client) (any, error) { return c.Connectors.ListResources(ctx, "slack") },
 			want: []ConnectorResource{{Name: "messages", Actions: []ActionSummary{{ID: "chat_postMessage", DisplayName: "Post message"}, {ID: "chat_delete"}},
 				Raw: json.RawMessage(`{"name":"messages","actions":[{"id":"chat_postMessage","displayName":"Post message"},{"actionId":"chat_delete"}]}`)}},
 		},
@@ -128,7 +128,7 @@ func TestConnectorsRequestsAndDecoding(t *testing.T) {
 			name: "Action", method: "GET", path: "/connectors/slack/actions/chat_postMessage", since: "2025-09",
 			response: `{"action":{"id":"chat_postMessage","displayName":"Post message","description":"d","httpMethod":"POST","path":"/chat.postMessage","parameters":[{"name":"channel","in":"query","required":true,"schema":{"type":"string"}}],"requestBody":{"type":"object"}}}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return c.Connectors.Action(ctx, "slack", "chat_postMessage")
+				return c.Connectors.GetAction(ctx, "slack", "chat_postMessage")
 			},
 			want: &Action{ID: "chat_postMessage", DisplayName: "Post message", Description: "d", HTTPMethod: "POST", Path: "/chat.postMessage",
 				Parameters:  []ActionParameter{{Name: "channel", In: "query", Required: true, Schema: json.RawMessage(`{"type":"string"}`)}},
@@ -157,7 +157,7 @@ func TestConnectorsRequestsAndDecoding(t *testing.T) {
 		{
 			name: "Credentials", method: "GET", path: "/connectors/slack/credentials", since: "2025-09",
 			response: readFixture(t, "connectivity_credentials_list.json"),
-			call:     func(ctx context.Context, c *Client) (any, error) { return c.Connectors.Credentials(ctx, "slack") },
+			call:     func(ctx context.Context, c *Client) (any, error) { return c.Connectors.ListCredentials(ctx, "slack") },
 			want:     []Credential{{ID: "67b01c2d3e4f5a6b7c8d9e0f", Name: "Ops team Slack", Type: "slack-oauth2", CreatedAt: created, UpdatedAt: updated}},
 		},
 		{
@@ -182,7 +182,7 @@ func TestConnectorsRequestsAndDecoding(t *testing.T) {
 			name: "CredentialMetadata", method: "GET", path: "/connectors/slack/credentials/metadata", since: "2025-09",
 			response: `{"metadata":[{"authenticationType":"oauth2","authConfigRequired":false,"inputSchema":{"type":"object"},"sampleInput":{"userId":"u"}}]}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return c.Connectors.CredentialMetadata(ctx, "slack")
+				return c.Connectors.ListCredentialMetadata(ctx, "slack")
 			},
 			want: []AuthMetadata{{AuthenticationType: "oauth2", InputSchema: json.RawMessage(`{"type":"object"}`), SampleInput: json.RawMessage(`{"userId":"u"}`)}},
 		},
@@ -192,7 +192,7 @@ func TestConnectorsRequestsAndDecoding(t *testing.T) {
 func TestConnectorsMetadataFixture(t *testing.T) {
 	h := newHarness(t)
 	h.on("GET", testRoot+"/connectors/slack/credentials/metadata", jsonResp(200, readFixture(t, "connectivity_credentials_metadata.json")))
-	md, err := h.c.Connectors.CredentialMetadata(context.Background(), "slack")
+	md, err := h.c.Connectors.ListCredentialMetadata(context.Background(), "slack")
 	require.NoError(t, err)
 	require.Len(t, md, 1)
 	assert.Equal(t, "oauth2", md[0].AuthenticationType)
@@ -211,9 +211,9 @@ func TestConnectorsActAsUser(t *testing.T) {
 	assert.False(t, r.Success)
 	assert.JSONEq(t, `{"error":"channel_not_found"}`, string(r.Result))
 	assert.JSONEq(t, `{"success":false,"result":{"error":"channel_not_found"}}`, string(r.Raw))
-	_, err = h.c.Connectors.Credentials(ctx, "slack", AsUser("ops@northwind.example"))
+	_, err = h.c.Connectors.ListCredentials(ctx, "slack", AsUser("ops@northwind.example"))
 	require.NoError(t, err)
-	_, err = h.c.Connectors.Action(ctx, "slack", "a")
+	_, err = h.c.Connectors.GetAction(ctx, "slack", "a")
 	require.NoError(t, err)
 
 	reqs := h.requests()
@@ -228,8 +228,8 @@ func TestConnectorsBadInputSendsNothing(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
 	calls := map[string]func() error{
-		"Resources no id":  func() error { _, err := h.c.Connectors.Resources(ctx, ""); return err },
-		"Action no action": func() error { _, err := h.c.Connectors.Action(ctx, "slack", ""); return err },
+		"Resources no id":  func() error { _, err := h.c.Connectors.ListResources(ctx, ""); return err },
+		"Action no action": func() error { _, err := h.c.Connectors.GetAction(ctx, "slack", ""); return err },
 		"Execute no cred": func() error {
 			_, err := h.c.Connectors.Execute(ctx, "slack", "a", ConnectorExecuteParams{})
 			return err
@@ -238,7 +238,7 @@ func TestConnectorsBadInputSendsNothing(t *testing.T) {
 			_, err := h.c.Connectors.Execute(ctx, "..", "a", ConnectorExecuteParams{CredentialID: "c"})
 			return err
 		},
-		"Credentials AsUser": func() error { _, err := h.c.Connectors.Credentials(ctx, "slack", AsUser(" ")); return err },
+		"Credentials AsUser": func() error { _, err := h.c.Connectors.ListCredentials(ctx, "slack", AsUser(" ")); return err },
 		"Create no user": func() error {
 			_, err := h.c.Connectors.CreateCredential(ctx, "slack", ConnectorCredentialCreateParams{AuthenticationType: "oauth2"})
 			return err
@@ -247,7 +247,7 @@ func TestConnectorsBadInputSendsNothing(t *testing.T) {
 			_, err := h.c.Connectors.CreateCredential(ctx, "slack", ConnectorCredentialCreateParams{UserID: "u"})
 			return err
 		},
-		"Metadata no id": func() error { _, err := h.c.Connectors.CredentialMetadata(ctx, ""); return err },
+		"Metadata no id": func() error { _, err := h.c.Connectors.ListCredentialMetadata(ctx, ""); return err },
 	}
 	for name, call := range calls {
 		assert.ErrorIs(t, call(), ErrInvalidArgument, name)
@@ -264,11 +264,11 @@ func TestConnectorsOddResponses(t *testing.T) {
 	h.on("GET", testRoot+"/connectors/x/resources", jsonResp(200, ``))
 	_, err := h.c.Connectors.List(ctx)
 	assert.ErrorContains(t, err, "decode response: no list under connectors or data")
-	_, err = h.c.Connectors.Action(ctx, "x", "y")
+	_, err = h.c.Connectors.GetAction(ctx, "x", "y")
 	assert.ErrorContains(t, err, "response has no action")
 	_, err = h.c.Connectors.CreateCredential(ctx, "x", ConnectorCredentialCreateParams{UserID: "u", AuthenticationType: "apiKey"})
 	assert.ErrorContains(t, err, "neither oauthUrl nor credentialId")
-	res, err := h.c.Connectors.Resources(ctx, "x")
+	res, err := h.c.Connectors.ListResources(ctx, "x")
 	assert.NoError(t, err)
 	assert.Empty(t, res)
 }

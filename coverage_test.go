@@ -70,27 +70,27 @@ var callers = map[string]func(ctx context.Context, c *Client) error{
 		return err
 	},
 	"deleteCredential":      func(ctx context.Context, c *Client) error { return c.Credentials.Delete(ctx, "u1", "c1") },
-	"getCredentialMetadata": func(ctx context.Context, c *Client) error { _, err := c.Credentials.Metadata(ctx); return err },
+	"getCredentialMetadata": func(ctx context.Context, c *Client) error { _, err := c.Credentials.ListMetadata(ctx); return err },
 	"getCredentialMetadataByApp": func(ctx context.Context, c *Client) error {
-		_, err := c.Credentials.MetadataForApp(ctx, "shopify")
+		_, err := c.Credentials.GetMetadata(ctx, "shopify")
 		return err
 	},
 	"createOAuthLink": func(ctx context.Context, c *Client) error {
-		_, err := c.Credentials.OAuthURL(ctx, OAuthURLParams{UserID: "u1", App: "shopify"})
+		_, err := c.Credentials.GetOAuthURL(ctx, OAuthURLParams{UserID: "u1", App: "shopify"})
 		return err
 	},
 	"listApps":         func(ctx context.Context, c *Client) error { _, err := c.Apps.List(ctx); return err },
 	"listIntegrations": func(ctx context.Context, c *Client) error { _, err := c.Integrations.List(ctx, "u1"); return err },
 	"getIntegration":   func(ctx context.Context, c *Client) error { _, err := c.Integrations.Get(ctx, "u1", "i1"); return err },
 	"generateInstallUrl": func(ctx context.Context, c *Client) error {
-		_, err := c.Integrations.InstallURL(ctx, "u1", "i1")
+		_, err := c.Integrations.GetInstallLink(ctx, "u1", "i1")
 		return err
 	},
 
 	"listWorkflows": func(ctx context.Context, c *Client) error { _, err := c.Workflows.List(ctx, "u1"); return err },
 	"getWorkflow":   func(ctx context.Context, c *Client) error { _, err := c.Workflows.Get(ctx, "u1", "w1"); return err },
 	"listWorkflowVersions": func(ctx context.Context, c *Client) error {
-		_, err := c.Workflows.Versions(ctx, "w1", "u1")
+		_, err := c.Workflows.ListVersions(ctx, "w1", "u1")
 		return err
 	},
 	"activateWorkflow": func(ctx context.Context, c *Client) error {
@@ -106,17 +106,17 @@ var callers = map[string]func(ctx context.Context, c *Client) error{
 		_, err := c.Workflows.Run(ctx, WorkflowRunParams{UserID: "u1", WorkflowID: "w1"})
 		return err
 	},
-	"getWorkflowAnalytics": func(ctx context.Context, c *Client) error { _, err := c.Workflows.Analytics(ctx, "w1"); return err },
+	"getWorkflowAnalytics": func(ctx context.Context, c *Client) error { _, err := c.Workflows.GetAnalytics(ctx, "w1"); return err },
 	"listEvents":           func(ctx context.Context, c *Client) error { _, err := c.Events.List(ctx, nil); return err },
 	"runEvent": func(ctx context.Context, c *Client) error {
 		_, err := c.Events.Run(ctx, EventRunParams{Event: "e", UserID: "u1"})
 		return err
 	},
 	"getWorkflowLogs": func(ctx context.Context, c *Client) error {
-		_, err := c.Logs.Workflow(ctx, "w1", WorkflowLogParams{})
+		_, err := c.Logs.ListExecutions(ctx, "w1", WorkflowLogParams{})
 		return err
 	},
-	"getWorkflowErrors":   func(ctx context.Context, c *Client) error { _, err := c.Logs.Errors(ctx, "w1", "u1"); return err },
+	"getWorkflowErrors":   func(ctx context.Context, c *Client) error { _, err := c.Logs.ListErrors(ctx, "w1", "u1"); return err },
 	"rerunExecution":      func(ctx context.Context, c *Client) error { _, err := c.Logs.Rerun(ctx, "w1", "x1", "u1"); return err },
 	"listAllLogs":         func(ctx context.Context, c *Client) error { _, err := c.Logs.List(ctx, LogListParams{}); return err },
 	"getLogByExecutionId": func(ctx context.Context, c *Client) error { _, err := c.Logs.Get(ctx, "x1"); return err },
@@ -133,28 +133,28 @@ var callers = map[string]func(ctx context.Context, c *Client) error{
 	},
 	"listInstallations": func(ctx context.Context, c *Client) error { _, err := c.Installations.List(ctx); return err },
 	"getInstallation":   func(ctx context.Context, c *Client) error { _, err := c.Installations.Get(ctx, "n1"); return err },
-	"getUsage":          func(ctx context.Context, c *Client) error { _, err := c.Analytics.Usage(ctx); return err },
+	"getUsage":          func(ctx context.Context, c *Client) error { _, err := c.Analytics.GetUsage(ctx); return err },
 	"passthroughRequest": func(ctx context.Context, c *Client) error {
 		_, err := c.Passthrough.Do(ctx, "c1", PassthroughRequest{Method: "GET", Path: "/x"})
 		return err
 	},
 	"listConnectors":         func(ctx context.Context, c *Client) error { _, err := c.Connectors.List(ctx); return err },
-	"listConnectorResources": func(ctx context.Context, c *Client) error { _, err := c.Connectors.Resources(ctx, "k1"); return err },
+	"listConnectorResources": func(ctx context.Context, c *Client) error { _, err := c.Connectors.ListResources(ctx, "k1"); return err },
 	"getConnectorActionDetails": func(ctx context.Context, c *Client) error {
-		_, err := c.Connectors.Action(ctx, "k1", "a1")
+		_, err := c.Connectors.GetAction(ctx, "k1", "a1")
 		return err
 	},
 	"executeConnectorAction": func(ctx context.Context, c *Client) error {
 		_, err := c.Connectors.Execute(ctx, "k1", "a1", ConnectorExecuteParams{CredentialID: "c1"})
 		return err
 	},
-	"listConnectorCredentials": func(ctx context.Context, c *Client) error { _, err := c.Connectors.Credentials(ctx, "k1"); return err },
+	"listConnectorCredentials": func(ctx context.Context, c *Client) error { _, err := c.Connectors.ListCredentials(ctx, "k1"); return err },
 	"createConnectorCredential": func(ctx context.Context, c *Client) error {
 		_, err := c.Connectors.CreateCredential(ctx, "k1", ConnectorCredentialCreateParams{UserID: "u1", AuthenticationType: "oauth2"})
 		return err
 	},
 	"getConnectorCredentialMetadata": func(ctx context.Context, c *Client) error {
-		_, err := c.Connectors.CredentialMetadata(ctx, "k1")
+		_, err := c.Connectors.ListCredentialMetadata(ctx, "k1")
 		return err
 	},
 }

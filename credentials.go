@@ -15,7 +15,7 @@ import (
 
 // CredentialsService manages a user's credentials: their authorisations to
 // third-party apps. Non-OAuth apps get a credential from Create with the
-// fields that Metadata lists; OAuth apps send the user to OAuthURL.
+// fields that GetMetadata lists; OAuth apps send the user to GetOAuthURL.
 type CredentialsService service
 
 // Credential is one user's authorisation to one app.
@@ -115,10 +115,10 @@ func (m *CredentialMetadata) UnmarshalJSON(b []byte) error {
 // authority. The error matches
 // ErrInvalidArgument and names every missing property, e.g.
 // "netsuite needs consumerKey, tokenSecret". OAuth connectors are refused:
-// their credentials come from OAuthURL.
+// their credentials come from GetOAuthURL.
 func (m *CredentialMetadata) Validate(data map[string]any) error {
 	if m.IsOAuth {
-		return invalidArg("validate credential", "%s uses OAuth: send the user to Credentials.OAuthURL", m.Connector)
+		return invalidArg("validate credential", "%s uses OAuth: send the user to Credentials.GetOAuthURL", m.Connector)
 	}
 	var missing []string
 	for _, p := range m.Properties {
@@ -202,11 +202,11 @@ func (s *CredentialsService) Delete(ctx context.Context, userID, credentialID st
 	return s.client.send(ctx, call{method: http.MethodDelete, route: "/users/{userId}/credentials/{credentialId}", path: []string{userID, credentialID}}, opts)
 }
 
-// Metadata lists, for every connector, whether it uses OAuth and which
+// ListMetadata lists, for every connector, whether it uses OAuth and which
 // properties a credential needs. GET /metadata/credentials
 //
 // From API version 2024-03 on; older versions get ErrUnsupportedVersion.
-func (s *CredentialsService) Metadata(ctx context.Context, opts ...RequestOption) ([]CredentialMetadata, error) {
+func (s *CredentialsService) ListMetadata(ctx context.Context, opts ...RequestOption) ([]CredentialMetadata, error) {
 	method, route, err := s.client.route("credentials.metadata")
 	if err != nil {
 		return nil, err
@@ -214,11 +214,11 @@ func (s *CredentialsService) Metadata(ctx context.Context, opts ...RequestOption
 	return inData[[]CredentialMetadata](ctx, s.client, call{method: method, route: route}, opts)
 }
 
-// MetadataForApp returns the credential metadata of one connector, e.g.
+// GetMetadata returns the credential metadata of one connector, e.g.
 // "shopify". GET /metadata/credentials/{credentialName}
 //
 // From API version 2024-03 on; older versions get ErrUnsupportedVersion.
-func (s *CredentialsService) MetadataForApp(ctx context.Context, app string, opts ...RequestOption) (*CredentialMetadata, error) {
+func (s *CredentialsService) GetMetadata(ctx context.Context, app string, opts ...RequestOption) (*CredentialMetadata, error) {
 	method, route, err := s.client.route("credentials.metadataForApp")
 	if err != nil {
 		return nil, err
@@ -226,12 +226,12 @@ func (s *CredentialsService) MetadataForApp(ctx context.Context, app string, opt
 	return oneInData[CredentialMetadata](ctx, s.client, call{method: method, route: route, path: []string{app}}, opts)
 }
 
-// OAuthURL returns the link to send a user to so they authorise an OAuth
+// GetOAuthURL returns the link to send a user to so they authorise an OAuth
 // connector; the credential appears in List once they have.
 // GET /headless/oauthUrl
 //
 // From API version 2024-03 on; older versions get ErrUnsupportedVersion.
-func (s *CredentialsService) OAuthURL(ctx context.Context, params OAuthURLParams, opts ...RequestOption) (string, error) {
+func (s *CredentialsService) GetOAuthURL(ctx context.Context, params OAuthURLParams, opts ...RequestOption) (string, error) {
 	method, route, err := s.client.route("credentials.oauthURL")
 	if err != nil {
 		return "", err

@@ -44,7 +44,7 @@ func TestCredentialsRequestsAndDecoding(t *testing.T) {
 		{
 			name: "Metadata", method: "GET", path: "/metadata/credentials",
 			response: `{"data":[{"connector":"bigcommerce","isOauth":false,"properties":[{"name":"storeHash","displayName":"Store Hash","required":true}]},{"name":"hubspot","isOauth":true,"properties":[]}]}`,
-			call:     func(ctx context.Context, c *Client) (any, error) { return c.Credentials.Metadata(ctx) },
+			call:     func(ctx context.Context, c *Client) (any, error) { return c.Credentials.ListMetadata(ctx) },
 			want: []CredentialMetadata{
 				{Connector: "bigcommerce", Properties: []CredentialProperty{{Name: "storeHash", DisplayName: "Store Hash", Required: Ptr(true)}}},
 				{Connector: "hubspot", IsOAuth: true, Properties: []CredentialProperty{}},
@@ -53,14 +53,14 @@ func TestCredentialsRequestsAndDecoding(t *testing.T) {
 		{
 			name: "MetadataForApp older name key", method: "GET", path: "/metadata/credentials/shopify",
 			response: `{"data":{"name":"shopify","icon":"https://cdn.runalloy.com/icons/shopify.png","isOauth":true,"properties":[{"name":"shopSubdomain","displayName":"Shop Subdomain","description":"The part before .myshopify.com in the store URL."}]}}`,
-			call:     func(ctx context.Context, c *Client) (any, error) { return c.Credentials.MetadataForApp(ctx, "shopify") },
+			call:     func(ctx context.Context, c *Client) (any, error) { return c.Credentials.GetMetadata(ctx, "shopify") },
 			want:     shopify,
 		},
 		{
 			name: "OAuthURL", method: "GET", path: "/headless/oauthUrl?app=shopify&credentialName=main&shopSubdomain=north+wind&userId=u1",
 			response: `{"oauthUrl":"https://api.runalloy.com/api/strategy/shopify/authorize?userId=u1"}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return c.Credentials.OAuthURL(ctx, OAuthURLParams{UserID: "u1", App: "shopify",
+				return c.Credentials.GetOAuthURL(ctx, OAuthURLParams{UserID: "u1", App: "shopify",
 					Fields: map[string]string{"shopSubdomain": "north wind", "credentialName": "main"}})
 			},
 			want: "https://api.runalloy.com/api/strategy/shopify/authorize?userId=u1",
@@ -110,14 +110,14 @@ func TestCredentialsFixturesDecode(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, Credential{ID: "6720cd5aef22a033b4c5d6f1", Type: "netsuite", Name: "NetSuite TSTDRV1234567",
 		CreatedAt: time.Date(2025, 3, 4, 8, 15, 9, 552e6, time.UTC), UpdatedAt: time.Date(2025, 5, 18, 22, 47, 13, 4e6, time.UTC)}, creds[1])
-	meta, err := h.c.Credentials.Metadata(ctx)
+	meta, err := h.c.Credentials.ListMetadata(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"bigcommerce", "hubspot"}, []string{meta[0].Connector, meta[1].Connector})
 	assert.Equal(t, []CredentialProperty{{Name: "storeHash", DisplayName: "Store Hash"}, {Name: "accessToken", DisplayName: "Access Token"}}, meta[0].Properties)
-	shop, err := h.c.Credentials.MetadataForApp(ctx, "shopify")
+	shop, err := h.c.Credentials.GetMetadata(ctx, "shopify")
 	require.NoError(t, err)
 	assert.Equal(t, "shopify", shop.Connector, "the 2024-03 'name' key fills Connector")
-	u, err := h.c.Credentials.OAuthURL(ctx, OAuthURLParams{UserID: "u1", App: "shopify", Fields: map[string]string{"shopSubdomain": "northwind-goods"}})
+	u, err := h.c.Credentials.GetOAuthURL(ctx, OAuthURLParams{UserID: "u1", App: "shopify", Fields: map[string]string{"shopSubdomain": "northwind-goods"}})
 	require.NoError(t, err)
 	assert.Equal(t, "https://api.runalloy.com/api/strategy/shopify/authorize?userId=65f1c2a9d4e8b71a2c3d4e5f&shopSubdomain=northwind-goods", u)
 	cred, err := h.c.Credentials.Create(ctx, "u1", CredentialCreateParams{Type: "netsuite", Data: map[string]any{"a": 1}})
@@ -143,19 +143,19 @@ func TestCredentialsBadArgumentsSendNothing(t *testing.T) {
 		"Delete empty credential": func(ctx context.Context, c *Client) error { return c.Credentials.Delete(ctx, "u1", "") },
 		"Delete empty user":       func(ctx context.Context, c *Client) error { return c.Credentials.Delete(ctx, "", "c1") },
 		"MetadataForApp empty": func(ctx context.Context, c *Client) error {
-			_, err := c.Credentials.MetadataForApp(ctx, "")
+			_, err := c.Credentials.GetMetadata(ctx, "")
 			return err
 		},
 		"OAuthURL no user": func(ctx context.Context, c *Client) error {
-			_, err := c.Credentials.OAuthURL(ctx, OAuthURLParams{App: "shopify"})
+			_, err := c.Credentials.GetOAuthURL(ctx, OAuthURLParams{App: "shopify"})
 			return err
 		},
 		"OAuthURL no app": func(ctx context.Context, c *Client) error {
-			_, err := c.Credentials.OAuthURL(ctx, OAuthURLParams{UserID: "u1"})
+			_, err := c.Credentials.GetOAuthURL(ctx, OAuthURLParams{UserID: "u1"})
 			return err
 		},
 		"OAuthURL reserved field": func(ctx context.Context, c *Client) error {
-			_, err := c.Credentials.OAuthURL(ctx, OAuthURLParams{UserID: "u1", App: "x", Fields: map[string]string{"userId": "other"}})
+			_, err := c.Credentials.GetOAuthURL(ctx, OAuthURLParams{UserID: "u1", App: "x", Fields: map[string]string{"userId": "other"}})
 			return err
 		},
 		"Integrations.List empty": func(ctx context.Context, c *Client) error { _, err := c.Integrations.List(ctx, ""); return err },
@@ -168,7 +168,7 @@ func TestCredentialsBadArgumentsSendNothing(t *testing.T) {
 			return err
 		},
 		"InstallURL no integration": func(ctx context.Context, c *Client) error {
-			_, err := c.Integrations.InstallURL(ctx, "u1", " ")
+			_, err := c.Integrations.GetInstallLink(ctx, "u1", " ")
 			return err
 		},
 	}
@@ -190,9 +190,9 @@ func TestCredentialsIncompleteResponsesAreErrors(t *testing.T) {
 	ctx := context.Background()
 	_, err := h.c.Credentials.Create(ctx, "u", CredentialCreateParams{Type: "x", Data: map[string]any{}})
 	assert.ErrorContains(t, err, "no credentialId")
-	_, err = h.c.Credentials.MetadataForApp(ctx, "x")
+	_, err = h.c.Credentials.GetMetadata(ctx, "x")
 	assert.ErrorContains(t, err, "no data")
-	_, err = h.c.Credentials.OAuthURL(ctx, OAuthURLParams{UserID: "u", App: "x"})
+	_, err = h.c.Credentials.GetOAuthURL(ctx, OAuthURLParams{UserID: "u", App: "x"})
 	assert.ErrorContains(t, err, "no oauthUrl")
 }
 

@@ -20,7 +20,7 @@
 // respected; a POST is retried only where the server cannot have acted,
 // unless the call opts in with WithIdempotent.
 //
-// Paged lists have iterators (Logs.All, Logs.WorkflowAll) that fetch page
+// Paged lists have iterators (Logs.ListIter, Logs.ListExecutionsIter) that fetch page
 // after page as the loop needs them. TokenCache and TokenHandler hand user
 // JWTs to a frontend. Package alloytest runs a stateful fake of the API,
 // with fault injection, for tests.

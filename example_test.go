@@ -97,7 +97,7 @@ func ExampleCredentialsService_Create() {
 	}
 
 	// What does a NetSuite credential need? Check the data before sending it.
-	meta, err := c.Credentials.MetadataForApp(ctx, "netsuite")
+	meta, err := c.Credentials.GetMetadata(ctx, "netsuite")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func ExampleCredentialsService_Create() {
 	// netsuite 1 true
 }
 
-func ExampleCredentialsService_OAuthURL() {
+func ExampleCredentialsService_GetOAuthURL() {
 	srv := alloytest.NewServer()
 	defer srv.Close()
 	c := srv.Client()
@@ -127,7 +127,7 @@ func ExampleCredentialsService_OAuthURL() {
 	}
 
 	// Shopify needs the shop's subdomain; every metadata property is a field.
-	link, err := c.Credentials.OAuthURL(ctx, alloy.OAuthURLParams{
+	link, err := c.Credentials.GetOAuthURL(ctx, alloy.OAuthURLParams{
 		UserID: user.ID,
 		App:    "shopify",
 		Fields: map[string]string{"shopSubdomain": "northwind-goods"},

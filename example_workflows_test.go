@@ -52,7 +52,7 @@ func ExampleWorkflowsService_Run() {
 	// true
 }
 
-func ExampleLogsService_WorkflowAll() {
+func ExampleLogsService_ListExecutionsIter() {
 	srv, c, userID, workflowID := newTenant()
 	defer srv.Close()
 	ctx := context.Background()
@@ -64,7 +64,7 @@ func ExampleLogsService_WorkflowAll() {
 
 	// Two executions a page: the iterator asks for pages until a short one.
 	n := 0
-	for exec, err := range c.Logs.WorkflowAll(ctx, workflowID, alloy.WorkflowLogParams{UserID: userID, Limit: 2}) {
+	for exec, err := range c.Logs.ListExecutionsIter(ctx, workflowID, alloy.WorkflowLogParams{UserID: userID, Limit: 2}) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -79,7 +79,7 @@ func ExampleLogsService_WorkflowAll() {
 	// 3 executions
 }
 
-func ExampleLogsService_All() {
+func ExampleLogsService_ListIter() {
 	srv, c, userID, workflowID := newTenant()
 	defer srv.Close()
 	ctx := context.Background()
@@ -91,7 +91,7 @@ func ExampleLogsService_All() {
 	}
 
 	failed := alloy.LogListParams{Filters: []alloy.LogFilter{{Column: "message", Operator: "equals", Value: "executionError"}}}
-	for entry, err := range c.Logs.All(ctx, failed) {
+	for entry, err := range c.Logs.ListIter(ctx, failed) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -160,7 +160,7 @@ func ExampleConnectorsService_Execute() {
 		log.Fatal(err)
 	}
 
-	action, err := c.Connectors.Action(ctx, "slack", "chat_postMessage")
+	action, err := c.Connectors.GetAction(ctx, "slack", "chat_postMessage")
 	if err != nil {
 		log.Fatal(err)
 	}

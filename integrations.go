@@ -248,13 +248,13 @@ func (s *IntegrationsService) Get(ctx context.Context, userID, integrationID str
 	return &in, nil
 }
 
-// InstallURL returns a hosted link (Alloy Link) where the user installs the
+// GetInstallLink returns a hosted link (Alloy Link) where the user installs the
 // integration without your frontend embedding Alloy's SDK.
 // GET /users/{userId}/integrations/{integrationId}/install-url
 //
 // The link embeds a token that acts as the user: hand it to that user only,
 // and do not log it.
-func (s *IntegrationsService) InstallURL(ctx context.Context, userID, integrationID string, opts ...RequestOption) (string, error) {
+func (s *IntegrationsService) GetInstallLink(ctx context.Context, userID, integrationID string, opts ...RequestOption) (string, error) {
 	var out struct {
 		URL string `json:"url"`
 	}

@@ -61,7 +61,7 @@ func TestIntegrationsRequestsAndDecoding(t *testing.T) {
 			name: "InstallURL", method: "GET", path: "/users/u1/integrations/6712ab34cd56ef7890a1b2c3/install-url",
 			response: readFixture(t, "install_url.json"),
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return c.Integrations.InstallURL(ctx, "u1", "6712ab34cd56ef7890a1b2c3")
+				return c.Integrations.GetInstallLink(ctx, "u1", "6712ab34cd56ef7890a1b2c3")
 			},
 			want: "https://app.runalloy.com/embedded-install?integrationId=6712ab34cd56ef7890a1b2c3&token=AAAA.BBBB.CCCC&forgeMode=engaged&alwaysShowCredentials=true",
 		},
@@ -74,7 +74,7 @@ func TestIntegrationsIncompleteResponsesAreErrors(t *testing.T) {
 	h.on("GET", testRoot+"/users/u1/integrations/i1/install-url", jsonResp(200, `{}`))
 	_, err := h.c.Integrations.Get(context.Background(), "u1", "i1")
 	assert.ErrorContains(t, err, "no data")
-	_, err = h.c.Integrations.InstallURL(context.Background(), "u1", "i1")
+	_, err = h.c.Integrations.GetInstallLink(context.Background(), "u1", "i1")
 	assert.ErrorContains(t, err, "no url")
 }
 
@@ -170,11 +170,11 @@ func TestVersionedRoutes(t *testing.T) {
 func TestUnsupportedVersionSendsNothing(t *testing.T) {
 	h := newHarness(t, WithAPIVersion("2023-12"))
 	ctx := context.Background()
-	_, err := h.c.Credentials.Metadata(ctx)
+	_, err := h.c.Credentials.ListMetadata(ctx)
 	assert.ErrorIs(t, err, ErrUnsupportedVersion)
-	_, err = h.c.Credentials.MetadataForApp(ctx, "shopify")
+	_, err = h.c.Credentials.GetMetadata(ctx, "shopify")
 	assert.ErrorIs(t, err, ErrUnsupportedVersion)
-	_, err = h.c.Credentials.OAuthURL(ctx, OAuthURLParams{UserID: "u", App: "shopify"})
+	_, err = h.c.Credentials.GetOAuthURL(ctx, OAuthURLParams{UserID: "u", App: "shopify"})
 	assert.ErrorIs(t, err, ErrUnsupportedVersion)
 	assert.NotErrorIs(t, err, ErrInvalidArgument)
 	assert.Zero(t, h.mt.GetTotalCallCount())

@@ -164,7 +164,7 @@ func (e *WorkflowError) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// LogListParams filter and page the account-wide log (Logs.List, Logs.All).
+// LogListParams filter and page the account-wide log (Logs.List, Logs.ListIter).
 type LogListParams struct {
 	WorkflowID string      // a parent workflow id
 	UserID     string      // sent as associatedUserId
@@ -366,11 +366,11 @@ func (l *ExecutionLog) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Workflow returns one page of a workflow's executions, newest first by
+// ListExecutions returns one page of a workflow's executions, newest first by
 // default. GET /workflows/{workflowId}/logs
 //
-// The response carries no paging data; WorkflowAll walks every page.
-func (s *LogsService) Workflow(ctx context.Context, workflowID string, params WorkflowLogParams, opts ...RequestOption) ([]Execution, error) {
+// The response carries no paging data; ListExecutionsIter walks every page.
+func (s *LogsService) ListExecutions(ctx context.Context, workflowID string, params WorkflowLogParams, opts ...RequestOption) ([]Execution, error) {
 	q, err := params.query("workflow logs")
 	if err != nil {
 		return nil, err
@@ -378,11 +378,11 @@ func (s *LogsService) Workflow(ctx context.Context, workflowID string, params Wo
 	return inData[[]Execution](ctx, s.client, call{method: http.MethodGet, route: "/workflows/{workflowId}/logs", path: []string{workflowID}, query: q}, opts)
 }
 
-// Errors returns a workflow's recorded errors; userID may be empty.
+// ListErrors returns a workflow's recorded errors; userID may be empty.
 // GET /workflows/{workflowId}/errors
 //
 // From API version 2023-12 on.
-func (s *LogsService) Errors(ctx context.Context, workflowID, userID string, opts ...RequestOption) ([]WorkflowError, error) {
+func (s *LogsService) ListErrors(ctx context.Context, workflowID, userID string, opts ...RequestOption) ([]WorkflowError, error) {
 	var q url.Values
 	if userID != "" {
 		q = url.Values{"userId": {userID}}
@@ -440,13 +440,13 @@ var maxPages = 10_000
 // defaultLogLimit is the page size iterators use when the params give none.
 const defaultLogLimit = 10
 
-// All iterates over the account-wide log from params.Skip on, one page of
+// ListIter iterates over the account-wide log from params.Skip on, one page of
 // params.Limit (default 10) at a time, until the page Alloy reports as the
 // last. It stops at the first error, which it yields; breaking out of the
 // loop stops it without another request. params is copied: the caller's
 // value is never changed.
 //
-//	for entry, err := range c.Logs.All(ctx, alloy.LogListParams{Limit: 50}) {
+//	for entry, err := range c.Logs.ListIter(ctx, alloy.LogListParams{Limit: 50}) {
 //		if err != nil {
 //			return err
 //		}
@@ -454,7 +454,7 @@ const defaultLogLimit = 10
 //	}
 //
 // From API version 2025-09 on.
-func (s *LogsService) All(ctx context.Context, params LogListParams, opts ...RequestOption) iter.Seq2[LogEntry, error] {
+func (s *LogsService) ListIter(ctx context.Context, params LogListParams, opts ...RequestOption) iter.Seq2[LogEntry, error] {
 	p := params
 	p.Filters = slices.Clone(params.Filters)
 	opts = slices.Clone(opts)
@@ -492,12 +492,12 @@ func morePages(pg Pagination, skip, step, got int) bool {
 	return got >= step
 }
 
-// WorkflowAll iterates over a workflow's executions from params.Page (default
+// ListExecutionsIter iterates over a workflow's executions from params.Page (default
 // the first) on, one page of params.Limit (default 30, the most Alloy
 // allows) at a time, until a page comes back short: this endpoint reports no
 // totals. Like All, it yields the first error and stops, makes no request
 // after the caller breaks out, and never changes the caller's params.
-func (s *LogsService) WorkflowAll(ctx context.Context, workflowID string, params WorkflowLogParams, opts ...RequestOption) iter.Seq2[Execution, error] {
+func (s *LogsService) ListExecutionsIter(ctx context.Context, workflowID string, params WorkflowLogParams, opts ...RequestOption) iter.Seq2[Execution, error] {
 	p := params
 	opts = slices.Clone(opts)
 	if p.Page == 0 {
@@ -509,7 +509,7 @@ func (s *LogsService) WorkflowAll(ctx context.Context, workflowID string, params
 	return pager.Seq(func() func() ([]Execution, bool, error) {
 		p := p
 		return func() ([]Execution, bool, error) {
-			list, err := s.Workflow(ctx, workflowID, p, opts...)
+			list, err := s.ListExecutions(ctx, workflowID, p, opts...)
 			p.Page++
 			return list, len(list) >= p.Limit, err
 		}

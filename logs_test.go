@@ -70,7 +70,7 @@ func TestLogsRequestsAndDecoding(t *testing.T) {
 			name: "Workflow", method: "GET", path: "/workflows/wf1/logs?limit=30&order=desc&page=2&userId=u1",
 			response: readFixture(t, "workflow_logs_2025-09.json"),
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return c.Logs.Workflow(ctx, "wf1", WorkflowLogParams{UserID: "u1", Page: 2, Limit: 30, Order: "desc"})
+				return c.Logs.ListExecutions(ctx, "wf1", WorkflowLogParams{UserID: "u1", Page: 2, Limit: 30, Order: "desc"})
 			},
 			want: []Execution{execution},
 		},
@@ -78,7 +78,7 @@ func TestLogsRequestsAndDecoding(t *testing.T) {
 			name: "Workflow, older shape", method: "GET", path: "/workflows/wf1/logs",
 			response: `{"data":[{"executionId":"e1","finished":"error","results":[{"blockId":"b1","data":null}],"inputs":[{"blockId":"b1","data":{}}]}]}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return c.Logs.Workflow(ctx, "wf1", WorkflowLogParams{})
+				return c.Logs.ListExecutions(ctx, "wf1", WorkflowLogParams{})
 			},
 			want: []Execution{{ID: "e1", Status: "error", Results: []ExecutionResult{{ConnectorID: "b1", Data: json.RawMessage("null")}},
 				Inputs: []ExecutionInput{{ConnectorID: "b1", Data: json.RawMessage("{}")}}}},
@@ -86,19 +86,19 @@ func TestLogsRequestsAndDecoding(t *testing.T) {
 		{
 			name: "Errors bare array", method: "GET", path: "/workflows/wf1/errors?userId=u1", since: "2023-12",
 			response: `[{"message":"NetSuite refused the order","timestamp":"2025-04-17T07:30:00.655Z","block":"netsuite","workflowId":"wf1"}]`,
-			call:     func(ctx context.Context, c *Client) (any, error) { return c.Logs.Errors(ctx, "wf1", "u1") },
+			call:     func(ctx context.Context, c *Client) (any, error) { return c.Logs.ListErrors(ctx, "wf1", "u1") },
 			want:     []WorkflowError{{Message: "NetSuite refused the order", Timestamp: ts("2025-04-17T07:30:00.655Z"), Block: "netsuite", WorkflowID: "wf1"}},
 		},
 		{
 			name: "Errors in data, block as object", method: "GET", path: "/workflows/wf1/errors", since: "2023-12",
 			response: `{"data":[{"message":"m","block":{"id":"b1"}}]}`,
-			call:     func(ctx context.Context, c *Client) (any, error) { return c.Logs.Errors(ctx, "wf1", "") },
+			call:     func(ctx context.Context, c *Client) (any, error) { return c.Logs.ListErrors(ctx, "wf1", "") },
 			want:     []WorkflowError{{Message: "m", Block: `{"id":"b1"}`}},
 		},
 		{
 			name: "Errors none", method: "GET", path: "/workflows/wf1/errors", since: "2023-12",
 			response: `[]`,
-			call:     func(ctx context.Context, c *Client) (any, error) { return c.Logs.Errors(ctx, "wf1", "") },
+			call:     func(ctx context.Context, c *Client) (any, error) { return c.Logs.ListErrors(ctx, "wf1", "") },
 			want:     []WorkflowError{},
 		},
 		{
@@ -142,10 +142,10 @@ func TestLogsBadInputSendsNothing(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
 	calls := map[string]func() error{
-		"Workflow limit 31":      func() error { _, err := h.c.Logs.Workflow(ctx, "wf", WorkflowLogParams{Limit: 31}); return err },
-		"Workflow negative page": func() error { _, err := h.c.Logs.Workflow(ctx, "wf", WorkflowLogParams{Page: -1}); return err },
-		"Workflow no id":         func() error { _, err := h.c.Logs.Workflow(ctx, "", WorkflowLogParams{}); return err },
-		"Errors no id":           func() error { _, err := h.c.Logs.Errors(ctx, "", ""); return err },
+		"Workflow limit 31":      func() error { _, err := h.c.Logs.ListExecutions(ctx, "wf", WorkflowLogParams{Limit: 31}); return err },
+		"Workflow negative page": func() error { _, err := h.c.Logs.ListExecutions(ctx, "wf", WorkflowLogParams{Page: -1}); return err },
+		"Workflow no id":         func() error { _, err := h.c.Logs.ListExecutions(ctx, "", WorkflowLogParams{}); return err },
+		"Errors no id":           func() error { _, err := h.c.Logs.ListErrors(ctx, "", ""); return err },
 		"Rerun no execution":     func() error { _, err := h.c.Logs.Rerun(ctx, "wf", "", ""); return err },
 		"List negative skip":     func() error { _, err := h.c.Logs.List(ctx, LogListParams{Skip: -1}); return err },
 		"List negative limit":    func() error { _, err := h.c.Logs.List(ctx, LogListParams{Limit: -1}); return err },
@@ -154,8 +154,8 @@ func TestLogsBadInputSendsNothing(t *testing.T) {
 			return err
 		},
 		"Get no id":                 func() error { _, err := h.c.Logs.Get(ctx, ""); return err },
-		"All negative skip":         func() error { return firstErr(h.c.Logs.All(ctx, LogListParams{Skip: -5})) },
-		"WorkflowAll limit too big": func() error { return firstErr(h.c.Logs.WorkflowAll(ctx, "wf", WorkflowLogParams{Limit: 100})) },
+		"All negative skip":         func() error { return firstErr(h.c.Logs.ListIter(ctx, LogListParams{Skip: -5})) },
+		"WorkflowAll limit too big": func() error { return firstErr(h.c.Logs.ListExecutionsIter(ctx, "wf", WorkflowLogParams{Limit: 100})) },
 	}
 	for name, call := range calls {
 		assert.ErrorIs(t, call(), ErrInvalidArgument, name)
@@ -220,7 +220,7 @@ func TestLogsAllWalksSkipUntilTheLastPage(t *testing.T) {
 	lp := &logPages{total: 7, pageSize: 3, items: map[int]int{0: 3, 3: 3, 6: 1}}
 	h.on("GET", `=~^`+testRoot+`/logs`, lp.responder(t))
 	params := LogListParams{WorkflowID: "wf1", Limit: 3}
-	got, err := ids(t, h.c.Logs.All(context.Background(), params))
+	got, err := ids(t, h.c.Logs.ListIter(context.Background(), params))
 	require.NoError(t, err)
 	assert.Equal(t, []string{"e0", "e1", "e2", "e3", "e4", "e5", "e6"}, got)
 	assert.Equal(t, []int{0, 3, 6}, lp.asked, "exactly three requests")
@@ -231,7 +231,7 @@ func TestLogsAllKeepsGoingPastAnEmptyIntermediatePage(t *testing.T) {
 	h := newHarness(t)
 	lp := &logPages{total: 6, pageSize: 2, items: map[int]int{0: 2, 2: 0, 4: 2}}
 	h.on("GET", `=~^`+testRoot+`/logs`, lp.responder(t))
-	got, err := ids(t, h.c.Logs.All(context.Background(), LogListParams{WorkflowID: "wf1", Limit: 2}))
+	got, err := ids(t, h.c.Logs.ListIter(context.Background(), LogListParams{WorkflowID: "wf1", Limit: 2}))
 	require.NoError(t, err)
 	assert.Equal(t, []string{"e0", "e1", "e4", "e5"}, got)
 	assert.Equal(t, []int{0, 2, 4}, lp.asked)
@@ -242,7 +242,7 @@ func TestLogsAllAdvancesByTheServersPageSize(t *testing.T) {
 	h := newHarness(t)
 	lp := &logPages{total: 5, pageSize: 2, items: map[int]int{0: 2, 2: 2, 4: 1}}
 	h.on("GET", `=~^`+testRoot+`/logs`, lp.responder(t))
-	got, err := ids(t, h.c.Logs.All(context.Background(), LogListParams{WorkflowID: "wf1", Limit: 50}))
+	got, err := ids(t, h.c.Logs.ListIter(context.Background(), LogListParams{WorkflowID: "wf1", Limit: 50}))
 	require.NoError(t, err)
 	assert.Len(t, got, 5)
 	assert.Equal(t, []int{0, 2, 4}, lp.asked)
@@ -258,7 +258,7 @@ func TestLogsAllWithoutTotalsStopsOnAShortPage(t *testing.T) {
 		}
 		return jsonResp(200, `{"notifications":[{"_id":"c"}]}`)(r)
 	})
-	got, err := ids(t, h.c.Logs.All(context.Background(), LogListParams{Limit: 2}))
+	got, err := ids(t, h.c.Logs.ListIter(context.Background(), LogListParams{Limit: 2}))
 	require.NoError(t, err)
 	assert.Equal(t, []string{"a", "b", "c"}, got)
 	assert.Equal(t, []string{"limit=2", "limit=2&skip=2"}, asked)
@@ -267,7 +267,7 @@ func TestLogsAllWithoutTotalsStopsOnAShortPage(t *testing.T) {
 func TestLogsAllDefaultsToTenAPage(t *testing.T) {
 	h := newHarness(t)
 	h.on("GET", testRoot+"/logs?limit=10", jsonResp(200, `{"notifications":[],"pagination":{"totalItems":0,"totalPages":0}}`))
-	got, err := ids(t, h.c.Logs.All(context.Background(), LogListParams{}))
+	got, err := ids(t, h.c.Logs.ListIter(context.Background(), LogListParams{}))
 	require.NoError(t, err)
 	assert.Empty(t, got)
 	assert.Len(t, h.requests(), 1)
@@ -278,7 +278,7 @@ func TestLogsAllBreakMakesNoFurtherRequest(t *testing.T) {
 	lp := &logPages{total: 100, pageSize: 2, items: map[int]int{0: 2, 2: 2}}
 	h.on("GET", `=~^`+testRoot+`/logs`, lp.responder(t))
 	n := 0
-	for _, err := range h.c.Logs.All(context.Background(), LogListParams{WorkflowID: "wf1", Limit: 2}) {
+	for _, err := range h.c.Logs.ListIter(context.Background(), LogListParams{WorkflowID: "wf1", Limit: 2}) {
 		require.NoError(t, err)
 		if n++; n == 3 {
 			break
@@ -293,7 +293,7 @@ func TestLogsAllStopsAtTheFirstError(t *testing.T) {
 	h.on("GET", testRoot+"/logs?limit=1&skip=1", jsonResp(500, `{"message":"boom"}`))
 	var got []string
 	var errs []error
-	for e, err := range h.c.Logs.All(context.Background(), LogListParams{Limit: 1}) {
+	for e, err := range h.c.Logs.ListIter(context.Background(), LogListParams{Limit: 1}) {
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -316,7 +316,7 @@ func TestLogsAllMaxPagesGuard(t *testing.T) {
 		n++
 		return jsonResp(200, `{"notifications":[],"pagination":{"totalItems":1000000,"pageSize":1}}`)(r)
 	})
-	_, err := ids(t, h.c.Logs.All(context.Background(), LogListParams{}))
+	_, err := ids(t, h.c.Logs.ListIter(context.Background(), LogListParams{}))
 	require.ErrorIs(t, err, ErrTooManyPages)
 	assert.Equal(t, 4, n)
 }
@@ -325,7 +325,7 @@ func TestLogsAllIsReusable(t *testing.T) {
 	h := newHarness(t)
 	lp := &logPages{total: 2, pageSize: 1, items: map[int]int{0: 1, 1: 1}}
 	h.on("GET", `=~^`+testRoot+`/logs`, lp.responder(t))
-	seq := h.c.Logs.All(context.Background(), LogListParams{WorkflowID: "wf1", Limit: 1})
+	seq := h.c.Logs.ListIter(context.Background(), LogListParams{WorkflowID: "wf1", Limit: 1})
 	first, err := ids(t, seq)
 	require.NoError(t, err)
 	second, err := ids(t, seq)
@@ -341,7 +341,7 @@ func TestLogsAllCarriesRequestOptions(t *testing.T) {
 		seen = append(seen, r.Header.Get("X-Trace"))
 		return jsonResp(200, `{"notifications":[{"_id":"x"}],"pagination":{"totalItems":2,"pageSize":1}}`)(r)
 	})
-	_, err := ids(t, h.c.Logs.All(context.Background(), LogListParams{Limit: 1}, WithHeader("X-Trace", "t1")))
+	_, err := ids(t, h.c.Logs.ListIter(context.Background(), LogListParams{Limit: 1}, WithHeader("X-Trace", "t1")))
 	require.NoError(t, err)
 	assert.Equal(t, []string{"t1", "t1"}, seen)
 }
@@ -363,7 +363,7 @@ func TestLogsWorkflowAllWalksPagesUntilAShortOne(t *testing.T) {
 	})
 	params := WorkflowLogParams{UserID: "u1", Limit: 2}
 	var got []string
-	for e, err := range h.c.Logs.WorkflowAll(context.Background(), "wf1", params) {
+	for e, err := range h.c.Logs.ListExecutionsIter(context.Background(), "wf1", params) {
 		require.NoError(t, err)
 		got = append(got, e.ID)
 	}
@@ -377,13 +377,13 @@ func TestLogsWorkflowAllDefaultsAndStops(t *testing.T) {
 	t.Run("empty first page, default limit 30", func(t *testing.T) {
 		h := newHarness(t)
 		h.on("GET", testRoot+"/workflows/wf1/logs?limit=30&page=1", jsonResp(200, `{"data":[]}`))
-		require.NoError(t, firstErr(h.c.Logs.WorkflowAll(ctx, "wf1", WorkflowLogParams{})))
+		require.NoError(t, firstErr(h.c.Logs.ListExecutionsIter(ctx, "wf1", WorkflowLogParams{})))
 		assert.Len(t, h.requests(), 1)
 	})
 	t.Run("break", func(t *testing.T) {
 		h := newHarness(t)
 		h.on("GET", testRoot+"/workflows/wf1/logs?limit=1&page=5", jsonResp(200, `{"data":[{"executionId":"x"}]}`))
-		for range h.c.Logs.WorkflowAll(ctx, "wf1", WorkflowLogParams{Page: 5, Limit: 1}) {
+		for range h.c.Logs.ListExecutionsIter(ctx, "wf1", WorkflowLogParams{Page: 5, Limit: 1}) {
 			break
 		}
 		assert.Len(t, h.requests(), 1)
@@ -392,7 +392,7 @@ func TestLogsWorkflowAllDefaultsAndStops(t *testing.T) {
 		h := newHarness(t)
 		h.on("GET", testRoot+"/workflows/wf1/logs?limit=1&page=1", jsonResp(200, `{"data":[{"executionId":"x"}]}`))
 		h.on("GET", testRoot+"/workflows/wf1/logs?limit=1&page=2", jsonResp(404, `{"message":"Workflow not found"}`))
-		err := firstErr(h.c.Logs.WorkflowAll(ctx, "wf1", WorkflowLogParams{Limit: 1}))
+		err := firstErr(h.c.Logs.ListExecutionsIter(ctx, "wf1", WorkflowLogParams{Limit: 1}))
 		assert.ErrorIs(t, err, ErrNotFound)
 		assert.Len(t, h.requests(), 2)
 	})
@@ -402,7 +402,7 @@ func TestLogsWorkflowAllDefaultsAndStops(t *testing.T) {
 		t.Cleanup(func() { maxPages = old })
 		h := newHarness(t)
 		h.on("GET", `=~^`+testRoot+`/workflows/wf1/logs`, jsonResp(200, `{"data":[{"executionId":"x"}]}`))
-		err := firstErr(h.c.Logs.WorkflowAll(ctx, "wf1", WorkflowLogParams{Limit: 1}))
+		err := firstErr(h.c.Logs.ListExecutionsIter(ctx, "wf1", WorkflowLogParams{Limit: 1}))
 		assert.True(t, errors.Is(err, ErrTooManyPages), "%v", err)
 		assert.Len(t, h.requests(), 3)
 	})
@@ -410,7 +410,7 @@ func TestLogsWorkflowAllDefaultsAndStops(t *testing.T) {
 		h := newHarness(t)
 		ctx, cancel := context.WithCancel(ctx)
 		cancel()
-		err := firstErr(h.c.Logs.WorkflowAll(ctx, "wf1", WorkflowLogParams{}))
+		err := firstErr(h.c.Logs.ListExecutionsIter(ctx, "wf1", WorkflowLogParams{}))
 		assert.ErrorIs(t, err, context.Canceled)
 		assert.Zero(t, h.mt.GetTotalCallCount())
 	})

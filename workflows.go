@@ -143,12 +143,12 @@ func (s *WorkflowsService) Get(ctx context.Context, userID, workflowID string, o
 	return oneInData[Workflow](ctx, s.client, call{method: http.MethodGet, route: "/workflows/{workflowId}", path: []string{workflowID}, query: q}, opts)
 }
 
-// Versions lists the published versions of a parent workflow; userID is
+// ListVersions lists the published versions of a parent workflow; userID is
 // optional (empty for none), and last like the other optional users of
 // Logs. GET /workflows/{workflowId}/versions
 //
 // From API version 2023-12 on.
-func (s *WorkflowsService) Versions(ctx context.Context, workflowID, userID string, opts ...RequestOption) ([]WorkflowVersion, error) {
+func (s *WorkflowsService) ListVersions(ctx context.Context, workflowID, userID string, opts ...RequestOption) ([]WorkflowVersion, error) {
 	method, route, err := s.client.route("workflows.versions")
 	if err != nil {
 		return nil, err
@@ -249,8 +249,8 @@ func (s *WorkflowsService) Run(ctx context.Context, params WorkflowRunParams, op
 	return into[RunResult](ctx, s.client, call{method: http.MethodPost, route: "/run/workflow", body: params}, opts)
 }
 
-// Analytics returns a workflow's totals of runs, app actions and errors.
+// GetAnalytics returns a workflow's totals of runs, app actions and errors.
 // GET /workflows/{workflowId}/analytics
-func (s *WorkflowsService) Analytics(ctx context.Context, workflowID string, opts ...RequestOption) (*WorkflowAnalytics, error) {
+func (s *WorkflowsService) GetAnalytics(ctx context.Context, workflowID string, opts ...RequestOption) (*WorkflowAnalytics, error) {
 	return into[WorkflowAnalytics](ctx, s.client, call{method: http.MethodGet, route: "/workflows/{workflowId}/analytics", path: []string{workflowID}}, opts)
 }

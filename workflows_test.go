@@ -43,13 +43,13 @@ func TestWorkflowsRequestsAndDecoding(t *testing.T) {
 		{
 			name: "Versions", method: "GET", path: "/workflows/wf1/versions?userId=u1", since: "2023-12",
 			response: `{"data":[{"versionId":"v4","versionName":"Version 4","lastModified":"2025-01-09T10:44:27.016Z","status":"published"},{"versionId":"v3","lastModified":"bad"}]}`,
-			call:     func(ctx context.Context, c *Client) (any, error) { return c.Workflows.Versions(ctx, "wf1", "u1") },
+			call:     func(ctx context.Context, c *Client) (any, error) { return c.Workflows.ListVersions(ctx, "wf1", "u1") },
 			want:     []WorkflowVersion{{ID: "v4", Name: "Version 4", LastModified: updated, Status: "published"}, {ID: "v3"}},
 		},
 		{
 			name: "Versions without user", method: "GET", path: "/workflows/wf1/versions", since: "2023-12",
 			response: `{"data":[]}`,
-			call:     func(ctx context.Context, c *Client) (any, error) { return c.Workflows.Versions(ctx, "wf1", "") },
+			call:     func(ctx context.Context, c *Client) (any, error) { return c.Workflows.ListVersions(ctx, "wf1", "") },
 			want:     []WorkflowVersion{},
 		},
 		{
@@ -104,7 +104,7 @@ func TestWorkflowsRequestsAndDecoding(t *testing.T) {
 		{
 			name: "Analytics", method: "GET", path: "/workflows/wf1/analytics",
 			response: readFixture(t, "analytics_workflow.json"),
-			call:     func(ctx context.Context, c *Client) (any, error) { return c.Workflows.Analytics(ctx, "wf1") },
+			call:     func(ctx context.Context, c *Client) (any, error) { return c.Workflows.GetAnalytics(ctx, "wf1") },
 			want:     &WorkflowAnalytics{TotalAppActions: 312, TotalWorkflowRuns: 104, TotalErrors: 2},
 		},
 	})
@@ -117,7 +117,7 @@ func TestWorkflowsBadInputSendsNothing(t *testing.T) {
 		"List no user":         func() error { _, err := h.c.Workflows.List(ctx, " "); return err },
 		"Get no user":          func() error { _, err := h.c.Workflows.Get(ctx, "", "wf"); return err },
 		"Get no workflow":      func() error { _, err := h.c.Workflows.Get(ctx, "u", ""); return err },
-		"Versions no workflow": func() error { _, err := h.c.Workflows.Versions(ctx, "..", "u"); return err },
+		"Versions no workflow": func() error { _, err := h.c.Workflows.ListVersions(ctx, "..", "u"); return err },
 		"Activate neither":     func() error { return h.c.Workflows.Activate(ctx, WorkflowActivateParams{UserID: "u"}) },
 		"Activate both": func() error {
 			return h.c.Workflows.Activate(ctx, WorkflowActivateParams{UserID: "u", WorkflowID: "a", WorkflowName: "b"})
@@ -136,7 +136,7 @@ func TestWorkflowsBadInputSendsNothing(t *testing.T) {
 			_, err := h.c.Workflows.Run(ctx, WorkflowRunParams{UserID: "u", WorkflowID: "w", Data: func() {}})
 			return err
 		},
-		"Analytics no workflow": func() error { _, err := h.c.Workflows.Analytics(ctx, ""); return err },
+		"Analytics no workflow": func() error { _, err := h.c.Workflows.GetAnalytics(ctx, ""); return err },
 	}
 	for name, call := range calls {
 		t.Run(name, func(t *testing.T) {

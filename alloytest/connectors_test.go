@@ -23,25 +23,25 @@ func TestConnectorCatalogue(t *testing.T) {
 	assert.Equal(t, "Slack", list[0].Name)
 	assert.Equal(t, "https://cdn.runalloy.com/icons/slack.png", list[0].Icon)
 
-	res, err := c.Connectors.Resources(ctx, "slack")
+	res, err := c.Connectors.ListResources(ctx, "slack")
 	require.NoError(t, err)
 	require.Len(t, res, 2)
 	assert.Equal(t, "messages", res[0].Name)
 	assert.Equal(t, []alloy.ActionSummary{{ID: "chat_postMessage", DisplayName: "Send message", Description: "Sends a message to a channel."}}, res[0].Actions)
 	assert.Equal(t, "conversations_list", res[1].Actions[0].ID)
 
-	action, err := c.Connectors.Action(ctx, "hubspot", "contacts_get")
+	action, err := c.Connectors.GetAction(ctx, "hubspot", "contacts_get")
 	require.NoError(t, err)
 	assert.Equal(t, &alloy.Action{ID: "contacts_get", DisplayName: "Get contact", Description: "Reads one contact.", HTTPMethod: "GET",
 		Path:       "/crm/v3/objects/contacts/{contactId}",
 		Parameters: []alloy.ActionParameter{{Name: "contactId", In: "path", Description: "The contact's id", Required: true, Schema: json.RawMessage(`{"type":"string"}`)}},
 	}, action)
-	post, err := c.Connectors.Action(ctx, "slack", "chat_postMessage")
+	post, err := c.Connectors.GetAction(ctx, "slack", "chat_postMessage")
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"type":"object","required":["channel","text"],"properties":{"channel":{"type":"string"},"text":{"type":"string"}}}`, string(post.RequestBody))
 	assert.Empty(t, post.Parameters)
 
-	meta, err := c.Connectors.CredentialMetadata(ctx, "hubspot")
+	meta, err := c.Connectors.ListCredentialMetadata(ctx, "hubspot")
 	require.NoError(t, err)
 	require.Len(t, meta, 2)
 	assert.Equal(t, "oauth2", meta[0].AuthenticationType)
@@ -50,11 +50,11 @@ func TestConnectorCatalogue(t *testing.T) {
 	assert.JSONEq(t, `{"userId":"68aa11bb22cc33dd44ee55ff","authenticationType":"apiKey","data":{"apiKey":"sample-apiKey"}}`, string(meta[1].SampleInput))
 
 	for _, err := range []error{
-		func() error { _, err := c.Connectors.Resources(ctx, "nope"); return err }(),
-		func() error { _, err := c.Connectors.Action(ctx, "nope", "x"); return err }(),
-		func() error { _, err := c.Connectors.Action(ctx, "slack", "nope"); return err }(),
-		func() error { _, err := c.Connectors.CredentialMetadata(ctx, "nope"); return err }(),
-		func() error { _, err := c.Connectors.Credentials(ctx, "nope"); return err }(),
+		func() error { _, err := c.Connectors.ListResources(ctx, "nope"); return err }(),
+		func() error { _, err := c.Connectors.GetAction(ctx, "nope", "x"); return err }(),
+		func() error { _, err := c.Connectors.GetAction(ctx, "slack", "nope"); return err }(),
+		func() error { _, err := c.Connectors.ListCredentialMetadata(ctx, "nope"); return err }(),
+		func() error { _, err := c.Connectors.ListCredentials(ctx, "nope"); return err }(),
 	} {
 		assert.ErrorIs(t, err, alloy.ErrNotFound)
 	}
@@ -81,24 +81,24 @@ func TestConnectorCredentialsAndExecute(t *testing.T) {
 	assert.Equal(t, http.StatusFound, resp.StatusCode)
 	assert.Equal(t, "https://app.example.com/oauth/done", resp.Header.Get("Location"))
 
-	hub, err := c.Connectors.Credentials(ctx, "hubspot")
+	hub, err := c.Connectors.ListCredentials(ctx, "hubspot")
 	require.NoError(t, err)
 	require.Len(t, hub, 1)
 	assert.Equal(t, created.CredentialID, hub[0].ID)
 	assert.Equal(t, "hubspot-apiKey", hub[0].Type)
 	assert.Equal(t, "HubSpot "+created.CredentialID[18:], hub[0].Name)
 	assert.WithinDuration(t, time.Now(), hub[0].CreatedAt, 5*time.Second)
-	slack, err := c.Connectors.Credentials(ctx, "slack")
+	slack, err := c.Connectors.ListCredentials(ctx, "slack")
 	require.NoError(t, err)
 	require.Len(t, slack, 1, "granted by visiting the link")
 	assert.Equal(t, "slack-oauth2", slack[0].Type)
-	mine, err := c.Connectors.Credentials(ctx, "slack", alloy.AsUser(u.ID))
+	mine, err := c.Connectors.ListCredentials(ctx, "slack", alloy.AsUser(u.ID))
 	require.NoError(t, err)
 	assert.Empty(t, mine, "x-alloy-userid limits the list to that user")
-	theirs, err := c.Connectors.Credentials(ctx, "slack", alloy.AsUser("other"))
+	theirs, err := c.Connectors.ListCredentials(ctx, "slack", alloy.AsUser("other"))
 	require.NoError(t, err)
 	assert.Equal(t, slack, theirs)
-	_, err = c.Connectors.Credentials(ctx, "slack", alloy.AsUser("ghost"))
+	_, err = c.Connectors.ListCredentials(ctx, "slack", alloy.AsUser("ghost"))
 	assert.ErrorIs(t, err, alloy.ErrNotFound)
 	embedded, err := c.Credentials.List(ctx, other.ID)
 	require.NoError(t, err)
@@ -133,7 +133,7 @@ func TestConnectorCredentialsAndExecute(t *testing.T) {
 	_, err = c.Connectors.Execute(ctx, "slack", "nope", alloy.ConnectorExecuteParams{CredentialID: slack[0].ID})
 	assert.ErrorIs(t, err, alloy.ErrNotFound)
 
-	usage, err := c.Analytics.Usage(ctx)
+	usage, err := c.Analytics.GetUsage(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, 2, usage.APIActions, "only the executions that succeeded")
 
@@ -185,11 +185,11 @@ func TestWithConnectorsKeepsACopy(t *testing.T) {
 	connectors[0].Resources[0].Actions[0].ID = "changed"
 	connectors[0].AuthTypes[0] = "changed"
 	ctx := context.Background()
-	a, err := c.Connectors.Action(ctx, "acme", "get")
+	a, err := c.Connectors.GetAction(ctx, "acme", "get")
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"type":"string"}`, string(a.Parameters[0].Schema))
 	assert.JSONEq(t, `{"type":"object"}`, string(a.RequestBody))
-	meta, err := c.Connectors.CredentialMetadata(ctx, "acme")
+	meta, err := c.Connectors.ListCredentialMetadata(ctx, "acme")
 	require.NoError(t, err)
 	require.Len(t, meta, 1)
 	assert.Equal(t, "token", meta[0].AuthenticationType)
@@ -247,7 +247,7 @@ func TestPassthroughRaw(t *testing.T) {
 		assert.Equal(t, tc.status, status, "%s: %s", tc.name, body)
 		assert.Contains(t, body, tc.contains, tc.name)
 	}
-	usage, err := c.Analytics.Usage(context.Background())
+	usage, err := c.Analytics.GetUsage(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, 2, usage.APIActions, "the two calls that succeeded")
 }
@@ -256,7 +256,7 @@ func TestUsageCounters(t *testing.T) {
 	srv, c, u := setup(t, "2025-09")
 	ctx := context.Background()
 	now := time.Now().UTC()
-	zero, err := c.Analytics.Usage(ctx)
+	zero, err := c.Analytics.GetUsage(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, &alloy.Usage{
 		StartDate:       time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC).Format(time.DateOnly),
@@ -274,7 +274,7 @@ func TestUsageCounters(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, c.Users.DeleteLogs(ctx, u.ID))
 
-	usage, err := c.Analytics.Usage(ctx)
+	usage, err := c.Analytics.GetUsage(ctx)
 	require.NoError(t, err)
 	want := *zero
 	want.SevenDays, want.ThirtyDays, want.LastThreeMonths, want.BillingCycle = 4, 4, 4, 4 // 2 runs, and the event ran 2 workflows
@@ -282,7 +282,7 @@ func TestUsageCounters(t *testing.T) {
 	want.APIActions = 1
 	assert.Equal(t, &want, usage, "deleting logs does not change usage")
 
-	_, err = srv.Client(alloy.WithAPIVersion("2024-03")).Analytics.Usage(ctx)
+	_, err = srv.Client(alloy.WithAPIVersion("2024-03")).Analytics.GetUsage(ctx)
 	assert.ErrorIs(t, err, alloy.ErrUnsupportedVersion)
 	status, _ := raw(t, srv, "GET", "/2024-03/analytics/usage", "Bearer "+srv.APIKey, "", "")
 	assert.Equal(t, 404, status)

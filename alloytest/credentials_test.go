@@ -30,7 +30,7 @@ func TestCredentialFlowInEveryVersion(t *testing.T) {
 			require.Len(t, apps, 4)
 			assert.Equal(t, alloy.App{Name: "shopify", Icon: "https://cdn.runalloy.com/icons/shopify.png", OAuth: true, Type: []string{"action", "trigger"}}, apps[0])
 
-			meta, err := c.Credentials.MetadataForApp(ctx, "netsuite")
+			meta, err := c.Credentials.GetMetadata(ctx, "netsuite")
 			if version == "2023-12" {
 				require.ErrorIs(t, err, alloy.ErrUnsupportedVersion, "credential metadata starts with 2024-03")
 			} else {
@@ -87,10 +87,10 @@ func TestCredentialCreateRules(t *testing.T) {
 	_, err = c.Credentials.List(ctx, "ghost")
 	assert.ErrorIs(t, err, alloy.ErrNotFound)
 	assert.ErrorIs(t, c.Credentials.Delete(ctx, "ghost", "c"), alloy.ErrNotFound)
-	_, err = c.Credentials.MetadataForApp(ctx, "nope")
+	_, err = c.Credentials.GetMetadata(ctx, "nope")
 	assert.ErrorIs(t, err, alloy.ErrNotFound)
 
-	all, err := c.Credentials.Metadata(ctx)
+	all, err := c.Credentials.ListMetadata(ctx)
 	require.NoError(t, err)
 	require.Len(t, all, 4)
 	assert.True(t, all[0].IsOAuth)
@@ -104,17 +104,17 @@ func TestOAuthLinkCreatesTheCredentialWhenVisited(t *testing.T) {
 	u, err := c.Users.Create(ctx, alloy.UserCreateParams{Username: "shop-owner"})
 	require.NoError(t, err)
 
-	_, err = c.Credentials.OAuthURL(ctx, alloy.OAuthURLParams{UserID: u.ID, App: "shopify"})
+	_, err = c.Credentials.GetOAuthURL(ctx, alloy.OAuthURLParams{UserID: u.ID, App: "shopify"})
 	var apiErr *alloy.Error
 	require.ErrorAs(t, err, &apiErr)
 	assert.ErrorIs(t, err, alloy.ErrValidation)
 	assert.Equal(t, "Missing required field(s) for shopify: shopSubdomain", apiErr.Message)
-	_, err = c.Credentials.OAuthURL(ctx, alloy.OAuthURLParams{UserID: u.ID, App: "netsuite"})
+	_, err = c.Credentials.GetOAuthURL(ctx, alloy.OAuthURLParams{UserID: u.ID, App: "netsuite"})
 	assert.ErrorIs(t, err, alloy.ErrBadRequest, "netsuite is not OAuth")
-	_, err = c.Credentials.OAuthURL(ctx, alloy.OAuthURLParams{UserID: "ghost", App: "hubspot"})
+	_, err = c.Credentials.GetOAuthURL(ctx, alloy.OAuthURLParams{UserID: "ghost", App: "hubspot"})
 	assert.ErrorIs(t, err, alloy.ErrNotFound)
 
-	link, err := c.Credentials.OAuthURL(ctx, alloy.OAuthURLParams{UserID: "shop-owner", App: "shopify", Fields: map[string]string{"shopSubdomain": "northwind"}})
+	link, err := c.Credentials.GetOAuthURL(ctx, alloy.OAuthURLParams{UserID: "shop-owner", App: "shopify", Fields: map[string]string{"shopSubdomain": "northwind"}})
 	require.NoError(t, err)
 	assert.Regexp(t, `^`+regexp.QuoteMeta(srv.URL+"/oauth/shopify/authorize?shopSubdomain=northwind&state=")+`[0-9a-f]{32}&userId=`+u.ID+`$`, link)
 
@@ -180,12 +180,12 @@ func TestIntegrationsInBothShapes(t *testing.T) {
 			_, err = c.Integrations.List(ctx, "ghost")
 			assert.ErrorIs(t, err, alloy.ErrNotFound)
 
-			link, err := c.Integrations.InstallURL(ctx, u.ID, bc.ID)
+			link, err := c.Integrations.GetInstallLink(ctx, u.ID, bc.ID)
 			require.NoError(t, err)
 			assert.True(t, strings.HasPrefix(link, srv.URL+"/embedded-install?integrationId="+bc.ID+"&token=ey"), link)
-			_, err = c.Integrations.InstallURL(ctx, u.ID, "nope")
+			_, err = c.Integrations.GetInstallLink(ctx, u.ID, "nope")
 			assert.ErrorIs(t, err, alloy.ErrNotFound)
-			_, err = c.Integrations.InstallURL(ctx, "ghost", bc.ID)
+			_, err = c.Integrations.GetInstallLink(ctx, "ghost", bc.ID)
 			assert.ErrorIs(t, err, alloy.ErrNotFound)
 		})
 	}

@@ -44,7 +44,7 @@ func TestWorkflowLogsPageAndOrder(t *testing.T) {
 			require.NoError(t, err)
 			runN(t, srv, c, other.ID, 1)
 
-			page, err := c.Logs.Workflow(ctx, paidOrderWorkflow, alloy.WorkflowLogParams{UserID: u.ID})
+			page, err := c.Logs.ListExecutions(ctx, paidOrderWorkflow, alloy.WorkflowLogParams{UserID: u.ID})
 			require.NoError(t, err)
 			require.Len(t, page, 10, "limit defaults to 10")
 			assert.Equal(t, 24, payloadN(t, page[0]), "newest first")
@@ -59,27 +59,27 @@ func TestWorkflowLogsPageAndOrder(t *testing.T) {
 			assert.JSONEq(t, `[[{"json":{"status":"success"}}]]`, string(e.Results[1].Data))
 			assert.Equal(t, []alloy.ExecutionInput{{ConnectorID: triggerStep, Data: json.RawMessage(`{}`)}, {ConnectorID: netsuiteStep, Data: json.RawMessage(`{}`)}}, e.Inputs)
 
-			last, err := c.Logs.Workflow(ctx, paidOrderWorkflow, alloy.WorkflowLogParams{UserID: u.ID, Page: 3})
+			last, err := c.Logs.ListExecutions(ctx, paidOrderWorkflow, alloy.WorkflowLogParams{UserID: u.ID, Page: 3})
 			require.NoError(t, err)
 			require.Len(t, last, 5)
 			assert.Equal(t, 0, payloadN(t, last[4]))
-			asc, err := c.Logs.Workflow(ctx, paidOrderWorkflow, alloy.WorkflowLogParams{UserID: "ops@northwind.example", Order: "asc", Limit: 30, Page: 1})
+			asc, err := c.Logs.ListExecutions(ctx, paidOrderWorkflow, alloy.WorkflowLogParams{UserID: "ops@northwind.example", Order: "asc", Limit: 30, Page: 1})
 			require.NoError(t, err)
 			require.Len(t, asc, 25)
 			assert.Equal(t, 0, payloadN(t, asc[0]))
-			beyond, err := c.Logs.Workflow(ctx, paidOrderWorkflow, alloy.WorkflowLogParams{Page: 9})
+			beyond, err := c.Logs.ListExecutions(ctx, paidOrderWorkflow, alloy.WorkflowLogParams{Page: 9})
 			require.NoError(t, err)
 			assert.Empty(t, beyond)
 
 			n := 0
-			for _, err := range c.Logs.WorkflowAll(ctx, paidOrderWorkflow, alloy.WorkflowLogParams{Limit: 7}) {
+			for _, err := range c.Logs.ListExecutionsIter(ctx, paidOrderWorkflow, alloy.WorkflowLogParams{Limit: 7}) {
 				require.NoError(t, err)
 				n++
 			}
 			assert.Equal(t, 26, n, "both users")
-			_, err = c.Logs.Workflow(ctx, paidOrderWorkflow, alloy.WorkflowLogParams{UserID: "ghost"})
+			_, err = c.Logs.ListExecutions(ctx, paidOrderWorkflow, alloy.WorkflowLogParams{UserID: "ghost"})
 			assert.ErrorIs(t, err, alloy.ErrNotFound)
-			_, err = c.Logs.Workflow(ctx, "nope", alloy.WorkflowLogParams{})
+			_, err = c.Logs.ListExecutions(ctx, "nope", alloy.WorkflowLogParams{})
 			assert.ErrorIs(t, err, alloy.ErrNotFound)
 		})
 	}
@@ -98,22 +98,22 @@ func TestFailNextRunRecordsAnError(t *testing.T) {
 			assert.Equal(t, "NetSuite: invalid subsidiary", ex[0].Error, "the next run, only")
 			assert.Empty(t, ex[1].Error)
 
-			errs, err := c.Logs.Errors(ctx, paidOrderWorkflow, u.ID)
+			errs, err := c.Logs.ListErrors(ctx, paidOrderWorkflow, u.ID)
 			require.NoError(t, err)
 			require.Len(t, errs, 1)
 			assert.Equal(t, "NetSuite: invalid subsidiary", errs[0].Message)
 			assert.Equal(t, netsuiteStep, errs[0].Block)
 			assert.Equal(t, paidOrderWorkflow, errs[0].WorkflowID)
 			assert.Equal(t, ex[0].StartedAt.Add(2*time.Millisecond), errs[0].Timestamp)
-			none, err := c.Logs.Errors(ctx, newCustomerWorkflow, "")
+			none, err := c.Logs.ListErrors(ctx, newCustomerWorkflow, "")
 			require.NoError(t, err)
 			assert.Empty(t, none)
 
-			logs, err := c.Logs.Workflow(ctx, paidOrderWorkflow, alloy.WorkflowLogParams{Order: "asc"})
+			logs, err := c.Logs.ListExecutions(ctx, paidOrderWorkflow, alloy.WorkflowLogParams{Order: "asc"})
 			require.NoError(t, err)
 			assert.JSONEq(t, `[[{"json":{"status":"error","message":"NetSuite: invalid subsidiary"}}]]`, string(logs[0].Results[1].Data))
 
-			stats, err := c.Workflows.Analytics(ctx, paidOrderWorkflow)
+			stats, err := c.Workflows.GetAnalytics(ctx, paidOrderWorkflow)
 			require.NoError(t, err)
 			assert.Equal(t, &alloy.WorkflowAnalytics{TotalAppActions: 2, TotalWorkflowRuns: 2, TotalErrors: 1}, stats)
 
@@ -121,7 +121,7 @@ func TestFailNextRunRecordsAnError(t *testing.T) {
 			require.NoError(t, srv.InstallWorkflow(u.ID, orderFulfilledWorkflow))
 			_, err = c.Workflows.Run(ctx, alloy.WorkflowRunParams{UserID: u.ID, WorkflowID: orderFulfilledWorkflow})
 			require.NoError(t, err)
-			errs, err = c.Logs.Errors(ctx, orderFulfilledWorkflow, "")
+			errs, err = c.Logs.ListErrors(ctx, orderFulfilledWorkflow, "")
 			require.NoError(t, err)
 			require.Len(t, errs, 1)
 			assert.Equal(t, "Execution failed", errs[0].Message, "the default message")
@@ -172,15 +172,15 @@ func TestDeleteUserLogs(t *testing.T) {
 	runN(t, srv, c, other.ID, 1)
 
 	require.NoError(t, c.Users.DeleteLogs(ctx, u.ID))
-	mine, err := c.Logs.Workflow(ctx, paidOrderWorkflow, alloy.WorkflowLogParams{UserID: u.ID})
+	mine, err := c.Logs.ListExecutions(ctx, paidOrderWorkflow, alloy.WorkflowLogParams{UserID: u.ID})
 	require.NoError(t, err)
 	assert.Empty(t, mine)
-	all, err := c.Logs.Workflow(ctx, paidOrderWorkflow, alloy.WorkflowLogParams{})
+	all, err := c.Logs.ListExecutions(ctx, paidOrderWorkflow, alloy.WorkflowLogParams{})
 	require.NoError(t, err)
 	assert.Len(t, all, 1, "other users keep theirs")
 	require.Len(t, srv.Executions(""), 1)
 	assert.Equal(t, other.ID, srv.Executions("")[0].UserID)
-	stats, err := c.Workflows.Analytics(ctx, paidOrderWorkflow)
+	stats, err := c.Workflows.GetAnalytics(ctx, paidOrderWorkflow)
 	require.NoError(t, err)
 	assert.Equal(t, 3, stats.TotalWorkflowRuns, "analytics keep counting deleted logs")
 
@@ -232,7 +232,7 @@ func TestAccountLogs(t *testing.T) {
 	assert.Equal(t, alloy.Pagination{TotalItems: 6, TotalPages: 2, CurrentPage: 2, PageSize: 4}, rest.Pagination)
 	assert.Equal(t, ex[0].ID, rest.Logs[1].ExecutionUUID)
 	var ids []string
-	for entry, err := range c.Logs.All(ctx, alloy.LogListParams{Limit: 5}) {
+	for entry, err := range c.Logs.ListIter(ctx, alloy.LogListParams{Limit: 5}) {
 		require.NoError(t, err)
 		ids = append(ids, entry.ExecutionUUID)
 	}

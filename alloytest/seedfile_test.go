@@ -63,7 +63,7 @@ func TestLoadSeedMakesUsersInstallsConnectionsAndCatalog(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, apps, 2, "the file's apps replace the defaults")
 	assert.Equal(t, alloy.App{Name: "shop", OAuth: true, Type: []string{"action"}}, apps[0])
-	meta, err := c.Credentials.MetadataForApp(ctx, "ledger")
+	meta, err := c.Credentials.GetMetadata(ctx, "ledger")
 	require.NoError(t, err)
 	require.NoError(t, meta.Validate(map[string]any{"token": "t"}), "region is optional")
 

@@ -262,7 +262,7 @@ func TestConcurrentUpdatesTokensAndDeletes(t *testing.T) {
 			_, _ = c.Users.Update(ctx, u.ID, alloy.UserUpdateParams{Username: alloy.Ptr("shared-" + strings.Repeat("x", i))})
 		}()
 		go func() { defer wg.Done(); _, _ = c.Tokens.Create(ctx, u.ID) }()
-		go func() { defer wg.Done(); _, _ = c.Integrations.InstallURL(ctx, u.ID, "6712ab34cd56ef7890a1b2c3") }()
+		go func() { defer wg.Done(); _, _ = c.Integrations.GetInstallLink(ctx, u.ID, "6712ab34cd56ef7890a1b2c3") }()
 		go func() {
 			defer wg.Done()
 			cred, err := c.Credentials.Create(ctx, u.ID, alloy.CredentialCreateParams{Type: "bigcommerce", Data: map[string]any{"storeHash": "h", "accessToken": "a"}})

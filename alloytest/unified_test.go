@@ -316,12 +316,12 @@ func TestUnifiedAllOverSeededRecords(t *testing.T) {
 			}
 			require.NoError(t, srv.Seed(conn, "crm/contacts", records...))
 
-			all := collect(t, u.CRM.Contacts.All(ctx, conn, nil))
+			all := collect(t, u.CRM.Contacts.ListIter(ctx, conn, nil))
 			require.Len(t, all, 1000)
 			for i, c := range all {
 				require.Equal(t, fmt.Sprintf("Contact %04d", i), c.FirstName, "creation order")
 			}
-			odd := collect(t, u.CRM.Contacts.All(ctx, conn, &unified.ListParams{PageSize: 100, Filters: []unified.Filter{unified.Eq("lastName", "Odd")}}))
+			odd := collect(t, u.CRM.Contacts.ListIter(ctx, conn, &unified.ListParams{PageSize: 100, Filters: []unified.Filter{unified.Eq("lastName", "Odd")}}))
 			assert.Len(t, odd, 500)
 			n, err := u.CRM.Contacts.Count(ctx, conn, []unified.Filter{unified.Min("score", 100), unified.Max("score", 199)})
 			require.NoError(t, err)
@@ -354,7 +354,7 @@ func TestUnifiedAllOverSeededRecords(t *testing.T) {
 			shop, err := srv.Connect(srv.Users()[0].ID, "bigcommerce")
 			require.NoError(t, err)
 			require.NoError(t, srv.Seed(shop, "commerce/customers", customers...))
-			got := collect(t, u.Commerce.Customers.All(ctx, shop, nil))
+			got := collect(t, u.Commerce.Customers.ListIter(ctx, shop, nil))
 			require.Len(t, got, 1003)
 			assert.Equal(t, "cus_1001", got[0].ID)
 			assert.Equal(t, "c999@example.net", got[1002].Email)
@@ -514,7 +514,7 @@ func TestUnifiedForward(t *testing.T) {
 			assert.JSONEq(t, `{"method":"GET","endpoint":"/admin/api/2024-04/shop.json","query":{"fields":"name"},"headers":{"X-Trace":"1"},"body":{"a":1},"credentialType":"shopify"}`, string(resp.Body))
 			_, err = u.Passthrough.Do(ctx, "nope", alloy.PassthroughRequest{Method: "GET", Path: "/x"})
 			assert.ErrorIs(t, err, alloy.ErrNotFound)
-			usage, err := srv.Client().Analytics.Usage(ctx)
+			usage, err := srv.Client().Analytics.GetUsage(ctx)
 			require.NoError(t, err)
 			assert.Equal(t, 1, usage.APIActions, "a forwarded call is an API action")
 		})
@@ -527,7 +527,7 @@ func TestUnifiedMetadata(t *testing.T) {
 			srv, c, _ := setup(t, version)
 			ctx := context.Background()
 			md := unified.New(c).Metadata
-			ops, err := md.Operations(ctx, "shopify")
+			ops, err := md.ListOperations(ctx, "shopify")
 			require.NoError(t, err)
 			assert.Equal(t, map[string][]string{
 				"customer":    {"listCustomers", "getCustomer", "createCustomer", "updateCustomer", "deleteCustomer"},
@@ -536,19 +536,19 @@ func TestUnifiedMetadata(t *testing.T) {
 				"variant":     {"listVariants", "getVariant", "createVariant", "updateVariant", "deleteVariant"},
 				"fulfillment": {"listFulfillments", "getFulfillment", "countFulfillments"},
 			}, ops)
-			ops, err = md.Operations(ctx, "netsuite")
+			ops, err = md.ListOperations(ctx, "netsuite")
 			require.NoError(t, err)
 			assert.Len(t, ops, 12)
 			assert.Equal(t, []string{"listCompanyInfo", "getCompanyInfo", "countCompanyInfo"}, ops["companyInfo"])
 			assert.Equal(t, []string{"listTaxRates", "getTaxRate", "countTaxRates"}, ops["taxRate"])
-			ops, err = md.Operations(ctx, "hubspot")
+			ops, err = md.ListOperations(ctx, "hubspot")
 			require.NoError(t, err)
 			assert.Len(t, ops, 7)
 			assert.Contains(t, ops["opportunity"], "countOpportunities")
-			_, err = md.Operations(ctx, "salesforce")
+			_, err = md.ListOperations(ctx, "salesforce")
 			assert.ErrorIs(t, err, alloy.ErrNotFound)
 
-			raw, err := md.Fields(ctx, "shopify", "listOrders")
+			raw, err := md.ListFields(ctx, "shopify", "listOrders")
 			require.NoError(t, err)
 			var fields struct {
 				Fields []struct{ Name, Type string } `json:"fields"`
@@ -562,14 +562,14 @@ func TestUnifiedMetadata(t *testing.T) {
 			assert.Equal(t, "array", types["lineItems"])
 			assert.Equal(t, "object", types["customer"])
 			assert.Equal(t, "string", types["createdTimestamp"])
-			raw, err = md.Fields(ctx, "netsuite", "createInvoice")
+			raw, err = md.ListFields(ctx, "netsuite", "createInvoice")
 			require.NoError(t, err)
 			assert.Contains(t, string(raw), `{"name":"invoiceNumber","type":"string"}`)
-			_, err = md.Fields(ctx, "netsuite", "createTaxRate")
+			_, err = md.ListFields(ctx, "netsuite", "createTaxRate")
 			assert.ErrorIs(t, err, alloy.ErrNotFound, "tax rates are read-only")
-			_, err = md.Fields(ctx, "shopify", "listInvoices")
+			_, err = md.ListFields(ctx, "shopify", "listInvoices")
 			assert.ErrorIs(t, err, alloy.ErrNotFound, "another category's")
-			_, err = md.Fields(ctx, "ghost", "listOrders")
+			_, err = md.ListFields(ctx, "ghost", "listOrders")
 			assert.ErrorIs(t, err, alloy.ErrNotFound)
 
 			status, body := raw2(t, srv, "GET", "/one/metadata/operations", version)
@@ -811,7 +811,7 @@ func TestUnifiedConcurrentUse(t *testing.T) {
 		}()
 		go func() {
 			defer wg.Done()
-			collect(t, u.Commerce.Customers.All(ctx, conn, &unified.ListParams{PageSize: 2}))
+			collect(t, u.Commerce.Customers.ListIter(ctx, conn, &unified.ListParams{PageSize: 2}))
 		}()
 		go func() {
 			defer wg.Done()

@@ -95,7 +95,7 @@ func TestWorkflowVersions(t *testing.T) {
 		t.Run(version, func(t *testing.T) {
 			_, c, u := setup(t, version)
 			ctx := context.Background()
-			list, err := c.Workflows.Versions(ctx, paidOrderWorkflow, "")
+			list, err := c.Workflows.ListVersions(ctx, paidOrderWorkflow, "")
 			require.NoError(t, err)
 			require.Len(t, list, 4)
 			for i, v := range list {
@@ -105,12 +105,12 @@ func TestWorkflowVersions(t *testing.T) {
 			assert.Equal(t, "published", list[3].Status)
 			assert.Equal(t, "archived", list[0].Status)
 			assert.Equal(t, 72*time.Hour, list[3].LastModified.Sub(list[0].LastModified))
-			withUser, err := c.Workflows.Versions(ctx, paidOrderWorkflow, u.ID)
+			withUser, err := c.Workflows.ListVersions(ctx, paidOrderWorkflow, u.ID)
 			require.NoError(t, err)
 			assert.Equal(t, list, withUser)
-			_, err = c.Workflows.Versions(ctx, paidOrderWorkflow, "ghost")
+			_, err = c.Workflows.ListVersions(ctx, paidOrderWorkflow, "ghost")
 			assert.ErrorIs(t, err, alloy.ErrNotFound)
-			_, err = c.Workflows.Versions(ctx, "nope", "")
+			_, err = c.Workflows.ListVersions(ctx, "nope", "")
 			assert.ErrorIs(t, err, alloy.ErrNotFound)
 		})
 	}
@@ -188,7 +188,7 @@ func TestRunWorkflowRecordsAnExecution(t *testing.T) {
 			assert.Equal(t, map[string]any{"orderId": float64(91027)}, ex[0].Data)
 			assert.Empty(t, ex[0].Error)
 
-			logs, err := c.Logs.Workflow(ctx, paidOrderWorkflow, alloy.WorkflowLogParams{UserID: u.ID})
+			logs, err := c.Logs.ListExecutions(ctx, paidOrderWorkflow, alloy.WorkflowLogParams{UserID: u.ID})
 			require.NoError(t, err)
 			require.Len(t, logs, 1)
 			assert.Equal(t, ex[0].ID, logs[0].ID)
@@ -202,7 +202,7 @@ func TestRunWorkflowRecordsAnExecution(t *testing.T) {
 			_, err = c.Workflows.Run(ctx, alloy.WorkflowRunParams{UserID: u.ID, WorkflowID: "nope"})
 			assert.ErrorIs(t, err, alloy.ErrNotFound)
 
-			stats, err := c.Workflows.Analytics(ctx, paidOrderWorkflow)
+			stats, err := c.Workflows.GetAnalytics(ctx, paidOrderWorkflow)
 			require.NoError(t, err)
 			assert.Equal(t, &alloy.WorkflowAnalytics{TotalAppActions: 2, TotalWorkflowRuns: 2}, stats, "one app action per step after the trigger")
 		})

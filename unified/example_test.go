@@ -25,7 +25,7 @@ func shop(version string) (*alloytest.Server, *unified.Client, string) {
 	return srv, unified.New(c), conn
 }
 
-func ExampleResource_All() {
+func ExampleResource_ListIter() {
 	srv, u, conn := shop("2023-12") // cursor paging
 	defer srv.Close()
 	records := make([]map[string]any, 250)
@@ -37,7 +37,7 @@ func ExampleResource_All() {
 	}
 
 	n := 0
-	for _, err := range u.Commerce.Customers.All(context.Background(), conn, &unified.ListParams{
+	for _, err := range u.Commerce.Customers.ListIter(context.Background(), conn, &unified.ListParams{
 		PageSize: 100,
 		Filters:  []unified.Filter{unified.Contains("email", "buyer")},
 	}) {

@@ -76,7 +76,7 @@ func TestAllWalksCursorsAndCountsRequests(t *testing.T) {
 		}
 	})
 	params := &ListParams{Filters: []Filter{Contains("email", "@x")}}
-	got, err := ids(t, h.u.Commerce.Customers.All(context.Background(), "c", params))
+	got, err := ids(t, h.u.Commerce.Customers.ListIter(context.Background(), "c", params))
 	require.NoError(t, err)
 	assert.Equal(t, []string{"c0", "c1", "c2"}, got)
 	assert.Equal(t, []string{"", "p2", "p3"}, asked)
@@ -94,7 +94,7 @@ func TestAllWalksPageNumbersUntilAShortPage(t *testing.T) {
 		}
 		return 200, `{"customers":` + customersJSON(50, 7) + `}`
 	})
-	got, err := ids(t, h.u.Commerce.Customers.All(context.Background(), "c", nil))
+	got, err := ids(t, h.u.Commerce.Customers.ListIter(context.Background(), "c", nil))
 	require.NoError(t, err)
 	assert.Len(t, got, 57)
 	assert.Equal(t, []string{"credentialId=c", "credentialId=c&pageNumber=2"}, asked, "default page size 50")
@@ -105,7 +105,7 @@ func TestAllStopsOnBreakErrorAndGuard(t *testing.T) {
 	t.Run("break makes no further request", func(t *testing.T) {
 		h := newHarness(t, "2024-03")
 		h.on("GET", testRoot+"/2024-03/one/crm/leads?credentialId=c&pageSize=2", 200, `{"leads":[{"id":"a"},{"id":"b"}]}`)
-		for range h.u.CRM.Leads.All(ctx, "c", &ListParams{PageSize: 2}) {
+		for range h.u.CRM.Leads.ListIter(ctx, "c", &ListParams{PageSize: 2}) {
 			break
 		}
 		assert.Len(t, h.requests(), 1)
@@ -115,7 +115,7 @@ func TestAllStopsOnBreakErrorAndGuard(t *testing.T) {
 		h.on("GET", testRoot+"/2024-03/one/crm/leads?credentialId=c&pageSize=1", 200, `{"leads":[{"id":"a"}]}`)
 		h.on("GET", testRoot+"/2024-03/one/crm/leads?credentialId=c&pageNumber=2&pageSize=1", 401, `{"message":"Unauthorized"}`)
 		n, errs := 0, 0
-		for _, err := range h.u.CRM.Leads.All(ctx, "c", &ListParams{PageSize: 1}) {
+		for _, err := range h.u.CRM.Leads.ListIter(ctx, "c", &ListParams{PageSize: 1}) {
 			if err != nil {
 				errs++
 				assert.ErrorIs(t, err, alloy.ErrUnauthorized)
@@ -130,7 +130,7 @@ func TestAllStopsOnBreakErrorAndGuard(t *testing.T) {
 	t.Run("repeated cursor is an error, not a loop", func(t *testing.T) {
 		h := newHarness(t, "2023-12")
 		h.on("GET", `=~^`+testRoot+`/2023-12/one/crm/leads`, 200, `{"leads":[{"id":"a"}],"pageInfo":{"hasNext":true,"nextCursor":"same"}}`)
-		err := firstErr(h.u.CRM.Leads.All(ctx, "c", nil))
+		err := firstErr(h.u.CRM.Leads.ListIter(ctx, "c", nil))
 		assert.ErrorContains(t, err, "gives no new cursor")
 		assert.Len(t, h.requests(), 2)
 	})
@@ -140,7 +140,7 @@ func TestAllStopsOnBreakErrorAndGuard(t *testing.T) {
 		t.Cleanup(func() { maxPages = old })
 		h := newHarness(t, "2024-03")
 		h.on("GET", `=~^`+testRoot+`/2024-03/one/crm/leads`, 200, `{"leads":[{"id":"a"}]}`)
-		err := firstErr(h.u.CRM.Leads.All(ctx, "c", &ListParams{PageSize: 1}))
+		err := firstErr(h.u.CRM.Leads.ListIter(ctx, "c", &ListParams{PageSize: 1}))
 		assert.ErrorIs(t, err, alloy.ErrTooManyPages)
 		assert.Len(t, h.requests(), 5)
 	})
@@ -156,7 +156,7 @@ func TestAllOverAThousandRecords(t *testing.T) {
 		return 200, `{"invoices":` + customersJSON(from, min(100, max(total-from, 0))) + `}`
 	})
 	count := 0
-	for inv, err := range h.u.Accounting.Invoices.All(context.Background(), "c", &ListParams{PageSize: 100}) {
+	for inv, err := range h.u.Accounting.Invoices.ListIter(context.Background(), "c", &ListParams{PageSize: 100}) {
 		require.NoError(t, err)
 		assert.Equal(t, fmt.Sprintf("c%d", count), inv.ID)
 		count++

@@ -47,8 +47,8 @@ func (x *ReadResource[T]) List(ctx context.Context, conn string, params *ListPar
 	return list[T](ctx, x.r, conn, params, opts)
 }
 
-// All iterates over every record from params on; see ListParams.
-func (x *ReadResource[T]) All(ctx context.Context, conn string, params *ListParams, opts ...alloy.RequestOption) iter.Seq2[T, error] {
+// ListIter iterates over every record from params on; see ListParams.
+func (x *ReadResource[T]) ListIter(ctx context.Context, conn string, params *ListParams, opts ...alloy.RequestOption) iter.Seq2[T, error] {
 	return all[T](ctx, x.r, conn, params, opts)
 }
 
@@ -67,8 +67,8 @@ func (x *CRUDResource[T]) List(ctx context.Context, conn string, params *ListPar
 	return list[T](ctx, x.r, conn, params, opts)
 }
 
-// All iterates over every record from params on; see ListParams.
-func (x *CRUDResource[T]) All(ctx context.Context, conn string, params *ListParams, opts ...alloy.RequestOption) iter.Seq2[T, error] {
+// ListIter iterates over every record from params on; see ListParams.
+func (x *CRUDResource[T]) ListIter(ctx context.Context, conn string, params *ListParams, opts ...alloy.RequestOption) iter.Seq2[T, error] {
 	return all[T](ctx, x.r, conn, params, opts)
 }
 
@@ -99,8 +99,8 @@ func (x *Resource[T]) List(ctx context.Context, conn string, params *ListParams,
 	return list[T](ctx, x.r, conn, params, opts)
 }
 
-// All iterates over every record from params on; see ListParams.
-func (x *Resource[T]) All(ctx context.Context, conn string, params *ListParams, opts ...alloy.RequestOption) iter.Seq2[T, error] {
+// ListIter iterates over every record from params on; see ListParams.
+func (x *Resource[T]) ListIter(ctx context.Context, conn string, params *ListParams, opts ...alloy.RequestOption) iter.Seq2[T, error] {
 	return all[T](ctx, x.r, conn, params, opts)
 }
 

@@ -120,10 +120,10 @@ func (s *PassthroughService) Do(ctx context.Context, conn string, req alloy.Pass
 // MetadataService says what an app supports through the Unified API.
 type MetadataService struct{ u *Client }
 
-// Operations returns, per model, the operations app supports, e.g.
+// ListOperations returns, per model, the operations app supports, e.g.
 // {"customer": ["listCustomers", "getCustomer"]}.
 // GET /one/metadata/operations?app=
-func (s *MetadataService) Operations(ctx context.Context, app string, opts ...alloy.RequestOption) (map[string][]string, error) {
+func (s *MetadataService) ListOperations(ctx context.Context, app string, opts ...alloy.RequestOption) (map[string][]string, error) {
 	if strings.TrimSpace(app) == "" {
 		return nil, invalidArg("operations", "app is empty")
 	}
@@ -137,10 +137,10 @@ func (s *MetadataService) Operations(ctx context.Context, app string, opts ...al
 	return out.Operations, nil
 }
 
-// Fields describes the fields of one operation of app, e.g. "listOrders",
+// ListFields describes the fields of one operation of app, e.g. "listOrders",
 // as Alloy sends them (the shape is not documented).
 // GET /one/metadata/fields?app=&operation=
-func (s *MetadataService) Fields(ctx context.Context, app, operation string, opts ...alloy.RequestOption) (json.RawMessage, error) {
+func (s *MetadataService) ListFields(ctx context.Context, app, operation string, opts ...alloy.RequestOption) (json.RawMessage, error) {
 	if strings.TrimSpace(app) == "" || strings.TrimSpace(operation) == "" {
 		return nil, invalidArg("fields", "app and operation are required")
 	}

@@ -65,13 +65,13 @@ func TestServicesRequestsAndDecoding(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, &alloy.PassthroughResponse{StatusCode: 200, Body: json.RawMessage(`{"orders":[]}`)}, resp)
 
-			ops, err := u.Metadata.Operations(ctx, "shopify")
+			ops, err := u.Metadata.ListOperations(ctx, "shopify")
 			require.NoError(t, err)
 			assert.Equal(t, map[string][]string{
 				"customer": {"listCustomers", "getCustomer", "createCustomer", "updateCustomer", "deleteCustomer"},
 				"order":    {"listOrders", "getOrder"},
 			}, ops)
-			fields, err := u.Metadata.Fields(ctx, "shopify", "listOrders")
+			fields, err := u.Metadata.ListFields(ctx, "shopify", "listOrders")
 			require.NoError(t, err)
 			assert.JSONEq(t, `{"fields":[{"name":"id"}]}`, string(fields))
 
@@ -136,7 +136,7 @@ func TestBadInputSendsNothing(t *testing.T) {
 		"delete no id":        func() error { return u.CRM.Leads.Delete(ctx, "c", "") },
 		"delete no conn":      func() error { return u.CRM.Leads.Delete(ctx, " ", "x") },
 		"count no conn":       func() error { _, err := u.CRM.Leads.Count(ctx, "", nil); return err },
-		"all no conn":         func() error { return firstErr(u.CRM.Leads.All(ctx, "", nil)) },
+		"all no conn":         func() error { return firstErr(u.CRM.Leads.ListIter(ctx, "", nil)) },
 		"user no name":        func() error { _, err := u.Users.Create(ctx, alloy.UserCreateParams{}); return err },
 		"user empty update":   func() error { _, err := u.Users.Update(ctx, "u", alloy.UserUpdateParams{}); return err },
 		"user blank name": func() error {
@@ -153,8 +153,8 @@ func TestBadInputSendsNothing(t *testing.T) {
 			_, err := u.Passthrough.Do(ctx, "c", alloy.PassthroughRequest{Method: "GET"})
 			return err
 		},
-		"operations no app":   func() error { _, err := u.Metadata.Operations(ctx, ""); return err },
-		"fields no operation": func() error { _, err := u.Metadata.Fields(ctx, "shopify", ""); return err },
+		"operations no app":   func() error { _, err := u.Metadata.ListOperations(ctx, ""); return err },
+		"fields no operation": func() error { _, err := u.Metadata.ListFields(ctx, "shopify", ""); return err },
 		"webhook http": func() error {
 			_, err := u.Webhooks.Create(ctx, "c", SubscriptionCreateParams{Address: "http://x.example", Topics: []string{"t"}})
 			return err

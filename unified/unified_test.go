@@ -199,7 +199,7 @@ func offered(res any) []string {
 	var ops []string
 	rt := reflect.TypeOf(res)
 	for i := 0; i < rt.NumMethod(); i++ {
-		if name := rt.Method(i).Name; name != "All" {
+		if name := rt.Method(i).Name; name != "ListIter" {
 			ops = append(ops, name)
 		}
 	}
@@ -308,8 +308,8 @@ func TestNonModelRoutesAreCovered(t *testing.T) {
 			_, err := u.Passthrough.Do(ctx, "c1", alloy.PassthroughRequest{Method: "GET", Path: "/x"})
 			return err
 		},
-		"listOperations": func(u *Client) error { _, err := u.Metadata.Operations(ctx, "shopify"); return err },
-		"listFields":     func(u *Client) error { _, err := u.Metadata.Fields(ctx, "shopify", "listOrders"); return err },
+		"listOperations": func(u *Client) error { _, err := u.Metadata.ListOperations(ctx, "shopify"); return err },
+		"listFields":     func(u *Client) error { _, err := u.Metadata.ListFields(ctx, "shopify", "listOrders"); return err },
 		"createSubscription": func(u *Client) error {
 			_, err := u.Webhooks.Create(ctx, "c1", SubscriptionCreateParams{Address: "https://x.example", Topics: []string{"t"}})
 			return err

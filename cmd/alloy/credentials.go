@@ -104,13 +104,13 @@ A missing property fails with HTTP 422 naming it (exit status 1).`,
 				define: func(*flag.FlagSet) action {
 					return func(x *cli, args []string) error {
 						if len(args) == 1 {
-							m, err := x.c.Credentials.MetadataForApp(x.ctx, args[0])
+							m, err := x.c.Credentials.GetMetadata(x.ctx, args[0])
 							if err != nil {
 								return err
 							}
 							return x.emit(m, func(t *table) { metadataTable(t, m) })
 						}
-						list, err := x.c.Credentials.Metadata(x.ctx)
+						list, err := x.c.Credentials.ListMetadata(x.ctx)
 						if err != nil {
 							return err
 						}
@@ -171,7 +171,7 @@ only. From API version 2024-03 on.`,
 				if *user == "" || *app == "" {
 					return usagef("--user and --app are required")
 				}
-				link, err := x.c.Credentials.OAuthURL(x.ctx, alloy.OAuthURLParams{UserID: *user, App: *app, Fields: fields.strings()})
+				link, err := x.c.Credentials.GetOAuthURL(x.ctx, alloy.OAuthURLParams{UserID: *user, App: *app, Fields: fields.strings()})
 				if err != nil {
 					return err
 				}

@@ -91,7 +91,7 @@ that user only, and keep it out of logs.`,
 		define: func(fs *flag.FlagSet) action {
 			show := fs.Bool("show-token", false, "print the link with its user token")
 			return func(x *cli, args []string) error {
-				link, err := x.c.Integrations.InstallURL(x.ctx, args[0], args[1])
+				link, err := x.c.Integrations.GetInstallLink(x.ctx, args[0], args[1])
 				if err != nil {
 					return err
 				}

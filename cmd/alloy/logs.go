@@ -34,7 +34,7 @@ arrives; --json prints them all as one array at the end.`,
 					return usagef("--max must not be negative")
 				}
 				if *workflow != "" {
-					seq := x.c.Logs.WorkflowAll(x.ctx, *workflow, alloy.WorkflowLogParams{UserID: *user, Limit: *limit})
+					seq := x.c.Logs.ListExecutionsIter(x.ctx, *workflow, alloy.WorkflowLogParams{UserID: *user, Limit: *limit})
 					return streamOut(x, seq, *maxEntries, []int{21, 20, 20, 8},
 						[]string{"EXECUTION", "STARTED", "STOPPED", "FINISHED"},
 						func(e alloy.Execution) []string {
@@ -45,7 +45,7 @@ arrives; --json prints them all as one array at the end.`,
 							return []string{e.ID, when(e.StartedAt), when(e.StoppedAt), finished}
 						})
 				}
-				seq := x.c.Logs.All(x.ctx, alloy.LogListParams{UserID: *user, Limit: *limit, SortBy: "createdAt", SortOrder: "desc"})
+				seq := x.c.Logs.ListIter(x.ctx, alloy.LogListParams{UserID: *user, Limit: *limit, SortBy: "createdAt", SortOrder: "desc"})
 				return streamOut(x, seq, *maxEntries, []int{20, 16, 24, 24, 24},
 					[]string{"CREATED", "MESSAGE", "WORKFLOW", "USER", "EXECUTION", "WORKFLOW NAME"},
 					func(e alloy.LogEntry) []string {

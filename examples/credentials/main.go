@@ -56,7 +56,7 @@ func run(ctx context.Context) error {
 
 	// 2. What a NetSuite credential needs. (Credential metadata and OAuth
 	// links exist from API version 2024-03 on.)
-	netsuite, err := client.Credentials.MetadataForApp(ctx, "netsuite")
+	netsuite, err := client.Credentials.GetMetadata(ctx, "netsuite")
 	if errors.Is(err, alloy.ErrUnsupportedVersion) {
 		fmt.Printf("API version %s has no credential metadata or OAuth links: use 2024-03 or later\n", client.APIVersion())
 		return nil
@@ -92,7 +92,7 @@ func run(ctx context.Context) error {
 	fmt.Printf("   created netsuite credential %s for user %s\n", cred.ID, user.ID)
 
 	// 4. Shopify uses OAuth: send the user to a link with the shop's subdomain.
-	link, err := client.Credentials.OAuthURL(ctx, alloy.OAuthURLParams{UserID: user.ID, App: "shopify", Fields: map[string]string{"shopSubdomain": "northwind-goods"}})
+	link, err := client.Credentials.GetOAuthURL(ctx, alloy.OAuthURLParams{UserID: user.ID, App: "shopify", Fields: map[string]string{"shopSubdomain": "northwind-goods"}})
 	if err != nil {
 		return fmt.Errorf("shopify oauth url: %w", err)
 	}
@@ -138,7 +138,7 @@ func run(ctx context.Context) error {
 		fmt.Printf("   - %s %s: %d workflow(s), installed=%v\n", in.ID, in.App, len(in.Workflows), in.Installed)
 	}
 	if len(integrations) > 0 {
-		installURL, err := client.Integrations.InstallURL(ctx, user.ID, integrations[0].ID)
+		installURL, err := client.Integrations.GetInstallLink(ctx, user.ID, integrations[0].ID)
 		if err != nil {
 			return fmt.Errorf("install url: %w", err)
 		}

@@ -72,7 +72,7 @@ func run(ctx context.Context) error {
 
 	// 3. Every product, whatever the paging scheme of the API version.
 	products := 0
-	for product, err := range u.Commerce.Products.All(ctx, conn, &unified.ListParams{PageSize: 2}) {
+	for product, err := range u.Commerce.Products.ListIter(ctx, conn, &unified.ListParams{PageSize: 2}) {
 		if err != nil {
 			return fmt.Errorf("list products: %w", err)
 		}
