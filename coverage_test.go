@@ -138,8 +138,11 @@ var callers = map[string]func(ctx context.Context, c *Client) error{
 		_, err := c.Passthrough.Do(ctx, "c1", PassthroughRequest{Method: "GET", Path: "/x"})
 		return err
 	},
-	"listConnectors":         func(ctx context.Context, c *Client) error { _, err := c.Connectors.List(ctx); return err },
-	"listConnectorResources": func(ctx context.Context, c *Client) error { _, err := c.Connectors.ListResources(ctx, "k1"); return err },
+	"listConnectors": func(ctx context.Context, c *Client) error { _, err := c.Connectors.List(ctx); return err },
+	"listConnectorResources": func(ctx context.Context, c *Client) error {
+		_, err := c.Connectors.ListResources(ctx, "k1")
+		return err
+	},
 	"getConnectorActionDetails": func(ctx context.Context, c *Client) error {
 		_, err := c.Connectors.GetAction(ctx, "k1", "a1")
 		return err
@@ -148,7 +151,10 @@ var callers = map[string]func(ctx context.Context, c *Client) error{
 		_, err := c.Connectors.Execute(ctx, "k1", "a1", ConnectorExecuteParams{CredentialID: "c1"})
 		return err
 	},
-	"listConnectorCredentials": func(ctx context.Context, c *Client) error { _, err := c.Connectors.ListCredentials(ctx, "k1"); return err },
+	"listConnectorCredentials": func(ctx context.Context, c *Client) error {
+		_, err := c.Connectors.ListCredentials(ctx, "k1")
+		return err
+	},
 	"createConnectorCredential": func(ctx context.Context, c *Client) error {
 		_, err := c.Connectors.CreateCredential(ctx, "k1", ConnectorCredentialCreateParams{UserID: "u1", AuthenticationType: "oauth2"})
 		return err
