@@ -25,9 +25,5 @@ type Usage struct {
 //
 // From API version 2025-09 on.
 func (s *AnalyticsService) GetUsage(ctx context.Context, opts ...RequestOption) (*Usage, error) {
-	method, route, err := s.client.route("analytics.usage")
-	if err != nil {
-		return nil, err
-	}
-	return oneInData[Usage](ctx, s.client, call{method: method, route: route}, opts)
+	return oneInData[Usage](ctx, s.client, call{op: "Analytics.GetUsage"}, opts)
 }

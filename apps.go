@@ -37,9 +37,5 @@ func (a *App) UnmarshalJSON(b []byte) error {
 
 // List returns every app. GET /metadata/apps (2023-12 and older: GET /apps)
 func (s *AppsService) List(ctx context.Context, opts ...RequestOption) ([]App, error) {
-	method, route, err := s.client.route("apps.list")
-	if err != nil {
-		return nil, err
-	}
-	return inData[[]App](ctx, s.client, call{method: method, route: route}, opts)
+	return inData[[]App](ctx, s.client, call{op: "Apps.List"}, opts)
 }

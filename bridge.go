@@ -16,7 +16,7 @@ func init() {
 		}
 		ro, _ := opts.([]RequestOption)
 		var raw rawResponse
-		kc := call{method: k.Method, route: k.Route, path: k.Path, query: k.Query, body: k.Body, out: k.Out}
+		kc := call{op: k.Op, method: k.Method, route: k.Route, path: k.Path, query: k.Query, body: k.Body, out: k.Out}
 		if k.Raw != nil {
 			kc.raw = &raw
 		}

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/alloysdk/alloy-go/internal/contract/ops"
 	"github.com/alloysdk/alloy-go/internal/redact"
 	"github.com/alloysdk/alloy-go/internal/transport"
 )
@@ -29,7 +30,6 @@ const (
 	headerVersionedHost = "https://production.runalloy.com"
 	pathVersionedHostUS = "https://embedded.runalloy.com"
 	pathVersionedHostEU = "https://eu-embedded.runalloy.com"
-	firstHeaderVersion  = "2025-09"
 )
 
 // Client calls the Alloy APIs. Create one with NewClient or NewClientFromEnv
@@ -204,7 +204,7 @@ func NewClientFromEnv(opts ...Option) (*Client, error) {
 
 // baseURL derives the URL every route is appended to.
 func baseURL(cfg config) (string, error) {
-	headerVersioned := cfg.version >= firstHeaderVersion
+	headerVersioned := cfg.version >= ops.FirstHeaderVersion
 	if cfg.baseURL != "" {
 		root, err := checkBaseURL(cfg.baseURL)
 		if err != nil {
@@ -290,7 +290,7 @@ func (c *Client) Region() Region { return c.cfg.region }
 func (c *Client) BaseURL() string { return c.base }
 
 // headerVersioned reports whether the version travels in the header only.
-func (c *Client) headerVersioned() bool { return c.cfg.version >= firstHeaderVersion }
+func (c *Client) headerVersioned() bool { return c.cfg.version >= ops.FirstHeaderVersion }
 
 // String describes the client without its API key.
 func (c *Client) String() string {
@@ -313,8 +313,9 @@ func (c *Client) LogValue() slog.Value {
 
 // call describes one API call for send.
 type call struct {
-	method string
-	route  string   // path template, e.g. "/users/{userId}"
+	op     string   // the contract's operation, by its Go name, e.g. "Users.Get"
+	method string   // from the contract unless a raw call sets it
+	route  string   // path template from the contract, e.g. "/users/{userId}"
 	path   []string // values for the route's placeholders, in order
 	query  url.Values
 	body   any // JSON-encoded when non-nil
@@ -334,6 +335,13 @@ type rawResponse struct {
 // through the retrying transport, caps and decodes the response, and maps
 // failures to *Error or *TransportError.
 func (c *Client) send(ctx context.Context, k call, opts []RequestOption) error {
+	if k.method == "" {
+		o, err := ops.Lookup(k.op, ops.Effective(c.cfg.version))
+		if err != nil {
+			return &versionError{op: k.op, version: c.cfg.version, cause: err}
+		}
+		k.method, k.route = o.Method, o.Path
+	}
 	cc := callConfig{maxRetries: -1, idempotent: k.method != http.MethodPost && k.method != http.MethodPatch}
 	for _, o := range opts {
 		if o != nil {
@@ -561,7 +569,7 @@ func inData[T any](ctx context.Context, c *Client, k call, opts []RequestOption)
 func oneInData[T any](ctx context.Context, c *Client, k call, opts []RequestOption) (*T, error) {
 	v, err := inData[*T](ctx, c, k, opts)
 	if err == nil && v == nil {
-		return nil, fmt.Errorf("alloy: %s %s: response has no data", k.method, k.route)
+		return nil, fmt.Errorf("alloy: %s: response has no data", k.op)
 	}
 	return v, err
 }

@@ -254,7 +254,7 @@ func TestLenientDecoding(t *testing.T) {
 	h.on("DELETE", testRoot+"/users/u1", jsonResp(200, "not json at all"))
 	u, err := h.c.Users.Get(context.Background(), "empty")
 	assert.Nil(t, u)
-	assert.ErrorContains(t, err, "GET /users/{userId}: response has no userId", "an empty 200 is not a user")
+	assert.ErrorContains(t, err, "Users.Get: response has no userId", "an empty 200 is not a user")
 	_, err = h.c.Users.Get(context.Background(), "bad")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "GET /users/bad: decode response")

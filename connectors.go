@@ -163,30 +163,26 @@ type AuthMetadata struct {
 
 // List returns the connectors the Connectivity API offers. GET /connectors
 func (s *ConnectorsService) List(ctx context.Context, opts ...RequestOption) ([]Connector, error) {
-	return listOf[Connector](ctx, s.client, "connectors.list", call{}, opts, "connectors", "data")
+	return listOf[Connector](ctx, s.client, "Connectors.List", call{}, opts, "connectors", "data")
 }
 
 // ListResources returns a connector's resources and their actions.
 // GET /connectors/{connectorId}/resources
 func (s *ConnectorsService) ListResources(ctx context.Context, connectorID string, opts ...RequestOption) ([]ConnectorResource, error) {
-	return listOf[ConnectorResource](ctx, s.client, "connectors.resources", call{path: []string{connectorID}}, opts, "resources", "data")
+	return listOf[ConnectorResource](ctx, s.client, "Connectors.ListResources", call{path: []string{connectorID}}, opts, "resources", "data")
 }
 
 // GetAction describes one action: its method, path, parameters and body
 // schema. GET /connectors/{connectorId}/actions/{actionId}
 func (s *ConnectorsService) GetAction(ctx context.Context, connectorID, actionID string, opts ...RequestOption) (*Action, error) {
-	method, route, err := s.client.route("connectors.action")
-	if err != nil {
-		return nil, err
-	}
 	var out struct {
 		Action *Action `json:"action"`
 	}
-	if err := s.client.send(ctx, call{method: method, route: route, path: []string{connectorID, actionID}, out: &out}, opts); err != nil {
+	if err := s.client.send(ctx, call{op: "Connectors.GetAction", path: []string{connectorID, actionID}, out: &out}, opts); err != nil {
 		return nil, err
 	}
 	if out.Action == nil {
-		return nil, fmt.Errorf("alloy: %s %s: response has no action", method, route)
+		return nil, fmt.Errorf("alloy: Connectors.GetAction: response has no action")
 	}
 	return out.Action, nil
 }
@@ -197,10 +193,6 @@ func (s *ConnectorsService) GetAction(ctx context.Context, connectorID, actionID
 // Not retried on 5xx or timeouts, because the provider may have acted;
 // pass WithIdempotent for actions that only read.
 func (s *ConnectorsService) Execute(ctx context.Context, connectorID, actionID string, params ConnectorExecuteParams, opts ...RequestOption) (*ActionResult, error) {
-	method, route, err := s.client.route("connectors.execute")
-	if err != nil {
-		return nil, err
-	}
 	if strings.TrimSpace(params.CredentialID) == "" {
 		return nil, invalidArg("execute action", "credentialID is empty")
 	}
@@ -209,7 +201,7 @@ func (s *ConnectorsService) Execute(ctx context.Context, connectorID, actionID s
 	}
 	var raw rawResponse
 	out := new(ActionResult)
-	if err := s.client.send(ctx, call{method: method, route: route, path: []string{connectorID, actionID}, body: params, out: out, raw: &raw}, opts); err != nil {
+	if err := s.client.send(ctx, call{op: "Connectors.Execute", path: []string{connectorID, actionID}, body: params, out: out, raw: &raw}, opts); err != nil {
 		return nil, err
 	}
 	out.Raw = raw.body
@@ -219,7 +211,7 @@ func (s *ConnectorsService) Execute(ctx context.Context, connectorID, actionID s
 // ListCredentials lists the credentials that can run a connector's actions.
 // GET /connectors/{connectorId}/credentials
 func (s *ConnectorsService) ListCredentials(ctx context.Context, connectorID string, opts ...RequestOption) ([]Credential, error) {
-	return listOf[Credential](ctx, s.client, "connectors.credentials", call{path: []string{connectorID}}, opts, "credentials", "data")
+	return listOf[Credential](ctx, s.client, "Connectors.ListCredentials", call{path: []string{connectorID}}, opts, "credentials", "data")
 }
 
 // CreateCredential creates a credential for a connector: for OAuth the
@@ -228,22 +220,18 @@ func (s *ConnectorsService) ListCredentials(ctx context.Context, connectorID str
 //
 // Not retried on 5xx or timeouts, which could create it twice.
 func (s *ConnectorsService) CreateCredential(ctx context.Context, connectorID string, params ConnectorCredentialCreateParams, opts ...RequestOption) (*ConnectorCredential, error) {
-	method, route, err := s.client.route("connectors.createCredential")
-	if err != nil {
-		return nil, err
-	}
 	switch {
 	case strings.TrimSpace(params.UserID) == "":
 		return nil, invalidArg("create connector credential", "userID is empty")
 	case strings.TrimSpace(params.AuthenticationType) == "":
 		return nil, invalidArg("create connector credential", "authenticationType is empty")
 	}
-	out, err := into[ConnectorCredential](ctx, s.client, call{method: method, route: route, path: []string{connectorID}, body: params}, opts)
+	out, err := into[ConnectorCredential](ctx, s.client, call{op: "Connectors.CreateCredential", path: []string{connectorID}, body: params}, opts)
 	if err != nil {
 		return nil, err
 	}
 	if out.OAuthURL == "" && out.CredentialID == "" {
-		return nil, fmt.Errorf("alloy: %s %s: response has neither oauthUrl nor credentialId", method, route)
+		return nil, fmt.Errorf("alloy: Connectors.CreateCredential: response has neither oauthUrl nor credentialId")
 	}
 	return out, nil
 }
@@ -251,16 +239,13 @@ func (s *ConnectorsService) CreateCredential(ctx context.Context, connectorID st
 // ListCredentialMetadata lists the ways to authenticate to a connector and the
 // input each needs. GET /connectors/{connectorId}/credentials/metadata
 func (s *ConnectorsService) ListCredentialMetadata(ctx context.Context, connectorID string, opts ...RequestOption) ([]AuthMetadata, error) {
-	return listOf[AuthMetadata](ctx, s.client, "connectors.credentialMetadata", call{path: []string{connectorID}}, opts, "metadata", "data")
+	return listOf[AuthMetadata](ctx, s.client, "Connectors.ListCredentialMetadata", call{path: []string{connectorID}}, opts, "metadata", "data")
 }
 
 // listOf calls a versioned GET op and decodes a list that arrives bare or
 // under one of keys.
 func listOf[T any](ctx context.Context, c *Client, op string, k call, opts []RequestOption, keys ...string) ([]T, error) {
-	var err error
-	if k.method, k.route, err = c.route(op); err != nil {
-		return nil, err
-	}
+	k.op = op
 	var raw json.RawMessage
 	k.out = &raw
 	if err := c.send(ctx, k, opts); err != nil {
@@ -268,7 +253,7 @@ func listOf[T any](ctx context.Context, c *Client, op string, k call, opts []Req
 	}
 	list, err := decodeList[T](raw, keys...)
 	if err != nil {
-		return nil, fmt.Errorf("alloy: %s %s: decode response: %w", k.method, k.route, err)
+		return nil, fmt.Errorf("alloy: %s: decode response: %w", op, err)
 	}
 	return list, nil
 }

@@ -286,6 +286,6 @@ func TestConnectivityIsRefusedBefore2025(t *testing.T) {
 	h := newHarness(t, WithAPIVersion("2024-03"))
 	_, err := h.c.Connectors.Execute(context.Background(), "slack", "a", ConnectorExecuteParams{CredentialID: "c"})
 	require.ErrorIs(t, err, ErrUnsupportedVersion)
-	assert.Equal(t, "alloy: connectors.execute: not available in API version 2024-03 (from 2025-09 on)", err.Error())
+	assert.Equal(t, "alloy: Connectors.Execute: not available in API version 2024-03 (from 2025-09 on)", err.Error())
 	assert.Zero(t, h.mt.GetTotalCallCount())
 }

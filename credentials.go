@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"net/url"
 	"sort"
 	"strings"
@@ -148,11 +147,7 @@ type OAuthURLParams struct {
 // List returns a user's credentials.
 // GET /credentials/users/{userId} (2025-09) or GET /users/{userId}/credentials (older)
 func (s *CredentialsService) List(ctx context.Context, userID string, opts ...RequestOption) ([]Credential, error) {
-	method, route, err := s.client.route("credentials.list")
-	if err != nil {
-		return nil, err
-	}
-	return inData[[]Credential](ctx, s.client, call{method: method, route: route, path: []string{userID}}, opts)
+	return inData[[]Credential](ctx, s.client, call{op: "Credentials.List", path: []string{userID}}, opts)
 }
 
 // Create stores a credential for a non-OAuth connector and returns it with
@@ -183,15 +178,11 @@ func (s *CredentialsService) Create(ctx context.Context, userID string, params C
 		Success      *bool  `json:"success"`
 		CredentialID string `json:"credentialId"`
 	}
-	method, route, err := s.client.route("credentials.create")
-	if err != nil {
-		return nil, err
-	}
-	if err := s.client.send(ctx, call{method: method, route: route, path: []string{userID}, body: body, out: &out}, opts); err != nil {
+	if err := s.client.send(ctx, call{op: "Credentials.Create", path: []string{userID}, body: body, out: &out}, opts); err != nil {
 		return nil, err
 	}
 	if out.CredentialID == "" || (out.Success != nil && !*out.Success) {
-		return nil, fmt.Errorf("alloy: %s %s: response has no credentialId", method, route)
+		return nil, fmt.Errorf("alloy: Credentials.Create: response has no credentialId")
 	}
 	return &Credential{ID: out.CredentialID, Type: params.Type}, nil
 }
@@ -199,7 +190,7 @@ func (s *CredentialsService) Create(ctx context.Context, userID string, params C
 // Delete deletes one of a user's credentials.
 // DELETE /users/{userId}/credentials/{credentialId}
 func (s *CredentialsService) Delete(ctx context.Context, userID, credentialID string, opts ...RequestOption) error {
-	return s.client.send(ctx, call{method: http.MethodDelete, route: "/users/{userId}/credentials/{credentialId}", path: []string{userID, credentialID}}, opts)
+	return s.client.send(ctx, call{op: "Credentials.Delete", path: []string{userID, credentialID}}, opts)
 }
 
 // ListMetadata lists, for every connector, whether it uses OAuth and which
@@ -207,11 +198,7 @@ func (s *CredentialsService) Delete(ctx context.Context, userID, credentialID st
 //
 // From API version 2024-03 on; older versions get ErrUnsupportedVersion.
 func (s *CredentialsService) ListMetadata(ctx context.Context, opts ...RequestOption) ([]CredentialMetadata, error) {
-	method, route, err := s.client.route("credentials.metadata")
-	if err != nil {
-		return nil, err
-	}
-	return inData[[]CredentialMetadata](ctx, s.client, call{method: method, route: route}, opts)
+	return inData[[]CredentialMetadata](ctx, s.client, call{op: "Credentials.ListMetadata"}, opts)
 }
 
 // GetMetadata returns the credential metadata of one connector, e.g.
@@ -219,11 +206,7 @@ func (s *CredentialsService) ListMetadata(ctx context.Context, opts ...RequestOp
 //
 // From API version 2024-03 on; older versions get ErrUnsupportedVersion.
 func (s *CredentialsService) GetMetadata(ctx context.Context, app string, opts ...RequestOption) (*CredentialMetadata, error) {
-	method, route, err := s.client.route("credentials.metadataForApp")
-	if err != nil {
-		return nil, err
-	}
-	return oneInData[CredentialMetadata](ctx, s.client, call{method: method, route: route, path: []string{app}}, opts)
+	return oneInData[CredentialMetadata](ctx, s.client, call{op: "Credentials.GetMetadata", path: []string{app}}, opts)
 }
 
 // GetOAuthURL returns the link to send a user to so they authorise an OAuth
@@ -232,10 +215,6 @@ func (s *CredentialsService) GetMetadata(ctx context.Context, app string, opts .
 //
 // From API version 2024-03 on; older versions get ErrUnsupportedVersion.
 func (s *CredentialsService) GetOAuthURL(ctx context.Context, params OAuthURLParams, opts ...RequestOption) (string, error) {
-	method, route, err := s.client.route("credentials.oauthURL")
-	if err != nil {
-		return "", err
-	}
 	switch {
 	case strings.TrimSpace(params.UserID) == "":
 		return "", invalidArg("oauth url", "userID is empty")
@@ -257,7 +236,7 @@ func (s *CredentialsService) GetOAuthURL(ctx context.Context, params OAuthURLPar
 	var out struct {
 		OAuthURL string `json:"oauthUrl"`
 	}
-	if err := s.client.send(ctx, call{method: method, route: route, query: q, out: &out}, opts); err != nil {
+	if err := s.client.send(ctx, call{op: "Credentials.GetOAuthURL", query: q, out: &out}, opts); err != nil {
 		return "", err
 	}
 	if out.OAuthURL == "" {

@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/alloysdk/alloy-go/internal/contract/ops"
 	"github.com/alloysdk/alloy-go/internal/redact"
 )
 
@@ -258,3 +259,25 @@ func (e *argError) Is(target error) bool { return target == ErrInvalidArgument }
 func invalidArg(op, format string, args ...any) error {
 	return &argError{op: op, reason: fmt.Sprintf(format, args...)}
 }
+
+// versionError is an operation called on an API version that lacks it.
+type versionError struct {
+	op, version string
+	cause       error // an *ops.UnsupportedError, saying since or until when
+}
+
+func (e *versionError) Error() string {
+	s := "alloy: " + e.op + ": not available in API version " + e.version
+	var ue *ops.UnsupportedError
+	if errors.As(e.cause, &ue) {
+		switch {
+		case ue.Since != "":
+			s += " (from " + ue.Since + " on)"
+		case ue.Until != "":
+			s += " (ended with " + ue.Until + ")"
+		}
+	}
+	return s
+}
+
+func (e *versionError) Is(target error) bool { return target == ErrUnsupportedVersion }

@@ -3,7 +3,6 @@ package alloy
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 	"net/url"
 	"strings"
 )
@@ -39,15 +38,11 @@ type EventRunParams struct {
 //
 // From API version 2023-12 on.
 func (s *EventsService) List(ctx context.Context, params *EventListParams, opts ...RequestOption) ([]Event, error) {
-	method, route, err := s.client.route("events.list")
-	if err != nil {
-		return nil, err
-	}
 	var q url.Values
 	if params != nil && params.UserID != "" {
 		q = url.Values{"userId": {params.UserID}}
 	}
-	return inData[[]Event](ctx, s.client, call{method: method, route: route, query: q}, opts)
+	return inData[[]Event](ctx, s.client, call{op: "Events.List", query: q}, opts)
 }
 
 // Run fires a custom event for a user. POST /run/event
@@ -66,5 +61,5 @@ func (s *EventsService) Run(ctx context.Context, params EventRunParams, opts ...
 		return nil, err
 	}
 	params.Data = data
-	return into[RunResult](ctx, s.client, call{method: http.MethodPost, route: "/run/event", body: params}, opts)
+	return into[RunResult](ctx, s.client, call{op: "Events.Run", body: params}, opts)
 }

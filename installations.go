@@ -201,22 +201,18 @@ func (in *Installation) UnmarshalJSON(b []byte) error {
 //
 // From API version 2024-03 on. Not retried on 5xx or timeouts.
 func (s *InstallationsService) Start(ctx context.Context, params InstallationStartParams, opts ...RequestOption) (*InstallationForm, error) {
-	method, route, err := s.client.route("installations.start")
-	if err != nil {
-		return nil, err
-	}
 	switch {
 	case strings.TrimSpace(params.UserID) == "":
 		return nil, invalidArg("start installation", "userID is empty")
 	case strings.TrimSpace(params.IntegrationID) == "":
 		return nil, invalidArg("start installation", "integrationID is empty")
 	}
-	out, err := into[InstallationForm](ctx, s.client, call{method: method, route: route, body: params}, opts)
+	out, err := into[InstallationForm](ctx, s.client, call{op: "Installations.Start", body: params}, opts)
 	if err != nil {
 		return nil, err
 	}
 	if out.InstallationID == "" {
-		return nil, fmt.Errorf("alloy: %s %s: response has no installationId", method, route)
+		return nil, fmt.Errorf("alloy: Installations.Start: response has no installationId")
 	}
 	return out, nil
 }
@@ -227,10 +223,6 @@ func (s *InstallationsService) Start(ctx context.Context, params InstallationSta
 //
 // From API version 2024-03 on. Not retried on 5xx or timeouts.
 func (s *InstallationsService) Complete(ctx context.Context, params InstallationCompleteParams, opts ...RequestOption) error {
-	method, route, err := s.client.route("installations.complete")
-	if err != nil {
-		return err
-	}
 	if strings.TrimSpace(params.InstallationID) == "" {
 		return invalidArg("complete installation", "installationID is empty")
 	}
@@ -252,7 +244,7 @@ func (s *InstallationsService) Complete(ctx context.Context, params Installation
 			params.Steps[i].Fields = []FieldAnswer{} // Alloy wants an array
 		}
 	}
-	return s.client.send(ctx, call{method: method, route: route, body: params}, opts)
+	return s.client.send(ctx, call{op: "Installations.Complete", body: params}, opts)
 }
 
 // Edit reopens a user's installation, e.g. with other credentials, and
@@ -260,37 +252,25 @@ func (s *InstallationsService) Complete(ctx context.Context, params Installation
 //
 // From API version 2025-09 on.
 func (s *InstallationsService) Edit(ctx context.Context, params InstallationEditParams, opts ...RequestOption) (*Installation, error) {
-	method, route, err := s.client.route("installations.edit")
-	if err != nil {
-		return nil, err
-	}
 	switch {
 	case strings.TrimSpace(params.UserID) == "":
 		return nil, invalidArg("edit installation", "userID is empty")
 	case strings.TrimSpace(params.IntegrationID) == "":
 		return nil, invalidArg("edit installation", "integrationID is empty")
 	}
-	return oneInData[Installation](ctx, s.client, call{method: method, route: route, body: params}, opts)
+	return oneInData[Installation](ctx, s.client, call{op: "Installations.Edit", body: params}, opts)
 }
 
 // List returns every installation in the account. GET /installations
 //
 // From API version 2025-09 on.
 func (s *InstallationsService) List(ctx context.Context, opts ...RequestOption) ([]Installation, error) {
-	method, route, err := s.client.route("installations.list")
-	if err != nil {
-		return nil, err
-	}
-	return inData[[]Installation](ctx, s.client, call{method: method, route: route}, opts)
+	return inData[[]Installation](ctx, s.client, call{op: "Installations.List"}, opts)
 }
 
 // Get returns one installation. GET /installations/{installationId}
 //
 // From API version 2025-09 on.
 func (s *InstallationsService) Get(ctx context.Context, installationID string, opts ...RequestOption) (*Installation, error) {
-	method, route, err := s.client.route("installations.get")
-	if err != nil {
-		return nil, err
-	}
-	return oneInData[Installation](ctx, s.client, call{method: method, route: route, path: []string{installationID}}, opts)
+	return oneInData[Installation](ctx, s.client, call{op: "Installations.Get", path: []string{installationID}}, opts)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 )
@@ -221,7 +220,7 @@ func (s *IntegrationsService) List(ctx context.Context, userID string, opts ...R
 		return nil, invalidArg("list integrations", "userID is empty")
 	}
 	q := url.Values{"userId": {userID}}
-	wire, err := inData[[]integrationWire](ctx, s.client, call{method: http.MethodGet, route: "/integrations", query: q}, opts)
+	wire, err := inData[[]integrationWire](ctx, s.client, call{op: "Integrations.List", query: q}, opts)
 	if err != nil || wire == nil {
 		return nil, err
 	}
@@ -240,7 +239,7 @@ func (s *IntegrationsService) Get(ctx context.Context, userID, integrationID str
 		return nil, invalidArg("get integration", "userID is empty")
 	}
 	q := url.Values{"userId": {userID}}
-	wire, err := oneInData[integrationWire](ctx, s.client, call{method: http.MethodGet, route: "/integrations/{integrationId}", path: []string{integrationID}, query: q}, opts)
+	wire, err := oneInData[integrationWire](ctx, s.client, call{op: "Integrations.Get", path: []string{integrationID}, query: q}, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -258,12 +257,11 @@ func (s *IntegrationsService) GetInstallLink(ctx context.Context, userID, integr
 	var out struct {
 		URL string `json:"url"`
 	}
-	route := "/users/{userId}/integrations/{integrationId}/install-url"
-	if err := s.client.send(ctx, call{method: http.MethodGet, route: route, path: []string{userID, integrationID}, out: &out}, opts); err != nil {
+	if err := s.client.send(ctx, call{op: "Integrations.GetInstallLink", path: []string{userID, integrationID}, out: &out}, opts); err != nil {
 		return "", err
 	}
 	if out.URL == "" {
-		return "", fmt.Errorf("alloy: GET %s: response has no url", route)
+		return "", fmt.Errorf("alloy: Integrations.GetInstallLink: response has no url")
 	}
 	return out.URL, nil
 }

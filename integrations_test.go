@@ -3,7 +3,6 @@ package alloy
 import (
 	"context"
 	"encoding/json"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -96,74 +95,6 @@ func TestAppsListPerVersion(t *testing.T) {
 			}, apps)
 			assert.Equal(t, tc.url, h.only().URL)
 		})
-	}
-}
-
-func TestVersionedRoutes(t *testing.T) {
-	want := map[string]map[string]string{ // op -> version -> "METHOD path" ("" = unsupported)
-		"credentials.list": {"2023-12": "GET /users/{userId}/credentials", "2024-03": "GET /users/{userId}/credentials",
-			"2025-09": "GET /credentials/users/{userId}", "2026-06": "GET /credentials/users/{userId}"},
-		"credentials.create":         {"2023-12": "POST /users/{userId}/credentials", "2024-03": "POST /headless/credentials", "2025-09": "POST /headless/credentials"},
-		"credentials.metadata":       {"2023-12": "", "2024-03": "GET /metadata/credentials", "2025-09": "GET /metadata/credentials"},
-		"credentials.metadataForApp": {"2023-12": "", "2024-03": "GET /metadata/credentials/{credentialName}"},
-		"credentials.oauthURL":       {"2023-01": "", "2023-12": "", "2024-03": "GET /headless/oauthUrl"},
-		"apps.list":                  {"2023-01": "GET /apps", "2023-12": "GET /apps", "2024-03": "GET /metadata/apps", "2025-09": "GET /metadata/apps"},
-	}
-	// Operations that exist from one version on, at one route.
-	from := func(since, route string) map[string]string {
-		m := map[string]string{}
-		for _, v := range []string{"2023-01", "2023-12", "2024-03", "2025-09", "2026-06"} {
-			if v >= since {
-				m[v] = route
-			} else {
-				m[v] = "from " + since
-			}
-		}
-		return m
-	}
-	for op, r := range map[string][2]string{
-		"workflows.versions":            {"2023-12", "GET /workflows/{workflowId}/versions"},
-		"workflows.upgrade":             {"2023-12", "PUT /workflows/{workflowId}/upgrade"},
-		"events.list":                   {"2023-12", "GET /events"},
-		"logs.errors":                   {"2023-12", "GET /workflows/{workflowId}/errors"},
-		"logs.rerun":                    {"2023-12", "POST /workflows/{workflowId}/rerun/{executionId}"},
-		"logs.list":                     {"2025-09", "GET /logs"},
-		"logs.get":                      {"2025-09", "GET /logs/{id}"},
-		"installations.start":           {"2024-03", "POST /headless/startInstallation"},
-		"installations.complete":        {"2024-03", "POST /headless/completeInstallation"},
-		"installations.edit":            {"2025-09", "POST /headless/editInstallation"},
-		"installations.list":            {"2025-09", "GET /installations"},
-		"installations.get":             {"2025-09", "GET /installations/{installationId}"},
-		"analytics.usage":               {"2025-09", "GET /analytics/usage"},
-		"passthrough.do":                {"2024-03", "POST /passthrough"},
-		"connectors.list":               {"2025-09", "GET /connectors"},
-		"connectors.resources":          {"2025-09", "GET /connectors/{connectorId}/resources"},
-		"connectors.action":             {"2025-09", "GET /connectors/{connectorId}/actions/{actionId}"},
-		"connectors.execute":            {"2025-09", "POST /connectors/{connectorId}/actions/{actionId}/execute"},
-		"connectors.credentials":        {"2025-09", "GET /connectors/{connectorId}/credentials"},
-		"connectors.createCredential":   {"2025-09", "POST /connectors/{connectorId}/credentials"},
-		"connectors.credentialMetadata": {"2025-09", "GET /connectors/{connectorId}/credentials/metadata"},
-	} {
-		want[op] = from(r[0], r[1])
-	}
-	require.Len(t, want, len(versionedRoutes), "every versioned operation is checked")
-	for op, byVersion := range want {
-		for v, route := range byVersion {
-			c, err := NewClient(testKey, WithAPIVersion(v))
-			require.NoError(t, err)
-			method, path, err := c.route(op)
-			if route == "" || strings.HasPrefix(route, "from ") {
-				since := "2024-03"
-				if route != "" {
-					since = strings.TrimPrefix(route, "from ")
-				}
-				require.ErrorIs(t, err, ErrUnsupportedVersion, "%s on %s", op, v)
-				assert.Contains(t, err.Error(), "not available in API version "+v+" (from "+since+" on)")
-				continue
-			}
-			require.NoError(t, err)
-			assert.Equal(t, route, method+" "+path, "%s on %s", op, v)
-		}
 	}
 }
 

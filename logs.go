@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
-	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -375,7 +374,7 @@ func (s *LogsService) ListExecutions(ctx context.Context, workflowID string, par
 	if err != nil {
 		return nil, err
 	}
-	return inData[[]Execution](ctx, s.client, call{method: http.MethodGet, route: "/workflows/{workflowId}/logs", path: []string{workflowID}, query: q}, opts)
+	return inData[[]Execution](ctx, s.client, call{op: "Logs.ListExecutions", path: []string{workflowID}, query: q}, opts)
 }
 
 // ListErrors returns a workflow's recorded errors; userID may be empty.
@@ -387,7 +386,7 @@ func (s *LogsService) ListErrors(ctx context.Context, workflowID, userID string,
 	if userID != "" {
 		q = url.Values{"userId": {userID}}
 	}
-	return listOf[WorkflowError](ctx, s.client, "logs.errors", call{path: []string{workflowID}, query: q}, opts, "data", "errors")
+	return listOf[WorkflowError](ctx, s.client, "Logs.ListErrors", call{path: []string{workflowID}, query: q}, opts, "data", "errors")
 }
 
 // Rerun runs a past execution again; userID may be empty.
@@ -396,41 +395,29 @@ func (s *LogsService) ListErrors(ctx context.Context, workflowID, userID string,
 // From API version 2023-12 on. Not retried on 5xx or timeouts, which could
 // run it twice.
 func (s *LogsService) Rerun(ctx context.Context, workflowID, executionID, userID string, opts ...RequestOption) (*RunResult, error) {
-	method, route, err := s.client.route("logs.rerun")
-	if err != nil {
-		return nil, err
-	}
 	var q url.Values
 	if userID != "" {
 		q = url.Values{"userId": {userID}}
 	}
-	return into[RunResult](ctx, s.client, call{method: method, route: route, path: []string{workflowID, executionID}, query: q}, opts)
+	return into[RunResult](ctx, s.client, call{op: "Logs.Rerun", path: []string{workflowID, executionID}, query: q}, opts)
 }
 
 // List returns one page of the account-wide log. GET /logs
 //
 // From API version 2025-09 on. All walks every page.
 func (s *LogsService) List(ctx context.Context, params LogListParams, opts ...RequestOption) (*LogPage, error) {
-	method, route, err := s.client.route("logs.list")
-	if err != nil {
-		return nil, err
-	}
 	q, err := params.query("list logs")
 	if err != nil {
 		return nil, err
 	}
-	return into[LogPage](ctx, s.client, call{method: method, route: route, query: q}, opts)
+	return into[LogPage](ctx, s.client, call{op: "Logs.List", query: q}, opts)
 }
 
 // Get returns the detail of one execution. GET /logs/{id}
 //
 // From API version 2025-09 on.
 func (s *LogsService) Get(ctx context.Context, executionID string, opts ...RequestOption) (*ExecutionLog, error) {
-	method, route, err := s.client.route("logs.get")
-	if err != nil {
-		return nil, err
-	}
-	return oneInData[ExecutionLog](ctx, s.client, call{method: method, route: route, path: []string{executionID}}, opts)
+	return oneInData[ExecutionLog](ctx, s.client, call{op: "Logs.Get", path: []string{executionID}}, opts)
 }
 
 // maxPages bounds every iterator, so that a server that always claims more

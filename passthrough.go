@@ -48,10 +48,6 @@ func (r *PassthroughResponse) Decode(v any) error {
 // timeouts, because the provider call may have been made; pass
 // WithIdempotent for reads.
 func (s *PassthroughService) Do(ctx context.Context, credentialID string, req PassthroughRequest, opts ...RequestOption) (*PassthroughResponse, error) {
-	method, route, err := s.client.route("passthrough.do")
-	if err != nil {
-		return nil, err
-	}
 	if strings.TrimSpace(credentialID) == "" {
 		return nil, invalidArg("passthrough", "credentialID is empty")
 	}
@@ -61,7 +57,7 @@ func (s *PassthroughService) Do(ctx context.Context, credentialID string, req Pa
 	}
 	var raw rawResponse
 	q := url.Values{"credentialId": {credentialID}}
-	if err := s.client.send(ctx, call{method: method, route: route, query: q, body: body, raw: &raw}, opts); err != nil {
+	if err := s.client.send(ctx, call{op: "Passthrough.Do", query: q, body: body, raw: &raw}, opts); err != nil {
 		return nil, err
 	}
 	return &PassthroughResponse{StatusCode: raw.status, Body: raw.body}, nil

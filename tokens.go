@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"net/url"
 	"time"
 
@@ -59,7 +58,7 @@ func (s *TokensService) Create(ctx context.Context, userID string, opts ...Reque
 	var out struct {
 		Token string `json:"token"`
 	}
-	if err := s.client.send(ctx, call{method: http.MethodGet, route: "/users/{userId}/token", path: []string{userID}, query: q, out: &out}, opts); err != nil {
+	if err := s.client.send(ctx, call{op: "Tokens.Create", path: []string{userID}, query: q, out: &out}, opts); err != nil {
 		return nil, err
 	}
 	if out.Token == "" {

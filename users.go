@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -79,13 +78,13 @@ type userBody struct {
 }
 
 // user returns the decoded user, or an error for a response without one.
-func (b *userBody) user(route string) (*User, error) {
+func (b *userBody) user(op string) (*User, error) {
 	u := &b.User
 	if b.Data != nil {
 		u = b.Data
 	}
 	if u.ID == "" {
-		return nil, fmt.Errorf("alloy: %s: response has no userId", route)
+		return nil, fmt.Errorf("alloy: %s: response has no userId", op)
 	}
 	return u, nil
 }
@@ -101,11 +100,11 @@ func (s *UsersService) Create(ctx context.Context, params UserCreateParams, opts
 	var out struct {
 		UserID string `json:"userId"`
 	}
-	if err := s.client.send(ctx, call{method: http.MethodPost, route: "/users", body: params, out: &out}, opts); err != nil {
+	if err := s.client.send(ctx, call{op: "Users.Create", body: params, out: &out}, opts); err != nil {
 		return nil, err
 	}
 	if out.UserID == "" {
-		return nil, fmt.Errorf("alloy: POST /users: response has no userId")
+		return nil, fmt.Errorf("alloy: Users.Create: response has no userId")
 	}
 	return &User{ID: out.UserID, Username: params.Username, FullName: params.FullName}, nil
 }
@@ -127,7 +126,7 @@ func (s *UsersService) CreateBatch(ctx context.Context, users []UserCreateParams
 		Users []UserCreateParams `json:"users"`
 	}{users}
 	var out BatchResult
-	if err := s.client.send(ctx, call{method: http.MethodPost, route: "/users/batch", body: body, out: &out}, opts); err != nil {
+	if err := s.client.send(ctx, call{op: "Users.CreateBatch", body: body, out: &out}, opts); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -136,10 +135,10 @@ func (s *UsersService) CreateBatch(ctx context.Context, users []UserCreateParams
 // Get returns one user by id or username. GET /users/{userId}
 func (s *UsersService) Get(ctx context.Context, userID string, opts ...RequestOption) (*User, error) {
 	var out userBody
-	if err := s.client.send(ctx, call{method: http.MethodGet, route: "/users/{userId}", path: []string{userID}, out: &out}, opts); err != nil {
+	if err := s.client.send(ctx, call{op: "Users.Get", path: []string{userID}, out: &out}, opts); err != nil {
 		return nil, err
 	}
-	return out.user("GET /users/{userId}")
+	return out.user("Users.Get")
 }
 
 // List returns every user of the account, or those of one parent workflow.
@@ -149,7 +148,7 @@ func (s *UsersService) List(ctx context.Context, params *UserListParams, opts ..
 	if params != nil && params.ParentWorkflowID != "" {
 		q = url.Values{"parentWorkflowId": {params.ParentWorkflowID}}
 	}
-	return inData[[]User](ctx, s.client, call{method: http.MethodGet, route: "/users", query: q}, opts)
+	return inData[[]User](ctx, s.client, call{op: "Users.List", query: q}, opts)
 }
 
 // Update changes a user's username or full name. PUT /users/{userId}
@@ -161,26 +160,26 @@ func (s *UsersService) Update(ctx context.Context, userID string, params UserUpd
 		return nil, invalidArg("update user", "username cannot be set to empty")
 	}
 	var out userBody
-	if err := s.client.send(ctx, call{method: http.MethodPut, route: "/users/{userId}", path: []string{userID}, body: params, out: &out}, opts); err != nil {
+	if err := s.client.send(ctx, call{op: "Users.Update", path: []string{userID}, body: params, out: &out}, opts); err != nil {
 		return nil, err
 	}
-	return out.user("PUT /users/{userId}")
+	return out.user("Users.Update")
 }
 
 // Delete deletes a user. Its execution logs survive: use DeleteLogs as well
 // for a GDPR/CCPA erasure. DELETE /users/{userId}
 func (s *UsersService) Delete(ctx context.Context, userID string, opts ...RequestOption) error {
-	return s.client.send(ctx, call{method: http.MethodDelete, route: "/users/{userId}", path: []string{userID}}, opts)
+	return s.client.send(ctx, call{op: "Users.Delete", path: []string{userID}}, opts)
 }
 
 // ListByWorkflow returns the users who installed a parent workflow, with
 // whether it is active for them. GET /workflows/{workflowId}/users
 func (s *UsersService) ListByWorkflow(ctx context.Context, workflowID string, opts ...RequestOption) ([]WorkflowUser, error) {
-	return inData[[]WorkflowUser](ctx, s.client, call{method: http.MethodGet, route: "/workflows/{workflowId}/users", path: []string{workflowID}}, opts)
+	return inData[[]WorkflowUser](ctx, s.client, call{op: "Users.ListByWorkflow", path: []string{workflowID}}, opts)
 }
 
 // DeleteLogs irreversibly deletes a user's execution logs.
 // DELETE /users/{userId}/logs
 func (s *UsersService) DeleteLogs(ctx context.Context, userID string, opts ...RequestOption) error {
-	return s.client.send(ctx, call{method: http.MethodDelete, route: "/users/{userId}/logs", path: []string{userID}}, opts)
+	return s.client.send(ctx, call{op: "Users.DeleteLogs", path: []string{userID}}, opts)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -130,7 +129,7 @@ func (s *WorkflowsService) List(ctx context.Context, userID string, opts ...Requ
 		return nil, invalidArg("list workflows", "userID is empty")
 	}
 	q := url.Values{"userId": {userID}}
-	return inData[[]Workflow](ctx, s.client, call{method: http.MethodGet, route: "/workflows", query: q}, opts)
+	return inData[[]Workflow](ctx, s.client, call{op: "Workflows.List", query: q}, opts)
 }
 
 // Get returns one workflow as a user sees it.
@@ -140,7 +139,7 @@ func (s *WorkflowsService) Get(ctx context.Context, userID, workflowID string, o
 		return nil, invalidArg("get workflow", "userID is empty")
 	}
 	q := url.Values{"userId": {userID}}
-	return oneInData[Workflow](ctx, s.client, call{method: http.MethodGet, route: "/workflows/{workflowId}", path: []string{workflowID}, query: q}, opts)
+	return oneInData[Workflow](ctx, s.client, call{op: "Workflows.Get", path: []string{workflowID}, query: q}, opts)
 }
 
 // ListVersions lists the published versions of a parent workflow; userID is
@@ -149,15 +148,11 @@ func (s *WorkflowsService) Get(ctx context.Context, userID, workflowID string, o
 //
 // From API version 2023-12 on.
 func (s *WorkflowsService) ListVersions(ctx context.Context, workflowID, userID string, opts ...RequestOption) ([]WorkflowVersion, error) {
-	method, route, err := s.client.route("workflows.versions")
-	if err != nil {
-		return nil, err
-	}
 	var q url.Values
 	if userID != "" {
 		q = url.Values{"userId": {userID}}
 	}
-	return inData[[]WorkflowVersion](ctx, s.client, call{method: method, route: route, path: []string{workflowID}, query: q}, opts)
+	return inData[[]WorkflowVersion](ctx, s.client, call{op: "Workflows.ListVersions", path: []string{workflowID}, query: q}, opts)
 }
 
 // Activate switches a user's workflow on. PUT /workflows/activate
@@ -170,7 +165,7 @@ func (s *WorkflowsService) Activate(ctx context.Context, params WorkflowActivate
 	var out struct {
 		Activated *bool `json:"activated"`
 	}
-	if err := s.client.send(ctx, call{method: http.MethodPut, route: "/workflows/activate", body: params, out: &out}, opts); err != nil {
+	if err := s.client.send(ctx, call{op: "Workflows.Activate", body: params, out: &out}, opts); err != nil {
 		return err
 	}
 	if out.Activated != nil && !*out.Activated {
@@ -188,7 +183,7 @@ func (s *WorkflowsService) Deactivate(ctx context.Context, params WorkflowDeacti
 	var out struct {
 		Deactivated *bool `json:"deactivated"` // the key is not documented; checked when present
 	}
-	if err := s.client.send(ctx, call{method: http.MethodPut, route: "/workflows/deactivate", body: params, out: &out}, opts); err != nil {
+	if err := s.client.send(ctx, call{op: "Workflows.Deactivate", body: params, out: &out}, opts); err != nil {
 		return err
 	}
 	if out.Deactivated != nil && !*out.Deactivated {
@@ -200,7 +195,7 @@ func (s *WorkflowsService) Deactivate(ctx context.Context, params WorkflowDeacti
 // DeactivateAll switches off every workflow of a user, e.g. when they stop
 // paying. PUT /users/{userId}/deactivate-workflows
 func (s *WorkflowsService) DeactivateAll(ctx context.Context, userID string, opts ...RequestOption) error {
-	return s.client.send(ctx, call{method: http.MethodPut, route: "/users/{userId}/deactivate-workflows", path: []string{userID}}, opts)
+	return s.client.send(ctx, call{op: "Workflows.DeactivateAll", path: []string{userID}}, opts)
 }
 
 // Upgrade moves a user's copy of a parent workflow to its latest version.
@@ -209,15 +204,11 @@ func (s *WorkflowsService) DeactivateAll(ctx context.Context, userID string, opt
 //
 // From API version 2023-12 on.
 func (s *WorkflowsService) Upgrade(ctx context.Context, userID, workflowID string, opts ...RequestOption) error {
-	method, route, err := s.client.route("workflows.upgrade")
-	if err != nil {
-		return err
-	}
 	if strings.TrimSpace(userID) == "" {
 		return invalidArg("upgrade workflow", "userID is empty")
 	}
 	q := url.Values{"userId": {userID}}
-	return s.client.send(ctx, call{method: method, route: route, path: []string{workflowID}, query: q}, opts)
+	return s.client.send(ctx, call{op: "Workflows.Upgrade", path: []string{workflowID}, query: q}, opts)
 }
 
 // Delete deletes one user's copy of a workflow; other users keep theirs.
@@ -227,7 +218,7 @@ func (s *WorkflowsService) Delete(ctx context.Context, userID, workflowID string
 		return invalidArg("delete workflow", "userID is empty")
 	}
 	q := url.Values{"userId": {userID}}
-	return s.client.send(ctx, call{method: http.MethodDelete, route: "/workflows/{workflowId}", path: []string{workflowID}, query: q}, opts)
+	return s.client.send(ctx, call{op: "Workflows.Delete", path: []string{workflowID}, query: q}, opts)
 }
 
 // Run starts a run of a user's workflow whose trigger is a webhook; a
@@ -246,11 +237,11 @@ func (s *WorkflowsService) Run(ctx context.Context, params WorkflowRunParams, op
 		return nil, err
 	}
 	params.Data = data
-	return into[RunResult](ctx, s.client, call{method: http.MethodPost, route: "/run/workflow", body: params}, opts)
+	return into[RunResult](ctx, s.client, call{op: "Workflows.Run", body: params}, opts)
 }
 
 // GetAnalytics returns a workflow's totals of runs, app actions and errors.
 // GET /workflows/{workflowId}/analytics
 func (s *WorkflowsService) GetAnalytics(ctx context.Context, workflowID string, opts ...RequestOption) (*WorkflowAnalytics, error) {
-	return into[WorkflowAnalytics](ctx, s.client, call{method: http.MethodGet, route: "/workflows/{workflowId}/analytics", path: []string{workflowID}}, opts)
+	return into[WorkflowAnalytics](ctx, s.client, call{op: "Workflows.GetAnalytics", path: []string{workflowID}}, opts)
 }

@@ -162,11 +162,11 @@ func TestConnectorsRaw(t *testing.T) {
 		{"resources on 2024-03", "GET", "/2024-03/connectors/slack/resources", "", "", 404, "Route not found"},
 		{"metadata on 2024-03", "GET", "/2024-03/connectors/slack/credentials/metadata", "", "", 404, "Route not found"},
 		{"execute on 2024-03", "POST", "/2024-03/connectors/slack/actions/chat_postMessage/execute", "", "{}", 404, "Route not found"},
-		{"execute without credential", "POST", "/connectors/slack/actions/chat_postMessage/execute", "2025-09", "{}", 400, "credentialId is required"},
-		{"execute bad json", "POST", "/connectors/slack/actions/chat_postMessage/execute", "2025-09", `{"pathParams":[]}`, 400, "not valid JSON"},
+		{"execute without credential", "POST", "/connectors/slack/actions/chat_postMessage/execute", "2025-09", "{}", 400, `at /credentialId: property \"credentialId\" is missing`},
+		{"execute bad json", "POST", "/connectors/slack/actions/chat_postMessage/execute", "2025-09", `{"pathParams":[]}`, 400, "at /pathParams: value must be an object"},
 		{"unknown connector", "GET", "/connectors/nope/resources", "2025-09", "", 404, `Connector \"nope\" not found`},
-		{"create without type", "POST", "/connectors/slack/credentials", "2025-09", `{"userId":"x"}`, 400, "authenticationType is required"},
-		{"create without user", "POST", "/connectors/hubspot/credentials", "2025-09", `{"authenticationType":"apiKey","data":{"apiKey":"k"}}`, 400, "userId is required"},
+		{"create without type", "POST", "/connectors/slack/credentials", "2025-09", `{"userId":"x"}`, 400, `at /authenticationType: property \"authenticationType\" is missing`},
+		{"create without user", "POST", "/connectors/hubspot/credentials", "2025-09", `{"authenticationType":"apiKey","data":{"apiKey":"k"}}`, 400, `at /userId: property \"userId\" is missing`},
 	} {
 		status, body := raw(t, srv, tc.method, tc.path, "Bearer k", tc.version, tc.body)
 		assert.Equal(t, tc.status, status, "%s: %s", tc.name, body)
@@ -232,12 +232,12 @@ func TestPassthroughRaw(t *testing.T) {
 		status           int
 		contains         string
 	}{
-		{"no credential", "/passthrough", `{"method":"GET","path":"/x"}`, 400, "credentialId is required"},
-		{"no method", p, `{"path":"/x"}`, 400, "method and path are required"},
-		{"body not a string", p, `{"method":"POST","path":"/x","body":{"a":1}}`, 400, "body must be a string holding JSON"},
+		{"no credential", "/passthrough", `{"method":"GET","path":"/x"}`, 400, `query parameter \"credentialId\": value is required but missing`},
+		{"no method", p, `{"path":"/x"}`, 400, `at /method: property \"method\" is missing`},
+		{"body not a string", p, `{"method":"POST","path":"/x","body":{"a":1}}`, 400, "at /body: value must be a string"},
 		{"body not JSON", p, `{"method":"POST","path":"/x","body":"{a"}`, 400, "body must be a string holding JSON"},
 		{"headers not an object", p, `{"method":"GET","path":"/x","extraHeaders":"[1]"}`, 400, "extraHeaders must be a string holding a JSON object"},
-		{"headers not a string", p, `{"method":"GET","path":"/x","extraHeaders":{"a":"b"}}`, 400, "extraHeaders must be"},
+		{"headers not a string", p, `{"method":"GET","path":"/x","extraHeaders":{"a":"b"}}`, 400, "at /extraHeaders: value must be a string"},
 		{"query not an object", p, `{"method":"GET","path":"/x","query":[1]}`, 400, "query must be an object or null"},
 		{"nulls", p, `{"method":"GET","path":"/x","body":null,"query":null,"extraHeaders":null}`, 200, `"credentialType":"bigcommerce"`},
 		{"string body", p, `{"method":"POST","path":"/x","body":"\"text\""}`, 200, `"body":"text"`},

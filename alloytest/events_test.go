@@ -67,12 +67,13 @@ func TestEventsRaw(t *testing.T) {
 	}{
 		{"list on 2023-01", "GET", "/2023-01/events", "", 404, "Route not found"},
 		{"list on 2023-12", "GET", "/2023-12/events", "", 200, `"name":"Invoice Paid"`},
-		{"run without event", "POST", "/run/event", `{"userId":"u","data":{}}`, 400, "event is required"},
-		{"run without data", "POST", "/run/event", `{"event":"Invoice Paid","userId":"u"}`, 400, "data is required"},
-		{"run with array data", "POST", "/run/event", `{"event":"Invoice Paid","userId":"u","data":[]}`, 400, "data must be a JSON object"},
-		{"run without user", "POST", "/run/event", `{"event":"Invoice Paid","data":{}}`, 400, "userId is required"},
+		{"run without event", "POST", "/run/event", `{"userId":"u","data":{}}`, 400, `at /event: property \"event\" is missing`},
+		{"run without data", "POST", "/run/event", `{"event":"Invoice Paid","userId":"u"}`, 400, `at /data: property \"data\" is missing`},
+		{"run with array data", "POST", "/run/event", `{"event":"Invoice Paid","userId":"u","data":[]}`, 400, "at /data: value must be an object"},
+		{"run without user", "POST", "/run/event", `{"event":"Invoice Paid","data":{}}`, 400, `at /userId: property \"userId\" is missing`},
 		{"run unknown event", "POST", "/run/event", `{"event":"Nope","userId":"u","data":{}}`, 404, `Event \"Nope\" not found`},
-		{"run", "POST", "/2023-01/run/event", `{"event":"Invoice Paid","userId":"u","data":{}}`, 200, `{"message":"Event successfully triggered"}`},
+		{"run on 2023-01, older than the contract", "POST", "/2023-01/run/event", `{"event":"Invoice Paid","userId":"u","data":{}}`, 404, "Route not found"},
+		{"run", "POST", "/2023-12/run/event", `{"event":"Invoice Paid","userId":"u","data":{}}`, 200, `{"message":"Event successfully triggered"}`},
 	} {
 		status, body := raw(t, srv, tc.method, tc.path, "Bearer k", "", tc.body)
 		assert.Equal(t, tc.status, status, "%s: %s", tc.name, body)

@@ -183,6 +183,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	x := s.routeOf(r)
+	x.body = body
 	var entry *Request
 	if s.journal.logging() {
 		entry = s.journal.entry(r, body)

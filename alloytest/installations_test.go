@@ -180,8 +180,8 @@ func TestInstallationsRaw(t *testing.T) {
 		status           int
 		contains         string
 	}{
-		{"start without user", "/headless/startInstallation", `{"integrationId":"x"}`, 400, "userId is required"},
-		{"start without integration", "/headless/startInstallation", `{"userId":"u"}`, 400, "integrationId is required"},
+		{"start without user", "/headless/startInstallation", `{"integrationId":"x"}`, 400, `at /userId: property \"userId\" is missing`},
+		{"start without integration", "/headless/startInstallation", `{"userId":"u"}`, 400, `at /integrationId: property \"integrationId\" is missing`},
 		{"start unknown user", "/headless/startInstallation", `{"userId":"ghost","integrationId":"` + bigcommerceIntegration + `"}`, 404, "User not found"},
 		{"start unknown integration", "/headless/startInstallation", `{"userId":"u","integrationId":"nope"}`, 404, "Integration not found"},
 		{"start foreign workflow", "/headless/startInstallation", `{"userId":"u","integrationId":"` + bigcommerceIntegration + `","workflowIds":["` + newCustomerWorkflow + `"]}`, 400, "is not part of integration"},
@@ -189,13 +189,13 @@ func TestInstallationsRaw(t *testing.T) {
 		{"start on 2023-12", "/2023-12/headless/startInstallation", `{}`, 404, "Route not found"},
 		{"complete on 2023-12", "/2023-12/headless/completeInstallation", `{}`, 404, "Route not found"},
 		{"edit on 2024-03", "/2024-03/headless/editInstallation", `{}`, 404, "Route not found"},
-		{"complete without id", "/headless/completeInstallation", `{"data":[]}`, 400, "installationId is required"},
+		{"complete without id", "/headless/completeInstallation", `{"data":[]}`, 400, `at /installationId: property \"installationId\" is missing`},
 		{"complete unknown block", "/headless/completeInstallation", `{` + id + `,"data":[{"workflowId":"w","blockId":"b","fields":[]}]}`, 400, `data[0]: block \"b\" of workflow \"w\" is not in the installation's form; subsidiary is required`},
 		{"complete unknown field", "/headless/completeInstallation", `{` + id + `,"data":[{` + step + `,"fields":[{"name":"subsidiary","value":"US"},{"name":"x","value":"1"}]}]}`, 400, `x is not a field of block`},
-		{"complete object value", "/headless/completeInstallation", `{` + id + `,"data":[{` + step + `,"fields":[{"name":"subsidiary","value":{"a":1}}]}]}`, 400, "subsidiary must be a string, number or boolean"},
+		{"complete object value", "/headless/completeInstallation", `{` + id + `,"data":[{` + step + `,"fields":[{"name":"subsidiary","value":{"a":1}}]}]}`, 400, `at /data/0/fields/0/value: doesn't match any schema from \"anyOf\"`},
 		{"complete empty required", "/headless/completeInstallation", `{` + id + `,"data":[{` + step + `,"fields":[{"name":"subsidiary","value":""}]}]}`, 400, "subsidiary is required"},
 		{"complete", "/headless/completeInstallation", `{` + id + `,"data":[{` + step + `,"fields":[{"name":"subsidiary","value":"US"},{"name":"syncMode","value":""}]}]}`, 200, `{"message":"Installation completed successfully"}`},
-		{"edit without integration", "/headless/editInstallation", `{"userId":"u"}`, 400, "integrationId is required"},
+		{"edit without integration", "/headless/editInstallation", `{"userId":"u"}`, 400, `at /integrationId: property \"integrationId\" is missing`},
 		{"edit", "/headless/editInstallation", `{"userId":"u","integrationId":"` + bigcommerceIntegration + `"}`, 200, `"installedData":[]`},
 	} {
 		status, body := raw(t, srv, "POST", tc.path, "Bearer k", "", tc.body)

@@ -81,6 +81,7 @@ type config struct {
 	logger          *log.Logger
 	requestLogBytes int64
 	userCounts      bool
+	validate        bool // check requests against the contract
 	tokenTTL        time.Duration
 	apps            []App
 	integrations    []Integration
@@ -90,6 +91,14 @@ type config struct {
 
 // Option configures a Server.
 type Option func(*config)
+
+// WithRequestValidation turns the check of every request against the API
+// contract on (the default) or off. With it on, the server answers a
+// request Alloy's reference does not allow (a missing required parameter,
+// a body of the wrong shape, a value of the wrong type) with 400 and
+// {"message": "Invalid request: <where>: <why>"}, as a strict API would,
+// before any handler runs; the message never repeats the value.
+func WithRequestValidation(on bool) Option { return func(c *config) { c.validate = on } }
 
 // WithAPIKey sets the API key the server accepts (default: a random key).
 func WithAPIKey(key string) Option { return func(c *config) { c.apiKey = key } }
@@ -137,7 +146,7 @@ func NewServer(opts ...Option) *Server {
 
 // Start starts a server.
 func Start(opts ...Option) (*Server, error) {
-	cfg := config{addr: "127.0.0.1:0", requestLogBytes: DefaultRequestLogBytes, userCounts: true, tokenTTL: 30 * time.Minute, apps: DefaultApps(), integrations: DefaultIntegrations(),
+	cfg := config{addr: "127.0.0.1:0", requestLogBytes: DefaultRequestLogBytes, userCounts: true, validate: true, tokenTTL: 30 * time.Minute, apps: DefaultApps(), integrations: DefaultIntegrations(),
 		events: DefaultEvents(), connectors: DefaultConnectors()}
 	for _, o := range opts {
 		o(&cfg)
@@ -285,6 +294,7 @@ func (s *Server) InstallWorkflow(userID, workflowID string) error {
 type exchange struct {
 	route          *route // nil when none matched
 	params         map[string]string
+	body           []byte // the request body, up to the fake's cap
 	version        string
 	methodMismatch bool   // a route matched the path but not the method
 	handled        bool   // the route's handler ran
@@ -339,6 +349,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, x *exchange) {
 	case !isVersion(x.version):
 		writeError(w, http.StatusBadRequest, "Invalid x-api-version")
 	case x.route != nil:
+		if msg := s.invalid(r, x); msg != "" {
+			writeError(w, http.StatusBadRequest, msg)
+			return
+		}
 		x.handled = true
 		x.route.handle(w, r, &request{params: x.params, version: x.version})
 	case x.methodMismatch:

@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	contractops "github.com/alloysdk/alloy-go/internal/contract/ops"
 	"maps"
 	"math"
 	"net/http"
@@ -42,36 +43,28 @@ type collection struct {
 	single string // the key one record is wrapped in, e.g. "customer"
 	list   string // the key a page is wrapped in, e.g. "customers"
 	ops    op
+	name   string // the contract's name, e.g. "unified.Commerce.Variants"
 }
 
-// collections are the model collections with the operations Alloy
-// documents for each; every one is served by the same handlers.
-var collections = []collection{
-	{"commerce/customers", "customer", "customers", opCRUD},
-	{"commerce/orders", "order", "orders", opCRUD},
-	{"commerce/products", "product", "products", opCRUD},
-	{"commerce/products/{productId}/variants", "variant", "variants", opCRUD},
-	{"commerce/orders/{orderId}/fulfillments", "fulfillment", "fulfillments", opRead | opCount},
-	{"accounting/company-info", "companyInfo", "companyInfo", opRead | opCount},
-	{"accounting/accounts", "account", "accounts", opAll},
-	{"accounting/customers", "customer", "customers", opAll},
-	{"accounting/vendors", "vendor", "vendors", opAll},
-	{"accounting/tax-rates", "taxRate", "taxRates", opRead | opCount},
-	{"accounting/tracking-categories", "trackingCategory", "trackingCategories", opRead | opCount},
-	{"accounting/items", "item", "items", opAll},
-	{"accounting/purchase-orders", "purchaseOrder", "purchaseOrders", opAll},
-	{"accounting/bills", "bill", "bills", opAll},
-	{"accounting/invoices", "invoice", "invoices", opAll},
-	{"accounting/payments", "payment", "payments", opAll},
-	{"accounting/sales-orders", "salesOrder", "salesOrders", opAll},
-	{"crm/accounts", "account", "accounts", opAll},
-	{"crm/contacts", "contact", "contacts", opAll},
-	{"crm/leads", "lead", "leads", opAll},
-	{"crm/notes", "note", "notes", opAll},
-	{"crm/tasks", "task", "tasks", opAll},
-	{"crm/opportunities", "opportunity", "opportunities", opAll},
-	{"crm/users", "user", "users", opAll},
-}
+// opName is the contract's name of c's operations, without the kind.
+func (c *collection) opName() string { return c.name }
+
+// collections are the model collections of the contract, with the
+// operations it documents for each; every one is served by the same
+// handlers.
+var collections = func() []collection {
+	kinds := map[string]op{"list": opList, "get": opGet, "create": opCreate, "update": opUpdate, "delete": opDelete, "count": opCount}
+	var out []collection
+	for _, oc := range contractops.Collections {
+		c := collection{path: strings.TrimPrefix(oc.Path, "/one/"), single: oc.Single, list: oc.List,
+			name: "unified." + oc.Family + "." + oc.Name}
+		for _, k := range oc.Ops {
+			c.ops |= kinds[k]
+		}
+		out = append(out, c)
+	}
+	return out
+}()
 
 // category is the first segment of c's path, e.g. "commerce".
 func (c *collection) category() string {
@@ -416,25 +409,24 @@ func readRecord(w http.ResponseWriter, r *http.Request, c *collection) (map[stri
 	return in, true
 }
 
-// collectionRoutes are the routes of c's operations. An operation c does
-// not have has no route: it answers 405, or 404 for GET {path}/count,
-// which reads as a record's id.
-func (s *Server) collectionRoutes(c *collection) []route {
-	var out []route
+// collectionHandlers are the handlers of c's operations, by the contract's
+// operationId.
+func (s *Server) collectionHandlers(c *collection) map[string]handler {
+	out := map[string]handler{}
 	for _, o := range []struct {
-		op             op
-		method, suffix string
-		h              collectionHandler
+		op   op
+		kind string
+		h    collectionHandler
 	}{
-		{opCount, http.MethodGet, "/count", s.countRecords}, // before /{id}
-		{opList, http.MethodGet, "", s.listRecords},
-		{opGet, http.MethodGet, "/{id}", s.getRecord},
-		{opCreate, http.MethodPost, "", s.createRecord},
-		{opUpdate, http.MethodPut, "/{id}", s.updateRecord},
-		{opDelete, http.MethodDelete, "/{id}", s.deleteRecord},
+		{opCount, "Count", s.countRecords},
+		{opList, "List", s.listRecords},
+		{opGet, "Get", s.getRecord},
+		{opCreate, "Create", s.createRecord},
+		{opUpdate, "Update", s.updateRecord},
+		{opDelete, "Delete", s.deleteRecord},
 	} {
 		if c.ops&o.op != 0 {
-			out = append(out, route{method: o.method, segs: splitPath("/one/" + c.path + o.suffix), handle: s.forCollection(c, o.h)})
+			out[c.opName()+"."+o.kind] = s.forCollection(c, o.h)
 		}
 	}
 	return out

@@ -574,10 +574,10 @@ func TestUnifiedMetadata(t *testing.T) {
 
 			status, body := raw2(t, srv, "GET", "/one/metadata/operations", version)
 			assert.Equal(t, 400, status)
-			assert.Contains(t, body, "app is required")
+			assert.Contains(t, body, `query parameter \"app\": value is required but missing`)
 			status, body = raw2(t, srv, "GET", "/one/metadata/fields?app=shopify", version)
 			assert.Equal(t, 400, status)
-			assert.Contains(t, body, "operation is required")
+			assert.Contains(t, body, `query parameter \"operation\": value is required but missing`)
 		})
 	}
 }
@@ -680,10 +680,10 @@ func TestUnifiedRaw(t *testing.T) {
 		{"no category", "GET", "/2024-03/one/crm/contacts?credentialId=" + plain, "", "", 400, "hubspot-apiKey does not support crm/contacts"},
 		{"unknown id", "GET", "/2024-03/one/commerce/customers/nope?" + s, "", "", 404, `customer \"nope\" not found`},
 		{"unknown parent", "GET", "/2024-03/one/commerce/products/nope/variants?" + s, "", "", 404, `product \"nope\" not found`},
-		{"empty parent", "GET", "/2024-03/one/commerce/products//variants?" + s, "", "", 404, "not found"},
-		{"pageSize 101", "GET", "/2024-03/one/commerce/customers?pageSize=101&" + s, "", "", 400, "pageSize must be an integer from 1 to 100"},
-		{"pageSize 0", "GET", "/2023-12/one/commerce/customers?pageSize=0&" + s, "", "", 400, "pageSize must be"},
-		{"pageNumber 0", "GET", "/2024-03/one/commerce/customers?pageNumber=0&" + s, "", "", 400, "pageNumber must be"},
+		{"empty parent", "GET", "/2024-03/one/commerce/products//variants?" + s, "", "", 400, `path parameter \"productId\": value is required but missing`},
+		{"pageSize 101", "GET", "/2024-03/one/commerce/customers?pageSize=101&" + s, "", "", 400, `query parameter \"pageSize\": number must be at most 100`},
+		{"pageSize 0", "GET", "/2023-12/one/commerce/customers?pageSize=0&" + s, "", "", 400, `query parameter \"pageSize\": number must be at least 1`},
+		{"pageNumber 0", "GET", "/2024-03/one/commerce/customers?pageNumber=0&" + s, "", "", 400, `query parameter \"pageNumber\": number must be at least 1`},
 		{"garbled cursor", "GET", "/2023-12/one/commerce/customers?cursor=%25%25&" + s, "", "", 400, "Invalid cursor"},
 		{"forged cursor", "GET", "/2023-12/one/commerce/customers?cursor=eyJwYWdlIjoyfQ&" + s, "", "", 400, "Invalid cursor"},
 		{"another list's cursor", "GET", "/2023-12/one/commerce/orders?cursor=" + customerCursor + "&" + s, "", "", 400, "Invalid cursor"},
@@ -697,8 +697,8 @@ func TestUnifiedRaw(t *testing.T) {
 		{"undocumented fulfillment delete", "DELETE", "/2024-03/one/commerce/orders/ord_1001/fulfillments/ful_1001?" + s, "", "", 405, "Method not allowed"},
 		{"before 2023-12", "GET", "/2023-01/one/commerce/customers?" + s, "", "", 404, "Route not found"},
 		{"unknown collection", "GET", "/2024-03/one/commerce/widgets?" + s, "", "", 404, "Route not found"},
-		{"null record", "POST", "/2024-03/one/commerce/customers?" + s, "", "null", 400, "must be a JSON object"},
-		{"array record", "POST", "/2024-03/one/commerce/customers?" + s, "", "[]", 400, "not valid JSON"},
+		{"null record", "POST", "/2024-03/one/commerce/customers?" + s, "", "null", 400, "request body: Value is not nullable"},
+		{"array record", "POST", "/2024-03/one/commerce/customers?" + s, "", "[]", 400, "request body: value must be an object"},
 		{"wrapped record", "POST", "/2024-03/one/commerce/customers?" + s, "", `{"customer":{"firstName":"Wrapped"}}`, 200, `{"customer":{`},
 		{"wrapped update", "PUT", "/2024-03/one/commerce/customers/cus_1003?" + s, "", `{"customer":{"lastName":"T."}}`, 200, `"lastName":"T."`},
 		{"delete answers success", "DELETE", "/2024-03/one/commerce/customers/cus_1003?" + s, "", "", 200, `{"success":true}`},
@@ -706,7 +706,7 @@ func TestUnifiedRaw(t *testing.T) {
 		{"count", "GET", "/2024-03/one/commerce/orders/ord_1001/fulfillments/count?" + s, "", "", 200, `{"count":1}`},
 		{"forward without endpoint", "POST", "/2024-03/one/forward?" + s, "", `{"method":"GET","path":"/x"}`, 400, "method and endpoint are required"},
 		{"forward unknown", "POST", "/2024-03/one/forward?credentialId=nope", "", `{"method":"GET","endpoint":"/x"}`, 404, "Connection not found"},
-		{"forward bad body", "POST", "/2024-03/one/forward?" + s, "", `{"method":"GET","endpoint":"/x","body":{}}`, 400, "body must be a string"},
+		{"forward bad body", "POST", "/2024-03/one/forward?" + s, "", `{"method":"GET","endpoint":"/x","body":{}}`, 400, "at /body: value must be a string"},
 		{"webhook over http", "POST", "/2024-03/one/webhooks?" + s, "", `{"address":"http://x.example","topic":["commerce/orders"]}`, 400, "address must be an absolute https URL"},
 		{"webhook without topic", "POST", "/2024-03/one/webhooks?" + s, "", `{"address":"https://x.example","topic":[]}`, 400, "topic must list at least one topic"},
 		{"webhook for no category", "POST", "/2024-03/one/webhooks?credentialId=" + plain, "", `{"address":"https://x.example","topic":["a"]}`, 400, "hubspot-apiKey is not a Unified API connection"},

@@ -20,18 +20,18 @@ type Accounting struct {
 
 func newAccounting(u *Client) *Accounting {
 	return &Accounting{
-		CompanyInfo:        &ReadResource[CompanyInfo]{u.resource("/one/accounting/company-info", "companyInfo", "companyInfo", nil)},
-		Accounts:           &Resource[Account]{u.resource("/one/accounting/accounts", "account", "accounts", nil)},
-		Customers:          &Resource[AccountingCustomer]{u.resource("/one/accounting/customers", "customer", "customers", nil)},
-		Vendors:            &Resource[Vendor]{u.resource("/one/accounting/vendors", "vendor", "vendors", nil)},
-		TaxRates:           &ReadResource[TaxRate]{u.resource("/one/accounting/tax-rates", "taxRate", "taxRates", nil)},
-		TrackingCategories: &ReadResource[TrackingCategory]{u.resource("/one/accounting/tracking-categories", "trackingCategory", "trackingCategories", nil)},
-		Items:              &Resource[Item]{u.resource("/one/accounting/items", "item", "items", nil)},
-		PurchaseOrders:     &Resource[PurchaseOrder]{u.resource("/one/accounting/purchase-orders", "purchaseOrder", "purchaseOrders", nil)},
-		Bills:              &Resource[Bill]{u.resource("/one/accounting/bills", "bill", "bills", nil)},
-		Invoices:           &Resource[Invoice]{u.resource("/one/accounting/invoices", "invoice", "invoices", nil)},
-		Payments:           &Resource[Payment]{u.resource("/one/accounting/payments", "payment", "payments", nil)},
-		SalesOrders:        &Resource[SalesOrder]{u.resource("/one/accounting/sales-orders", "salesOrder", "salesOrders", nil)},
+		CompanyInfo:        &ReadResource[CompanyInfo]{u.resource("Accounting", "CompanyInfo")},
+		Accounts:           &Resource[Account]{u.resource("Accounting", "Accounts")},
+		Customers:          &Resource[AccountingCustomer]{u.resource("Accounting", "Customers")},
+		Vendors:            &Resource[Vendor]{u.resource("Accounting", "Vendors")},
+		TaxRates:           &ReadResource[TaxRate]{u.resource("Accounting", "TaxRates")},
+		TrackingCategories: &ReadResource[TrackingCategory]{u.resource("Accounting", "TrackingCategories")},
+		Items:              &Resource[Item]{u.resource("Accounting", "Items")},
+		PurchaseOrders:     &Resource[PurchaseOrder]{u.resource("Accounting", "PurchaseOrders")},
+		Bills:              &Resource[Bill]{u.resource("Accounting", "Bills")},
+		Invoices:           &Resource[Invoice]{u.resource("Accounting", "Invoices")},
+		Payments:           &Resource[Payment]{u.resource("Accounting", "Payments")},
+		SalesOrders:        &Resource[SalesOrder]{u.resource("Accounting", "SalesOrders")},
 	}
 }
 

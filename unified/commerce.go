@@ -12,9 +12,9 @@ type Commerce struct {
 
 func newCommerce(u *Client) *Commerce {
 	return &Commerce{
-		Customers: &CRUDResource[Customer]{u.resource("/one/commerce/customers", "customer", "customers", nil)},
-		Orders:    &CRUDResource[Order]{u.resource("/one/commerce/orders", "order", "orders", nil)},
-		Products:  &CRUDResource[Product]{u.resource("/one/commerce/products", "product", "products", nil)},
+		Customers: &CRUDResource[Customer]{u.resource("Commerce", "Customers")},
+		Orders:    &CRUDResource[Order]{u.resource("Commerce", "Orders")},
+		Products:  &CRUDResource[Product]{u.resource("Commerce", "Products")},
 		u:         u,
 	}
 }
@@ -22,13 +22,13 @@ func newCommerce(u *Client) *Commerce {
 // Variants are the variants of one product.
 // /one/commerce/products/{productId}/variants
 func (c *Commerce) Variants(productID string) *CRUDResource[Variant] {
-	return &CRUDResource[Variant]{c.u.resource("/one/commerce/products/{productId}/variants", "variant", "variants", []string{productID})}
+	return &CRUDResource[Variant]{c.u.resource("Commerce", "Variants", productID)}
 }
 
 // Fulfillments are the fulfillments of one order; they can be listed,
 // read and counted. /one/commerce/orders/{orderId}/fulfillments
 func (c *Commerce) Fulfillments(orderID string) *ReadResource[Fulfillment] {
-	return &ReadResource[Fulfillment]{c.u.resource("/one/commerce/orders/{orderId}/fulfillments", "fulfillment", "fulfillments", []string{orderID})}
+	return &ReadResource[Fulfillment]{c.u.resource("Commerce", "Fulfillments", orderID)}
 }
 
 // Customer is a shop's customer.

@@ -15,13 +15,13 @@ type CRM struct {
 
 func newCRM(u *Client) *CRM {
 	return &CRM{
-		Accounts:      &Resource[CRMAccount]{u.resource("/one/crm/accounts", "account", "accounts", nil)},
-		Contacts:      &Resource[Contact]{u.resource("/one/crm/contacts", "contact", "contacts", nil)},
-		Leads:         &Resource[Lead]{u.resource("/one/crm/leads", "lead", "leads", nil)},
-		Notes:         &Resource[Note]{u.resource("/one/crm/notes", "note", "notes", nil)},
-		Tasks:         &Resource[Task]{u.resource("/one/crm/tasks", "task", "tasks", nil)},
-		Opportunities: &Resource[Opportunity]{u.resource("/one/crm/opportunities", "opportunity", "opportunities", nil)},
-		Users:         &Resource[CRMUser]{u.resource("/one/crm/users", "user", "users", nil)},
+		Accounts:      &Resource[CRMAccount]{u.resource("CRM", "Accounts")},
+		Contacts:      &Resource[Contact]{u.resource("CRM", "Contacts")},
+		Leads:         &Resource[Lead]{u.resource("CRM", "Leads")},
+		Notes:         &Resource[Note]{u.resource("CRM", "Notes")},
+		Tasks:         &Resource[Task]{u.resource("CRM", "Tasks")},
+		Opportunities: &Resource[Opportunity]{u.resource("CRM", "Opportunities")},
+		Users:         &Resource[CRMUser]{u.resource("CRM", "Users")},
 	}
 }
 

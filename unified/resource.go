@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
-	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -14,21 +13,29 @@ import (
 
 	alloy "github.com/alloysdk/alloy-go"
 	"github.com/alloysdk/alloy-go/internal/bridge"
+	"github.com/alloysdk/alloy-go/internal/contract/ops"
 	"github.com/alloysdk/alloy-go/internal/pager"
 )
 
-// resource is one /one/ collection: its route, the values of the parent
-// ids in that route, and the keys Alloy wraps records in.
+// resource is one /one/ collection: its operations' name, the values of
+// the parent ids in its route, and the keys Alloy wraps records in. Routes
+// and keys come from the contract (internal/contract/ops).
 type resource struct {
 	u      *Client
-	route  string   // e.g. "/one/commerce/products/{productId}/variants"
+	name   string   // e.g. "unified.Commerce.Variants"; each operation adds ".List", ".Get", ...
 	parent []string // values for the route's placeholders
 	single string   // key of one record, e.g. "customer"
 	list   string   // key of a page, e.g. "customers"
 }
 
-func (u *Client) resource(route, single, list string, parent []string) *resource {
-	return &resource{u: u, route: route, parent: parent, single: single, list: list}
+// resource returns the collection family/name of the contract.
+func (u *Client) resource(family, name string, parent ...string) *resource {
+	for _, c := range ops.Collections {
+		if c.Family == family && c.Name == name {
+			return &resource{u: u, name: "unified." + family + "." + name, parent: parent, single: c.Single, list: c.List}
+		}
+	}
+	panic("unified: the contract has no collection " + family + "." + name)
 }
 
 // ReadResource is a collection that can be listed, read and counted.
@@ -81,12 +88,12 @@ func (x *CRUDResource[T]) Get(ctx context.Context, conn, id string, opts ...allo
 //
 // Not retried on 5xx or timeouts, which could create it twice.
 func (x *CRUDResource[T]) Create(ctx context.Context, conn string, record *T, opts ...alloy.RequestOption) (*T, error) {
-	return write[T](ctx, x.r, http.MethodPost, conn, "", record, opts)
+	return write[T](ctx, x.r, "Create", conn, "", record, opts)
 }
 
 // Update changes a record and returns it as stored. PUT {path}/{id}
 func (x *CRUDResource[T]) Update(ctx context.Context, conn, id string, record *T, opts ...alloy.RequestOption) (*T, error) {
-	return write[T](ctx, x.r, http.MethodPut, conn, id, record, opts)
+	return write[T](ctx, x.r, "Update", conn, id, record, opts)
 }
 
 // Delete deletes a record. DELETE {path}/{id}
@@ -113,12 +120,12 @@ func (x *Resource[T]) Get(ctx context.Context, conn, id string, opts ...alloy.Re
 //
 // Not retried on 5xx or timeouts, which could create it twice.
 func (x *Resource[T]) Create(ctx context.Context, conn string, record *T, opts ...alloy.RequestOption) (*T, error) {
-	return write[T](ctx, x.r, http.MethodPost, conn, "", record, opts)
+	return write[T](ctx, x.r, "Create", conn, "", record, opts)
 }
 
 // Update changes a record and returns it as stored. PUT {path}/{id}
 func (x *Resource[T]) Update(ctx context.Context, conn, id string, record *T, opts ...alloy.RequestOption) (*T, error) {
-	return write[T](ctx, x.r, http.MethodPut, conn, id, record, opts)
+	return write[T](ctx, x.r, "Update", conn, id, record, opts)
 }
 
 // Delete deletes a record. DELETE {path}/{id}
@@ -260,17 +267,17 @@ func isIdentifier(s string) bool {
 	return true
 }
 
-// path returns the route and values for the collection, or for one record
-// when id is set.
-func (r *resource) path(id string) (string, []string) {
+// path returns the values for the route's placeholders: the parents', and
+// the record's when id is set.
+func (r *resource) path(id string) []string {
 	if id == "" {
-		return r.route, r.parent
+		return r.parent
 	}
-	return r.route + "/{id}", append(slices.Clone(r.parent), id)
+	return append(slices.Clone(r.parent), id)
 }
 
 func list[T any](ctx context.Context, r *resource, conn string, params *ListParams, opts []alloy.RequestOption) (*Page[T], error) {
-	op := "list " + r.list
+	op := r.name + ".List"
 	q, err := r.u.connQuery(op, conn)
 	if err != nil {
 		return nil, err
@@ -278,14 +285,13 @@ func list[T any](ctx context.Context, r *resource, conn string, params *ListPara
 	if err := params.query(op, q); err != nil {
 		return nil, err
 	}
-	route, path := r.path("")
 	var body map[string]json.RawMessage
-	if err := r.u.send(ctx, bridge.Call{Method: http.MethodGet, Route: route, Path: path, Query: q, Out: &body}, opts); err != nil {
+	if err := r.u.send(ctx, bridge.Call{Op: op, Path: r.path(""), Query: q, Out: &body}, opts); err != nil {
 		return nil, err
 	}
 	items, err := decodeItems[T](body[r.list])
 	if err != nil {
-		return nil, fmt.Errorf("alloy: GET %s: decode %s: %w", route, r.list, err)
+		return nil, fmt.Errorf("alloy: %s: decode %s: %w", op, r.list, err)
 	}
 	page := &Page[T]{Items: items}
 	if raw, ok := body["pageInfo"]; ok && string(raw) != "null" {
@@ -361,7 +367,7 @@ func all[T any](ctx context.Context, r *resource, conn string, params *ListParam
 				return page.Items, false, nil
 			case page.cursor:
 				if page.NextCursor == "" || page.NextCursor == p.Cursor {
-					return page.Items, false, fmt.Errorf("alloy: unified: list %s: the server says more pages follow but gives no new cursor", r.list)
+					return page.Items, false, fmt.Errorf("alloy: %s.ListIter: the server says more pages follow but gives no new cursor", r.name)
 				}
 				p.Cursor = page.NextCursor
 			default:
@@ -370,7 +376,7 @@ func all[T any](ctx context.Context, r *resource, conn string, params *ListParam
 			return page.Items, true, nil
 		}
 	}, &maxPages, func(pages int) error {
-		return fmt.Errorf("alloy: unified: list %s: %w: stopped after %d pages", r.list, alloy.ErrTooManyPages, pages)
+		return fmt.Errorf("alloy: %s.ListIter: %w: stopped after %d pages", r.name, alloy.ErrTooManyPages, pages)
 	})
 }
 
@@ -397,43 +403,44 @@ func one[T any](body []byte, key string) (*T, error) {
 }
 
 func get[T any](ctx context.Context, r *resource, conn, id string, opts []alloy.RequestOption) (*T, error) {
-	return call[T](ctx, r, http.MethodGet, conn, id, nil, opts)
+	return call[T](ctx, r, "Get", conn, id, nil, opts)
 }
 
-func write[T any](ctx context.Context, r *resource, method, conn, id string, record *T, opts []alloy.RequestOption) (*T, error) {
+// write creates (kind "Create") or updates (kind "Update") a record.
+func write[T any](ctx context.Context, r *resource, kind, conn, id string, record *T, opts []alloy.RequestOption) (*T, error) {
 	if record == nil {
-		return nil, invalidArg(method+" "+r.single, "record is nil")
+		return nil, invalidArg(r.name+"."+kind, "record is nil")
 	}
-	if method == http.MethodPut && id == "" {
-		return nil, invalidArg("update "+r.single, "id is empty")
+	if kind == "Update" && id == "" {
+		return nil, invalidArg(r.name+".Update", "id is empty")
 	}
-	return call[T](ctx, r, method, conn, id, record, opts)
+	return call[T](ctx, r, kind, conn, id, record, opts)
 }
 
-// call sends a request about one record and decodes the record answered.
-func call[T any](ctx context.Context, r *resource, method, conn, id string, body any, opts []alloy.RequestOption) (*T, error) {
-	op := method + " " + r.single
+// call sends a request about one record (kind "Get", "Create" or
+// "Update") and decodes the record answered.
+func call[T any](ctx context.Context, r *resource, kind, conn, id string, body any, opts []alloy.RequestOption) (*T, error) {
+	op := r.name + "." + kind
 	q, err := r.u.connQuery(op, conn)
 	if err != nil {
 		return nil, err
 	}
-	if method == http.MethodGet && id == "" {
+	if kind == "Get" && id == "" {
 		return nil, invalidArg(op, "id is empty")
 	}
-	route, path := r.path(id)
 	var raw bridge.Raw
-	if err := r.u.send(ctx, bridge.Call{Method: method, Route: route, Path: path, Query: q, Body: body, Raw: &raw}, opts); err != nil {
+	if err := r.u.send(ctx, bridge.Call{Op: op, Path: r.path(id), Query: q, Body: body, Raw: &raw}, opts); err != nil {
 		return nil, err
 	}
 	out, err := one[T](raw.Body, r.single)
 	if err != nil {
-		return nil, fmt.Errorf("alloy: %s %s: decode response: %w", method, route, err)
+		return nil, fmt.Errorf("alloy: %s: decode response: %w", op, err)
 	}
 	return out, nil
 }
 
 func del(ctx context.Context, r *resource, conn, id string, opts []alloy.RequestOption) error {
-	op := "delete " + r.single
+	op := r.name + ".Delete"
 	q, err := r.u.connQuery(op, conn)
 	if err != nil {
 		return err
@@ -441,12 +448,11 @@ func del(ctx context.Context, r *resource, conn, id string, opts []alloy.Request
 	if id == "" {
 		return invalidArg(op, "id is empty")
 	}
-	route, path := r.path(id)
-	return r.u.send(ctx, bridge.Call{Method: http.MethodDelete, Route: route, Path: path, Query: q}, opts)
+	return r.u.send(ctx, bridge.Call{Op: op, Path: r.path(id), Query: q}, opts)
 }
 
 func count(ctx context.Context, r *resource, conn string, filters []Filter, opts []alloy.RequestOption) (int, error) {
-	op := "count " + r.list
+	op := r.name + ".Count"
 	q, err := r.u.connQuery(op, conn)
 	if err != nil {
 		return 0, err
@@ -454,15 +460,14 @@ func count(ctx context.Context, r *resource, conn string, filters []Filter, opts
 	if err := addFilters(op, q, filters); err != nil {
 		return 0, err
 	}
-	route, path := r.route+"/count", r.parent
 	var out struct {
 		Count *int `json:"count"`
 	}
-	if err := r.u.send(ctx, bridge.Call{Method: http.MethodGet, Route: route, Path: path, Query: q, Out: &out}, opts); err != nil {
+	if err := r.u.send(ctx, bridge.Call{Op: op, Path: r.parent, Query: q, Out: &out}, opts); err != nil {
 		return 0, err
 	}
 	if out.Count == nil {
-		return 0, fmt.Errorf("alloy: GET %s: response has no count", route)
+		return 0, fmt.Errorf("alloy: %s: response has no count", op)
 	}
 	return *out.Count, nil
 }

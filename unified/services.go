@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 
@@ -25,11 +24,11 @@ func (s *UsersService) Create(ctx context.Context, params alloy.UserCreateParams
 	var out struct {
 		UserID string `json:"userId"`
 	}
-	if err := s.u.send(ctx, bridge.Call{Method: http.MethodPost, Route: "/one/users", Body: params, Out: &out}, opts); err != nil {
+	if err := s.u.send(ctx, bridge.Call{Op: "unified.Users.Create", Body: params, Out: &out}, opts); err != nil {
 		return nil, err
 	}
 	if out.UserID == "" {
-		return nil, fmt.Errorf("alloy: POST /one/users: response has no userId")
+		return nil, fmt.Errorf("alloy: unified.Users.Create: response has no userId")
 	}
 	return &alloy.User{ID: out.UserID, Username: params.Username, FullName: params.FullName}, nil
 }
@@ -39,7 +38,7 @@ func (s *UsersService) List(ctx context.Context, opts ...alloy.RequestOption) ([
 	var out struct {
 		Data []alloy.User `json:"data"`
 	}
-	if err := s.u.send(ctx, bridge.Call{Method: http.MethodGet, Route: "/one/users", Out: &out}, opts); err != nil {
+	if err := s.u.send(ctx, bridge.Call{Op: "unified.Users.List", Out: &out}, opts); err != nil {
 		return nil, err
 	}
 	return out.Data, nil
@@ -47,7 +46,7 @@ func (s *UsersService) List(ctx context.Context, opts ...alloy.RequestOption) ([
 
 // Get returns one user (id or username). GET /one/users/{userId}
 func (s *UsersService) Get(ctx context.Context, userID string, opts ...alloy.RequestOption) (*alloy.User, error) {
-	return s.user(ctx, http.MethodGet, userID, nil, opts)
+	return s.user(ctx, "unified.Users.Get", userID, nil, opts)
 }
 
 // Update changes a user; nil fields are left as they are.
@@ -59,24 +58,24 @@ func (s *UsersService) Update(ctx context.Context, userID string, params alloy.U
 	if params.Username != nil && strings.TrimSpace(*params.Username) == "" {
 		return nil, invalidArg("update user", "username cannot be empty")
 	}
-	return s.user(ctx, http.MethodPut, userID, params, opts)
+	return s.user(ctx, "unified.Users.Update", userID, params, opts)
 }
 
-func (s *UsersService) user(ctx context.Context, method, userID string, body any, opts []alloy.RequestOption) (*alloy.User, error) {
+func (s *UsersService) user(ctx context.Context, op, userID string, body any, opts []alloy.RequestOption) (*alloy.User, error) {
 	var raw bridge.Raw
-	if err := s.u.send(ctx, bridge.Call{Method: method, Route: "/one/users/{userId}", Path: []string{userID}, Body: body, Raw: &raw}, opts); err != nil {
+	if err := s.u.send(ctx, bridge.Call{Op: op, Path: []string{userID}, Body: body, Raw: &raw}, opts); err != nil {
 		return nil, err
 	}
 	u, err := one[alloy.User](raw.Body, "user")
 	if err != nil || u.ID == "" {
-		return nil, fmt.Errorf("alloy: %s /one/users/{userId}: response has no user", method)
+		return nil, fmt.Errorf("alloy: %s: response has no user", op)
 	}
 	return u, nil
 }
 
 // Delete deletes a user. DELETE /one/users/{userId}
 func (s *UsersService) Delete(ctx context.Context, userID string, opts ...alloy.RequestOption) error {
-	return s.u.send(ctx, bridge.Call{Method: http.MethodDelete, Route: "/one/users/{userId}", Path: []string{userID}}, opts)
+	return s.u.send(ctx, bridge.Call{Op: "unified.Users.Delete", Path: []string{userID}}, opts)
 }
 
 // ConnectionsService removes connections.
@@ -90,7 +89,7 @@ func (s *ConnectionsService) Delete(ctx context.Context, connectionID, userID st
 	if userID != "" {
 		q = url.Values{"userId": {userID}}
 	}
-	return s.u.send(ctx, bridge.Call{Method: http.MethodDelete, Route: "/one/connections/{connectionId}", Path: []string{connectionID}, Query: q}, opts)
+	return s.u.send(ctx, bridge.Call{Op: "unified.Connections.Delete", Path: []string{connectionID}, Query: q}, opts)
 }
 
 // PassthroughService calls the connected app's own API through Alloy.
@@ -111,7 +110,7 @@ func (s *PassthroughService) Do(ctx context.Context, conn string, req alloy.Pass
 		return nil, invalidArg("passthrough", "%s", err.Error())
 	}
 	var raw bridge.Raw
-	if err := s.u.send(ctx, bridge.Call{Method: http.MethodPost, Route: "/one/forward", Query: q, Body: body, Raw: &raw}, opts); err != nil {
+	if err := s.u.send(ctx, bridge.Call{Op: "unified.Passthrough.Do", Query: q, Body: body, Raw: &raw}, opts); err != nil {
 		return nil, err
 	}
 	return &alloy.PassthroughResponse{StatusCode: raw.Status, Body: raw.Body}, nil
@@ -131,7 +130,7 @@ func (s *MetadataService) ListOperations(ctx context.Context, app string, opts .
 		Operations map[string][]string `json:"operations"`
 	}
 	q := url.Values{"app": {app}}
-	if err := s.u.send(ctx, bridge.Call{Method: http.MethodGet, Route: "/one/metadata/operations", Query: q, Out: &out}, opts); err != nil {
+	if err := s.u.send(ctx, bridge.Call{Op: "unified.Metadata.ListOperations", Query: q, Out: &out}, opts); err != nil {
 		return nil, err
 	}
 	return out.Operations, nil
@@ -146,7 +145,7 @@ func (s *MetadataService) ListFields(ctx context.Context, app, operation string,
 	}
 	q := url.Values{"app": {app}, "operation": {operation}}
 	var raw bridge.Raw
-	if err := s.u.send(ctx, bridge.Call{Method: http.MethodGet, Route: "/one/metadata/fields", Query: q, Raw: &raw}, opts); err != nil {
+	if err := s.u.send(ctx, bridge.Call{Op: "unified.Metadata.ListFields", Query: q, Raw: &raw}, opts); err != nil {
 		return nil, err
 	}
 	return raw.Body, nil
@@ -207,7 +206,7 @@ func (s *WebhooksService) Create(ctx context.Context, conn string, params Subscr
 	if len(params.Topics) == 0 {
 		return nil, invalidArg("create subscription", "no topics given")
 	}
-	return s.subscription(ctx, http.MethodPost, "/one/webhooks", nil, q, params, opts)
+	return s.subscription(ctx, "unified.Webhooks.Create", nil, q, params, opts)
 }
 
 // List returns the connection's subscriptions; userID may be empty.
@@ -223,7 +222,7 @@ func (s *WebhooksService) List(ctx context.Context, conn, userID string, opts ..
 	var out struct {
 		Subscriptions []Subscription `json:"subscriptions"`
 	}
-	if err := s.u.send(ctx, bridge.Call{Method: http.MethodGet, Route: "/one/webhooks", Query: q, Out: &out}, opts); err != nil {
+	if err := s.u.send(ctx, bridge.Call{Op: "unified.Webhooks.List", Query: q, Out: &out}, opts); err != nil {
 		return nil, err
 	}
 	return out.Subscriptions, nil
@@ -235,7 +234,7 @@ func (s *WebhooksService) Get(ctx context.Context, conn, subscriptionID string, 
 	if err != nil {
 		return nil, err
 	}
-	return s.subscription(ctx, http.MethodGet, "/one/webhooks/{subscriptionId}", []string{subscriptionID}, q, nil, opts)
+	return s.subscription(ctx, "unified.Webhooks.Get", []string{subscriptionID}, q, nil, opts)
 }
 
 // Delete removes a subscription. DELETE /one/webhooks/{subscriptionId}
@@ -244,18 +243,18 @@ func (s *WebhooksService) Delete(ctx context.Context, conn, subscriptionID strin
 	if err != nil {
 		return err
 	}
-	return s.u.send(ctx, bridge.Call{Method: http.MethodDelete, Route: "/one/webhooks/{subscriptionId}", Path: []string{subscriptionID}, Query: q}, opts)
+	return s.u.send(ctx, bridge.Call{Op: "unified.Webhooks.Delete", Path: []string{subscriptionID}, Query: q}, opts)
 }
 
-func (s *WebhooksService) subscription(ctx context.Context, method, route string, path []string, q url.Values, body any, opts []alloy.RequestOption) (*Subscription, error) {
+func (s *WebhooksService) subscription(ctx context.Context, op string, path []string, q url.Values, body any, opts []alloy.RequestOption) (*Subscription, error) {
 	var out struct {
 		Subscription *Subscription `json:"subscription"`
 	}
-	if err := s.u.send(ctx, bridge.Call{Method: method, Route: route, Path: path, Query: q, Body: body, Out: &out}, opts); err != nil {
+	if err := s.u.send(ctx, bridge.Call{Op: op, Path: path, Query: q, Body: body, Out: &out}, opts); err != nil {
 		return nil, err
 	}
 	if out.Subscription == nil {
-		return nil, fmt.Errorf("alloy: %s %s: response has no subscription", method, route)
+		return nil, fmt.Errorf("alloy: %s: response has no subscription", op)
 	}
 	return out.Subscription, nil
 }

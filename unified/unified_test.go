@@ -2,12 +2,11 @@ package unified
 
 import (
 	"context"
-	"encoding/json"
+	"github.com/alloysdk/alloy-go/internal/contract/ops"
 	"io"
 	"net/http"
 	"os"
 	"reflect"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -102,58 +101,47 @@ type endpoint struct {
 	Versions                   []string
 }
 
-// modelResources maps every model collection of the reference to the SDK
-// value that serves it, with the parent ids a test passes.
+// modelResources maps every model collection of the contract to the SDK
+// value that serves it (found by the collection's Go names), with the
+// parent ids a test passes.
 func modelResources(u *Client) map[string]any {
-	return map[string]any{
-		"/one/commerce/customers":                     u.Commerce.Customers,
-		"/one/commerce/orders":                        u.Commerce.Orders,
-		"/one/commerce/products":                      u.Commerce.Products,
-		"/one/commerce/products/{productId}/variants": u.Commerce.Variants("p 1"),
-		"/one/commerce/orders/{orderId}/fulfillments": u.Commerce.Fulfillments("o1"),
-		"/one/accounting/company-info":                u.Accounting.CompanyInfo,
-		"/one/accounting/accounts":                    u.Accounting.Accounts,
-		"/one/accounting/customers":                   u.Accounting.Customers,
-		"/one/accounting/vendors":                     u.Accounting.Vendors,
-		"/one/accounting/tax-rates":                   u.Accounting.TaxRates,
-		"/one/accounting/tracking-categories":         u.Accounting.TrackingCategories,
-		"/one/accounting/items":                       u.Accounting.Items,
-		"/one/accounting/purchase-orders":             u.Accounting.PurchaseOrders,
-		"/one/accounting/bills":                       u.Accounting.Bills,
-		"/one/accounting/invoices":                    u.Accounting.Invoices,
-		"/one/accounting/payments":                    u.Accounting.Payments,
-		"/one/accounting/sales-orders":                u.Accounting.SalesOrders,
-		"/one/crm/accounts":                           u.CRM.Accounts,
-		"/one/crm/contacts":                           u.CRM.Contacts,
-		"/one/crm/leads":                              u.CRM.Leads,
-		"/one/crm/notes":                              u.CRM.Notes,
-		"/one/crm/tasks":                              u.CRM.Tasks,
-		"/one/crm/opportunities":                      u.CRM.Opportunities,
-		"/one/crm/users":                              u.CRM.Users,
+	out := map[string]any{}
+	for _, c := range ops.Collections {
+		family := reflect.ValueOf(u).Elem().FieldByName(c.Family)
+		v := family.Elem().FieldByName(c.Name)
+		if !v.IsValid() { // a nested collection is a method taking its parent's id
+			parent := map[string]string{"Variants": "p 1", "Fulfillments": "o1"}[c.Name]
+			v = family.MethodByName(c.Name).Call([]reflect.Value{reflect.ValueOf(parent)})[0]
+		}
+		out[c.Path] = v.Interface()
 	}
+	return out
+}
+
+// contractRows are the contract's model operations, as rows.
+func contractRows() []endpoint {
+	var rows []endpoint
+	for _, o := range ops.Operations {
+		if strings.HasPrefix(o.Path, "/one/commerce/") || strings.HasPrefix(o.Path, "/one/accounting/") || strings.HasPrefix(o.Path, "/one/crm/") {
+			rows = append(rows, endpoint{Name: o.ID, Method: o.Method, Path: o.Path})
+		}
+	}
+	return rows
 }
 
 // parentValues fills the reference's placeholders as the test's parent ids
 // ("p 1", "o1") are sent.
 var parentValues = strings.NewReplacer("{productId}", "p%201", "{orderId}", "o1")
 
-// TestEveryModelRouteHasExactlyItsOperations walks the reference's model
-// rows (commerce, accounting, crm): each resource × operation is called on
+// TestEveryModelRouteHasExactlyItsOperations walks the contract's model
+// operations (commerce, accounting, crm): each resource × operation is called on
 // every version style, and the exact method, path, selector parameter and
 // decoded record are checked. A resource also may not offer an operation
 // the reference does not document.
 func TestEveryModelRouteHasExactlyItsOperations(t *testing.T) {
-	b, err := os.ReadFile("../testdata/endpoints.json")
-	require.NoError(t, err)
-	var all []endpoint
-	require.NoError(t, json.Unmarshal(b, &all))
-
 	documented := map[string][]string{} // collection -> operations
 	rows := 0
-	for _, e := range all {
-		if e.Family != "uapi-commerce" && e.Family != "uapi-accounting" && e.Family != "uapi-crm" {
-			continue
-		}
+	for _, e := range contractRows() {
 		rows++
 		collection, op := splitRoute(t, e)
 		documented[collection] = append(documented[collection], op)
@@ -279,71 +267,4 @@ func callOp(t *testing.T, h *harness, res any, op, collection, selector string) 
 func keysOf(res any) (single, list string) {
 	r := (*resource)(reflect.ValueOf(res).Elem().Field(0).UnsafePointer())
 	return r.single, r.list
-}
-
-// TestNonModelRoutesAreCovered walks the reference's other /one/ rows
-// (users, connections, forward, metadata, webhooks): each has an SDK call
-// that sends exactly that method and path on every version style.
-// services_test.go checks their bodies and decoded values.
-func TestNonModelRoutesAreCovered(t *testing.T) {
-	b, err := os.ReadFile("../testdata/endpoints.json")
-	require.NoError(t, err)
-	var all []endpoint
-	require.NoError(t, json.Unmarshal(b, &all))
-	ctx := context.Background()
-	callers := map[string]func(u *Client) error{
-		"uapiCreateUser": func(u *Client) error {
-			_, err := u.Users.Create(ctx, alloy.UserCreateParams{Username: "a"})
-			return err
-		},
-		"uapiListUsers": func(u *Client) error { _, err := u.Users.List(ctx); return err },
-		"uapiGetUser":   func(u *Client) error { _, err := u.Users.Get(ctx, "u1"); return err },
-		"uapiUpdateUser": func(u *Client) error {
-			_, err := u.Users.Update(ctx, "u1", alloy.UserUpdateParams{FullName: alloy.Ptr("x")})
-			return err
-		},
-		"uapiDeleteUser":   func(u *Client) error { return u.Users.Delete(ctx, "u1") },
-		"deleteConnection": func(u *Client) error { return u.Connections.Delete(ctx, "c1", "") },
-		"forward": func(u *Client) error {
-			_, err := u.Passthrough.Do(ctx, "c1", alloy.PassthroughRequest{Method: "GET", Path: "/x"})
-			return err
-		},
-		"listOperations": func(u *Client) error { _, err := u.Metadata.ListOperations(ctx, "shopify"); return err },
-		"listFields":     func(u *Client) error { _, err := u.Metadata.ListFields(ctx, "shopify", "listOrders"); return err },
-		"createSubscription": func(u *Client) error {
-			_, err := u.Webhooks.Create(ctx, "c1", SubscriptionCreateParams{Address: "https://x.example", Topics: []string{"t"}})
-			return err
-		},
-		"listSubscriptions":  func(u *Client) error { _, err := u.Webhooks.List(ctx, "c1", ""); return err },
-		"getSubscription":    func(u *Client) error { _, err := u.Webhooks.Get(ctx, "c1", "s1"); return err },
-		"deleteSubscription": func(u *Client) error { return u.Webhooks.Delete(ctx, "c1", "s1") },
-	}
-	re := regexp.MustCompile(`^uapi-(users|connections|passthrough|metadata|webhooks)$`)
-	seen := 0
-	for _, e := range all {
-		if !re.MatchString(e.Family) {
-			continue
-		}
-		seen++
-		call, ok := callers[e.Name]
-		if !assert.True(t, ok, "no SDK call for %s %s (%s)", e.Method, e.Path, e.Name) {
-			continue
-		}
-		pattern := regexp.MustCompile("^" + regexp.MustCompile(`\\\{[^}]+\\\}`).ReplaceAllString(regexp.QuoteMeta(e.Path), `[^/]+`) + "$")
-		for _, v := range versions {
-			t.Run(e.Name+"/"+v.version, func(t *testing.T) {
-				h := newHarness(t, v.version)
-				var got *http.Request
-				h.mt.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
-					got = r
-					return httpmock.NewStringResponse(200, `{}`), nil
-				})
-				_ = call(h.u) // an empty body may fail decoding; the route is what counts
-				require.NotNil(t, got, "nothing sent")
-				assert.Equal(t, e.Method, got.Method)
-				assert.Regexp(t, pattern, strings.TrimPrefix(got.URL.Path, "/"+v.version))
-			})
-		}
-	}
-	assert.Equal(t, len(callers), seen, "every caller maps to a row of the reference")
 }

@@ -59,7 +59,7 @@ func TestUsageErrorsExitTwoAndSendNothing(t *testing.T) {
 		{"bad id (SDK ErrInvalidArgument)", []string{"users", "get", ".."}, nil,
 			"alloy users get: GET /users/{userId}: invalid argument: userId \"..\" is not a valid id\n"},
 		{"unsupported version (SDK)", []string{"credentials", "metadata", "--api-version", "2023-12"}, nil,
-			"alloy credentials metadata: credentials.metadata: not available in API version 2023-12 (from 2024-03 on)\n"},
+			"alloy credentials metadata: Credentials.ListMetadata: not available in API version 2023-12 (from 2024-03 on)\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := len(h.srv.Requests())

@@ -10,6 +10,7 @@ import (
 
 // Call is one API call, as the root package's pipeline takes it.
 type Call struct {
+	Op     string // the contract's operation, e.g. "unified.Commerce.Orders.List"; Method and Route come from it when empty
 	Method string
 	Route  string   // path template, e.g. "/one/commerce/customers/{id}"
 	Path   []string // placeholder values, validated and escaped by the pipeline
