@@ -18,12 +18,15 @@ type Integration struct {
 	ID string `json:"integrationId"`
 	// App is the integration's main app: 2025-09 "primaryConnector",
 	// older versions "app".
-	App         string                `json:"app,omitempty"`
-	Description string                `json:"description,omitempty"`
-	Installed   bool                  `json:"installed"`
-	Icon        string                `json:"icon,omitempty"`
-	Credentials []string              `json:"credentials,omitempty"` // credential types it needs (2025-09)
-	Workflows   []IntegrationWorkflow `json:"workflows"`
+	App         string `json:"app,omitempty" wire:"primaryConnector"`
+	Description string `json:"description,omitempty"`
+	Installed   bool   `json:"installed"`
+	// InstalledVersion is the version the user installed, when Installed
+	// (2025-09 documents it on the integration as well as its workflows).
+	InstalledVersion *int                  `json:"installedVersion,omitempty"`
+	Icon             string                `json:"icon,omitempty"`
+	Credentials      []string              `json:"credentials,omitempty"` // credential types it needs (2025-09)
+	Workflows        []IntegrationWorkflow `json:"workflows"`
 }
 
 // IntegrationWorkflow is one workflow of an integration.
@@ -36,16 +39,17 @@ type IntegrationWorkflow struct {
 	InstalledVersion *int   `json:"installedVersion,omitempty"` // nil when not reported
 	// Steps are the workflow's connectors (2025-09 "connectors") or blocks
 	// (older "blocks"), in order.
-	Steps []WorkflowStep `json:"steps"`
+	Steps []WorkflowStep `json:"steps" wire:"connectors,blocks"`
 }
 
-// WorkflowStep is one connector or block of a workflow.
+// WorkflowStep is one connector or block of a workflow. The wire tags name
+// the other spellings Alloy uses for a field, which the SDK reads too.
 type WorkflowStep struct {
-	ID        string `json:"id"`                 // a UUID
-	Name      string `json:"name"`               // display name
-	Connector string `json:"connector"`          // connector or block type, e.g. "netsuite"
-	Icon      string `json:"icon,omitempty"`     //
-	Subtitle  string `json:"subtitle,omitempty"` // 2025-09 only
+	ID        string `json:"id" wire:"connectorId"`     // a UUID
+	Name      string `json:"name" wire:"connectorName"` // display name
+	Connector string `json:"connector" wire:"type"`     // connector or block type, e.g. "netsuite"
+	Icon      string `json:"icon,omitempty"`            //
+	Subtitle  string `json:"subtitle,omitempty"`        // 2025-09 only
 }
 
 // The wire types below hold every version's spelling of an integration,
@@ -61,6 +65,7 @@ type integrationWire struct {
 	Installed        bool                      `json:"installed"`
 	Icon             string                    `json:"icon"`
 	Credentials      []string                  `json:"credentials"`
+	InstalledVersion *int                      `json:"installedVersion"`
 	Workflows        []integrationWorkflowWire `json:"workflows"`
 }
 
@@ -165,7 +170,7 @@ func (w *integrationWorkflowWire) workflow(pool *pools) IntegrationWorkflow {
 
 func (w *integrationWire) integration(pool *pools) Integration {
 	in := Integration{ID: w.ID, App: firstNonEmpty(w.App, w.PrimaryConnector), Description: w.Description,
-		Installed: w.Installed, Icon: w.Icon, Credentials: w.Credentials}
+		Installed: w.Installed, InstalledVersion: w.InstalledVersion, Icon: w.Icon, Credentials: w.Credentials}
 	if w.Workflows != nil {
 		in.Workflows = pool.workflowSlice(len(w.Workflows))
 		for i := range w.Workflows {

@@ -34,7 +34,7 @@ type Execution struct {
 
 // ExecutionResult is what one step of a run produced.
 type ExecutionResult struct {
-	ConnectorID string          `json:"connectorId"` // the step's id (older versions: blockId)
+	ConnectorID string          `json:"connectorId" wire:"blockId"` // the step's id (older versions: blockId)
 	StartedAt   time.Time       `json:"startedAt"`
 	StoppedAt   time.Time       `json:"stoppedAt"`
 	Data        json.RawMessage `json:"data,omitempty"` // the step's output, as Alloy sent it

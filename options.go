@@ -2,12 +2,15 @@ package alloy
 
 import (
 	"fmt"
-	"github.com/alloysdk/alloy-go/internal/transport"
 	"log/slog"
 	"net/http"
 	"net/textproto"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/alloysdk/alloy-go/internal/contract/ops"
+	"github.com/alloysdk/alloy-go/internal/transport"
 )
 
 // Environment is the Alloy environment a key belongs to. Alloy selects the
@@ -85,15 +88,31 @@ func WithEnvironment(env Environment) Option {
 // "2024-03" or "2023-12". Versions from 2025-09 on are sent in the
 // x-api-version header to https://production.runalloy.com; older ones are
 // sent as the first path segment of https://embedded.runalloy.com.
+//
+// The SDK knows the versions its contract covers (SupportedAPIVersions). A
+// version later than all of them is accepted and sent as given, with the
+// routes and shapes of the newest known version: Alloy releases versions
+// quarterly, and a new one should not need a new SDK to try. A version
+// that is not later and not known (e.g. "2024-06", "2023-01") is refused:
+// the SDK cannot say which routes it has.
 func WithAPIVersion(v string) Option {
 	return func(c *config) error {
 		if !validVersion(v) {
 			return fmt.Errorf("API version %q is not of the form YYYY-MM", v)
 		}
+		known := ops.Versions
+		if !ops.Known(v) && v < known[len(known)-1] {
+			return fmt.Errorf("API version %q is not one the SDK knows (%s, or a later one)", v, strings.Join(known, ", "))
+		}
 		c.version = v
 		return nil
 	}
 }
+
+// SupportedAPIVersions returns the API versions the SDK's contract covers,
+// oldest first. A client may also use a later version: it gets the newest
+// one's routes and shapes.
+func SupportedAPIVersions() []string { return slices.Clone(ops.Versions) }
 
 // WithRegion selects the region of the path-versioned hosts: RegionUS (the
 // default) or RegionEU (https://eu-embedded.runalloy.com). A base URL given

@@ -224,3 +224,17 @@ func declaredNames(t *testing.T, body string) []string {
 	}
 	return names
 }
+
+// TestReadmeGoFloorIsGoMod: the Go version the README asks for is the
+// module's go line.
+func TestReadmeGoFloorIsGoMod(t *testing.T) {
+	mod, err := os.ReadFile("go.mod")
+	require.NoError(t, err)
+	goLine := regexp.MustCompile(`(?m)^go (\d+\.\d+)(?:\.\d+)?$`).FindSubmatch(mod)
+	require.NotNil(t, goLine, "go.mod has a go line")
+	readme, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	floor := regexp.MustCompile(`Go (\d+\.\d+) or later`).FindSubmatch(readme)
+	require.NotNil(t, floor, "the README states the minimum Go version")
+	assert.Equal(t, string(goLine[1]), string(floor[1]))
+}

@@ -29,7 +29,7 @@ type Workflow struct {
 	InstalledVersion *int      `json:"installedVersion,omitempty"` // the user's version; nil when not reported
 	// Steps are the workflow's connectors (2025-09 "connectors") or blocks
 	// (older "blocks"), in order.
-	Steps []WorkflowStep `json:"steps"`
+	Steps []WorkflowStep `json:"steps" wire:"connectors,blocks"`
 }
 
 // UnmarshalJSON merges connectors and blocks into Steps and decodes

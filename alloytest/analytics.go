@@ -61,3 +61,10 @@ func (s *Server) usage(w http.ResponseWriter, _ *http.Request, _ *request) {
 		"appActions": appActions, "apiActions": s.st.apiActions,
 	}})
 }
+
+// analyticsHandlers are this file's answers, by the contract's operationId.
+func (s *Server) analyticsHandlers() map[string]handler {
+	return map[string]handler{
+		"Analytics.GetUsage": s.usage,
+	}
+}

@@ -248,3 +248,16 @@ func (s *Server) connectorCredentialMetadata(w http.ResponseWriter, _ *http.Requ
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"metadata": out})
 }
+
+// connectorHandlers are this file's answers, by the contract's operationId.
+func (s *Server) connectorHandlers() map[string]handler {
+	return map[string]handler{
+		"Connectors.List":                   s.listConnectors,
+		"Connectors.ListResources":          s.forConnector(s.connectorResources),
+		"Connectors.GetAction":              s.forConnector(s.connectorAction),
+		"Connectors.Execute":                s.forConnector(s.executeAction),
+		"Connectors.ListCredentials":        s.forConnector(s.connectorCredentials),
+		"Connectors.CreateCredential":       s.forConnector(s.createConnectorCredential),
+		"Connectors.ListCredentialMetadata": s.forConnector(s.connectorCredentialMetadata),
+	}
+}

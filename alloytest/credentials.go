@@ -235,3 +235,19 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, req *request)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	fmt.Fprintf(w, "<!doctype html><title>Connected</title><p>%s is connected. You can close this window.</p>\n", html.EscapeString(g.app.DisplayName))
 }
+
+// credentialHandlers are this file's answers, by the contract's operationId.
+func (s *Server) credentialHandlers() map[string]handler {
+	return map[string]handler{
+		"Credentials.List":           s.forUser(s.listCredentials),
+		"Credentials.List@2023-12":   s.forUser(s.listCredentials),
+		"Credentials.Create":         s.createCredential,
+		"Credentials.Create@2023-12": s.createCredential,
+		"Credentials.Delete":         s.forUser(s.deleteCredential),
+		"Credentials.ListMetadata":   s.credentialMetadata,
+		"Credentials.GetMetadata":    s.credentialMetadataForApp,
+		"Credentials.GetOAuthURL":    s.oauthURL,
+		"Apps.List":                  s.listApps,
+		"Apps.List@2023-12":          s.listApps,
+	}
+}

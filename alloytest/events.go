@@ -65,3 +65,11 @@ func (s *Server) eventDefined(name string) bool {
 	}
 	return false
 }
+
+// eventHandlers are this file's answers, by the contract's operationId.
+func (s *Server) eventHandlers() map[string]handler {
+	return map[string]handler{
+		"Events.List": s.listEvents,
+		"Events.Run":  s.runEvent,
+	}
+}

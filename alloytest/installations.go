@@ -397,3 +397,14 @@ func (s *Server) getInstallation(w http.ResponseWriter, _ *http.Request, req *re
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"data": s.installationJSON(inst)})
 }
+
+// installationHandlers are this file's answers, by the contract's operationId.
+func (s *Server) installationHandlers() map[string]handler {
+	return map[string]handler{
+		"Installations.Start":    s.startInstallation,
+		"Installations.Complete": s.completeInstallation,
+		"Installations.Edit":     s.editInstallation,
+		"Installations.List":     s.listInstallations,
+		"Installations.Get":      s.getInstallation,
+	}
+}

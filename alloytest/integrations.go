@@ -116,3 +116,12 @@ func (s *Server) installURL(w http.ResponseWriter, _ *http.Request, req *request
 	q := url.Values{"integrationId": {in.ID}, "token": {s.mintJWT(u.ID, u.Username)}}
 	writeJSON(w, http.StatusOK, map[string]string{"url": s.URL + "/embedded-install?" + q.Encode()})
 }
+
+// integrationHandlers are this file's answers, by the contract's operationId.
+func (s *Server) integrationHandlers() map[string]handler {
+	return map[string]handler{
+		"Integrations.List":           s.listIntegrations,
+		"Integrations.Get":            s.getIntegration,
+		"Integrations.GetInstallLink": s.forUser(s.installURL),
+	}
+}

@@ -418,3 +418,14 @@ func (s *Server) getLog(w http.ResponseWriter, _ *http.Request, req *request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"data": out})
 }
+
+// logHandlers are this file's answers, by the contract's operationId.
+func (s *Server) logHandlers() map[string]handler {
+	return map[string]handler{
+		"Logs.ListExecutions": s.forWorkflow(s.workflowLogs),
+		"Logs.ListErrors":     s.forWorkflow(s.workflowErrors),
+		"Logs.Rerun":          s.forWorkflow(s.rerun),
+		"Logs.List":           s.listLogs,
+		"Logs.Get":            s.getLog,
+	}
+}

@@ -99,3 +99,11 @@ func isObject(v any) bool {
 	_, ok := v.(map[string]any)
 	return ok || v == nil
 }
+
+// passthroughHandlers are this file's answers, by the contract's operationId.
+func (s *Server) passthroughHandlers() map[string]handler {
+	return map[string]handler{
+		"Passthrough.Do":         s.passthrough,
+		"unified.Passthrough.Do": s.forward,
+	}
+}

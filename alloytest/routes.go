@@ -118,86 +118,19 @@ func (rt *route) match(segs []string, version string) (map[string]string, bool) 
 	return params, true
 }
 
-// handlers are the fake's answers, by the contract's operationId. Every
-// operation of the contract has one, except those in notServed.
+// handlers are the fake's answers, by the contract's operationId, gathered
+// from the files that hold them (one per resource). Every operation of the
+// contract has one, except those in notServed.
 func (s *Server) handlers() map[string]handler {
-	h := map[string]handler{
-		"Users.Create":         s.createUser,
-		"Users.CreateBatch":    s.createUsers,
-		"Users.List":           s.listUsers,
-		"Users.Get":            s.forUser(s.getUser),
-		"Users.Update":         s.updateUser,
-		"Users.Delete":         s.forUser(s.deleteUser),
-		"Tokens.Create":        s.forUser(s.userToken),
-		"Users.DeleteLogs":     s.forUser(s.deleteUserLogs),
-		"Users.ListByWorkflow": s.workflowUsers,
-
-		"Credentials.List":           s.forUser(s.listCredentials),
-		"Credentials.List@2023-12":   s.forUser(s.listCredentials),
-		"Credentials.Create":         s.createCredential,
-		"Credentials.Create@2023-12": s.createCredential,
-		"Credentials.Delete":         s.forUser(s.deleteCredential),
-		"Credentials.ListMetadata":   s.credentialMetadata,
-		"Credentials.GetMetadata":    s.credentialMetadataForApp,
-		"Credentials.GetOAuthURL":    s.oauthURL,
-		"Apps.List":                  s.listApps,
-		"Apps.List@2023-12":          s.listApps,
-
-		"Integrations.List":           s.listIntegrations,
-		"Integrations.Get":            s.getIntegration,
-		"Integrations.GetInstallLink": s.forUser(s.installURL),
-
-		"Workflows.List":          s.listWorkflows,
-		"Workflows.Get":           s.forWorkflow(s.getWorkflow),
-		"Workflows.Delete":        s.forWorkflow(s.deleteWorkflow),
-		"Workflows.ListVersions":  s.forWorkflow(s.workflowVersions),
-		"Workflows.Activate":      s.setActive(true, "activated"),
-		"Workflows.Deactivate":    s.setActive(false, "deactivated"),
-		"Workflows.DeactivateAll": s.forUser(s.deactivateAll),
-		"Workflows.Upgrade":       s.forWorkflow(s.upgradeWorkflow),
-		"Workflows.Run":           s.runWorkflow,
-		"Workflows.GetAnalytics":  s.forWorkflow(s.workflowAnalytics),
-
-		"Events.List": s.listEvents,
-		"Events.Run":  s.runEvent,
-
-		"Logs.ListExecutions": s.forWorkflow(s.workflowLogs),
-		"Logs.ListErrors":     s.forWorkflow(s.workflowErrors),
-		"Logs.Rerun":          s.forWorkflow(s.rerun),
-		"Logs.List":           s.listLogs,
-		"Logs.Get":            s.getLog,
-
-		"Installations.Start":    s.startInstallation,
-		"Installations.Complete": s.completeInstallation,
-		"Installations.Edit":     s.editInstallation,
-		"Installations.List":     s.listInstallations,
-		"Installations.Get":      s.getInstallation,
-
-		"Analytics.GetUsage": s.usage,
-		"Passthrough.Do":     s.passthrough,
-
-		"Connectors.List":                   s.listConnectors,
-		"Connectors.ListResources":          s.forConnector(s.connectorResources),
-		"Connectors.GetAction":              s.forConnector(s.connectorAction),
-		"Connectors.Execute":                s.forConnector(s.executeAction),
-		"Connectors.ListCredentials":        s.forConnector(s.connectorCredentials),
-		"Connectors.CreateCredential":       s.forConnector(s.createConnectorCredential),
-		"Connectors.ListCredentialMetadata": s.forConnector(s.connectorCredentialMetadata),
-
-		// The Unified API: its users are the Embedded API's.
-		"unified.Users.Create":            s.createUser,
-		"unified.Users.List":              s.listUsers,
-		"unified.Users.Get":               s.forUser(s.getUser),
-		"unified.Users.Update":            s.updateUser,
-		"unified.Users.Delete":            s.forUser(s.deleteUser),
-		"unified.Connections.Delete":      s.deleteConnection,
-		"unified.Passthrough.Do":          s.forward,
-		"unified.Metadata.ListOperations": s.operations,
-		"unified.Metadata.ListFields":     s.fields,
-		"unified.Webhooks.Create":         s.createSubscription,
-		"unified.Webhooks.List":           s.forConnection(s.listSubscriptions),
-		"unified.Webhooks.Get":            s.forConnection(s.getSubscription),
-		"unified.Webhooks.Delete":         s.forConnection(s.deleteSubscription),
+	h := map[string]handler{}
+	for _, m := range []map[string]handler{
+		s.usersHandlers(), s.credentialHandlers(), s.integrationHandlers(), s.workflowHandlers(),
+		s.eventHandlers(), s.logHandlers(), s.installationHandlers(), s.analyticsHandlers(),
+		s.passthroughHandlers(), s.connectorHandlers(), s.unifiedServiceHandlers(),
+	} {
+		for id, hf := range m {
+			h[id] = hf
+		}
 	}
 	for i := range collections {
 		for id, hf := range s.collectionHandlers(&collections[i]) {
@@ -484,4 +417,24 @@ func deref(p *string) string {
 		return ""
 	}
 	return *p
+}
+
+// usersHandlers are this file's answers, by the contract's operationId.
+func (s *Server) usersHandlers() map[string]handler {
+	return map[string]handler{
+		"Users.Create":         s.createUser,
+		"Users.CreateBatch":    s.createUsers,
+		"Users.List":           s.listUsers,
+		"Users.Get":            s.forUser(s.getUser),
+		"Users.Update":         s.updateUser,
+		"Users.Delete":         s.forUser(s.deleteUser),
+		"Tokens.Create":        s.forUser(s.userToken),
+		"Users.DeleteLogs":     s.forUser(s.deleteUserLogs),
+		"Users.ListByWorkflow": s.workflowUsers,
+		"unified.Users.Create": s.createUser,
+		"unified.Users.List":   s.listUsers,
+		"unified.Users.Get":    s.forUser(s.getUser),
+		"unified.Users.Update": s.updateUser,
+		"unified.Users.Delete": s.forUser(s.deleteUser),
+	}
 }

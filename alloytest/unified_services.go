@@ -200,3 +200,16 @@ func (s *Server) deleteSubscription(w http.ResponseWriter, _ *http.Request, req 
 		writeJSON(w, http.StatusOK, map[string]bool{"success": true})
 	}
 }
+
+// unifiedServiceHandlers are this file's answers, by the contract's operationId.
+func (s *Server) unifiedServiceHandlers() map[string]handler {
+	return map[string]handler{
+		"unified.Connections.Delete":      s.deleteConnection,
+		"unified.Metadata.ListOperations": s.operations,
+		"unified.Metadata.ListFields":     s.fields,
+		"unified.Webhooks.Create":         s.createSubscription,
+		"unified.Webhooks.List":           s.forConnection(s.listSubscriptions),
+		"unified.Webhooks.Get":            s.forConnection(s.getSubscription),
+		"unified.Webhooks.Delete":         s.forConnection(s.deleteSubscription),
+	}
+}

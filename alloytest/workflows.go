@@ -256,3 +256,19 @@ func payload(w http.ResponseWriter, raw json.RawMessage) (map[string]any, bool) 
 	}
 	return data, true
 }
+
+// workflowHandlers are this file's answers, by the contract's operationId.
+func (s *Server) workflowHandlers() map[string]handler {
+	return map[string]handler{
+		"Workflows.List":          s.listWorkflows,
+		"Workflows.Get":           s.forWorkflow(s.getWorkflow),
+		"Workflows.Delete":        s.forWorkflow(s.deleteWorkflow),
+		"Workflows.ListVersions":  s.forWorkflow(s.workflowVersions),
+		"Workflows.Activate":      s.setActive(true, "activated"),
+		"Workflows.Deactivate":    s.setActive(false, "deactivated"),
+		"Workflows.DeactivateAll": s.forUser(s.deactivateAll),
+		"Workflows.Upgrade":       s.forWorkflow(s.upgradeWorkflow),
+		"Workflows.Run":           s.runWorkflow,
+		"Workflows.GetAnalytics":  s.forWorkflow(s.workflowAnalytics),
+	}
+}

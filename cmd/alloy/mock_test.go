@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net"
+	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
@@ -299,4 +301,23 @@ func TestMockAllowRemoteWarns(t *testing.T) {
 	m = startMock(t, "", "--allow-remote", "--addr", "localhost:0")
 	assert.Equal(t, "alloy mock: serving; press Ctrl-C to stop.\n", m.stderr.String())
 	assert.Regexp(t, `(?m)^Base URL +http://127\.0\.0\.1:\d+$`, m.stdout.String())
+}
+
+// TestMockValidatesRequestsAgainstTheContract: alloy mock answers a
+// request Alloy's reference does not allow with 400 and the validator's
+// reason, before any handler runs, as a strict API would.
+func TestMockValidatesRequestsAgainstTheContract(t *testing.T) {
+	m := startMock(t, "")
+	got := exportRe.FindStringSubmatch(m.stdout.String())
+	require.NotNil(t, got, m.stdout.String())
+	req, err := http.NewRequest(http.MethodPost, got[1]+"/users", strings.NewReader(`{"username": 42}`))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+got[2])
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	assert.JSONEq(t, `{"message":"Invalid request: request body: at /username: value must be a string"}`, string(body))
 }

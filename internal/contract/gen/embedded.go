@@ -31,19 +31,19 @@ var embeddedOps = []embeddedOp{
 	// Credentials
 	{key: "listUserCredentials", id: "Credentials.List", since: "2025-09", goRoot: "/data"},
 	{key: "listUserCredentials", id: "Credentials.List@2023-12", goName: "Credentials.List", path: "/users/{userId}/credentials", until: "2025-09", goRoot: "/data", fix: fixOldCredentialList},
-	{key: "createCredential", id: "Credentials.Create", since: "2024-03"},
+	{key: "createCredential", id: "Credentials.Create", since: "2024-03", fix: fixCreateCredential},
 	{key: "createCredential", id: "Credentials.Create@2023-12", goName: "Credentials.Create", path: "/users/{userId}/credentials", until: "2024-03", fix: fixOldCredentialCreate},
 	{key: "deleteCredential", id: "Credentials.Delete"},
 	{key: "getCredentialMetadata", id: "Credentials.ListMetadata", since: "2024-03", goRoot: "/data"},
 	{key: "getCredentialMetadataByApp", id: "Credentials.GetMetadata", since: "2024-03", goRoot: "/data"},
-	{key: "createOAuthLink", id: "Credentials.GetOAuthURL", since: "2024-03", fix: fixOAuth},
+	{key: "createOAuthLink", id: "Credentials.GetOAuthURL", since: "2024-03", goRoot: "/oauthUrl", fix: fixOAuth},
 	{key: "listApps", id: "Apps.List", since: "2024-03", goRoot: "/data"},
 	{key: "listApps", id: "Apps.List@2023-12", goName: "Apps.List", path: "/apps", until: "2024-03", goRoot: "/data", fix: fixOldApps},
 
 	// Integrations and installations
 	{key: "listIntegrations", id: "Integrations.List", goRoot: "/data"},
 	{key: "getIntegration", id: "Integrations.Get", goRoot: "/data"},
-	{key: "generateInstallUrl", id: "Integrations.GetInstallLink", fix: fixInstallLink},
+	{key: "generateInstallUrl", id: "Integrations.GetInstallLink", goRoot: "/url", fix: fixInstallLink},
 	{key: "startInstallation", id: "Installations.Start", since: "2024-03"},
 	{key: "completeInstallation", id: "Installations.Complete", since: "2024-03", fix: fixComplete},
 	{key: "editInstallation", id: "Installations.Edit", since: "2025-09", goRoot: "/data"},
@@ -115,7 +115,12 @@ func fixOldCredentialList(o *op) {
 	o.source("sdk", "alloy-python/alloy_python/embedded/credentials.py", "the path-versioned route of the credential list (moved to /credentials/users/{userId} in 2025-09)")
 }
 
+func fixCreateCredential(o *op) {
+	o.extra = S{"x-alloy-go-consumed": []any{"success"}}
+}
+
 func fixOldCredentialCreate(o *op) {
+	fixCreateCredential(o)
 	o.documented = map[string]string{}
 	o.assumed = []string{"2023-12"}
 	o.source("sdk", "alloy-python/alloy_python/embedded/credentials.py (older revision)",

@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"go/format"
 	"log"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -209,7 +210,13 @@ func fromPage(eo embeddedOp, src map[string]any) *op {
 	if rs, ok := src["responses"].(map[string]any); ok {
 		for status, r := range rs {
 			var merged S
-			for v, x := range r.(map[string]any)["versions"].(map[string]any) {
+			byVersion := r.(map[string]any)["versions"].(map[string]any)
+			// Newest first, so that where two pages disagree on a scalar
+			// (a type, a description) the newest page's word is kept.
+			keys := slices.Sorted(maps.Keys(byVersion))
+			slices.Reverse(keys)
+			for _, v := range keys {
+				x := byVersion[v]
 				if !slices.Contains(versions, v) && !strings.HasPrefix(v, "2025-09") && v != "older-unversioned" {
 					continue
 				}
@@ -375,6 +382,7 @@ func document(ops []*op, models map[string]any, endpoints []map[string]any) S {
 		"x-alloy-paging":               paging,
 		"x-alloy-composites":           composites,
 		"x-alloy-not-included":         notIncluded(endpoints, ops),
+		"x-alloy-models-not-included":  modelsNotIncluded,
 		"paths":                        paths,
 		"components": S{
 			"schemas": schemas,
@@ -482,6 +490,23 @@ func notIncluded(endpoints []map[string]any, ops []*op) []any {
 		out = append(out, S{"route": route, "name": e["name"], "reason": reason})
 	}
 	return out
+}
+
+// modelsNotIncluded says why a model of src/uapi-models.json has no
+// component schema of its own.
+var modelsNotIncluded = S{
+	"crm/stages":                          "no collection: Alloy names crm/stages only as a webhook topic",
+	"platform/users":                      "the Embedded users: Users.* and unified.Users.* type them inline",
+	"platform/connections":                "the Connectivity API's credentials: Connectors.ListCredentials types them",
+	"platform/metadata":                   "guide level: unified.Metadata.* type what the guide shows",
+	"platform/forward-passthrough":        "guide level: unified.Passthrough.Do types the body",
+	"platform/pagination":                 "guide level: x-alloy-paging and the list operations' parameters",
+	"platform/delete-and-count-responses": "not documented: the delete and count operations say what Alloy's SDKs expect",
+	"shared/crm-address":                  "inlined in the CRM models that use it",
+	"shared/crm-phone-number":             "inlined in the CRM models that use it",
+	"shared/crm-email-address":            "inlined in the CRM models that use it",
+	"shared/accounting-address":           "inlined in the accounting models that use it",
+	"shared/accounting-phone-number":      "inlined in the accounting models that use it",
 }
 
 // excluded says why an endpoints.json route is not in the contract.
