@@ -218,6 +218,10 @@ var examples = map[string]example{
 		_, err := e.c.Analytics.GetUsage(ctx)
 		return err
 	},
+	"Analytics.GetUsageByTime": func(ctx context.Context, e *walkEnv) error {
+		_, err := e.c.Analytics.GetUsageByTime(ctx)
+		return err
+	},
 	"Passthrough.Do": func(ctx context.Context, e *walkEnv) error {
 		_, err := e.c.Passthrough.Do(ctx, e.conns["Commerce"], alloy.PassthroughRequest{Method: "GET", Path: "/admin/api/2024-04/shop.json"})
 		return err

@@ -62,9 +62,41 @@ func (s *Server) usage(w http.ResponseWriter, _ *http.Request, _ *request) {
 	}})
 }
 
+// usageByTime reports the app actions of the last twelve months' runs,
+// month by month, oldest first (apiActions are not dated, so they count in
+// the current month).
+func (s *Server) usageByTime(w http.ResponseWriter, _ *http.Request, _ *request) {
+	now := time.Now().UTC()
+	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -11, 0)
+	s.st.mu.Lock()
+	defer s.st.mu.Unlock()
+	months := make([]map[string]any, 0, 12)
+	total := 0
+	for i := 0; i < 12; i++ {
+		from := first.AddDate(0, i, 0)
+		app, api := 0, 0
+		for _, r := range s.st.runs {
+			if !r.at.Before(from) && r.at.Before(from.AddDate(0, 1, 0)) {
+				app += r.appActions
+			}
+		}
+		if i == 11 {
+			api = s.st.apiActions
+		}
+		total += app + api
+		months = append(months, map[string]any{"month": from.Format("Jan-06"), "year": from.Year(), "date": from.Format(time.DateOnly),
+			"appActions": app, "apiActions": api, "count": app + api})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{
+		"startDate": first.Format(time.DateOnly), "endDate": now.Format(time.DateOnly), "totalActions": total,
+		"data": months, "timePeriod": "current-billing-cycle",
+	}})
+}
+
 // analyticsHandlers are this file's answers, by the contract's operationId.
 func (s *Server) analyticsHandlers() map[string]handler {
 	return map[string]handler{
-		"Analytics.GetUsage": s.usage,
+		"Analytics.GetUsage":       s.usage,
+		"Analytics.GetUsageByTime": s.usageByTime,
 	}
 }

@@ -71,7 +71,7 @@ var embeddedOps = []embeddedOp{
 
 	// Analytics and passthrough
 	{key: "getUsage", id: "Analytics.GetUsage", since: "2025-09", goRoot: "/data"},
-	{key: "getDetailUsageTime", id: "Analytics.GetUsageByTime", goName: "-", since: "2025-09", goRoot: "/data"},
+	{key: "getDetailUsageTime", id: "Analytics.GetUsageByTime", since: "2025-09", goRoot: "/data"},
 	{key: "getDetailUsageUser", id: "Analytics.GetUsageByUser", goName: "-", since: "2025-09", goRoot: "/data"},
 	{key: "passthroughRequest", id: "Passthrough.Do", since: "2024-03", fix: fixPassthrough},
 
