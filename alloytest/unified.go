@@ -28,10 +28,6 @@ const (
 	opUpdate
 	opDelete
 	opCount
-
-	opRead = opList | opGet
-	opCRUD = opRead | opCreate | opUpdate | opDelete
-	opAll  = opCRUD | opCount
 )
 
 // collection is one model collection of the Unified API.

@@ -58,8 +58,8 @@ func assertClosed(t *testing.T, v, id string, sch *openapi3.Schema) {
 // recorded with a reason.
 func TestEveryReferenceRouteAndModelPropertyIsInTheContract(t *testing.T) {
 	var doc struct {
-		Paths       map[string]map[string]json.RawMessage `json:"paths"`
-		NotIncluded []struct{ Route, Name, Reason string }  `json:"x-alloy-not-included"`
+		Paths       map[string]map[string]json.RawMessage  `json:"paths"`
+		NotIncluded []struct{ Route, Name, Reason string } `json:"x-alloy-not-included"`
 		ModelsOut   map[string]string                      `json:"x-alloy-models-not-included"`
 		Components  struct {
 			Schemas map[string]struct {

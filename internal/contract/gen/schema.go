@@ -20,8 +20,6 @@ func boolean() S { return S{"type": "boolean"} }
 func anyValue() S {
 	return S{"x-alloy-note": "any JSON value"}
 }
-func date() S     { return S{"type": "string", "format": "date"} }
-func dateTime() S { return S{"type": "string", "format": "date-time"} }
 func arr(items S) S {
 	return S{"type": "array", "items": items}
 }
