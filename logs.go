@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/alloysdk/alloy-go/internal/contract/ops"
 	"iter"
 	"net/url"
 	"slices"
@@ -110,7 +111,7 @@ type WorkflowLogParams struct {
 }
 
 // maxWorkflowLogLimit is Alloy's largest page of workflow logs.
-const maxWorkflowLogLimit = 30
+const maxWorkflowLogLimit = ops.WorkflowLogsMaxLimit
 
 func (p *WorkflowLogParams) query(op string) (url.Values, error) {
 	switch {
@@ -422,7 +423,7 @@ func (s *LogsService) Get(ctx context.Context, executionID string, opts ...Reque
 
 // maxPages bounds every iterator, so that a server that always claims more
 // pages cannot keep one running forever. A variable for tests.
-var maxPages = 10_000
+var maxPages = ops.MaxPages
 
 // defaultLogLimit is the page size iterators use when the params give none.
 const defaultLogLimit = 10

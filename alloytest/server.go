@@ -52,6 +52,7 @@ import (
 	"time"
 
 	alloy "github.com/alloysdk/alloy-go"
+	"github.com/alloysdk/alloy-go/internal/contract/ops"
 )
 
 // Server is a running fake Alloy API.
@@ -363,7 +364,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, x *exchange) {
 }
 
 // headerVersioned reports whether version is carried in the header (2025-09 on).
-func headerVersioned(version string) bool { return version >= "2025-09" }
+func headerVersioned(version string) bool { return version >= ops.FirstHeaderVersion }
 
 // authorized accepts "Bearer <key>" with any capitalisation of the scheme,
 // as Alloy's own examples use both "Bearer" and "bearer".

@@ -308,7 +308,7 @@ func remoteID() string {
 // selectorParam is the query parameter that names the connection in
 // version's documents: connectionId up to 2023-12, credentialId after.
 func selectorParam(version string) string {
-	if version <= "2023-12" {
+	if version < contractops.UnifiedCredentialIdSince {
 		return "connectionId"
 	}
 	return "credentialId"
@@ -430,13 +430,13 @@ func (s *Server) collectionHandlers(c *collection) map[string]handler {
 
 // Paging of Unified API lists.
 const (
-	defaultPageSize = 50
-	maxPageSize     = 100
+	defaultPageSize = contractops.UnifiedDefaultPageSize
+	maxPageSize     = contractops.UnifiedMaxPageSize
 )
 
 // cursorPaging reports whether version pages lists by cursor (2023-12)
 // rather than by page number (2024-03 on).
-func cursorPaging(version string) bool { return version <= "2023-12" }
+func cursorPaging(version string) bool { return version < contractops.UnifiedCursorPagingUntil }
 
 // listRecords serves a page of the records that match the filters, oldest
 // first: on 2023-12 from cursor, with pageInfo; later from pageNumber

@@ -23,6 +23,7 @@ import (
 
 	alloy "github.com/alloysdk/alloy-go"
 	"github.com/alloysdk/alloy-go/internal/bridge"
+	"github.com/alloysdk/alloy-go/internal/contract/ops"
 )
 
 // The query parameters that carry the connection.
@@ -64,7 +65,7 @@ func WithSelectorParam(name string) Option {
 // New returns the Unified API over c.
 func New(c *alloy.Client, opts ...Option) *Client {
 	u := &Client{c: c, selector: CredentialIDParam}
-	if c != nil && c.APIVersion() <= "2023-12" {
+	if c != nil && c.APIVersion() < ops.UnifiedCredentialIdSince {
 		u.selector = ConnectionIDParam
 	}
 	for _, o := range opts {

@@ -150,11 +150,12 @@ type ListParams struct {
 	Filters    []Filter // all must match
 }
 
-// maxPageSize is the largest page Alloy serves.
-const maxPageSize = 100
-
-// defaultPageSize is the page size Alloy uses when none is sent.
-const defaultPageSize = 50
+// maxPageSize is the largest page Alloy serves; defaultPageSize the one it
+// uses when none is sent.
+const (
+	maxPageSize     = ops.UnifiedMaxPageSize
+	defaultPageSize = ops.UnifiedDefaultPageSize
+)
 
 // Page is one page of a list.
 type Page[T any] struct {
@@ -347,7 +348,7 @@ func decodeRecord[T any](b []byte, v *T) error {
 
 // maxPages bounds All, so that a server that always claims more pages
 // cannot keep it running forever. A variable for tests.
-var maxPages = 10_000
+var maxPages = ops.MaxPages
 
 func all[T any](ctx context.Context, r *resource, conn string, params *ListParams, opts []alloy.RequestOption) iter.Seq2[T, error] {
 	var p ListParams

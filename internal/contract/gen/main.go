@@ -380,6 +380,7 @@ func document(ops []*op, models map[string]any, endpoints []map[string]any) S {
 		"x-alloy-versions":             versions,
 		"x-alloy-first-header-version": firstHeaderVersion,
 		"x-alloy-paging":               paging,
+		"x-alloy-version-rules":        versionRules,
 		"x-alloy-composites":           composites,
 		"x-alloy-not-included":         notIncluded(endpoints, ops),
 		"x-alloy-models-not-included":  modelsNotIncluded,
@@ -403,6 +404,19 @@ var paging = S{
 		"https://docs-uapi.runalloy.com/docs/pagination",
 		"https://docs.runalloy.com/reference/embedded/get-workflow-logs.md",
 	},
+}
+
+// versionRules are the version thresholds that are not an operation's
+// range: where the Unified API changed how it pages and names the
+// connection.
+var versionRules = S{
+	// Cursor paging with pageInfo before 2024-03 (1.1.0 pagination guide,
+	// 2023-12 URLs); page numbers from 2024-03 on (docs-uapi pagination guide).
+	"unifiedCursorPagingUntil": "2024-03",
+	// The connection travels as connectionId on 2023-12 (1.1.0 guides) and as
+	// credentialId on the 2024-03 endpoint pages (contested: see the
+	// connection parameters).
+	"unifiedCredentialIdSince": "2024-03",
 }
 
 // composites name calls that are not one operation, for errors, logs and
@@ -556,6 +570,12 @@ func writeGo(path string, ops []*op) {
 		}
 	}
 	sort.Strings(keys)
+	ruleKeys := slices.Sorted(maps.Keys(versionRules))
+	b.WriteString("// Version thresholds, from x-alloy-version-rules.\nconst (\n")
+	for _, k := range ruleKeys {
+		fmt.Fprintf(&b, "\t%s = %q\n", strings.ToUpper(k[:1])+k[1:], versionRules[k])
+	}
+	b.WriteString(")\n\n")
 	b.WriteString("// Paging constants, from x-alloy-paging.\nconst (\n")
 	for _, k := range keys {
 		fmt.Fprintf(&b, "\t%s = %d\n", strings.ToUpper(k[:1])+k[1:], paging[k])

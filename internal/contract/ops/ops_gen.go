@@ -241,6 +241,12 @@ var Collections = []Collection{
 	{Family: "CRM", Name: "Users", Path: "/one/crm/users", Single: "user", List: "users", Model: "crm/users", Ops: []string{"list", "count", "get", "create", "update", "delete"}},
 }
 
+// Version thresholds, from x-alloy-version-rules.
+const (
+	UnifiedCredentialIdSince = "2024-03"
+	UnifiedCursorPagingUntil = "2024-03"
+)
+
 // Paging constants, from x-alloy-paging.
 const (
 	MaxPages               = 10000
