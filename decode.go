@@ -5,12 +5,14 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/alloysdk/alloy-go/internal/timeparse"
 	"github.com/alloysdk/alloy-go/internal/transport"
 )
 
-// lenientTime decodes an RFC 3339 string or Unix milliseconds, and anything
-// else (null, "", a typo) as the zero time, so one odd timestamp never fails
-// a whole response.
+// lenientTime decodes a timestamp with internal/timeparse (RFC 3339, dates,
+// or Unix seconds or milliseconds told apart by magnitude); anything else
+// (null, "", a typo) is the zero time, so one odd timestamp never fails a
+// whole response.
 type lenientTime time.Time
 
 func (t *lenientTime) UnmarshalJSON(b []byte) error {
@@ -18,21 +20,10 @@ func (t *lenientTime) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// parseTime reads a JSON timestamp leniently: an RFC 3339 string (with or
-// without fractional seconds) or Unix milliseconds. Anything else is zero.
+// parseTime reads a JSON timestamp leniently; the zero time when it is none.
 func parseTime(raw json.RawMessage) time.Time {
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-			return t
-		}
-		return time.Time{}
-	}
-	var ms int64
-	if json.Unmarshal(raw, &ms) == nil && ms > 0 {
-		return time.UnixMilli(ms).UTC()
-	}
-	return time.Time{}
+	t, _ := timeparse.JSON(raw)
+	return t
 }
 
 // parseRetryAfter reads a Retry-After header relative to now.

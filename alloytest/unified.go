@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	contractops "github.com/alloysdk/alloy-go/internal/contract/ops"
+	"github.com/alloysdk/alloy-go/internal/timeparse"
 	"maps"
 	"math"
 	"net/http"
@@ -667,11 +668,14 @@ func number(s string) *float64 {
 	return &f
 }
 
+// date reads a filter's or a record's time with the SDK's own lenient
+// parser, except as a bare number (numbers compare as numbers).
 func date(s string) *time.Time {
-	for _, layout := range []string{time.RFC3339Nano, time.DateOnly} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return &t
-		}
+	if number(s) != nil {
+		return nil
+	}
+	if t, ok := timeparse.String(s); ok {
+		return &t
 	}
 	return nil
 }

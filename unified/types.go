@@ -3,6 +3,7 @@ package unified
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/alloysdk/alloy-go/internal/timeparse"
 	"strconv"
 	"strings"
 	"time"
@@ -73,29 +74,17 @@ func isNumber(s string) bool {
 	return s != "" && (s[0] == '-' || s[0] >= '0' && s[0] <= '9') && json.Valid([]byte(s))
 }
 
-// Timestamp is a time decoded leniently: RFC 3339 (with or without
-// fraction), a date (YYYY-MM-DD) or Unix milliseconds; anything else gives
-// the zero time instead of failing a whole page. The zero Timestamp is left
-// out of request bodies.
+// Timestamp is a time decoded leniently, as the root package decodes its
+// own: RFC 3339 with or without a zone and a fraction, a date (YYYY-MM-DD),
+// or a Unix number read as seconds below 1e11 and as milliseconds up to
+// 1e14 (so 2023-12's createdTimestamp in seconds and the customers page's
+// milliseconds both read right); anything else gives the zero time instead
+// of failing a whole page. The zero Timestamp is left out of request bodies.
 type Timestamp struct{ time.Time }
 
 // UnmarshalJSON never fails.
 func (t *Timestamp) UnmarshalJSON(b []byte) error {
-	t.Time = time.Time{}
-	var s string
-	if json.Unmarshal(b, &s) == nil {
-		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", time.DateOnly} {
-			if v, err := time.Parse(layout, s); err == nil {
-				t.Time = v
-				return nil
-			}
-		}
-		return nil
-	}
-	var ms int64
-	if json.Unmarshal(b, &ms) == nil && ms > 0 {
-		t.Time = time.UnixMilli(ms).UTC()
-	}
+	t.Time, _ = timeparse.JSON(b)
 	return nil
 }
 
