@@ -666,12 +666,12 @@ func TestUnifiedRaw(t *testing.T) {
 		status                            int
 		contains                          string
 	}{
-		{"no selector on 2023-12", "GET", "/2023-12/one/commerce/customers", "", "", 400, `"connectionId is required"`},
-		{"no selector on 2024-03", "GET", "/2024-03/one/commerce/customers", "", "", 400, `"credentialId is required"`},
-		{"no selector on 2025-09", "GET", "/one/commerce/customers/count", "2025-09", "", 400, `"credentialId is required"`},
-		{"no selector on forward", "POST", "/2023-12/one/forward", "", `{"method":"GET","endpoint":"/x"}`, 400, `"connectionId is required"`},
+		{"no selector on 2023-12", "GET", "/2023-12/one/commerce/customers", "", "", 400, `query parameter \"connectionId\": value is required but missing`},
+		{"no selector on 2024-03", "GET", "/2024-03/one/commerce/customers", "", "", 400, `query parameter \"credentialId\": value is required but missing`},
+		{"no selector on 2025-09", "GET", "/one/commerce/customers/count", "2025-09", "", 400, `query parameter \"credentialId\": value is required but missing`},
+		{"no selector on forward", "POST", "/2023-12/one/forward", "", `{"method":"GET","endpoint":"/x"}`, 400, `query parameter \"connectionId\": value is required but missing`},
 		{"no selector on webhooks", "GET", "/one/webhooks", "2025-09", "", 400, `"credentialId is required"`},
-		{"credentialId on 2023-12", "GET", "/2023-12/one/commerce/customers?credentialId=" + shop, "", "", 200, `"customers":[`},
+		{"credentialId on 2023-12, which has only connectionId", "GET", "/2023-12/one/commerce/customers?credentialId=" + shop, "", "", 400, `query parameter \"connectionId\": value is required but missing`},
 		{"connectionId on 2025-09", "GET", "/one/commerce/customers?" + s, "2025-09", "", 200, `"customers":[`},
 		{"both, the same", "GET", "/2024-03/one/commerce/customers?credentialId=" + shop + "&" + s, "", "", 200, `"customers":[`},
 		{"both, different", "GET", "/2024-03/one/commerce/customers?credentialId=x&" + s, "", "", 400, "name different connections"},

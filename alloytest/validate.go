@@ -27,6 +27,17 @@ func (s *Server) invalid(r *http.Request, x *exchange) string {
 	r2 := r.Clone(r.Context())
 	u := *r.URL
 	u.Path, u.RawPath = unversionedPath(r.URL.Path), ""
+	// A parameter's documented alternative name stands for it, as Alloy's
+	// own SDK sends it (connectionId for credentialId on 2024-03).
+	if alts := spec.Alternatives(x.route.op); len(alts) > 0 {
+		q := u.Query()
+		for name, alt := range alts {
+			if !q.Has(name) && q.Has(alt) {
+				q.Set(name, q.Get(alt))
+			}
+		}
+		u.RawQuery = q.Encode()
+	}
 	r2.URL = &u
 	if len(x.body) > 0 && r2.Header.Get("Content-Type") == "" {
 		// Read as JSON, as the handlers read it: the reference does not

@@ -168,3 +168,23 @@ func readCloser(b []byte) *nopCloser { return &nopCloser{bytes.NewReader(b)} }
 type nopCloser struct{ *bytes.Reader }
 
 func (nopCloser) Close() error { return nil }
+
+// Alternatives returns, for the operation id, its parameters that the
+// contract documents an alternative name for (x-alloy-alternative), by
+// name: e.g. credentialId -> connectionId on the 2024-03 Unified calls.
+func (s *Spec) Alternatives(id string) map[string]string {
+	o := s.byID[id]
+	if o == nil {
+		return nil
+	}
+	var out map[string]string
+	for _, p := range o.Parameters {
+		if alt, ok := p.Value.Extensions["x-alloy-alternative"].(string); ok {
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[p.Value.Name] = alt
+		}
+	}
+	return out
+}

@@ -156,18 +156,41 @@ func collectionOf(path, method string) (*collection, string) {
 	return nil, ""
 }
 
-// connectionParams are the query parameters that carry the connection:
-// connectionId on 2023-12; on 2024-03 the pages disagree (credentialId on
-// list-orders and create-contact-1, connectionId on get-account-1 and
-// create-customer, and Alloy's Node SDK sends connectionId), so both are
-// accepted until the next issue decides.
+// connectionParams are the query parameters that carry the connection on
+// the /one/ data calls. On 2023-12 it is connectionId (the 1.1.0 guides).
+// On 2024-03 the pages disagree: credentialId on list-orders, get-order,
+// list-payments, create-payment, create-account, create-contact-1 and the
+// other CRM pages and the 2024-03 guides; connectionId on get-account-1 and
+// create-customer; and Alloy's Node SDK 3.3.0, a 2024-03 client, sends
+// connectionId on every call. The contract follows the endpoint pages'
+// majority: credentialId is required from 2024-03 on, connectionId its
+// documented alternative (x-alloy-alternative), which alloytest accepts
+// in its place and the SDK sends with unified.WithSelectorParam.
 func connectionParams() []S {
 	return []S{
-		{"name": "connectionId", "in": "query", "required": false, "schema": str(),
-			"description":       "The connection (2023-12; also accepted on later versions, where the pages disagree)",
-			"x-alloy-contested": true},
-		{"name": "credentialId", "in": "query", "required": false, "schema": str(),
-			"x-alloy-since": "2024-03", "description": "The ID of the credential (2024-03 pages)", "x-alloy-contested": true},
+		{"name": "connectionId", "in": "query", "required": true, "schema": str(), "x-alloy-until": "2024-03",
+			"description": "The ID of the connection (2023-12)",
+			"x-alloy-source": []any{"https://docs.runalloy.com/unified-api/1.1.0/getting-started/how-it-works/pagination"}},
+		{"name": "credentialId", "in": "query", "required": true, "schema": str(), "x-alloy-since": "2024-03",
+			"description":         "The ID of the credential (2024-03 endpoint pages)",
+			"x-alloy-alternative": "connectionId",
+			"x-alloy-source": []any{"https://docs.runalloy.com/reference/unified-api/list-orders",
+				"https://docs.runalloy.com/reference/unified-api/create-contact-1",
+				"https://docs-uapi.runalloy.com/docs/pagination"},
+			"x-alloy-conflicts": []any{
+				"https://docs.runalloy.com/reference/unified-api/get-account-1 and create-customer name connectionId",
+				"alloy-node 3.3.0 sends connectionId on every /one/ call"}},
+	}
+}
+
+// webhookConnectionParams: the 2024-03 subscription page takes no
+// connection at all (topic[] only), the older webhooks guide a connectionId;
+// the SDK sends the connection, and the contract accepts it without
+// requiring it.
+func webhookConnectionParams() []S {
+	return []S{
+		{"name": "connectionId", "in": "query", "required": false, "schema": str(), "x-alloy-contested": true},
+		{"name": "credentialId", "in": "query", "required": false, "schema": str(), "x-alloy-since": "2024-03", "x-alloy-contested": true},
 	}
 }
 
@@ -298,7 +321,7 @@ func platformOp(name, method, path string, sources []any, models map[string]any)
 		o.goRoot = "/fields"
 	case "createSubscription":
 		o.id = "unified.Webhooks.Create"
-		o.params = append(o.params, connectionParams()...)
+		o.params = append(o.params, webhookConnectionParams()...)
 		o.body = obj(req("address", with(str(), "format", "uri")), p("topic", arr(str())),
 			p("scope", with(str(), "x-alloy-until", "2024-03", "description", "one topic, as the older webhooks guide sends it")))
 		o.bodyRequired = true
@@ -306,17 +329,17 @@ func platformOp(name, method, path string, sources []any, models map[string]any)
 		o.goRoot = "/subscription"
 	case "listSubscriptions":
 		o.id = "unified.Webhooks.List"
-		o.params = append(o.params, connectionParams()...)
+		o.params = append(o.params, webhookConnectionParams()...)
 		o.responses["200"] = obj(p("subscriptions", arr(sub)))
 		o.goRoot = "/subscriptions"
 	case "getSubscription":
 		o.id = "unified.Webhooks.Get"
-		o.params = append(o.params, connectionParams()...)
+		o.params = append(o.params, webhookConnectionParams()...)
 		o.responses["200"] = obj(p("subscription", sub))
 		o.goRoot = "/subscription"
 	case "deleteSubscription":
 		o.id = "unified.Webhooks.Delete"
-		o.params = append(o.params, connectionParams()...)
+		o.params = append(o.params, webhookConnectionParams()...)
 		o.responses["200"] = obj(p("success", boolean()))
 	default:
 		return nil
