@@ -699,7 +699,7 @@ func TestUnifiedRaw(t *testing.T) {
 		{"unknown collection", "GET", "/2024-03/one/commerce/widgets?" + s, "", "", 404, "Route not found"},
 		{"null record", "POST", "/2024-03/one/commerce/customers?" + s, "", "null", 400, "request body: Value is not nullable"},
 		{"array record", "POST", "/2024-03/one/commerce/customers?" + s, "", "[]", 400, "request body: value must be an object"},
-		{"wrapped record", "POST", "/2024-03/one/commerce/customers?" + s, "", `{"customer":{"firstName":"Wrapped"}}`, 200, `{"customer":{`},
+		{"wrapped record, which the contract does not allow", "POST", "/2024-03/one/commerce/customers?" + s, "", `{"customer":{"firstName":"Wrapped"}}`, 400, `at /firstName: property \"firstName\" is missing`},
 		{"wrapped update", "PUT", "/2024-03/one/commerce/customers/cus_1003?" + s, "", `{"customer":{"lastName":"T."}}`, 200, `"lastName":"T."`},
 		{"delete answers success", "DELETE", "/2024-03/one/commerce/customers/cus_1003?" + s, "", "", 200, `{"success":true}`},
 		{"forward for no category", "POST", "/2024-03/one/forward?credentialId=" + plain, "", `{"method":"GET","endpoint":"/x"}`, 200, `"credentialType":"hubspot-apiKey"`},
@@ -803,7 +803,7 @@ func TestUnifiedConcurrentUse(t *testing.T) {
 		wg.Add(4)
 		go func() {
 			defer wg.Done()
-			c, err := u.Commerce.Customers.Create(ctx, conn, &unified.Customer{FirstName: fmt.Sprint(i)})
+			c, err := u.Commerce.Customers.Create(ctx, conn, &unified.Customer{FirstName: fmt.Sprint(i), LastName: "Concurrent", Email: fmt.Sprintf("c%d@example.com", i)})
 			if assert.NoError(t, err) {
 				_, err = u.Commerce.Customers.Update(ctx, conn, c.ID, &unified.Customer{LastName: "x"})
 				assert.NoError(t, err)

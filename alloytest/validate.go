@@ -80,6 +80,9 @@ func describe(err error) string {
 	}
 	var se *openapi3.SchemaError
 	if errors.As(err, &se) {
+		if se.Origin != nil && (se.SchemaField == "allOf" || se.SchemaField == "anyOf") {
+			return describe(se.Origin) // the part of allOf that failed, not that one did
+		}
 		if p := se.JSONPointer(); len(p) > 0 {
 			return "at /" + strings.Join(p, "/") + ": " + se.Reason
 		}

@@ -26,13 +26,15 @@ type resource struct {
 	parent []string // values for the route's placeholders
 	single string   // key of one record, e.g. "customer"
 	list   string   // key of a page, e.g. "customers"
+	// readOnly are the properties Alloy sets, which a write leaves out.
+	readOnly []string
 }
 
 // resource returns the collection family/name of the contract.
 func (u *Client) resource(family, name string, parent ...string) *resource {
 	for _, c := range ops.Collections {
 		if c.Family == family && c.Name == name {
-			return &resource{u: u, name: "unified." + family + "." + name, parent: parent, single: c.Single, list: c.List}
+			return &resource{u: u, name: "unified." + family + "." + name, parent: parent, single: c.Single, list: c.List, readOnly: c.ReadOnly}
 		}
 	}
 	panic("unified: the contract has no collection " + family + "." + name)
@@ -415,7 +417,29 @@ func write[T any](ctx context.Context, r *resource, kind, conn, id string, recor
 	if kind == "Update" && id == "" {
 		return nil, invalidArg(r.name+".Update", "id is empty")
 	}
-	return call[T](ctx, r, kind, conn, id, record, opts)
+	body, err := r.writable(record)
+	if err != nil {
+		return nil, fmt.Errorf("alloy: %s.%s: encode record: %w", r.name, kind, err)
+	}
+	return call[T](ctx, r, kind, conn, id, body, opts)
+}
+
+// writable encodes record without the properties Alloy sets (ids, sync
+// timestamps), which the contract marks readOnly: a record read back and
+// written again must not send them.
+func (r *resource) writable(record any) (json.RawMessage, error) {
+	b, err := json.Marshal(record)
+	if err != nil || len(r.readOnly) == 0 {
+		return b, err
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	for _, k := range r.readOnly {
+		delete(m, k)
+	}
+	return json.Marshal(m)
 }
 
 // call sends a request about one record (kind "Get", "Create" or

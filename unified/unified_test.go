@@ -239,7 +239,7 @@ func callOp(t *testing.T, h *harness, res any, op, collection, selector string) 
 	assert.Equal(t, url, reqs[0].URL)
 	assert.Equal(t, "Bearer "+testKey, reqs[0].Header.Get("Authorization"))
 	if op == "Create" || op == "Update" {
-		assert.JSONEq(t, `{"remoteId":"x1"}`, string(reqs[0].Body), "zero fields are left out of the body")
+		assert.JSONEq(t, `{}`, string(reqs[0].Body), "zero fields and the properties Alloy sets (remoteId) are left out of the body")
 	} else {
 		assert.Empty(t, reqs[0].Body)
 	}

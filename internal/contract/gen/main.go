@@ -119,6 +119,8 @@ func main() {
 	readJSON(filepath.Join(*dir, "src/uapi-models.json"), &models)
 	var endpoints []map[string]any
 	readJSON(filepath.Join(*dir, "src/endpoints.json"), &endpoints)
+	var sdkModels map[string]any
+	readJSON(filepath.Join(*dir, "src/uapi-sdk-models.json"), &sdkModels)
 
 	byKey := map[string]map[string]any{}
 	for _, e := range emb.Operations {
@@ -136,7 +138,12 @@ func main() {
 	for _, o := range ops {
 		finish(o)
 	}
-	doc := document(ops, models, endpoints)
+	doc := document(ops, models, sdkModels, endpoints)
+	for _, c := range unifiedCollections {
+		// Every model's ids and sync timestamps, documented for it or not:
+		// a record the SDK read back carries them.
+		c.readOnly = slices.Sorted(maps.Keys(readOnly))
+	}
 	writeJSON(filepath.Join(*dir, "openapi.json"), doc)
 	writeGo(filepath.Join(*dir, "ops", "ops_gen.go"), ops)
 }
@@ -343,7 +350,7 @@ func inRange(v, since, until string) bool {
 }
 
 // document assembles the OpenAPI document.
-func document(ops []*op, models map[string]any, endpoints []map[string]any) S {
+func document(ops []*op, models, sdkModels map[string]any, endpoints []map[string]any) S {
 	paths := S{}
 	for _, o := range ops {
 		item, _ := paths[o.path].(S)
@@ -357,7 +364,7 @@ func document(ops []*op, models map[string]any, endpoints []map[string]any) S {
 		}
 		item[m] = operation(o)
 	}
-	schemas := componentSchemas(models)
+	schemas := componentSchemas(models, sdkModels)
 	return S{
 		"openapi": "3.0.3",
 		"info": S{
@@ -559,8 +566,8 @@ func writeGo(path string, ops []*op) {
 	b.WriteString("}\n\n")
 	b.WriteString("// Collections are the Unified API's model collections.\nvar Collections = []Collection{\n")
 	for _, c := range unifiedCollections {
-		fmt.Fprintf(&b, "\t{Family: %q, Name: %q, Path: %q, Single: %q, List: %q, Model: %q, Ops: %#v},\n",
-			c.family, c.name, c.fullPath(), c.single, c.list, c.model, c.opsList())
+		fmt.Fprintf(&b, "\t{Family: %q, Name: %q, Path: %q, Single: %q, List: %q, Model: %q, Ops: %#v, ReadOnly: %#v},\n",
+			c.family, c.name, c.fullPath(), c.single, c.list, c.model, c.opsList(), c.readOnly)
 	}
 	b.WriteString("}\n\n")
 	keys := make([]string, 0, len(paging))

@@ -36,6 +36,9 @@ type Collection struct {
 	List   string   // the key a page is wrapped in, e.g. "orders"
 	Model  string   // the model's key in Alloy's reference, e.g. "commerce/orders"
 	Ops    []string // kinds: list, count, get, create, update, delete
+	// ReadOnly are the model's properties Alloy sets (ids, sync
+	// timestamps): a create or update must not send them.
+	ReadOnly []string
 }
 
 var byGo = func() map[string][]Operation {
