@@ -20,11 +20,14 @@ const (
 	testRoot = "https://api.alloy.test"
 )
 
-// versions are the two addressing styles every method is tested in.
-var versions = []struct {
+// testVersion is an API version and the base its routes are appended to.
+type testVersion struct {
 	version string
 	base    string // what routes are appended to
-}{
+}
+
+// versions are the two addressing styles every method is tested in.
+var versions = []testVersion{
 	{"2025-09", testRoot},
 	{"2024-03", testRoot + "/2024-03"},
 }

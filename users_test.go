@@ -4,18 +4,27 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/alloysdk/alloy-go/internal/contract/ops"
 )
 
-// apiCase is one method call: the exact request it must send and the exact
-// value it must decode from the response.
+// apiCase is one method call: the operation it must send, with the values
+// of the route's placeholders and the query, and the exact value it must
+// decode from the response. The method, the route on each version and the
+// versions that refuse the call come from the contract (ops.Lookup), never
+// from the case.
 type apiCase struct {
 	name     string
+	op       string   // the operation's Go name in the contract, e.g. "Workflows.ListVersions"
+	ids      []string // the route's placeholder values in order, unescaped (the SDK escapes them)
+	query    string   // the exact encoded query it must send; "" for none
 	method   string
 	path     string            // relative to the version base, with query
 	pathIn   map[string]string // per-version path, where the route moved
@@ -27,13 +36,50 @@ type apiCase struct {
 	since    string // first API version with the call; older ones must refuse it and send nothing
 }
 
+// expect returns the method and the URL the case must send on version v
+// (relative to its base), or ok false when the contract has no route for
+// the operation in v, so the call must be refused before any I/O.
+func (tc apiCase) expect(t *testing.T, v string) (method, url string, ok bool) {
+	t.Helper()
+	if tc.op == "" { // not converted yet
+		if v < tc.since {
+			return "", "", false
+		}
+		url = tc.path
+		if p, ok := tc.pathIn[v]; ok {
+			url = p
+		}
+		return tc.method, url, true
+	}
+	require.Truef(t, slices.ContainsFunc(ops.Operations, func(o ops.Operation) bool { return o.Go == tc.op }),
+		"the contract has no operation %s", tc.op)
+	o, err := ops.Lookup(tc.op, ops.Effective(v))
+	if err != nil {
+		var ue *ops.UnsupportedError
+		require.ErrorAs(t, err, &ue)
+		return "", "", false
+	}
+	require.Lenf(t, tc.ids, strings.Count(o.Path, "{"), "one id per placeholder of %s", o.Path)
+	url, err = expandRoute(o.Path, tc.ids)
+	require.NoError(t, err)
+	if tc.query != "" {
+		url += "?" + tc.query
+	}
+	return o.Method, url, true
+}
+
 func runAPICases(t *testing.T, cases []apiCase) {
 	t.Helper()
+	for _, tc := range cases {
+		assert.Truef(t, slices.ContainsFunc(versions, func(v testVersion) bool { _, _, ok := tc.expect(t, v.version); return ok }),
+			"%s: no version sends it, so its response and value are never checked", tc.name)
+	}
 	for _, v := range versions {
 		for _, tc := range cases {
 			t.Run(v.version+"/"+tc.name, func(t *testing.T) {
 				h := newHarness(t, WithAPIVersion(v.version))
-				if v.version < tc.since {
+				method, path, ok := tc.expect(t, v.version)
+				if !ok {
 					_, err := tc.call(context.Background(), h.c)
 					require.ErrorIs(t, err, ErrUnsupportedVersion)
 					assert.Zero(t, h.mt.GetTotalCallCount())
@@ -43,17 +89,13 @@ func runAPICases(t *testing.T, cases []apiCase) {
 				if status == 0 {
 					status = http.StatusOK
 				}
-				path := tc.path
-				if p, ok := tc.pathIn[v.version]; ok {
-					path = p
-				}
-				h.on(tc.method, v.base+path, jsonResp(status, tc.response))
+				h.on(method, v.base+path, jsonResp(status, tc.response))
 				got, err := tc.call(context.Background(), h.c)
 				require.NoError(t, err)
 				assert.Equal(t, tc.want, got)
 
 				r := h.only()
-				assert.Equal(t, tc.method, r.Method)
+				assert.Equal(t, method, r.Method)
 				assert.Equal(t, v.base+path, r.URL)
 				assert.Equal(t, "Bearer "+testKey, r.Header.Get("Authorization"))
 				assert.Equal(t, v.version, r.Header.Get("X-Api-Version"))
