@@ -117,7 +117,7 @@ func TestUsersRequestsAndDecoding(t *testing.T) {
 	installedAt := time.Date(2025, 2, 2, 16, 40, 51, 902e6, time.UTC)
 	runAPICases(t, []apiCase{
 		{
-			name: "Create", method: "POST", path: "/users",
+			name: "Create", op: "Users.Create",
 			response: `{"userId":"65f1c2a9d4e8b71a2c3d4e5f"}`,
 			wantBody: `{"username":"ops@northwind.example","fullName":"Northwind Goods"}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
@@ -126,7 +126,7 @@ func TestUsersRequestsAndDecoding(t *testing.T) {
 			want: &User{ID: "65f1c2a9d4e8b71a2c3d4e5f", Username: "ops@northwind.example", FullName: "Northwind Goods"},
 		},
 		{
-			name: "Create without full name", method: "POST", path: "/users",
+			name: "Create without full name", op: "Users.Create",
 			response: `{"userId":"u2","unknownField":1}`,
 			wantBody: `{"username":"solo"}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
@@ -135,7 +135,7 @@ func TestUsersRequestsAndDecoding(t *testing.T) {
 			want: &User{ID: "u2", Username: "solo"},
 		},
 		{
-			name: "CreateBatch", method: "POST", path: "/users/batch",
+			name: "CreateBatch", op: "Users.CreateBatch",
 			response: `{"message":"Users created successfully"}`,
 			wantBody: `{"users":[{"username":"a@x.example","fullName":"A"},{"username":"b@x.example"}]}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
@@ -144,7 +144,7 @@ func TestUsersRequestsAndDecoding(t *testing.T) {
 			want: &BatchResult{Message: "Users created successfully"},
 		},
 		{
-			name: "Get", method: "GET", path: "/users/65f1c2a9d4e8b71a2c3d4e5f",
+			name: "Get", op: "Users.Get", ids: []string{"65f1c2a9d4e8b71a2c3d4e5f"},
 			response: `{"userId":"65f1c2a9d4e8b71a2c3d4e5f","fullName":"Northwind Goods","username":"ops@northwind.example"}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
 				return c.Users.Get(ctx, "65f1c2a9d4e8b71a2c3d4e5f")
@@ -152,19 +152,19 @@ func TestUsersRequestsAndDecoding(t *testing.T) {
 			want: &User{ID: "65f1c2a9d4e8b71a2c3d4e5f", Username: "ops@northwind.example", FullName: "Northwind Goods"},
 		},
 		{
-			name: "Get wrapped in data", method: "GET", path: "/users/u1",
+			name: "Get wrapped in data", op: "Users.Get", ids: []string{"u1"},
 			response: `{"data":{"userId":"u1","username":"x"}}`,
 			call:     func(ctx context.Context, c *Client) (any, error) { return c.Users.Get(ctx, "u1") },
 			want:     &User{ID: "u1", Username: "x"},
 		},
 		{
-			name: "List", method: "GET", path: "/users",
+			name: "List", op: "Users.List",
 			response: `{"data":[{"userId":"u1","username":"a","fullName":"A"},{"userId":"u2","fullName":"Legacy Tenant Without Username"}]}`,
 			call:     func(ctx context.Context, c *Client) (any, error) { return c.Users.List(ctx, nil) },
 			want:     []User{{ID: "u1", Username: "a", FullName: "A"}, {ID: "u2", FullName: "Legacy Tenant Without Username"}},
 		},
 		{
-			name: "List by parent workflow", method: "GET", path: "/users?parentWorkflowId=wf%2F1",
+			name: "List by parent workflow", op: "Users.List", query: "parentWorkflowId=wf%2F1",
 			response: `{"data":[]}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
 				return c.Users.List(ctx, &UserListParams{ParentWorkflowID: "wf/1"})
@@ -172,7 +172,7 @@ func TestUsersRequestsAndDecoding(t *testing.T) {
 			want: []User{},
 		},
 		{
-			name: "Update full name only", method: "PUT", path: "/users/u1",
+			name: "Update full name only", op: "Users.Update", ids: []string{"u1"},
 			response: `{"userId":"u1","fullName":"Northwind Goods LLC","username":"ops@northwind.example"}`,
 			wantBody: `{"fullName":"Northwind Goods LLC"}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
@@ -181,7 +181,7 @@ func TestUsersRequestsAndDecoding(t *testing.T) {
 			want: &User{ID: "u1", Username: "ops@northwind.example", FullName: "Northwind Goods LLC"},
 		},
 		{
-			name: "Update both", method: "PUT", path: "/users/u1",
+			name: "Update both", op: "Users.Update", ids: []string{"u1"},
 			response: `{"userId":"u1","fullName":"","username":"new"}`,
 			wantBody: `{"username":"new","fullName":""}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
@@ -190,13 +190,13 @@ func TestUsersRequestsAndDecoding(t *testing.T) {
 			want: &User{ID: "u1", Username: "new"},
 		},
 		{
-			name: "Delete", method: "DELETE", path: "/users/u1",
+			name: "Delete", op: "Users.Delete", ids: []string{"u1"},
 			response: `{"success":true}`,
 			call:     func(ctx context.Context, c *Client) (any, error) { return nil, c.Users.Delete(ctx, "u1") },
 			want:     nil,
 		},
 		{
-			name: "ListByWorkflow", method: "GET", path: "/workflows/wf1/users",
+			name: "ListByWorkflow", op: "Users.ListByWorkflow", ids: []string{"wf1"},
 			response: `{"data":[{"username":"a","fullName":"A","userId":"u1","workflowActive":true,"installedAt":"bogus"},` +
 				`{"username":"b","fullName":"B","userId":"u2","workflowActive":false,"installedVersion":3,"installedAt":"2025-02-02T16:40:51.902Z"}]}`,
 			call: func(ctx context.Context, c *Client) (any, error) { return c.Users.ListByWorkflow(ctx, "wf1") },
@@ -206,7 +206,7 @@ func TestUsersRequestsAndDecoding(t *testing.T) {
 			},
 		},
 		{
-			name: "DeleteLogs", method: "DELETE", path: "/users/u1/logs",
+			name: "DeleteLogs", op: "Users.DeleteLogs", ids: []string{"u1"},
 			response: `{"message":"Success"}`,
 			call:     func(ctx context.Context, c *Client) (any, error) { return nil, c.Users.DeleteLogs(ctx, "u1") },
 			want:     nil,
