@@ -25,15 +25,11 @@ type apiCase struct {
 	op       string   // the operation's Go name in the contract, e.g. "Workflows.ListVersions"
 	ids      []string // the route's placeholder values in order, unescaped (the SDK escapes them)
 	query    string   // the exact encoded query it must send; "" for none
-	method   string
-	path     string            // relative to the version base, with query
-	pathIn   map[string]string // per-version path, where the route moved
 	status   int
 	response string
 	wantBody string // expected JSON request body; "" for none
 	call     func(ctx context.Context, c *Client) (any, error)
 	want     any
-	since    string // first API version with the call; older ones must refuse it and send nothing
 }
 
 // expect returns the method and the URL the case must send on version v
@@ -41,16 +37,6 @@ type apiCase struct {
 // the operation in v, so the call must be refused before any I/O.
 func (tc apiCase) expect(t *testing.T, v string) (method, url string, ok bool) {
 	t.Helper()
-	if tc.op == "" { // not converted yet
-		if v < tc.since {
-			return "", "", false
-		}
-		url = tc.path
-		if p, ok := tc.pathIn[v]; ok {
-			url = p
-		}
-		return tc.method, url, true
-	}
 	require.Truef(t, slices.ContainsFunc(ops.Operations, func(o ops.Operation) bool { return o.Go == tc.op }),
 		"the contract has no operation %s", tc.op)
 	o, err := ops.Lookup(tc.op, ops.Effective(v))
