@@ -27,7 +27,7 @@ func TestCredentialsRequestsAndDecoding(t *testing.T) {
 				CreatedAt: time.Date(2025, 3, 4, 8, 15, 9, 552e6, time.UTC)}},
 		},
 		{
-			name: "Create", op: "Credentials.Create",
+			name: "Create", op: "Credentials.Create", ids: []string{"u1"}, // in the 2023-12 route only
 			response: `{"success":true,"credentialId":"6720cd5aef22a033b4c5d6f1"}`,
 			wantBody: `{"userId":"u1","credential":{"type":"netsuite","data":{"accountId":"TSTDRV1","tokenId":"t"}}}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
