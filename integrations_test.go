@@ -77,25 +77,17 @@ func TestIntegrationsIncompleteResponsesAreErrors(t *testing.T) {
 	assert.ErrorContains(t, err, "no url")
 }
 
-func TestAppsListPerVersion(t *testing.T) {
-	for _, tc := range []struct{ version, url string }{
-		{"2025-09", testRoot + "/metadata/apps"},
-		{"2024-03", testRoot + "/2024-03/metadata/apps"},
-		{"2023-12", testRoot + "/2023-12/apps"},
-	} {
-		t.Run(tc.version, func(t *testing.T) {
-			h := newHarness(t, WithAPIVersion(tc.version))
-			h.on("GET", tc.url, jsonResp(200, `{"data":[{"name":"shopify","icon":"i","oauth":true,"type":["action","trigger"]},{"name":"legacy","type":"action"},{"name":"odd","type":7}]}`))
-			apps, err := h.c.Apps.List(context.Background())
-			require.NoError(t, err)
-			assert.Equal(t, []App{
-				{Name: "shopify", Icon: "i", OAuth: true, Type: []string{"action", "trigger"}},
-				{Name: "legacy", Type: []string{"action"}},
-				{Name: "odd"},
-			}, apps)
-			assert.Equal(t, tc.url, h.only().URL)
-		})
-	}
+func TestAppsRequestsAndDecoding(t *testing.T) {
+	runAPICases(t, []apiCase{{
+		name: "List", op: "Apps.List",
+		response: `{"data":[{"name":"shopify","icon":"i","oauth":true,"type":["action","trigger"]},{"name":"legacy","type":"action"},{"name":"odd","type":7}]}`,
+		call:     func(ctx context.Context, c *Client) (any, error) { return c.Apps.List(ctx) },
+		want: []App{
+			{Name: "shopify", Icon: "i", OAuth: true, Type: []string{"action", "trigger"}},
+			{Name: "legacy", Type: []string{"action"}},
+			{Name: "odd"},
+		},
+	}})
 }
 
 func TestUnsupportedVersionSendsNothing(t *testing.T) {
