@@ -27,7 +27,9 @@ func TestCredentialsRequestsAndDecoding(t *testing.T) {
 				CreatedAt: time.Date(2025, 3, 4, 8, 15, 9, 552e6, time.UTC)}},
 		},
 		{
-			name: "Create", op: "Credentials.Create", ids: []string{"u1"}, // in the 2023-12 route only
+			// ids: the older route names the user; the body has userId on
+			// every version, so either route has what it needs.
+			name: "Create", op: "Credentials.Create", ids: []string{"u1"},
 			response: `{"success":true,"credentialId":"6720cd5aef22a033b4c5d6f1"}`,
 			wantBody: `{"userId":"u1","credential":{"type":"netsuite","data":{"accountId":"TSTDRV1","tokenId":"t"}}}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
@@ -65,22 +67,6 @@ func TestCredentialsRequestsAndDecoding(t *testing.T) {
 			want: "https://api.runalloy.com/api/strategy/shopify/authorize?userId=u1",
 		},
 	})
-}
-
-func TestCredentialsCreateOn2023_12UsesLegacyRoute(t *testing.T) {
-	h := newHarness(t, WithAPIVersion("2023-12"))
-	h.on("POST", testRoot+"/2023-12/users/u1/credentials", jsonResp(200, `{"success":true,"credentialId":"c1"}`))
-	h.on("GET", testRoot+"/2023-12/users/u1/credentials", jsonResp(200, `{"data":[]}`))
-	cred, err := h.c.Credentials.Create(context.Background(), "u1", CredentialCreateParams{Type: "netsuite", Data: map[string]any{"a": "b"}})
-	require.NoError(t, err)
-	assert.Equal(t, "c1", cred.ID)
-	reqs := h.requests()
-	require.Len(t, reqs, 1)
-	// the legacy body is {credential}; userId is sent too so either route has what it needs
-	assert.JSONEq(t, `{"userId":"u1","credential":{"type":"netsuite","data":{"a":"b"}}}`, string(reqs[0].Body))
-	_, err = h.c.Credentials.List(context.Background(), "u1")
-	require.NoError(t, err)
-	assert.Equal(t, 2, h.mt.GetTotalCallCount())
 }
 
 func TestCredentialCreateParamsNeverPrintSecrets(t *testing.T) {

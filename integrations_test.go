@@ -90,19 +90,6 @@ func TestAppsRequestsAndDecoding(t *testing.T) {
 	}})
 }
 
-func TestUnsupportedVersionSendsNothing(t *testing.T) {
-	h := newHarness(t, WithAPIVersion("2023-12"))
-	ctx := context.Background()
-	_, err := h.c.Credentials.ListMetadata(ctx)
-	assert.ErrorIs(t, err, ErrUnsupportedVersion)
-	_, err = h.c.Credentials.GetMetadata(ctx, "shopify")
-	assert.ErrorIs(t, err, ErrUnsupportedVersion)
-	_, err = h.c.Credentials.GetOAuthURL(ctx, OAuthURLParams{UserID: "u", App: "shopify"})
-	assert.ErrorIs(t, err, ErrUnsupportedVersion)
-	assert.NotErrorIs(t, err, ErrInvalidArgument)
-	assert.Zero(t, h.mt.GetTotalCallCount())
-}
-
 func TestIntegrationAndWorkflowRoundTripThroughJSON(t *testing.T) {
 	in := Integration{ID: "i1", App: "Shopify", Installed: true, Credentials: []string{"shopify"},
 		Workflows: []IntegrationWorkflow{{ID: "w1", Name: "n", Version: 2, InstalledVersion: Ptr(1),
