@@ -13,7 +13,7 @@ import (
 
 func TestAnalyticsUsage(t *testing.T) {
 	runAPICases(t, []apiCase{{
-		name: "Usage", method: "GET", path: "/analytics/usage", since: "2025-09",
+		name: "Usage", op: "Analytics.GetUsage",
 		response: readFixture(t, "analytics_usage.json"),
 		call:     func(ctx context.Context, c *Client) (any, error) { return c.Analytics.GetUsage(ctx) },
 		want: &Usage{StartDate: "2025-01-01", EndDate: "2025-12-31", ExecutionsLimit: 50000, SevenDays: 1204, ThirtyDays: 5120,
@@ -24,7 +24,7 @@ func TestAnalyticsUsage(t *testing.T) {
 func TestPassthrough(t *testing.T) {
 	runAPICases(t, []apiCase{
 		{
-			name: "Do with body, query and headers", method: "POST", path: "/passthrough?credentialId=cred%2F1", since: "2024-03",
+			name: "Do with body, query and headers", op: "Passthrough.Do", query: "credentialId=cred%2F1",
 			response: `{"customers":[{"id":1}]}`,
 			wantBody: `{"method":"POST","path":"/admin/api/2024-01/customers.json","body":"{\"customer\":{\"email\":\"a@b.example\"}}","query":{"limit":"5"},"extraHeaders":"{\"X-Shopify-Api-Version\":\"2024-01\"}"}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
@@ -37,7 +37,7 @@ func TestPassthrough(t *testing.T) {
 			want: &PassthroughResponse{StatusCode: 200, Body: json.RawMessage(`{"customers":[{"id":1}]}`)},
 		},
 		{
-			name: "Do a bare GET", method: "POST", path: "/passthrough?credentialId=c1", since: "2024-03",
+			name: "Do a bare GET", op: "Passthrough.Do", query: "credentialId=c1",
 			response: `<xml>not json</xml>`,
 			wantBody: `{"method":"GET","path":"/orders","body":null,"query":null,"extraHeaders":null}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
@@ -103,7 +103,7 @@ func TestConnectorsRequestsAndDecoding(t *testing.T) {
 	updated := time.Date(2025, 6, 20, 9, 30, 0, 0, time.UTC)
 	runAPICases(t, []apiCase{
 		{
-			name: "List", method: "GET", path: "/connectors", since: "2025-09",
+			name: "List", op: "Connectors.List",
 			response: `{"connectors":[{"id":"slack","name":"Slack","icon":"i"},{"connectorId":"hubspot","displayName":"HubSpot"}]}`,
 			call:     func(ctx context.Context, c *Client) (any, error) { return c.Connectors.List(ctx) },
 			want: []Connector{
@@ -112,20 +112,20 @@ func TestConnectorsRequestsAndDecoding(t *testing.T) {
 			},
 		},
 		{
-			name: "List bare", method: "GET", path: "/connectors", since: "2025-09",
+			name: "List bare", op: "Connectors.List",
 			response: `[{"id":"slack"}]`,
 			call:     func(ctx context.Context, c *Client) (any, error) { return c.Connectors.List(ctx) },
 			want:     []Connector{{ID: "slack", Raw: json.RawMessage(`{"id":"slack"}`)}},
 		},
 		{
-			name: "Resources", method: "GET", path: "/connectors/slack/resources", since: "2025-09",
+			name: "Resources", op: "Connectors.ListResources", ids: []string{"slack"},
 			response: `{"resources":[{"name":"messages","actions":[{"id":"chat_postMessage","displayName":"Post message"},{"actionId":"chat_delete"}]}]}`,
 			call:     func(ctx context.Context, c *Client) (any, error) { return c.Connectors.ListResources(ctx, "slack") },
 			want: []ConnectorResource{{Name: "messages", Actions: []ActionSummary{{ID: "chat_postMessage", DisplayName: "Post message"}, {ID: "chat_delete"}},
 				Raw: json.RawMessage(`{"name":"messages","actions":[{"id":"chat_postMessage","displayName":"Post message"},{"actionId":"chat_delete"}]}`)}},
 		},
 		{
-			name: "Action", method: "GET", path: "/connectors/slack/actions/chat_postMessage", since: "2025-09",
+			name: "Action", op: "Connectors.GetAction", ids: []string{"slack", "chat_postMessage"},
 			response: `{"action":{"id":"chat_postMessage","displayName":"Post message","description":"d","httpMethod":"POST","path":"/chat.postMessage","parameters":[{"name":"channel","in":"query","required":true,"schema":{"type":"string"}}],"requestBody":{"type":"object"}}}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
 				return c.Connectors.GetAction(ctx, "slack", "chat_postMessage")
@@ -135,7 +135,7 @@ func TestConnectorsRequestsAndDecoding(t *testing.T) {
 				RequestBody: json.RawMessage(`{"type":"object"}`)},
 		},
 		{
-			name: "Execute", method: "POST", path: "/connectors/slack/actions/chat_postMessage/execute", since: "2025-09",
+			name: "Execute", op: "Connectors.Execute", ids: []string{"slack", "chat_postMessage"},
 			response: readFixture(t, "connectivity_action_execute.json"),
 			wantBody: `{"credentialId":"67b01c2d3e4f5a6b7c8d9e0f","requestBody":{"channel":"C0123ABCD","text":"hi"},"queryParameters":{"q":"1"}}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
@@ -155,13 +155,13 @@ func TestConnectorsRequestsAndDecoding(t *testing.T) {
   }`)},
 		},
 		{
-			name: "Credentials", method: "GET", path: "/connectors/slack/credentials", since: "2025-09",
+			name: "Credentials", op: "Connectors.ListCredentials", ids: []string{"slack"},
 			response: readFixture(t, "connectivity_credentials_list.json"),
 			call:     func(ctx context.Context, c *Client) (any, error) { return c.Connectors.ListCredentials(ctx, "slack") },
 			want:     []Credential{{ID: "67b01c2d3e4f5a6b7c8d9e0f", Name: "Ops team Slack", Type: "slack-oauth2", CreatedAt: created, UpdatedAt: updated}},
 		},
 		{
-			name: "CreateCredential OAuth", method: "POST", path: "/connectors/slack/credentials", since: "2025-09",
+			name: "CreateCredential OAuth", op: "Connectors.CreateCredential", ids: []string{"slack"},
 			response: `{"oauthUrl":"https://slack.com/oauth/v2/authorize?state=s"}`,
 			wantBody: `{"userId":"u1","authenticationType":"oauth2","redirectUri":"https://app.example.com/oauth/done"}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
@@ -170,7 +170,7 @@ func TestConnectorsRequestsAndDecoding(t *testing.T) {
 			want: &ConnectorCredential{OAuthURL: "https://slack.com/oauth/v2/authorize?state=s"},
 		},
 		{
-			name: "CreateCredential key", method: "POST", path: "/connectors/openai/credentials", since: "2025-09",
+			name: "CreateCredential key", op: "Connectors.CreateCredential", ids: []string{"openai"},
 			response: `{"credentialId":"c7"}`,
 			wantBody: `{"userId":"u1","authenticationType":"apiKey","authConfigId":"cfg","data":{"apiKey":"sk-provider"}}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
@@ -179,7 +179,7 @@ func TestConnectorsRequestsAndDecoding(t *testing.T) {
 			want: &ConnectorCredential{CredentialID: "c7"},
 		},
 		{
-			name: "CredentialMetadata", method: "GET", path: "/connectors/slack/credentials/metadata", since: "2025-09",
+			name: "CredentialMetadata", op: "Connectors.ListCredentialMetadata", ids: []string{"slack"},
 			response: `{"metadata":[{"authenticationType":"oauth2","authConfigRequired":false,"inputSchema":{"type":"object"},"sampleInput":{"userId":"u"}}]}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
 				return c.Connectors.ListCredentialMetadata(ctx, "slack")

@@ -20,15 +20,16 @@ func TestCredentialsRequestsAndDecoding(t *testing.T) {
 	}
 	runAPICases(t, []apiCase{
 		{
-			name: "List", method: "GET",
-			pathIn:   map[string]string{"2025-09": "/credentials/users/u1", "2024-03": "/users/u1/credentials"},
+			name: "List", op: "Credentials.List", ids: []string{"u1"},
 			response: `{"data":[{"credentialId":"c1","type":"netsuite","name":"NetSuite","createdAt":"2025-03-04T08:15:09.552Z","updatedAt":null}]}`,
 			call:     func(ctx context.Context, c *Client) (any, error) { return c.Credentials.List(ctx, "u1") },
 			want: []Credential{{ID: "c1", Type: "netsuite", Name: "NetSuite",
 				CreatedAt: time.Date(2025, 3, 4, 8, 15, 9, 552e6, time.UTC)}},
 		},
 		{
-			name: "Create", method: "POST", path: "/headless/credentials",
+			// ids: the older route names the user; the body has userId on
+			// every version, so either route has what it needs.
+			name: "Create", op: "Credentials.Create", ids: []string{"u1"},
 			response: `{"success":true,"credentialId":"6720cd5aef22a033b4c5d6f1"}`,
 			wantBody: `{"userId":"u1","credential":{"type":"netsuite","data":{"accountId":"TSTDRV1","tokenId":"t"}}}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
@@ -37,12 +38,12 @@ func TestCredentialsRequestsAndDecoding(t *testing.T) {
 			want: &Credential{ID: "6720cd5aef22a033b4c5d6f1", Type: "netsuite"},
 		},
 		{
-			name: "Delete", method: "DELETE", path: "/users/u1/credentials/c%2F1",
+			name: "Delete", op: "Credentials.Delete", ids: []string{"u1", "c/1"},
 			response: `{"success":true}`,
 			call:     func(ctx context.Context, c *Client) (any, error) { return nil, c.Credentials.Delete(ctx, "u1", "c/1") },
 		},
 		{
-			name: "Metadata", method: "GET", path: "/metadata/credentials",
+			name: "Metadata", op: "Credentials.ListMetadata",
 			response: `{"data":[{"connector":"bigcommerce","isOauth":false,"properties":[{"name":"storeHash","displayName":"Store Hash","required":true}]},{"name":"hubspot","isOauth":true,"properties":[]}]}`,
 			call:     func(ctx context.Context, c *Client) (any, error) { return c.Credentials.ListMetadata(ctx) },
 			want: []CredentialMetadata{
@@ -51,13 +52,13 @@ func TestCredentialsRequestsAndDecoding(t *testing.T) {
 			},
 		},
 		{
-			name: "MetadataForApp older name key", method: "GET", path: "/metadata/credentials/shopify",
+			name: "MetadataForApp older name key", op: "Credentials.GetMetadata", ids: []string{"shopify"},
 			response: `{"data":{"name":"shopify","icon":"https://cdn.runalloy.com/icons/shopify.png","isOauth":true,"properties":[{"name":"shopSubdomain","displayName":"Shop Subdomain","description":"The part before .myshopify.com in the store URL."}]}}`,
 			call:     func(ctx context.Context, c *Client) (any, error) { return c.Credentials.GetMetadata(ctx, "shopify") },
 			want:     shopify,
 		},
 		{
-			name: "OAuthURL", method: "GET", path: "/headless/oauthUrl?app=shopify&credentialName=main&shopSubdomain=north+wind&userId=u1",
+			name: "OAuthURL", op: "Credentials.GetOAuthURL", query: "app=shopify&credentialName=main&shopSubdomain=north+wind&userId=u1",
 			response: `{"oauthUrl":"https://api.runalloy.com/api/strategy/shopify/authorize?userId=u1"}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
 				return c.Credentials.GetOAuthURL(ctx, OAuthURLParams{UserID: "u1", App: "shopify",
@@ -66,22 +67,6 @@ func TestCredentialsRequestsAndDecoding(t *testing.T) {
 			want: "https://api.runalloy.com/api/strategy/shopify/authorize?userId=u1",
 		},
 	})
-}
-
-func TestCredentialsCreateOn2023_12UsesLegacyRoute(t *testing.T) {
-	h := newHarness(t, WithAPIVersion("2023-12"))
-	h.on("POST", testRoot+"/2023-12/users/u1/credentials", jsonResp(200, `{"success":true,"credentialId":"c1"}`))
-	h.on("GET", testRoot+"/2023-12/users/u1/credentials", jsonResp(200, `{"data":[]}`))
-	cred, err := h.c.Credentials.Create(context.Background(), "u1", CredentialCreateParams{Type: "netsuite", Data: map[string]any{"a": "b"}})
-	require.NoError(t, err)
-	assert.Equal(t, "c1", cred.ID)
-	reqs := h.requests()
-	require.Len(t, reqs, 1)
-	// the legacy body is {credential}; userId is sent too so either route has what it needs
-	assert.JSONEq(t, `{"userId":"u1","credential":{"type":"netsuite","data":{"a":"b"}}}`, string(reqs[0].Body))
-	_, err = h.c.Credentials.List(context.Background(), "u1")
-	require.NoError(t, err)
-	assert.Equal(t, 2, h.mt.GetTotalCallCount())
 }
 
 func TestCredentialCreateParamsNeverPrintSecrets(t *testing.T) {

@@ -12,7 +12,7 @@ import (
 func TestEventsRequestsAndDecoding(t *testing.T) {
 	runAPICases(t, []apiCase{
 		{
-			name: "List", method: "GET", path: "/events", since: "2023-12",
+			name: "List", op: "Events.List",
 			response: readFixture(t, "events_list.json"),
 			call:     func(ctx context.Context, c *Client) (any, error) { return c.Events.List(ctx, nil) },
 			want: []Event{
@@ -28,7 +28,7 @@ func TestEventsRequestsAndDecoding(t *testing.T) {
 			},
 		},
 		{
-			name: "List for a user", method: "GET", path: "/events?userId=u1", since: "2023-12",
+			name: "List for a user", op: "Events.List", query: "userId=u1",
 			response: `{"data":[]}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
 				return c.Events.List(ctx, &EventListParams{UserID: "u1"})
@@ -36,7 +36,7 @@ func TestEventsRequestsAndDecoding(t *testing.T) {
 			want: []Event{},
 		},
 		{
-			name: "Run", method: "POST", path: "/run/event",
+			name: "Run", op: "Events.Run",
 			response: readFixture(t, "event_run.json"),
 			wantBody: `{"event":"Invoice Paid","userId":"u1","data":{"invoiceId":"INV-1009"}}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
@@ -45,7 +45,7 @@ func TestEventsRequestsAndDecoding(t *testing.T) {
 			want: &RunResult{Message: "Event successfully triggered"},
 		},
 		{
-			name: "Run with raw JSON data", method: "POST", path: "/run/event",
+			name: "Run with raw JSON data", op: "Events.Run",
 			response: `{"message":"ok"}`,
 			wantBody: `{"event":"e","userId":"u1","data":{"a":[1,2]}}`,
 			call: func(ctx context.Context, c *Client) (any, error) {

@@ -7,12 +7,15 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/require"
+
+	"github.com/alloysdk/alloy-go/internal/contract/ops"
 )
 
 const (
@@ -20,14 +23,31 @@ const (
 	testRoot = "https://api.alloy.test"
 )
 
-// versions are the two addressing styles every method is tested in.
-var versions = []struct {
+// testVersion is an API version and the base its routes are appended to.
+type testVersion struct {
 	version string
 	base    string // what routes are appended to
-}{
-	{"2025-09", testRoot},
-	{"2024-03", testRoot + "/2024-03"},
 }
+
+// laterVersion stands for a version newer than every one of the contract:
+// the client sends it as given and gets the newest version's routes.
+const laterVersion = "2099-01"
+
+// versions are the versions every method is tested in: each one of the
+// contract and a later one, so both addressing styles (the version in the
+// path before ops.FirstHeaderVersion, in the x-api-version header from it
+// on).
+var versions = func() []testVersion {
+	var vs []testVersion
+	for _, v := range append(slices.Clone(ops.Versions), laterVersion) {
+		base := testRoot
+		if v < ops.FirstHeaderVersion {
+			base += "/" + v
+		}
+		vs = append(vs, testVersion{v, base})
+	}
+	return vs
+}()
 
 // sent is one request as the server saw it.
 type sent struct {

@@ -34,7 +34,7 @@ func TestInstallationsRequestsAndDecoding(t *testing.T) {
 	}
 	runAPICases(t, []apiCase{
 		{
-			name: "Start", method: "POST", path: "/headless/startInstallation", since: "2024-03",
+			name: "Start", op: "Installations.Start",
 			response: readFixture(t, "installation_start.json"),
 			wantBody: `{"userId":"u1","integrationId":"6712ab34cd56ef7890a1b2c3","credentialIds":["c1","c2"]}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
@@ -43,7 +43,7 @@ func TestInstallationsRequestsAndDecoding(t *testing.T) {
 			want: startedForm(),
 		},
 		{
-			name: "Complete", method: "POST", path: "/headless/completeInstallation", since: "2024-03",
+			name: "Complete", op: "Installations.Complete",
 			response: readFixture(t, "installation_complete.json"),
 			wantBody: `{"installationId":"i1","data":[{"workflowId":"w1","blockId":"b1","fields":[{"name":"subsidiary","value":"1"},{"name":"batch","value":25}]},{"workflowId":"w2","blockId":"b2","fields":[]}]}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
@@ -54,7 +54,7 @@ func TestInstallationsRequestsAndDecoding(t *testing.T) {
 			},
 		},
 		{
-			name: "Edit", method: "POST", path: "/headless/editInstallation", since: "2025-09",
+			name: "Edit", op: "Installations.Edit",
 			response: `{"data":{"installationId":"i1","integrationId":"int1","userId":"u1","formData":["odd",{"workflowId":"w1","blockId":"b1","fields":[]}],"credentialIds":{"netsuite":"c9"},"workflowIds":["w1"],"installedData":[1],"installedAt":"2025-03-04T08:20:33.117Z"}}`,
 			wantBody: `{"userId":"u1","integrationId":"int1","credentialIds":["c9"],"installationId":"i1"}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
@@ -66,13 +66,13 @@ func TestInstallationsRequestsAndDecoding(t *testing.T) {
 				InstalledAt: time.Date(2025, 3, 4, 8, 20, 33, 117e6, time.UTC)},
 		},
 		{
-			name: "List", method: "GET", path: "/installations", since: "2025-09",
+			name: "List", op: "Installations.List",
 			response: readFixture(t, "installations_list.json"),
 			call:     func(ctx context.Context, c *Client) (any, error) { return c.Installations.List(ctx) },
 			want:     []Installation{installed},
 		},
 		{
-			name: "Get", method: "GET", path: "/installations/6733ef01aa23bc45de67f890", since: "2025-09",
+			name: "Get", op: "Installations.Get", ids: []string{"6733ef01aa23bc45de67f890"},
 			response: `{"data":{"installationId":"6733ef01aa23bc45de67f890","integrationId":"6712ab34cd56ef7890a1b2c3","userId":"65f1c2a9d4e8b71a2c3d4e5f","formData":[],"credentialIds":{"bigcommerceApi":"6720cd11ef22a033b4c5d6e7","netsuiteApi":"6720cd5aef22a033b4c5d6f1"},"workflowIds":["6712ab3acd56ef7890a1b2d9"],"installedAt":"2025-03-04T08:20:33.117Z","enabled":true}}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
 				return c.Installations.Get(ctx, "6733ef01aa23bc45de67f890")

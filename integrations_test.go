@@ -36,7 +36,7 @@ func TestIntegrationsRequestsAndDecoding(t *testing.T) {
 	list24 := readFixture(t, "integrations_list_2024-03.json")
 	runAPICases(t, []apiCase{
 		{
-			name: "List 2025-09 shape", method: "GET", path: "/integrations?userId=ops%40northwind.example",
+			name: "List 2025-09 shape", op: "Integrations.List", query: "userId=ops%40northwind.example",
 			response: list25,
 			call: func(ctx context.Context, c *Client) (any, error) {
 				return c.Integrations.List(ctx, "ops@northwind.example")
@@ -44,20 +44,20 @@ func TestIntegrationsRequestsAndDecoding(t *testing.T) {
 			want: []Integration{integration2025},
 		},
 		{
-			name: "List 2024-03 shape", method: "GET", path: "/integrations?userId=u1",
+			name: "List 2024-03 shape", op: "Integrations.List", query: "userId=u1",
 			response: list24,
 			call:     func(ctx context.Context, c *Client) (any, error) { return c.Integrations.List(ctx, "u1") },
 			want:     []Integration{integration2024},
 		},
 		{
-			name: "Get", method: "GET", path: "/integrations/BigCommerce?userId=u1",
+			name: "Get", op: "Integrations.Get", ids: []string{"BigCommerce"}, query: "userId=u1",
 			response: `{"data":{"integrationId":"i1","primaryConnector":"BigCommerce","installed":false,"workflows":[{"workflowId":"w1","name":"W","connectors":[{"connectorName":"Slack","connectorId":"s-1","connector":"slack"}]}]}}`,
 			call:     func(ctx context.Context, c *Client) (any, error) { return c.Integrations.Get(ctx, "u1", "BigCommerce") },
 			want: &Integration{ID: "i1", App: "BigCommerce", Workflows: []IntegrationWorkflow{{ID: "w1", Name: "W",
 				Steps: []WorkflowStep{{ID: "s-1", Name: "Slack", Connector: "slack"}}}}},
 		},
 		{
-			name: "InstallURL", method: "GET", path: "/users/u1/integrations/6712ab34cd56ef7890a1b2c3/install-url",
+			name: "InstallURL", op: "Integrations.GetInstallLink", ids: []string{"u1", "6712ab34cd56ef7890a1b2c3"},
 			response: readFixture(t, "install_url.json"),
 			call: func(ctx context.Context, c *Client) (any, error) {
 				return c.Integrations.GetInstallLink(ctx, "u1", "6712ab34cd56ef7890a1b2c3")
@@ -77,38 +77,17 @@ func TestIntegrationsIncompleteResponsesAreErrors(t *testing.T) {
 	assert.ErrorContains(t, err, "no url")
 }
 
-func TestAppsListPerVersion(t *testing.T) {
-	for _, tc := range []struct{ version, url string }{
-		{"2025-09", testRoot + "/metadata/apps"},
-		{"2024-03", testRoot + "/2024-03/metadata/apps"},
-		{"2023-12", testRoot + "/2023-12/apps"},
-	} {
-		t.Run(tc.version, func(t *testing.T) {
-			h := newHarness(t, WithAPIVersion(tc.version))
-			h.on("GET", tc.url, jsonResp(200, `{"data":[{"name":"shopify","icon":"i","oauth":true,"type":["action","trigger"]},{"name":"legacy","type":"action"},{"name":"odd","type":7}]}`))
-			apps, err := h.c.Apps.List(context.Background())
-			require.NoError(t, err)
-			assert.Equal(t, []App{
-				{Name: "shopify", Icon: "i", OAuth: true, Type: []string{"action", "trigger"}},
-				{Name: "legacy", Type: []string{"action"}},
-				{Name: "odd"},
-			}, apps)
-			assert.Equal(t, tc.url, h.only().URL)
-		})
-	}
-}
-
-func TestUnsupportedVersionSendsNothing(t *testing.T) {
-	h := newHarness(t, WithAPIVersion("2023-12"))
-	ctx := context.Background()
-	_, err := h.c.Credentials.ListMetadata(ctx)
-	assert.ErrorIs(t, err, ErrUnsupportedVersion)
-	_, err = h.c.Credentials.GetMetadata(ctx, "shopify")
-	assert.ErrorIs(t, err, ErrUnsupportedVersion)
-	_, err = h.c.Credentials.GetOAuthURL(ctx, OAuthURLParams{UserID: "u", App: "shopify"})
-	assert.ErrorIs(t, err, ErrUnsupportedVersion)
-	assert.NotErrorIs(t, err, ErrInvalidArgument)
-	assert.Zero(t, h.mt.GetTotalCallCount())
+func TestAppsRequestsAndDecoding(t *testing.T) {
+	runAPICases(t, []apiCase{{
+		name: "List", op: "Apps.List",
+		response: `{"data":[{"name":"shopify","icon":"i","oauth":true,"type":["action","trigger"]},{"name":"legacy","type":"action"},{"name":"odd","type":7}]}`,
+		call:     func(ctx context.Context, c *Client) (any, error) { return c.Apps.List(ctx) },
+		want: []App{
+			{Name: "shopify", Icon: "i", OAuth: true, Type: []string{"action", "trigger"}},
+			{Name: "legacy", Type: []string{"action"}},
+			{Name: "odd"},
+		},
+	}})
 }
 
 func TestIntegrationAndWorkflowRoundTripThroughJSON(t *testing.T) {

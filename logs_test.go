@@ -67,7 +67,7 @@ func TestLogsRequestsAndDecoding(t *testing.T) {
 	}
 	runAPICases(t, []apiCase{
 		{
-			name: "Workflow", method: "GET", path: "/workflows/wf1/logs?limit=30&order=desc&page=2&userId=u1",
+			name: "Workflow", op: "Logs.ListExecutions", ids: []string{"wf1"}, query: "limit=30&order=desc&page=2&userId=u1",
 			response: readFixture(t, "workflow_logs_2025-09.json"),
 			call: func(ctx context.Context, c *Client) (any, error) {
 				return c.Logs.ListExecutions(ctx, "wf1", WorkflowLogParams{UserID: "u1", Page: 2, Limit: 30, Order: "desc"})
@@ -75,7 +75,7 @@ func TestLogsRequestsAndDecoding(t *testing.T) {
 			want: []Execution{execution},
 		},
 		{
-			name: "Workflow, older shape", method: "GET", path: "/workflows/wf1/logs",
+			name: "Workflow, older shape", op: "Logs.ListExecutions", ids: []string{"wf1"},
 			response: `{"data":[{"executionId":"e1","finished":"error","results":[{"blockId":"b1","data":null}],"inputs":[{"blockId":"b1","data":{}}]}]}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
 				return c.Logs.ListExecutions(ctx, "wf1", WorkflowLogParams{})
@@ -84,25 +84,25 @@ func TestLogsRequestsAndDecoding(t *testing.T) {
 				Inputs: []ExecutionInput{{ConnectorID: "b1", Data: json.RawMessage("{}")}}}},
 		},
 		{
-			name: "Errors bare array", method: "GET", path: "/workflows/wf1/errors?userId=u1", since: "2023-12",
+			name: "Errors bare array", op: "Logs.ListErrors", ids: []string{"wf1"}, query: "userId=u1",
 			response: `[{"message":"NetSuite refused the order","timestamp":"2025-04-17T07:30:00.655Z","block":"netsuite","workflowId":"wf1"}]`,
 			call:     func(ctx context.Context, c *Client) (any, error) { return c.Logs.ListErrors(ctx, "wf1", "u1") },
 			want:     []WorkflowError{{Message: "NetSuite refused the order", Timestamp: ts("2025-04-17T07:30:00.655Z"), Block: "netsuite", WorkflowID: "wf1"}},
 		},
 		{
-			name: "Errors in data, block as object", method: "GET", path: "/workflows/wf1/errors", since: "2023-12",
+			name: "Errors in data, block as object", op: "Logs.ListErrors", ids: []string{"wf1"},
 			response: `{"data":[{"message":"m","block":{"id":"b1"}}]}`,
 			call:     func(ctx context.Context, c *Client) (any, error) { return c.Logs.ListErrors(ctx, "wf1", "") },
 			want:     []WorkflowError{{Message: "m", Block: `{"id":"b1"}`}},
 		},
 		{
-			name: "Errors none", method: "GET", path: "/workflows/wf1/errors", since: "2023-12",
+			name: "Errors none", op: "Logs.ListErrors", ids: []string{"wf1"},
 			response: `[]`,
 			call:     func(ctx context.Context, c *Client) (any, error) { return c.Logs.ListErrors(ctx, "wf1", "") },
 			want:     []WorkflowError{},
 		},
 		{
-			name: "Rerun", method: "POST", path: "/workflows/wf1/rerun/Xk29aPq7LmN3vB5tR8sW1?userId=u1", since: "2023-12",
+			name: "Rerun", op: "Logs.Rerun", ids: []string{"wf1", "Xk29aPq7LmN3vB5tR8sW1"}, query: "userId=u1",
 			response: `{"message":"Rerun started","executionUuid":"Qw8rT2yU6iO0pA4sD9fG3"}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
 				return c.Logs.Rerun(ctx, "wf1", "Xk29aPq7LmN3vB5tR8sW1", "u1")
@@ -110,8 +110,8 @@ func TestLogsRequestsAndDecoding(t *testing.T) {
 			want: &RunResult{Message: "Rerun started", ExecutionUUID: "Qw8rT2yU6iO0pA4sD9fG3"},
 		},
 		{
-			name: "List", since: "2025-09", method: "GET",
-			path:     "/logs?associatedUserId=u1&filters=%5B%7B%22columns%22%3A%7B%22value%22%3A%22message%22%7D%2C%22operators%22%3A%7B%22value%22%3A%22equals%22%7D%2C%22userinput%22%3A%7B%22value%22%3A%22executionError%22%7D%2C%22condition%22%3A%7B%22value%22%3A%22and%22%7D%7D%5D&limit=10&skip=20&sortBy=createdAt&sortOrder=desc&workflowId=wf1",
+			name: "List", op: "Logs.List",
+			query:    "associatedUserId=u1&filters=%5B%7B%22columns%22%3A%7B%22value%22%3A%22message%22%7D%2C%22operators%22%3A%7B%22value%22%3A%22equals%22%7D%2C%22userinput%22%3A%7B%22value%22%3A%22executionError%22%7D%2C%22condition%22%3A%7B%22value%22%3A%22and%22%7D%7D%5D&limit=10&skip=20&sortBy=createdAt&sortOrder=desc&workflowId=wf1",
 			response: readFixture(t, "logs_all_2025-09.json"),
 			call: func(ctx context.Context, c *Client) (any, error) {
 				return c.Logs.List(ctx, LogListParams{
@@ -122,7 +122,7 @@ func TestLogsRequestsAndDecoding(t *testing.T) {
 			want: &LogPage{Logs: []LogEntry{entry}, LastFetched: ts("2025-04-17T07:35:12.880Z"), Pagination: Pagination{TotalItems: 1, TotalPages: 1, CurrentPage: 1, PageSize: 10}},
 		},
 		{
-			name: "Get", since: "2025-09", method: "GET", path: "/logs/6801aa10bb22cc33dd44ee50",
+			name: "Get", op: "Logs.Get", ids: []string{"6801aa10bb22cc33dd44ee50"},
 			response: `{"data":{"_id":"6801aa10bb22cc33dd44ee50","executionMode":"webhook","executionUuid":"Qw8","extra":1}}`,
 			call:     func(ctx context.Context, c *Client) (any, error) { return c.Logs.Get(ctx, "6801aa10bb22cc33dd44ee50") },
 			want: &ExecutionLog{ID: "6801aa10bb22cc33dd44ee50", ExecutionMode: "webhook", ExecutionUUID: "Qw8",

@@ -12,27 +12,36 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/alloysdk/alloy-go/internal/contract/ops"
 )
 
 func fakeJWT(claims string) string {
 	return "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9." + base64.RawURLEncoding.EncodeToString([]byte(claims)) + ".c2lnbmF0dXJl"
 }
 
-func TestTokensCreateBothVersions(t *testing.T) {
+// TestTokensCreateOnEveryVersion: the route comes from the contract; the
+// query differs by addressing style, so this is not an apiCase.
+func TestTokensCreateOnEveryVersion(t *testing.T) {
 	tok := fakeJWT(`{"userId":"u1","exp":1893456000}`)
 	want := &UserToken{Token: tok, ExpiresAt: time.Unix(1893456000, 0).UTC()}
 	for _, v := range versions {
 		t.Run(v.version, func(t *testing.T) {
 			h := newHarness(t, WithAPIVersion(v.version))
-			url := v.base + "/users/u%2F1/token"
-			if v.version >= "2025-09" {
+			o, err := ops.Lookup("Tokens.Create", ops.Effective(v.version))
+			require.NoError(t, err)
+			path, err := expandRoute(o.Path, []string{"u/1"})
+			require.NoError(t, err)
+			url := v.base + path
+			if v.version >= ops.FirstHeaderVersion {
 				url += "?userId=u%2F1" // the 2025-09 reference repeats the id as a query parameter
 			}
-			h.on("GET", url, jsonResp(200, `{"token":"`+tok+`"}`))
+			h.on(o.Method, url, jsonResp(200, `{"token":"`+tok+`"}`))
 			got, err := h.c.Tokens.Create(context.Background(), "u/1")
 			require.NoError(t, err)
 			assert.Equal(t, want, got)
 			r := h.only()
+			assert.Equal(t, o.Method, r.Method)
 			assert.Equal(t, url, r.URL)
 			assert.Equal(t, v.version, r.Header.Get("X-Api-Version"))
 			assert.Empty(t, r.Body)

@@ -4,38 +4,79 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/alloysdk/alloy-go/internal/contract/ops"
 )
 
-// apiCase is one method call: the exact request it must send and the exact
-// value it must decode from the response.
+// apiCase is one method call: the operation it must send, with the values
+// of the route's placeholders and the query, and the exact value it must
+// decode from the response. The method, the route on each version and the
+// versions that refuse the call come from the contract (ops.Lookup), never
+// from the case.
 type apiCase struct {
 	name     string
-	method   string
-	path     string            // relative to the version base, with query
-	pathIn   map[string]string // per-version path, where the route moved
+	op       string   // the operation's Go name in the contract, e.g. "Workflows.ListVersions"
+	ids      []string // the route's placeholder values in order, unescaped (the SDK escapes them)
+	query    string   // the exact encoded query it must send; "" for none
 	status   int
 	response string
 	wantBody string // expected JSON request body; "" for none
 	call     func(ctx context.Context, c *Client) (any, error)
 	want     any
-	since    string // first API version with the call; older ones must refuse it and send nothing
+}
+
+// expect returns the method and the URL the case must send on version v
+// (relative to its base), or ok false when the contract has no route for
+// the operation in v, so the call must be refused before any I/O.
+func (tc apiCase) expect(t *testing.T, v string) (method, url string, ok bool) {
+	t.Helper()
+	// ids fill the placeholders of whichever route the version has; where
+	// the route moved, a case gives the ids of the route with the most (the
+	// SDK passes the same values on every version).
+	placeholders, found := 0, false
+	for _, o := range ops.Operations {
+		if o.Go == tc.op {
+			placeholders, found = max(placeholders, strings.Count(o.Path, "{")), true
+		}
+	}
+	require.Truef(t, found, "the contract has no operation %s", tc.op)
+	require.Lenf(t, tc.ids, placeholders, "%s: one id per placeholder of %s's routes", tc.name, tc.op)
+	o, err := ops.Lookup(tc.op, ops.Effective(v))
+	if err != nil {
+		var ue *ops.UnsupportedError
+		require.ErrorAs(t, err, &ue)
+		return "", "", false
+	}
+	url, err = expandRoute(o.Path, tc.ids)
+	require.NoError(t, err)
+	if tc.query != "" {
+		url += "?" + tc.query
+	}
+	return o.Method, url, true
 }
 
 func runAPICases(t *testing.T, cases []apiCase) {
 	t.Helper()
+	for _, tc := range cases {
+		assert.Truef(t, slices.ContainsFunc(versions, func(v testVersion) bool { _, _, ok := tc.expect(t, v.version); return ok }),
+			"%s: no version sends it, so its response and value are never checked", tc.name)
+	}
 	for _, v := range versions {
 		for _, tc := range cases {
 			t.Run(v.version+"/"+tc.name, func(t *testing.T) {
 				h := newHarness(t, WithAPIVersion(v.version))
-				if v.version < tc.since {
+				method, path, ok := tc.expect(t, v.version)
+				if !ok {
 					_, err := tc.call(context.Background(), h.c)
 					require.ErrorIs(t, err, ErrUnsupportedVersion)
+					assert.NotErrorIs(t, err, ErrInvalidArgument, "the arguments are valid")
 					assert.Zero(t, h.mt.GetTotalCallCount())
 					return
 				}
@@ -43,17 +84,13 @@ func runAPICases(t *testing.T, cases []apiCase) {
 				if status == 0 {
 					status = http.StatusOK
 				}
-				path := tc.path
-				if p, ok := tc.pathIn[v.version]; ok {
-					path = p
-				}
-				h.on(tc.method, v.base+path, jsonResp(status, tc.response))
+				h.on(method, v.base+path, jsonResp(status, tc.response))
 				got, err := tc.call(context.Background(), h.c)
 				require.NoError(t, err)
 				assert.Equal(t, tc.want, got)
 
 				r := h.only()
-				assert.Equal(t, tc.method, r.Method)
+				assert.Equal(t, method, r.Method)
 				assert.Equal(t, v.base+path, r.URL)
 				assert.Equal(t, "Bearer "+testKey, r.Header.Get("Authorization"))
 				assert.Equal(t, v.version, r.Header.Get("X-Api-Version"))
@@ -75,7 +112,7 @@ func TestUsersRequestsAndDecoding(t *testing.T) {
 	installedAt := time.Date(2025, 2, 2, 16, 40, 51, 902e6, time.UTC)
 	runAPICases(t, []apiCase{
 		{
-			name: "Create", method: "POST", path: "/users",
+			name: "Create", op: "Users.Create",
 			response: `{"userId":"65f1c2a9d4e8b71a2c3d4e5f"}`,
 			wantBody: `{"username":"ops@northwind.example","fullName":"Northwind Goods"}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
@@ -84,7 +121,7 @@ func TestUsersRequestsAndDecoding(t *testing.T) {
 			want: &User{ID: "65f1c2a9d4e8b71a2c3d4e5f", Username: "ops@northwind.example", FullName: "Northwind Goods"},
 		},
 		{
-			name: "Create without full name", method: "POST", path: "/users",
+			name: "Create without full name", op: "Users.Create",
 			response: `{"userId":"u2","unknownField":1}`,
 			wantBody: `{"username":"solo"}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
@@ -93,7 +130,7 @@ func TestUsersRequestsAndDecoding(t *testing.T) {
 			want: &User{ID: "u2", Username: "solo"},
 		},
 		{
-			name: "CreateBatch", method: "POST", path: "/users/batch",
+			name: "CreateBatch", op: "Users.CreateBatch",
 			response: `{"message":"Users created successfully"}`,
 			wantBody: `{"users":[{"username":"a@x.example","fullName":"A"},{"username":"b@x.example"}]}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
@@ -102,7 +139,7 @@ func TestUsersRequestsAndDecoding(t *testing.T) {
 			want: &BatchResult{Message: "Users created successfully"},
 		},
 		{
-			name: "Get", method: "GET", path: "/users/65f1c2a9d4e8b71a2c3d4e5f",
+			name: "Get", op: "Users.Get", ids: []string{"65f1c2a9d4e8b71a2c3d4e5f"},
 			response: `{"userId":"65f1c2a9d4e8b71a2c3d4e5f","fullName":"Northwind Goods","username":"ops@northwind.example"}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
 				return c.Users.Get(ctx, "65f1c2a9d4e8b71a2c3d4e5f")
@@ -110,19 +147,19 @@ func TestUsersRequestsAndDecoding(t *testing.T) {
 			want: &User{ID: "65f1c2a9d4e8b71a2c3d4e5f", Username: "ops@northwind.example", FullName: "Northwind Goods"},
 		},
 		{
-			name: "Get wrapped in data", method: "GET", path: "/users/u1",
+			name: "Get wrapped in data", op: "Users.Get", ids: []string{"u1"},
 			response: `{"data":{"userId":"u1","username":"x"}}`,
 			call:     func(ctx context.Context, c *Client) (any, error) { return c.Users.Get(ctx, "u1") },
 			want:     &User{ID: "u1", Username: "x"},
 		},
 		{
-			name: "List", method: "GET", path: "/users",
+			name: "List", op: "Users.List",
 			response: `{"data":[{"userId":"u1","username":"a","fullName":"A"},{"userId":"u2","fullName":"Legacy Tenant Without Username"}]}`,
 			call:     func(ctx context.Context, c *Client) (any, error) { return c.Users.List(ctx, nil) },
 			want:     []User{{ID: "u1", Username: "a", FullName: "A"}, {ID: "u2", FullName: "Legacy Tenant Without Username"}},
 		},
 		{
-			name: "List by parent workflow", method: "GET", path: "/users?parentWorkflowId=wf%2F1",
+			name: "List by parent workflow", op: "Users.List", query: "parentWorkflowId=wf%2F1",
 			response: `{"data":[]}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
 				return c.Users.List(ctx, &UserListParams{ParentWorkflowID: "wf/1"})
@@ -130,7 +167,7 @@ func TestUsersRequestsAndDecoding(t *testing.T) {
 			want: []User{},
 		},
 		{
-			name: "Update full name only", method: "PUT", path: "/users/u1",
+			name: "Update full name only", op: "Users.Update", ids: []string{"u1"},
 			response: `{"userId":"u1","fullName":"Northwind Goods LLC","username":"ops@northwind.example"}`,
 			wantBody: `{"fullName":"Northwind Goods LLC"}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
@@ -139,7 +176,7 @@ func TestUsersRequestsAndDecoding(t *testing.T) {
 			want: &User{ID: "u1", Username: "ops@northwind.example", FullName: "Northwind Goods LLC"},
 		},
 		{
-			name: "Update both", method: "PUT", path: "/users/u1",
+			name: "Update both", op: "Users.Update", ids: []string{"u1"},
 			response: `{"userId":"u1","fullName":"","username":"new"}`,
 			wantBody: `{"username":"new","fullName":""}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
@@ -148,13 +185,13 @@ func TestUsersRequestsAndDecoding(t *testing.T) {
 			want: &User{ID: "u1", Username: "new"},
 		},
 		{
-			name: "Delete", method: "DELETE", path: "/users/u1",
+			name: "Delete", op: "Users.Delete", ids: []string{"u1"},
 			response: `{"success":true}`,
 			call:     func(ctx context.Context, c *Client) (any, error) { return nil, c.Users.Delete(ctx, "u1") },
 			want:     nil,
 		},
 		{
-			name: "ListByWorkflow", method: "GET", path: "/workflows/wf1/users",
+			name: "ListByWorkflow", op: "Users.ListByWorkflow", ids: []string{"wf1"},
 			response: `{"data":[{"username":"a","fullName":"A","userId":"u1","workflowActive":true,"installedAt":"bogus"},` +
 				`{"username":"b","fullName":"B","userId":"u2","workflowActive":false,"installedVersion":3,"installedAt":"2025-02-02T16:40:51.902Z"}]}`,
 			call: func(ctx context.Context, c *Client) (any, error) { return c.Users.ListByWorkflow(ctx, "wf1") },
@@ -164,7 +201,7 @@ func TestUsersRequestsAndDecoding(t *testing.T) {
 			},
 		},
 		{
-			name: "DeleteLogs", method: "DELETE", path: "/users/u1/logs",
+			name: "DeleteLogs", op: "Users.DeleteLogs", ids: []string{"u1"},
 			response: `{"message":"Success"}`,
 			call:     func(ctx context.Context, c *Client) (any, error) { return nil, c.Users.DeleteLogs(ctx, "u1") },
 			want:     nil,

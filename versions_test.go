@@ -45,7 +45,8 @@ func TestVersionsSendAsTheContractSays(t *testing.T) {
 		{"Connectors.List", func(ctx context.Context, c *Client) error { _, err := c.Connectors.List(ctx); return err }},
 		{"Apps.List", func(ctx context.Context, c *Client) error { _, err := c.Apps.List(ctx); return err }},
 	}
-	for _, v := range []string{"2023-12", "2024-03", "2025-09", "2099-01"} {
+	for _, tv := range versions {
+		v := tv.version
 		for _, tc := range cases {
 			t.Run(v+"/"+tc.goName, func(t *testing.T) {
 				h := newHarness(t, WithAPIVersion(v), WithMaxRetries(0))

@@ -16,7 +16,7 @@ func TestWorkflowsRequestsAndDecoding(t *testing.T) {
 	updated := time.Date(2025, 1, 9, 10, 44, 27, 16e6, time.UTC)
 	runAPICases(t, []apiCase{
 		{
-			name: "List (2024-03 blocks)", method: "GET", path: "/workflows?userId=u%2F1",
+			name: "List (2024-03 blocks)", op: "Workflows.List", query: "userId=u%2F1",
 			response: readFixture(t, "workflows_list_2024-03.json"),
 			call:     func(ctx context.Context, c *Client) (any, error) { return c.Workflows.List(ctx, "u/1") },
 			want: []Workflow{{
@@ -29,7 +29,7 @@ func TestWorkflowsRequestsAndDecoding(t *testing.T) {
 			}},
 		},
 		{
-			name: "Get (2025-09 connectors)", method: "GET", path: "/workflows/6712ab3acd56ef7890a1b2d9?userId=u1",
+			name: "Get (2025-09 connectors)", op: "Workflows.Get", ids: []string{"6712ab3acd56ef7890a1b2d9"}, query: "userId=u1",
 			response: readFixture(t, "workflow_get_2025-09.json"),
 			call: func(ctx context.Context, c *Client) (any, error) {
 				return c.Workflows.Get(ctx, "u1", "6712ab3acd56ef7890a1b2d9")
@@ -41,19 +41,19 @@ func TestWorkflowsRequestsAndDecoding(t *testing.T) {
 			},
 		},
 		{
-			name: "Versions", method: "GET", path: "/workflows/wf1/versions?userId=u1", since: "2023-12",
+			name: "Versions", op: "Workflows.ListVersions", ids: []string{"wf1"}, query: "userId=u1",
 			response: `{"data":[{"versionId":"v4","versionName":"Version 4","lastModified":"2025-01-09T10:44:27.016Z","status":"published"},{"versionId":"v3","lastModified":"bad"}]}`,
 			call:     func(ctx context.Context, c *Client) (any, error) { return c.Workflows.ListVersions(ctx, "wf1", "u1") },
 			want:     []WorkflowVersion{{ID: "v4", Name: "Version 4", LastModified: updated, Status: "published"}, {ID: "v3"}},
 		},
 		{
-			name: "Versions without user", method: "GET", path: "/workflows/wf1/versions", since: "2023-12",
+			name: "Versions without user", op: "Workflows.ListVersions", ids: []string{"wf1"},
 			response: `{"data":[]}`,
 			call:     func(ctx context.Context, c *Client) (any, error) { return c.Workflows.ListVersions(ctx, "wf1", "") },
 			want:     []WorkflowVersion{},
 		},
 		{
-			name: "Activate by id", method: "PUT", path: "/workflows/activate",
+			name: "Activate by id", op: "Workflows.Activate",
 			response: readFixture(t, "workflow_activate.json"),
 			wantBody: `{"userId":"u1","workflowId":"wf1"}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
@@ -61,7 +61,7 @@ func TestWorkflowsRequestsAndDecoding(t *testing.T) {
 			},
 		},
 		{
-			name: "Deactivate by name", method: "PUT", path: "/workflows/deactivate",
+			name: "Deactivate by name", op: "Workflows.Deactivate",
 			response: `{"success":true}`,
 			wantBody: `{"userId":"ops@northwind.example","workflowName":"Paid order to ERP"}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
@@ -69,22 +69,22 @@ func TestWorkflowsRequestsAndDecoding(t *testing.T) {
 			},
 		},
 		{
-			name: "DeactivateAll", method: "PUT", path: "/users/u1/deactivate-workflows",
+			name: "DeactivateAll", op: "Workflows.DeactivateAll", ids: []string{"u1"},
 			response: readFixture(t, "workflows_deactivate_all.json"),
 			call:     func(ctx context.Context, c *Client) (any, error) { return nil, c.Workflows.DeactivateAll(ctx, "u1") },
 		},
 		{
-			name: "Upgrade", method: "PUT", path: "/workflows/wf1/upgrade?userId=u1", since: "2023-12",
+			name: "Upgrade", op: "Workflows.Upgrade", ids: []string{"wf1"}, query: "userId=u1",
 			response: `{}`,
 			call:     func(ctx context.Context, c *Client) (any, error) { return nil, c.Workflows.Upgrade(ctx, "u1", "wf1") },
 		},
 		{
-			name: "Delete", method: "DELETE", path: "/workflows/wf1?userId=u1",
+			name: "Delete", op: "Workflows.Delete", ids: []string{"wf1"}, query: "userId=u1",
 			response: readFixture(t, "workflow_delete.json"),
 			call:     func(ctx context.Context, c *Client) (any, error) { return nil, c.Workflows.Delete(ctx, "u1", "wf1") },
 		},
 		{
-			name: "Run", method: "POST", path: "/run/workflow",
+			name: "Run", op: "Workflows.Run",
 			response: readFixture(t, "workflow_run.json"),
 			wantBody: `{"userId":"u1","workflowId":"wf1","data":{"orderId":91027}}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
@@ -93,7 +93,7 @@ func TestWorkflowsRequestsAndDecoding(t *testing.T) {
 			want: &RunResult{Message: "success"},
 		},
 		{
-			name: "Run by name without data", method: "POST", path: "/run/workflow",
+			name: "Run by name without data", op: "Workflows.Run",
 			response: `{"message":"success"}`,
 			wantBody: `{"userId":"u1","workflowName":"Paid order to ERP","data":{}}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
@@ -102,7 +102,7 @@ func TestWorkflowsRequestsAndDecoding(t *testing.T) {
 			want: &RunResult{Message: "success"},
 		},
 		{
-			name: "Analytics", method: "GET", path: "/workflows/wf1/analytics",
+			name: "Analytics", op: "Workflows.GetAnalytics", ids: []string{"wf1"},
 			response: readFixture(t, "analytics_workflow.json"),
 			call:     func(ctx context.Context, c *Client) (any, error) { return c.Workflows.GetAnalytics(ctx, "wf1") },
 			want:     &WorkflowAnalytics{TotalAppActions: 312, TotalWorkflowRuns: 104, TotalErrors: 2},
