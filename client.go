@@ -65,8 +65,9 @@ type service struct{ client *Client }
 
 // NewClient returns a client for apiKey. It does no I/O. It fails with an
 // error matching ErrInvalidArgument when the key is empty or an option is
-// invalid: an unknown version format, region eu with a header-versioned
-// version and no base URL, or a plain-http base URL that is not loopback.
+// invalid: an unknown version, region eu with a header-versioned version
+// and no base URL, or a plain-http base URL that is not loopback. With
+// OptionsFromEnv among opts, an empty apiKey is taken from the environment.
 func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	cfg, err := buildConfig(opts)
 	if err != nil {
@@ -100,6 +101,13 @@ func buildConfig(opts []Option) (config, error) {
 
 func newClient(apiKey string, cfg config) (*Client, error) {
 	apiKey = strings.TrimSpace(apiKey)
+	if apiKey == "" && cfg.keyFromEnv != nil {
+		key, err := cfg.keyFromEnvironment()
+		if err != nil {
+			return nil, err
+		}
+		apiKey = key
+	}
 	switch {
 	case apiKey == "":
 		return nil, invalidArg("new client", "API key is empty")
@@ -151,55 +159,80 @@ func newClient(apiKey string, cfg config) (*Client, error) {
 }
 
 // NewClientFromEnv returns a client configured from the environment, then
-// from opts, which take precedence:
+// from opts, which take precedence. It is
 //
-//	ALLOY_API_KEY        the API key; when unset, ALLOY_DEV_API_KEY or
-//	                     ALLOY_PROD_API_KEY, chosen by the environment
-//	ALLOY_ENVIRONMENT    development | production (default production)
+//	NewClient("", append(OptionsFromEnv(os.Getenv), opts...)...)
+//
+// See OptionsFromEnv for the variables read.
+func NewClientFromEnv(opts ...Option) (*Client, error) {
+	return NewClient("", append(OptionsFromEnv(os.Getenv), opts...)...)
+}
+
+// OptionsFromEnv returns the options the environment asks for, read
+// through lookup (os.Getenv when nil), for NewClient; options after them
+// override them:
+//
+//	ALLOY_API_KEY        the API key, when NewClient is given none; when it
+//	                     is unset, ALLOY_DEV_API_KEY or ALLOY_PROD_API_KEY,
+//	                     chosen by the environment in effect once every
+//	                     option is applied
+//	ALLOY_ENVIRONMENT    development (dev) | production (prod); default production
 //	ALLOY_API_VERSION    e.g. 2025-09 (default) or 2024-03
 //	ALLOY_REGION         us (default) | eu
 //	ALLOY_BASE_URL       host root to call instead of Alloy's
-func NewClientFromEnv(opts ...Option) (*Client, error) {
-	var envOpts []Option
-	if v := os.Getenv("ALLOY_ENVIRONMENT"); v != "" {
-		env := Environment(strings.ToLower(strings.TrimSpace(v)))
+//
+// Values are trimmed, and the environment and region read case-blind. The
+// alloy command reads its environment with this too, so both say the same
+// things the same way.
+func OptionsFromEnv(lookup func(string) string) []Option {
+	if lookup == nil {
+		lookup = os.Getenv
+	}
+	get := func(name string) string { return strings.TrimSpace(lookup(name)) }
+	var opts []Option
+	if v := get("ALLOY_ENVIRONMENT"); v != "" {
+		env := Environment(strings.ToLower(v))
 		switch env {
 		case "dev":
 			env = Development
 		case "prod":
 			env = Production
 		}
-		envOpts = append(envOpts, WithEnvironment(env))
+		opts = append(opts, WithEnvironment(env))
 	}
-	if v := os.Getenv("ALLOY_API_VERSION"); v != "" {
-		envOpts = append(envOpts, WithAPIVersion(strings.TrimSpace(v)))
+	if v := get("ALLOY_API_VERSION"); v != "" {
+		opts = append(opts, WithAPIVersion(v))
 	}
-	if v := os.Getenv("ALLOY_REGION"); v != "" {
-		envOpts = append(envOpts, WithRegion(Region(strings.ToLower(strings.TrimSpace(v)))))
+	if v := get("ALLOY_REGION"); v != "" {
+		opts = append(opts, WithRegion(Region(strings.ToLower(v))))
 	}
-	if v := os.Getenv("ALLOY_BASE_URL"); v != "" {
-		envOpts = append(envOpts, WithBaseURL(strings.TrimSpace(v)))
+	if v := get("ALLOY_BASE_URL"); v != "" {
+		opts = append(opts, WithBaseURL(v))
 	}
-	cfg, err := buildConfig(append(envOpts, opts...))
-	if err != nil {
-		return nil, err
+	return append(opts, func(c *config) error {
+		c.keyFromEnv = get
+		return nil
+	})
+}
+
+// keyFromEnv picks the API key from the environment, for a client given
+// none: ALLOY_API_KEY, else the key of the environment in effect.
+func (c *config) keyFromEnvironment() (string, error) {
+	if key := c.keyFromEnv("ALLOY_API_KEY"); key != "" {
+		return key, nil
 	}
-	key := os.Getenv("ALLOY_API_KEY")
-	if key == "" {
-		name := "ALLOY_PROD_API_KEY"
-		if cfg.env == Development {
-			name = "ALLOY_DEV_API_KEY"
-		}
-		key = os.Getenv(name)
-		if strings.TrimSpace(key) == "" {
-			hint := ""
-			if cfg.env == Production && os.Getenv("ALLOY_DEV_API_KEY") != "" {
-				hint = " (ALLOY_DEV_API_KEY is set: add ALLOY_ENVIRONMENT=development to use it)"
-			}
-			return nil, invalidArg("new client from env", "neither ALLOY_API_KEY nor %s is set for the %s environment%s", name, cfg.env, hint)
-		}
+	name := "ALLOY_PROD_API_KEY"
+	if c.env == Development {
+		name = "ALLOY_DEV_API_KEY"
 	}
-	return newClient(key, cfg)
+	if key := c.keyFromEnv(name); key != "" {
+		return key, nil
+	}
+	hint := ""
+	if c.env == Production && c.keyFromEnv("ALLOY_DEV_API_KEY") != "" {
+		hint = " (ALLOY_DEV_API_KEY is set: add ALLOY_ENVIRONMENT=development to use it)"
+	}
+	return "", invalidArg("new client from env", "neither ALLOY_API_KEY nor %s is set for the %s environment%s", name, c.env, hint)
 }
 
 // baseURL derives the URL every route is appended to.

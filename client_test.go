@@ -396,3 +396,50 @@ func TestErrorsNeverCarryAPIKey(t *testing.T) {
 	}
 	assert.False(t, errors.Is(err, ErrNotFound))
 }
+
+// TestOptionsFromEnv reads a map, not the process: the same rules as
+// NewClientFromEnv, and what the alloy command uses.
+func TestOptionsFromEnv(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name    string
+		env     map[string]string
+		key     string
+		opts    []Option
+		wantKey string
+		wantErr string
+		check   func(t *testing.T, c *Client)
+	}{
+		{name: "everything", env: map[string]string{"ALLOY_API_KEY": " k1 ", "ALLOY_ENVIRONMENT": "Development", "ALLOY_API_VERSION": "2024-03", "ALLOY_REGION": "EU"},
+			wantKey: "k1", check: func(t *testing.T, c *Client) {
+				assert.Equal(t, Development, c.Environment())
+				assert.Equal(t, "https://eu-embedded.runalloy.com/2024-03", c.BaseURL())
+			}},
+		{name: "dev key by environment", env: map[string]string{"ALLOY_DEV_API_KEY": "dev", "ALLOY_PROD_API_KEY": "prod", "ALLOY_ENVIRONMENT": "dev"}, wantKey: "dev"},
+		{name: "prod key by default", env: map[string]string{"ALLOY_DEV_API_KEY": "dev", "ALLOY_PROD_API_KEY": "prod"}, wantKey: "prod"},
+		{name: "a later option picks the key", env: map[string]string{"ALLOY_DEV_API_KEY": "dev", "ALLOY_ENVIRONMENT": "prod"},
+			opts: []Option{WithEnvironment(Development)}, wantKey: "dev"},
+		{name: "an explicit key wins", env: map[string]string{"ALLOY_API_KEY": "env"}, key: "explicit", wantKey: "explicit"},
+		{name: "no key, with a hint", env: map[string]string{"ALLOY_DEV_API_KEY": "dev"},
+			wantErr: "neither ALLOY_API_KEY nor ALLOY_PROD_API_KEY is set for the production environment (ALLOY_DEV_API_KEY is set: add ALLOY_ENVIRONMENT=development to use it)"},
+		{name: "bad environment", env: map[string]string{"ALLOY_API_KEY": "k", "ALLOY_ENVIRONMENT": "staging"}, wantErr: `environment "staging"`},
+		{name: "bad version", env: map[string]string{"ALLOY_API_KEY": "k", "ALLOY_API_VERSION": "2024-06"}, wantErr: "not one the SDK knows"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			opts := append(OptionsFromEnv(func(k string) string { return tc.env[k] }), tc.opts...)
+			c, err := NewClient(tc.key, opts...)
+			if tc.wantErr != "" {
+				require.ErrorIs(t, err, ErrInvalidArgument)
+				assert.Contains(t, err.Error(), tc.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.wantKey, c.cfg.apiKey)
+			if tc.check != nil {
+				tc.check(t, c)
+			}
+		})
+	}
+}

@@ -64,6 +64,9 @@ type config struct {
 	userAgent        string
 	maxResponseBytes int64
 	header           http.Header // sent on every call; set by NewClient
+	// keyFromEnv, set by OptionsFromEnv, reads the environment for a key
+	// when NewClient is given none.
+	keyFromEnv func(string) string
 }
 
 // Option configures a Client in NewClient or NewClientFromEnv. An option
