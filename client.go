@@ -441,9 +441,11 @@ func (c *Client) send(ctx context.Context, k call, opts []RequestOption) error {
 	if err != nil {
 		if last := stats.Last; last != nil && ctx.Err() != nil {
 			apiErr := newError(k.method, path, last.StatusCode, last.Header, last.Body, stats.Attempts, c.red)
+			apiErr.idempotent = cc.idempotent
 			return fmt.Errorf("%w; stopped waiting to retry: %w", apiErr, ctx.Err())
 		}
-		return &TransportError{Method: k.method, Path: path, Attempts: stats.Attempts, Err: c.red.Err(err)}
+		return &TransportError{Method: k.method, Path: path, Attempts: stats.Attempts, Err: c.red.Err(err),
+			idempotent: cc.idempotent, sent: stats.Attempts > 0 && !transport.Refused(err)}
 	}
 	defer resp.Body.Close()
 
@@ -460,7 +462,9 @@ func (c *Client) send(ctx context.Context, k call, opts []RequestOption) error {
 		// An error is reported whatever its body's size: only its head is kept.
 		body, _, _ := readCapped((*bp)[:0], resp.Body, maxErrorBody)
 		*bp = body
-		return newError(k.method, path, resp.StatusCode, resp.Header, bytes.Clone(body[:min(len(body), maxErrorBody)]), stats.Attempts, c.red)
+		apiErr := newError(k.method, path, resp.StatusCode, resp.Header, bytes.Clone(body[:min(len(body), maxErrorBody)]), stats.Attempts, c.red)
+		apiErr.idempotent = cc.idempotent
+		return apiErr
 	}
 	limit := c.cfg.maxResponseBytes
 	if resp.ContentLength > limit {
@@ -476,7 +480,9 @@ func (c *Client) send(ctx context.Context, k call, opts []RequestOption) error {
 		return fmt.Errorf("alloy: %s %s: %w (limit %d bytes)", k.method, path, ErrResponseTooLarge, limit)
 	}
 	if rerr != nil {
-		return &TransportError{Method: k.method, Path: path, Attempts: stats.Attempts, Err: c.red.Err(rerr)}
+		// The server answered 2xx and the body was cut: it acted.
+		return &TransportError{Method: k.method, Path: path, Attempts: stats.Attempts, Err: c.red.Err(rerr),
+			idempotent: cc.idempotent, sent: true}
 	}
 	if k.raw != nil {
 		k.raw.status, k.raw.body = resp.StatusCode, bytes.Clone(buf)

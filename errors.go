@@ -2,6 +2,7 @@ package alloy
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/alloysdk/alloy-go/internal/contract/ops"
 	"github.com/alloysdk/alloy-go/internal/redact"
+	"github.com/alloysdk/alloy-go/internal/transport"
 )
 
 // Sentinel errors. A *Error matches the sentinel of its status class with
@@ -42,6 +44,13 @@ var (
 	// without reaching the end: a guard against a server that never says
 	// it is done.
 	ErrTooManyPages = errors.New("alloy: too many pages")
+	// ErrOutcomeUnknown is matched when a call that is not idempotent (a
+	// POST without WithIdempotent) may have been applied although it
+	// failed: the request was sent and the server answered 5xx, or the
+	// connection was lost or timed out before an answer, or the answer was
+	// cut off after a 2xx. Sending it again could apply it twice: check
+	// what the server holds first (Users.Ensure does that for creates).
+	ErrOutcomeUnknown = errors.New("alloy: outcome unknown: the call may have been applied")
 )
 
 // maxErrorBody caps Error.Body.
@@ -58,6 +67,8 @@ type Error struct {
 	RetryAfter time.Duration // parsed Retry-After of the last response; 0 when absent
 	Attempts   int           // how many times the request was sent
 	Body       []byte        // the raw response body, capped at 64 KiB
+
+	idempotent bool // the call could be repeated safely (see ErrOutcomeUnknown)
 }
 
 // Error returns a one-line description with the method, path, status,
@@ -99,7 +110,8 @@ func (e *Error) Error() string {
 
 // Is matches the sentinel for the status code: ErrBadRequest, ErrUnauthorized,
 // ErrForbidden, ErrNotFound, ErrConflict, ErrValidation, ErrRateLimited, or
-// ErrServer for any 5xx.
+// ErrServer for any 5xx; and ErrOutcomeUnknown for a 5xx answer to a call
+// that is not idempotent (the server may have acted before failing).
 func (e *Error) Is(target error) bool {
 	switch target {
 	case ErrBadRequest:
@@ -118,6 +130,8 @@ func (e *Error) Is(target error) bool {
 		return e.StatusCode == http.StatusTooManyRequests
 	case ErrServer:
 		return e.StatusCode >= 500 && e.StatusCode <= 599
+	case ErrOutcomeUnknown:
+		return !e.idempotent && e.StatusCode >= 500 && e.StatusCode <= 599
 	}
 	return false
 }
@@ -131,6 +145,16 @@ type TransportError struct {
 	Path     string // URL path of the call, without host or query
 	Attempts int    // how many times the request was sent; 0 if the context had ended before
 	Err      error  // the cause, e.g. a *url.Error wrapping a *net.OpError
+
+	idempotent bool // the call could be repeated safely
+	sent       bool // the request may have reached the server
+}
+
+// Is matches ErrOutcomeUnknown when the call is not idempotent and its
+// request may have reached the server (anything but a refused connection,
+// or a context that ended before the first attempt).
+func (e *TransportError) Is(target error) bool {
+	return target == ErrOutcomeUnknown && !e.idempotent && e.sent
 }
 
 // Error describes the failure without repeating the URL (the cause of a
@@ -281,3 +305,35 @@ func (e *versionError) Error() string {
 }
 
 func (e *versionError) Is(target error) bool { return target == ErrUnsupportedVersion }
+
+// IsRetryable reports whether err is worth the same call again, later: a
+// rate limit (429), a 408, a 5xx or a lost connection or timeout of an
+// idempotent call, or a refused connection (the server never saw the
+// request). It is false for nil, for everything the caller must change
+// first (ErrInvalidArgument, ErrUnsupportedVersion, 400, 401, 403, 404, 409,
+// 422, ErrResponseTooLarge), for a call the caller cancelled, and for
+// ErrOutcomeUnknown: a call that may have been applied must be checked, not
+// repeated. The SDK has already retried what its policy allows; this is for
+// the caller's own retry loop or queue.
+func IsRetryable(err error) bool {
+	switch {
+	case err == nil, errors.Is(err, ErrOutcomeUnknown), errors.Is(err, ErrInvalidArgument),
+		errors.Is(err, ErrUnsupportedVersion), errors.Is(err, ErrResponseTooLarge), errors.Is(err, context.Canceled):
+		return false
+	}
+	var apiErr *Error
+	if errors.As(err, &apiErr) {
+		switch s := apiErr.StatusCode; {
+		case s == http.StatusTooManyRequests, s == http.StatusRequestTimeout:
+			return true
+		case s >= 500 && s <= 599:
+			return apiErr.idempotent
+		}
+		return false
+	}
+	var te *TransportError
+	if errors.As(err, &te) {
+		return te.idempotent || !te.sent || transport.Refused(te.Err)
+	}
+	return false
+}

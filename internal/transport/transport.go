@@ -339,6 +339,10 @@ func mayHaveActed(resp *http.Response, err error) bool {
 	return resp.StatusCode != http.StatusTooManyRequests
 }
 
+// Refused reports a failure to connect: the request never reached a
+// server.
+func Refused(err error) bool { return refused(err) }
+
 // refused reports a failure to connect: the request never reached a server.
 func refused(err error) bool {
 	if errors.Is(err, syscall.ECONNREFUSED) {
