@@ -36,7 +36,7 @@ var (
 	ErrInvalidArgument = errors.New("alloy: invalid argument")
 	// ErrUnsupportedVersion is matched when a method does not exist in the
 	// client's API version; nothing is sent.
-	ErrUnsupportedVersion = errors.New("alloy: not available in this API version")
+	ErrUnsupportedVersion = ops.ErrUnsupported
 	// ErrResponseTooLarge is matched when a response body exceeds the limit
 	// set with WithMaxResponseBytes.
 	ErrResponseTooLarge = errors.New("alloy: response body too large")
@@ -283,28 +283,6 @@ func (e *argError) Is(target error) bool { return target == ErrInvalidArgument }
 func invalidArg(op, format string, args ...any) error {
 	return &argError{op: op, reason: fmt.Sprintf(format, args...)}
 }
-
-// versionError is an operation called on an API version that lacks it.
-type versionError struct {
-	op, version string
-	cause       error // an *ops.UnsupportedError, saying since or until when
-}
-
-func (e *versionError) Error() string {
-	s := "alloy: " + e.op + ": not available in API version " + e.version
-	var ue *ops.UnsupportedError
-	if errors.As(e.cause, &ue) {
-		switch {
-		case ue.Since != "":
-			s += " (from " + ue.Since + " on)"
-		case ue.Until != "":
-			s += " (ended with " + ue.Until + ")"
-		}
-	}
-	return s
-}
-
-func (e *versionError) Is(target error) bool { return target == ErrUnsupportedVersion }
 
 // IsRetryable reports whether err is worth the same call again, later: a
 // rate limit (429), a 408, a 5xx or a lost connection or timeout of an

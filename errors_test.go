@@ -109,7 +109,8 @@ func TestErrorFromPipelineHasEveryField(t *testing.T) {
 	assert.Equal(t, &Error{
 		StatusCode: 404, Message: "User not found", Code: "USER_NOT_FOUND", RequestID: "req_77",
 		Method: "DELETE", Path: "/users/u1", Attempts: 1,
-		Body: []byte(`{"message":"User not found","code":"USER_NOT_FOUND"}`),
+		Body:       []byte(`{"message":"User not found","code":"USER_NOT_FOUND"}`),
+		idempotent: true, // a DELETE
 	}, apiErr)
 	assert.Equal(t, "alloy: DELETE /users/u1: 404 Not Found: User not found (code USER_NOT_FOUND) [request id req_77]", err.Error())
 }

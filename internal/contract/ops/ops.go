@@ -5,7 +5,7 @@
 package ops
 
 import (
-	"fmt"
+	"errors"
 	"net/url"
 	"sort"
 	"strings"
@@ -52,6 +52,10 @@ var byGo = func() map[string][]Operation {
 	return m
 }()
 
+// ErrUnsupported is the sentinel an *UnsupportedError matches; the root
+// package exports it as alloy.ErrUnsupportedVersion.
+var ErrUnsupported = errors.New("alloy: not available in this API version")
+
 // UnsupportedError says that an operation does not exist in a version.
 type UnsupportedError struct {
 	Go, Version string
@@ -60,14 +64,18 @@ type UnsupportedError struct {
 }
 
 func (e *UnsupportedError) Error() string {
+	s := "alloy: " + e.Go + ": not available in API version " + e.Version
 	switch {
 	case e.Since != "":
-		return fmt.Sprintf("%s exists from API version %s on, not in %s", e.Go, e.Since, e.Version)
+		s += " (from " + e.Since + " on)"
 	case e.Until != "":
-		return fmt.Sprintf("%s ended with API version %s; this client uses %s", e.Go, e.Until, e.Version)
+		s += " (ended with " + e.Until + ")"
 	}
-	return fmt.Sprintf("%s does not exist in API version %s", e.Go, e.Version)
+	return s
 }
+
+// Is matches ErrUnsupported.
+func (e *UnsupportedError) Is(target error) bool { return target == ErrUnsupported }
 
 // Lookup returns the route of the operation named goName (its public Go
 // name) in version v, or an *UnsupportedError. It panics when no operation

@@ -1,0 +1,307 @@
+package alloy
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/alloysdk/alloy-go/internal/contract/ops"
+	"github.com/alloysdk/alloy-go/internal/transport"
+)
+
+// call describes one API call for send.
+type call struct {
+	op     string   // the contract's operation, by its Go name, e.g. "Users.Get"; empty for Client.Do
+	method string   // from the contract unless Client.Do sets it
+	route  string   // path template, e.g. "/users/{userId}"
+	path   []string // values for the route's placeholders, in order
+	query  url.Values
+	body   any // JSON-encoded when non-nil
+	out    any // JSON-decoded into when non-nil and the body is not empty
+	raw    *rawResponse
+}
+
+// rawResponse receives a successful response's status and body as sent,
+// for calls that hand a third party's answer back unchanged.
+type rawResponse struct {
+	status int
+	body   []byte
+}
+
+// outbound is a call built into a request, with what the later stages
+// report it by.
+type outbound struct {
+	req  transport.Request
+	path string // the expanded path, without host or query: errors name it
+	// where names the call in argument errors: "METHOD /route/{template}".
+	where string
+}
+
+// send is the one request pipeline, in three stages: build validates the
+// call and turns it into a request; execute sends it through the retrying
+// transport within the client timeout; read caps, checks and decodes the
+// answer. Each maps its failures to the SDK's error types.
+func (c *Client) send(ctx context.Context, k call, opts []RequestOption) error {
+	ob, err := c.build(ctx, k, opts)
+	if err != nil {
+		return err
+	}
+	if c.cfg.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.cfg.timeout)
+		defer cancel()
+	}
+	resp, stats, err := c.execute(ctx, ob)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	return c.read(resp, stats, ob, k.out, k.raw)
+}
+
+// build resolves the call's route for the client's API version, applies
+// and checks the call options, expands and escapes the path, encodes the
+// query and the body, and sets the headers. It sends nothing; every error
+// is an ErrInvalidArgument, ErrUnsupportedVersion, an encoding error, or
+// the context's own (as a *TransportError with no attempts).
+func (c *Client) build(ctx context.Context, k call, opts []RequestOption) (*outbound, error) {
+	if k.method == "" {
+		o, err := ops.Lookup(k.op, ops.Effective(c.cfg.version))
+		if err != nil {
+			return nil, err // an *ops.UnsupportedError: ErrUnsupportedVersion
+		}
+		k.method, k.route = o.Method, o.Path
+	}
+	cc := callConfig{maxRetries: -1, idempotent: k.method != http.MethodPost && k.method != http.MethodPatch}
+	for _, o := range opts {
+		if o != nil {
+			o(&cc)
+		}
+	}
+	where := k.method + " " + k.route
+	if err := cc.check(); err != nil {
+		return nil, invalidArg(where, "%s", err.Error())
+	}
+	path, err := expandRoute(k.route, k.path)
+	if err != nil {
+		return nil, invalidArg(where, "%s", err.Error())
+	}
+	if ctx == nil {
+		return nil, invalidArg(where, "context is nil")
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, &TransportError{Method: k.method, Path: path, Err: err} // nothing sent
+	}
+	var body []byte
+	if k.body != nil {
+		if body, err = json.Marshal(k.body); err != nil {
+			return nil, fmt.Errorf("alloy: %s: encode request body: %w", where, err)
+		}
+	}
+	u := c.base + path
+	switch {
+	case len(k.query) == 1: // the usual ?userId=: no sorting, one concatenation
+		for key, vs := range k.query {
+			if len(vs) == 1 {
+				u = c.base + path + "?" + url.QueryEscape(key) + "=" + url.QueryEscape(vs[0])
+			} else {
+				u += "?" + k.query.Encode()
+			}
+		}
+	case len(k.query) > 1:
+		u += "?" + k.query.Encode()
+	}
+	header := c.cfg.header
+	if body != nil || cc.header != nil {
+		header = header.Clone()
+		for key, vs := range cc.header {
+			header[http.CanonicalHeaderKey(key)] = vs
+		}
+		if body != nil {
+			header["Content-Type"] = []string{"application/json"}
+		}
+	}
+	return &outbound{
+		req: transport.Request{
+			Method:     k.method,
+			URL:        u,
+			Route:      k.route,
+			Header:     header,
+			Body:       body,
+			Idempotent: cc.idempotent,
+			MaxRetries: cc.maxRetries,
+		},
+		path:  path,
+		where: where,
+	}, nil
+}
+
+// execute sends ob through the retrying transport. On failure it returns
+// the last answer as an *Error when the context ended while waiting to
+// retry it, and a *TransportError otherwise.
+func (c *Client) execute(ctx context.Context, ob *outbound) (*http.Response, transport.Stats, error) {
+	resp, stats, err := c.tr.Do(ctx, &ob.req)
+	if err == nil {
+		return resp, stats, nil
+	}
+	if last := stats.Last; last != nil && ctx.Err() != nil {
+		apiErr := newError(ob.req.Method, ob.path, last.StatusCode, last.Header, last.Body, stats.Attempts, c.red)
+		apiErr.idempotent = ob.req.Idempotent
+		return nil, stats, fmt.Errorf("%w; stopped waiting to retry: %w", apiErr, ctx.Err())
+	}
+	return nil, stats, &TransportError{Method: ob.req.Method, Path: ob.path, Attempts: stats.Attempts, Err: c.red.Err(err),
+		idempotent: ob.req.Idempotent, sent: stats.Attempts > 0 && !transport.Refused(err)}
+}
+
+// read turns the answer into the call's result: an *Error for a non-2xx
+// status (its body capped at 64 KiB), ErrResponseTooLarge past the client's
+// cap, a *TransportError for a body cut short, and otherwise the body
+// JSON-decoded into out (when out is non-nil and the body is not blank)
+// and kept as sent in raw (when raw is non-nil). A
+// 404 to a retried DELETE whose earlier attempt may have acted is success.
+func (c *Client) read(resp *http.Response, stats transport.Stats, ob *outbound, out any, raw *rawResponse) error {
+	method, path := ob.req.Method, ob.path
+	if resp.StatusCode == http.StatusNotFound && method == http.MethodDelete && stats.MayHaveActed {
+		// An earlier attempt of this DELETE may have taken effect (a 5xx or
+		// a lost connection after sending); a 404 on its retry then most
+		// likely means it did. The caller wanted the resource gone, and it is.
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
+		return nil
+	}
+	bp := c.bufPool.Get().(*[]byte)
+	defer c.putBuffer(bp)
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		// An error is reported whatever its body's size: only its head is kept.
+		body, _, _ := readCapped((*bp)[:0], resp.Body, maxErrorBody)
+		*bp = body
+		apiErr := newError(method, path, resp.StatusCode, resp.Header, bytes.Clone(body[:min(len(body), maxErrorBody)]), stats.Attempts, c.red)
+		apiErr.idempotent = ob.req.Idempotent
+		return apiErr
+	}
+	limit := c.cfg.maxResponseBytes
+	if resp.ContentLength > limit {
+		return fmt.Errorf("alloy: %s %s: %w (limit %d bytes, Content-Length %d)", method, path, ErrResponseTooLarge, limit, resp.ContentLength)
+	}
+	buf := (*bp)[:0]
+	if resp.ContentLength > int64(cap(buf)) {
+		buf = make([]byte, 0, resp.ContentLength)
+	}
+	buf, over, rerr := readCapped(buf, resp.Body, limit)
+	*bp = buf
+	if over {
+		return fmt.Errorf("alloy: %s %s: %w (limit %d bytes)", method, path, ErrResponseTooLarge, limit)
+	}
+	if rerr != nil {
+		// The server answered 2xx and the body was cut: it acted.
+		return &TransportError{Method: method, Path: path, Attempts: stats.Attempts, Err: c.red.Err(rerr),
+			idempotent: ob.req.Idempotent, sent: true}
+	}
+	if raw != nil {
+		raw.status, raw.body = resp.StatusCode, bytes.Clone(buf)
+	}
+	if out == nil || len(bytes.TrimSpace(buf)) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(buf, out); err != nil {
+		return fmt.Errorf("alloy: %s %s: decode response: %w", method, path, err)
+	}
+	return nil
+}
+
+// readCapped appends r's bytes to b until EOF or until more than limit
+// bytes have been read; over reports the latter. It reads at most limit+1
+// bytes, and grows b by doubling but never beyond limit+1 bytes of
+// capacity (unlike bytes.Buffer.ReadFrom, which doubles past any cap), so a
+// hostile body costs at most the cap, whatever its size.
+func readCapped(b []byte, r io.Reader, limit int64) (_ []byte, over bool, err error) {
+	limit = min(limit, math.MaxInt-1)
+	for {
+		if len(b) == cap(b) {
+			// Full: probe for the end before growing, so a body that
+			// exactly fills the buffer (e.g. sized by Content-Length) costs
+			// no second allocation.
+			var one [1]byte
+			n, err := io.ReadFull(r, one[:])
+			if n == 0 {
+				if err == io.EOF {
+					err = nil
+				}
+				return b, false, err
+			}
+			grown := int(min(max(2*int64(cap(b)), 4<<10), limit+1))
+			if grown <= len(b) {
+				return append(b, one[0]), true, nil
+			}
+			b = append(make([]byte, 0, grown), b...)
+			b = append(b, one[0])
+		}
+		room := min(cap(b), int(limit+1))
+		n, err := r.Read(b[len(b):room])
+		b = b[:len(b)+n]
+		switch {
+		case int64(len(b)) > limit:
+			return b, true, nil
+		case err == io.EOF:
+			return b, false, nil
+		case err != nil:
+			return b, false, err
+		}
+	}
+}
+
+// putBuffer returns a read buffer to the pool unless a huge response made
+// it too large to be worth keeping.
+func (c *Client) putBuffer(bp *[]byte) {
+	if cap(*bp) <= 1<<20 {
+		*bp = (*bp)[:0]
+		c.bufPool.Put(bp)
+	}
+}
+
+// expandRoute substitutes each {placeholder} of route with the next value,
+// path-escaped so that any id stays exactly one segment.
+func expandRoute(route string, values []string) (string, error) {
+	var b strings.Builder
+	b.Grow(len(route) + 32)
+	i := 0
+	for {
+		open := strings.IndexByte(route, '{')
+		if open < 0 {
+			b.WriteString(route)
+			break
+		}
+		end := strings.IndexByte(route[open:], '}')
+		name := route[open+1 : open+end]
+		if i >= len(values) {
+			return "", fmt.Errorf("%s is missing", name)
+		}
+		if err := checkID(name, values[i]); err != nil {
+			return "", err
+		}
+		b.WriteString(route[:open])
+		b.WriteString(url.PathEscape(values[i]))
+		route = route[open+end+1:]
+		i++
+	}
+	return b.String(), nil
+}
+
+// checkID rejects ids that are empty, that a server or proxy would read as
+// a relative path ("." and ".."), or that contain control characters.
+func checkID(name, v string) error {
+	switch {
+	case strings.TrimSpace(v) == "":
+		return fmt.Errorf("%s is empty", name)
+	case v == "." || v == "..":
+		return fmt.Errorf("%s %q is not a valid id", name, v)
+	case strings.ContainsFunc(v, isControl):
+		return fmt.Errorf("%s contains a control character", name)
+	}
+	return nil
+}
