@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/alloysdk/alloy-go/internal/contract/ops"
+	"github.com/alloysdk/alloy-go/internal/errs"
 	"github.com/alloysdk/alloy-go/internal/redact"
 	"github.com/alloysdk/alloy-go/internal/transport"
 )
@@ -33,7 +34,7 @@ var (
 	ErrServer       = errors.New("alloy: server error")      // any 5xx
 	// ErrInvalidArgument is matched by every error that a method returns
 	// before sending anything because an argument is missing or malformed.
-	ErrInvalidArgument = errors.New("alloy: invalid argument")
+	ErrInvalidArgument = errs.InvalidArgument
 	// ErrUnsupportedVersion is matched when a method does not exist in the
 	// client's API version; nothing is sent.
 	ErrUnsupportedVersion = ops.ErrUnsupported
@@ -273,16 +274,8 @@ func clip(s string) string {
 	return s[:cut] + "…"
 }
 
-// argError is a client-side check that failed; nothing was sent.
-type argError struct{ op, reason string }
-
-func (e *argError) Error() string        { return "alloy: " + e.op + ": invalid argument: " + e.reason }
-func (e *argError) Is(target error) bool { return target == ErrInvalidArgument }
-
 // invalidArg returns an error matching ErrInvalidArgument for op.
-func invalidArg(op, format string, args ...any) error {
-	return &argError{op: op, reason: fmt.Sprintf(format, args...)}
-}
+func invalidArg(op, format string, args ...any) error { return errs.Invalid(op, format, args...) }
 
 // IsRetryable reports whether err is worth the same call again, later: a
 // rate limit (429), a 408, a 5xx or a lost connection or timeout of an

@@ -220,7 +220,10 @@ func ExampleTokenCache() {
 		log.Fatal(err)
 	}
 
-	cache := alloy.NewTokenCache(c)
+	cache, err := alloy.NewTokenCache(c)
+	if err != nil {
+		log.Fatal(err)
+	}
 	first, err := cache.Token(ctx, user.ID) // mints
 	if err != nil {
 		log.Fatal(err)

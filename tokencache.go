@@ -22,7 +22,8 @@ import (
 // request. It holds at most a fixed number of users (least recently used
 // ones are dropped) and is safe for concurrent use.
 //
-//	cache := alloy.NewTokenCache(c)
+//	cache, err := alloy.NewTokenCache(c)
+//	...
 //	tok, err := cache.Token(ctx, userID) // mints, or reuses a recent token
 //
 // A token's life is judged by two clocks, because the JWT's exp is written
@@ -80,8 +81,9 @@ type tokenEntry struct {
 	mintAfter time.Time     // no other mint for the user before this
 }
 
-// TokenCacheOption configures a TokenCache.
-type TokenCacheOption func(*TokenCache)
+// TokenCacheOption configures a TokenCache. A bad value makes NewTokenCache
+// fail with ErrInvalidArgument.
+type TokenCacheOption func(*TokenCache) error
 
 // Defaults of a TokenCache.
 const (
@@ -98,24 +100,29 @@ const (
 
 // WithTokenMargin sets how long before its end a cached token stops being
 // reused (default 5 minutes): the frontend needs time to use it. A token
-// just minted is handed out with whatever life it has.
+// just minted is handed out with whatever life it has. d must not be
+// negative.
 func WithTokenMargin(d time.Duration) TokenCacheOption {
-	return func(tc *TokenCache) {
-		if d >= 0 {
-			tc.margin = d
+	return func(tc *TokenCache) error {
+		if d < 0 {
+			return fmt.Errorf("token margin %s is negative", d)
 		}
+		tc.margin = d
+		return nil
 	}
 }
 
 // WithTokenMaxAge caps how long after minting a token is handed out
 // (default 25 minutes), whatever its expiry says. It is also the longest
 // the cache waits before minting again for a user whose token a skewed
-// clock made unusable.
+// clock made unusable. d must be positive.
 func WithTokenMaxAge(d time.Duration) TokenCacheOption {
-	return func(tc *TokenCache) {
-		if d > 0 {
-			tc.maxAge = d
+	return func(tc *TokenCache) error {
+		if d <= 0 {
+			return fmt.Errorf("token max age %s is not positive", d)
 		}
+		tc.maxAge = d
+		return nil
 	}
 }
 
@@ -123,47 +130,60 @@ func WithTokenMaxAge(d time.Duration) TokenCacheOption {
 // Alloy's (default 1 minute). A token is never handed out once the local
 // clock is past its exp by more than d, nor reused once it is within the
 // margin less d of its exp; skew up to d changes nothing. 0 trusts the local
-// clock exactly; a negative d is ignored.
+// clock exactly; d must not be negative.
 func WithTokenSkewTolerance(d time.Duration) TokenCacheOption {
-	return func(tc *TokenCache) {
-		if d >= 0 {
-			tc.tolerance = d
+	return func(tc *TokenCache) error {
+		if d < 0 {
+			return fmt.Errorf("token skew tolerance %s is negative", d)
 		}
+		tc.tolerance = d
+		return nil
 	}
 }
 
 // WithTokenCacheSize caps how many users' tokens are kept (default 10,000);
-// the least recently used are dropped first.
+// the least recently used are dropped first. n must be positive.
 func WithTokenCacheSize(n int) TokenCacheOption {
-	return func(tc *TokenCache) {
-		if n > 0 {
-			tc.size = n
+	return func(tc *TokenCache) error {
+		if n <= 0 {
+			return fmt.Errorf("token cache size %d is not positive", n)
 		}
+		tc.size = n
+		return nil
 	}
 }
 
-// WithTokenClock replaces time.Now, for tests.
+// WithTokenClock replaces time.Now, for tests. now must not be nil.
 func WithTokenClock(now func() time.Time) TokenCacheOption {
-	return func(tc *TokenCache) {
-		if now != nil {
-			tc.now = now
+	return func(tc *TokenCache) error {
+		if now == nil {
+			return fmt.Errorf("token clock is nil")
 		}
+		tc.now = now
+		return nil
 	}
 }
 
-// NewTokenCache returns a cache that mints tokens with c.Tokens.Create.
-func NewTokenCache(c *Client, opts ...TokenCacheOption) *TokenCache {
+// NewTokenCache returns a cache that mints tokens with c.Tokens.Create. A
+// nil client or a bad option value is an error matching ErrInvalidArgument.
+func NewTokenCache(c *Client, opts ...TokenCacheOption) (*TokenCache, error) {
+	if c == nil {
+		return nil, invalidArg("new token cache", "client is nil")
+	}
 	tc := &TokenCache{
 		c: c, margin: DefaultTokenMargin, maxAge: DefaultTokenMaxAge, tolerance: DefaultTokenSkewTolerance,
 		size: DefaultTokenCacheSize, now: time.Now,
 		entries: map[string]*list.Element{}, lru: list.New(),
 	}
 	for _, o := range opts {
-		if o != nil {
-			o(tc)
+		if o == nil {
+			continue
+		}
+		if err := o(tc); err != nil {
+			return nil, invalidArg("new token cache", "%s", err.Error())
 		}
 	}
-	return tc
+	return tc, nil
 }
 
 // ErrTokenUnusable is matched by the *TokenUnusableError that Token returns

@@ -95,7 +95,9 @@ func (ts *tokenServer) mintsFor(user string) int64 {
 func (ts *tokenServer) cache(t *testing.T, opts ...TokenCacheOption) *TokenCache {
 	c, err := NewClient(testKey, WithBaseURL(ts.URL), WithMaxRetries(0))
 	require.NoError(t, err)
-	return NewTokenCache(c, append([]TokenCacheOption{WithTokenClock(ts.clock.Now)}, opts...)...)
+	tc, err := NewTokenCache(c, append([]TokenCacheOption{WithTokenClock(ts.clock.Now)}, opts...)...)
+	require.NoError(t, err)
+	return tc
 }
 
 func TestTokenCacheHitMissAndExpiry(t *testing.T) {
@@ -424,4 +426,32 @@ func TestTokenHandlerReraisesErrAbortHandler(t *testing.T) {
 	require.Error(t, err, "the response is aborted")
 	assert.Empty(t, logs.String())
 	assert.Zero(t, ts.counter.Load())
+}
+
+// TestNewTokenCacheRefusesBadOptions: every bad option value, and a nil
+// client, is an ErrInvalidArgument from the constructor, never replaced by
+// a default.
+func TestNewTokenCacheRefusesBadOptions(t *testing.T) {
+	t.Parallel()
+	c, err := NewClient(testKey, WithBaseURL(testRoot))
+	require.NoError(t, err)
+	bad := map[string]TokenCacheOption{
+		"negative margin":    WithTokenMargin(-time.Second),
+		"zero max age":       WithTokenMaxAge(0),
+		"negative max age":   WithTokenMaxAge(-time.Minute),
+		"negative tolerance": WithTokenSkewTolerance(-time.Second),
+		"zero size":          WithTokenCacheSize(0),
+		"nil clock":          WithTokenClock(nil),
+	}
+	for name, o := range bad {
+		tc, err := NewTokenCache(c, o)
+		assert.Nil(t, tc, name)
+		assert.ErrorIs(t, err, ErrInvalidArgument, name)
+	}
+	_, err = NewTokenCache(nil)
+	assert.ErrorIs(t, err, ErrInvalidArgument)
+	tc, err := NewTokenCache(c, nil, WithTokenMargin(0), WithTokenSkewTolerance(0), WithTokenCacheSize(1))
+	require.NoError(t, err, "a nil option is skipped; zero margin and tolerance are meaningful")
+	assert.Equal(t, time.Duration(0), tc.margin)
+	assert.Equal(t, 1, tc.size)
 }

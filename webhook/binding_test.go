@@ -93,7 +93,7 @@ func TestVerifyAcceptsRespelledBodies(t *testing.T) {
 func TestHandlerSignatureBindsEvent(t *testing.T) {
 	t.Parallel()
 	var got []*CredentialExpiredEvent
-	h := Handler(WithVerifier(NewVerifier(&SharedTestKey().PublicKey)),
+	h := mustHandler(t, WithVerifier(NewVerifier(&SharedTestKey().PublicKey)),
 		OnCredentialExpired(func(_ context.Context, e *CredentialExpiredEvent) error {
 			got = append(got, e)
 			return nil

@@ -3,9 +3,9 @@
 // forwarded events, with a best-effort check of the X-Alloy-Signature
 // header.
 //
-// Mount Handler with one callback per kind of event you expect:
+// Mount a handler with one callback per kind of event you expect:
 //
-//	mux.Handle("POST /hooks/alloy", webhook.Handler(
+//	h, err := webhook.NewHandler(
 //		webhook.OnCredentialExpired(func(ctx context.Context, e *webhook.CredentialExpiredEvent) error {
 //			return notifyReconnect(ctx, e.UserID, e.CredentialID)
 //		}),
@@ -13,12 +13,16 @@
 //			order, err := webhook.DecodeModel[unified.Order](e)
 //			...
 //		}),
-//	))
+//	)
+//	if err != nil {
+//		return err // a bad option value
+//	}
+//	mux.Handle("POST /hooks/alloy", h)
 //
 // The handler answers 2xx only after a callback has returned nil, and 500
 // when it returns an error or panics, so that Alloy can deliver again; it
 // bounds a body's size (WithMaxBodyBytes) and the time to read it
-// (WithReadTimeout). See Handler for every status. The parsers
+// (WithReadTimeout). See NewHandler for every status. The parsers
 // (ParseCredentialExpired, ParseErrorStream, ParseUnified) can also be
 // used on their own.
 //
@@ -45,7 +49,7 @@
 // reading of the documentation (listed on Verifier) and accepts the request
 // if any verifies, but only in forms that cannot change what a callback
 // reads (a number literal is never re-written: see Verifier), and with a
-// bound on its work per request; Handler checks signatures only when given
+// bound on its work per request; the handler checks signatures only when given
 // WithVerifier. Because every Alloy customer can make Alloy sign requests
 // to URLs of their choosing, a valid signature proves that Alloy sent the
 // bytes, not that they were meant for you: treat an event as a hint, confirm

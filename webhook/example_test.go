@@ -11,8 +11,8 @@ import (
 	"github.com/alloysdk/alloy-go/webhook"
 )
 
-func ExampleHandler() {
-	h := webhook.Handler(
+func ExampleNewHandler() {
+	h, err := webhook.NewHandler(
 		webhook.OnCredentialExpired(func(ctx context.Context, e *webhook.CredentialExpiredEvent) error {
 			// Confirm with c.Credentials.List(ctx, e.UserID), then ask the user to reconnect.
 			fmt.Printf("user %s must reconnect %q (%s)\n", e.UserID, e.CredentialName, e.CredentialID)
@@ -23,6 +23,9 @@ func ExampleHandler() {
 			return nil
 		}),
 	)
+	if err != nil {
+		panic(err)
+	}
 
 	body := `{"data":{"userId":"u_1","credential":{"credentialId":"cred_9","name":"Shopify - acme"}}}`
 	w := httptest.NewRecorder()
@@ -94,10 +97,13 @@ func ExampleNewVerifier() {
 	if err != nil {
 		panic(err)
 	}
-	h := webhook.Handler(
+	h, err := webhook.NewHandler(
 		webhook.WithVerifier(webhook.NewVerifier(pub)),
 		webhook.OnErrorStream(func(ctx context.Context, e *webhook.ErrorStreamEvent) error { return nil }),
 	)
+	if err != nil {
+		panic(err)
+	}
 	r := httptest.NewRequest(http.MethodPost, "/hooks/alloy", strings.NewReader(`{"message":"x"}`))
 	r.Header.Set("X-Alloy-WorkflowId", "wf_1") // but no X-Alloy-Signature
 	w := httptest.NewRecorder()

@@ -164,7 +164,7 @@ func FuzzHandler(f *testing.F) {
 		if mode&128 != 0 {
 			opts = append(opts, WithVerifier(NewVerifier(key)))
 		}
-		h := Handler(opts...)
+		h := mustHandler(t, opts...)
 
 		r := httptest.NewRequest(http.MethodPost, "https://hooks.acme.example/hooks/alloy", bytes.NewReader(body))
 		r.Method = method

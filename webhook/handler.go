@@ -9,16 +9,19 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"reflect"
 	"runtime/debug"
 	"strings"
 	"time"
+
+	"github.com/alloysdk/alloy-go/internal/errs"
 )
 
-// DefaultMaxBodyBytes is the body limit of Handler unless WithMaxBodyBytes
+// DefaultMaxBodyBytes is the body limit of NewHandler's handler unless WithMaxBodyBytes
 // sets another.
 const DefaultMaxBodyBytes = 1 << 20
 
-// DefaultReadTimeout bounds how long Handler reads a body unless
+// DefaultReadTimeout bounds how long the handler reads a body unless
 // WithReadTimeout sets another.
 const DefaultReadTimeout = 10 * time.Second
 
@@ -43,69 +46,95 @@ func (k kind) String() string {
 	return "unknown"
 }
 
-// HandlerOption configures Handler.
-type HandlerOption func(*handler)
+// HandlerOption configures NewHandler. A bad value makes NewHandler fail
+// with an error matching alloy.ErrInvalidArgument.
+type HandlerOption func(*handler) error
 
-// WithVerifier makes Handler check X-Alloy-Signature on every request and
+// WithVerifier makes the handler check X-Alloy-Signature on every request and
 // answer 401 when it is missing or does not verify. Without it nothing is
 // checked. Set it only on an endpoint whose deliveries Alloy signs: Alloy
 // documents the signature for Custom API blocks and data streaming, not
-// for credential-expiration or Unified forwarding (see Verifier).
+// for credential-expiration or Unified forwarding (see Verifier). v must
+// not be nil: leave the option out to check nothing.
 func WithVerifier(v *Verifier) HandlerOption {
-	return func(h *handler) { h.verifier = v }
-}
-
-// WithMaxBodyBytes sets the largest body accepted, DefaultMaxBodyBytes
-// (1 MiB) when n <= 0; a larger body gets 413.
-func WithMaxBodyBytes(n int64) HandlerOption {
-	return func(h *handler) {
-		if n <= 0 {
-			n = DefaultMaxBodyBytes
+	return func(h *handler) error {
+		if v == nil {
+			return errors.New("verifier is nil (leave WithVerifier out to check no signature)")
 		}
-		h.maxBody = n
+		h.verifier = v
+		return nil
 	}
 }
 
-// WithReadTimeout bounds how long Handler spends reading a body, counted
-// from when it starts: DefaultReadTimeout (10 s) when d <= 0, and never
+// WithMaxBodyBytes sets the largest body accepted, DefaultMaxBodyBytes
+// (1 MiB) when n is 0; a larger body gets 413. n must not be negative.
+func WithMaxBodyBytes(n int64) HandlerOption {
+	return func(h *handler) error {
+		switch {
+		case n < 0:
+			return fmt.Errorf("max body bytes %d is negative", n)
+		case n == 0:
+			n = DefaultMaxBodyBytes
+		}
+		h.maxBody = n
+		return nil
+	}
+}
+
+// WithReadTimeout bounds how long the handler spends reading a body, counted
+// from when it starts: DefaultReadTimeout (10 s) when d is 0, and never
 // longer than the http.Server's ReadTimeout when that is shorter. A body
 // not received in time (a client that sends slowly or stalls) gets 408,
 // over HTTP/1 with the connection closed, and no callback runs. The bound
 // is the connection's read deadline (http.ResponseController's
 // SetReadDeadline), lifted once the body is read, so it never cuts a
 // callback short. When the ResponseWriter does not support read deadlines
-// (a wrapper without an Unwrap method), Handler still answers 408 after d
+// (a wrapper without an Unwrap method), the handler still answers 408 after d
 // but cannot interrupt the read itself, which holds the connection until
-// the client stops: set http.Server's ReadTimeout as well.
+// the client stops: set http.Server's ReadTimeout as well. d must not be
+// negative.
 func WithReadTimeout(d time.Duration) HandlerOption {
-	return func(h *handler) {
-		if d <= 0 {
+	return func(h *handler) error {
+		switch {
+		case d < 0:
+			return fmt.Errorf("read timeout %s is negative", d)
+		case d == 0:
 			d = DefaultReadTimeout
 		}
 		h.readTimeout = d
+		return nil
 	}
 }
 
 // WithLogger logs rejected requests, callback errors and recovered panics
 // (with the stack) to l. It never logs a body or a signature. Without it
-// Handler logs nothing.
+// the handler logs nothing, as with a nil l.
 func WithLogger(l *slog.Logger) HandlerOption {
-	return func(h *handler) { h.log = l }
+	return func(h *handler) error { h.log = l; return nil }
 }
 
 // OnCredentialExpired sets the callback for credential-expiration events.
 func OnCredentialExpired(fn func(ctx context.Context, e *CredentialExpiredEvent) error) HandlerOption {
-	return func(h *handler) { h.onCredentialExpired = fn }
+	return func(h *handler) error { return setCallback(&h.onCredentialExpired, fn, "OnCredentialExpired") }
 }
 
 // OnErrorStream sets the callback for workflow error-streaming events.
 func OnErrorStream(fn func(ctx context.Context, e *ErrorStreamEvent) error) HandlerOption {
-	return func(h *handler) { h.onErrorStream = fn }
+	return func(h *handler) error { return setCallback(&h.onErrorStream, fn, "OnErrorStream") }
 }
 
 // OnUnified sets the callback for Unified API forwarded events.
 func OnUnified(fn func(ctx context.Context, e *UnifiedEvent) error) HandlerOption {
-	return func(h *handler) { h.onUnified = fn }
+	return func(h *handler) error { return setCallback(&h.onUnified, fn, "OnUnified") }
+}
+
+// setCallback sets a callback that must not be nil.
+func setCallback[F any](dst *F, fn F, name string) error {
+	if reflect.ValueOf(fn).IsNil() {
+		return fmt.Errorf("%s: callback is nil", name)
+	}
+	*dst = fn
+	return nil
 }
 
 type handler struct {
@@ -118,9 +147,12 @@ type handler struct {
 	onUnified           func(context.Context, *UnifiedEvent) error
 }
 
-// Handler returns an http.Handler that receives Alloy webhooks and passes
-// each event to the callback set for its kind. It is safe for concurrent
-// use; callbacks run on the request's goroutine with its context.
+// NewHandler returns an http.Handler that receives Alloy webhooks and
+// passes each event to the callback set for its kind. It is safe for
+// concurrent use; callbacks run on the request's goroutine with its
+// context. A bad option value (a negative size or timeout, a nil verifier
+// or callback) is an error matching alloy.ErrInvalidArgument; a nil option
+// is skipped.
 //
 // A request is routed by the first rule that matches:
 //
@@ -136,7 +168,7 @@ type handler struct {
 //     what Alloy's documentation describes; 422 when OnUnified is not set.
 //
 // Routing is a heuristic because Alloy's bodies carry no event type: where
-// possible give each kind its own URL and Handler.
+// possible give each kind its own URL and handler.
 //
 // Status codes: 405 (with Allow: POST) for any method but POST; 413 for a
 // body over the limit (WithMaxBodyBytes); 408 for a body not received
@@ -150,14 +182,17 @@ type handler struct {
 // returned nil. The content type is not checked, as Alloy does not
 // document it. Responses are small JSON objects that never echo the body,
 // the signature or a callback's error.
-func Handler(opts ...HandlerOption) http.Handler {
+func NewHandler(opts ...HandlerOption) (http.Handler, error) {
 	h := &handler{maxBody: DefaultMaxBodyBytes, readTimeout: DefaultReadTimeout}
 	for _, o := range opts {
-		if o != nil {
-			o(h)
+		if o == nil {
+			continue
+		}
+		if err := o(h); err != nil {
+			return nil, errs.Invalid("webhook handler", "%s", err.Error())
 		}
 	}
-	return h
+	return h, nil
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -265,7 +300,7 @@ func (h *handler) read(w http.ResponseWriter, r *http.Request) ([]byte, int) {
 	return body, 0
 }
 
-// route classifies the request (see Handler) and binds the callback.
+// route classifies the request (see NewHandler) and binds the callback.
 // status is non-zero when the request is to be rejected with msg.
 func (h *handler) route(r *http.Request, body []byte) (k kind, call func(context.Context) error, status int, msg string) {
 	if r.Header.Get(HeaderWorkflowID) != "" || r.Header.Get(HeaderExecutionUUID) != "" {

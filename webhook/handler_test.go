@@ -14,9 +14,12 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	alloy "github.com/alloysdk/alloy-go"
 )
 
 const (
@@ -85,7 +88,7 @@ func TestHandlerDelivers(t *testing.T) {
 	t.Parallel()
 	t.Run("credential expired", func(t *testing.T) {
 		rec := &recorder{}
-		w := serve(Handler(rec.options()...), post(credBody, "Content-Type", "application/json"))
+		w := serve(mustHandler(t, rec.options()...), post(credBody, "Content-Type", "application/json"))
 		assert.Equal(t, http.StatusOK, w.Code)
 		assert.Equal(t, "application/json", w.Header().Get("Content-Type"))
 		assert.JSONEq(t, `{"ok":true}`, w.Body.String())
@@ -98,7 +101,7 @@ func TestHandlerDelivers(t *testing.T) {
 	})
 	t.Run("error stream", func(t *testing.T) {
 		rec := &recorder{}
-		w := serve(Handler(rec.options()...), post("boom: "+secretMarker, "Content-Type", "text/plain",
+		w := serve(mustHandler(t, rec.options()...), post("boom: "+secretMarker, "Content-Type", "text/plain",
 			HeaderWorkflowID, "wf_1", HeaderExecutionUUID, "exec_1", HeaderBlockName, "HTTP", HeaderBlockType, "customApi", HeaderUserID, "u_1"))
 		assert.Equal(t, http.StatusOK, w.Code)
 		require.Equal(t, int64(1), rec.nStream.Load())
@@ -110,7 +113,7 @@ func TestHandlerDelivers(t *testing.T) {
 	})
 	t.Run("unified", func(t *testing.T) {
 		rec := &recorder{}
-		w := serve(Handler(rec.options()...), post(unifiedBody))
+		w := serve(mustHandler(t, rec.options()...), post(unifiedBody))
 		assert.Equal(t, http.StatusOK, w.Code)
 		require.Equal(t, int64(1), rec.nUnified.Load())
 		assert.Equal(t, int64(1), rec.calls())
@@ -121,7 +124,7 @@ func TestHandlerDelivers(t *testing.T) {
 	t.Run("context is the request's", func(t *testing.T) {
 		type ctxKey struct{}
 		var got any
-		h := Handler(OnCredentialExpired(func(ctx context.Context, _ *CredentialExpiredEvent) error {
+		h := mustHandler(t, OnCredentialExpired(func(ctx context.Context, _ *CredentialExpiredEvent) error {
 			got = ctx.Value(ctxKey{})
 			return nil
 		}))
@@ -133,7 +136,7 @@ func TestHandlerDelivers(t *testing.T) {
 	t.Run("any content type", func(t *testing.T) {
 		for _, ct := range []string{"", "text/plain", "application/x-www-form-urlencoded", "application/octet-stream", "application/json; charset=utf-8"} {
 			rec := &recorder{}
-			w := serve(Handler(rec.options()...), post(credBody, "Content-Type", ct))
+			w := serve(mustHandler(t, rec.options()...), post(credBody, "Content-Type", ct))
 			assert.Equal(t, http.StatusOK, w.Code, ct)
 			assert.Equal(t, int64(1), rec.nCred.Load(), ct)
 		}
@@ -190,7 +193,7 @@ func TestHandlerRouting(t *testing.T) {
 			case "unified":
 				opts = all[2:]
 			}
-			w := serve(Handler(opts...), post(tt.body, tt.header...))
+			w := serve(mustHandler(t, opts...), post(tt.body, tt.header...))
 			assert.Equal(t, tt.want, w.Code, w.Body.String())
 			assert.Equal(t, "application/json", w.Header().Get("Content-Type"))
 			assert.NotContains(t, w.Body.String(), secretMarker)
@@ -212,7 +215,7 @@ func TestHandlerRouting(t *testing.T) {
 func TestHandlerMethodNotAllowed(t *testing.T) {
 	t.Parallel()
 	rec := &recorder{}
-	h := Handler(rec.options()...)
+	h := mustHandler(t, rec.options()...)
 	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions, "post"} {
 		r := newRequest(m, sigHost, "/hooks/alloy", true, credBody)
 		w := serve(h, r)
@@ -225,7 +228,7 @@ func TestHandlerMethodNotAllowed(t *testing.T) {
 func TestHandlerBodyLimit(t *testing.T) {
 	t.Parallel()
 	rec := &recorder{}
-	small := Handler(append(rec.options(), WithMaxBodyBytes(int64(len(credBody))))...)
+	small := mustHandler(t, append(rec.options(), WithMaxBodyBytes(int64(len(credBody))))...)
 	assert.Equal(t, http.StatusOK, serve(small, post(credBody)).Code)
 
 	big := credBody + " "
@@ -244,14 +247,14 @@ func TestHandlerBodyLimit(t *testing.T) {
 	assert.Equal(t, http.StatusRequestEntityTooLarge, serve(small, r).Code)
 
 	// Default: 1 MiB.
-	def := Handler(rec.options()...)
+	def := mustHandler(t, rec.options()...)
 	huge := `{"userId":"u_1","pad":"` + strings.Repeat("x", DefaultMaxBodyBytes) + `"}`
 	assert.Equal(t, http.StatusRequestEntityTooLarge, serve(def, post(huge)).Code)
 	fits := `{"userId":"u_1","pad":"` + strings.Repeat("x", DefaultMaxBodyBytes-100) + `"}`
 	assert.Equal(t, http.StatusOK, serve(def, post(fits)).Code)
 
 	// n <= 0 means the default.
-	zero := Handler(append(rec.options(), WithMaxBodyBytes(0))...)
+	zero := mustHandler(t, append(rec.options(), WithMaxBodyBytes(0))...)
 	assert.Equal(t, http.StatusOK, serve(zero, post(fits)).Code)
 	assert.Equal(t, http.StatusRequestEntityTooLarge, serve(zero, post(huge)).Code)
 	assert.Equal(t, int64(3), rec.nCred.Load())
@@ -267,7 +270,7 @@ func TestHandlerUnreadableBody(t *testing.T) {
 	r := post("")
 	r.Body = io.NopCloser(failingReader{})
 	r.ContentLength = -1
-	assert.Equal(t, http.StatusBadRequest, serve(Handler(rec.options()...), r).Code)
+	assert.Equal(t, http.StatusBadRequest, serve(mustHandler(t, rec.options()...), r).Code)
 	assert.Zero(t, rec.calls())
 }
 
@@ -276,7 +279,7 @@ func TestHandlerSignature(t *testing.T) {
 	rec := &recorder{}
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	h := Handler(append(rec.options(), WithVerifier(NewVerifier(&SharedTestKey().PublicKey)), WithLogger(logger))...)
+	h := mustHandler(t, append(rec.options(), WithVerifier(NewVerifier(&SharedTestKey().PublicKey)), WithLogger(logger))...)
 	body := `{"userId":"u_1","credentialId":"` + secretMarker + `"}`
 	raw := signWith(t, []byte("POST/hooks/alloy"+body), false)
 	sig := hex.EncodeToString(raw)
@@ -304,7 +307,7 @@ func TestHandlerSignature(t *testing.T) {
 	assert.NotContains(t, logs.String(), sig[:64])
 
 	// A verifier without a key is a server fault, not the sender's.
-	broken := Handler(append(rec.options(), WithVerifier(NewVerifier(nil)))...)
+	broken := mustHandler(t, append(rec.options(), WithVerifier(NewVerifier(nil)))...)
 	assert.Equal(t, http.StatusInternalServerError, serve(broken, post(body, SignatureHeader, sig)).Code)
 	assert.Equal(t, int64(1), rec.calls())
 }
@@ -314,7 +317,7 @@ func TestHandlerCallbackFailures(t *testing.T) {
 	t.Run("error", func(t *testing.T) {
 		var logs bytes.Buffer
 		rec := &recorder{err: errors.New("database down")}
-		h := Handler(append(rec.options(), WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))...)
+		h := mustHandler(t, append(rec.options(), WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))...)
 		for _, r := range []*http.Request{post(credBody), post(unifiedBody), post("x", HeaderWorkflowID, "wf_1")} {
 			w := serve(h, r)
 			assert.Equal(t, http.StatusInternalServerError, w.Code)
@@ -327,7 +330,7 @@ func TestHandlerCallbackFailures(t *testing.T) {
 	})
 	t.Run("panic", func(t *testing.T) {
 		var logs bytes.Buffer
-		h := Handler(
+		h := mustHandler(t,
 			WithLogger(slog.New(slog.NewTextHandler(&logs, nil))),
 			OnCredentialExpired(func(context.Context, *CredentialExpiredEvent) error { panic("kaboom") }),
 			OnUnified(func(_ context.Context, e *UnifiedEvent) error {
@@ -346,11 +349,11 @@ func TestHandlerCallbackFailures(t *testing.T) {
 		assert.Contains(t, logs.String(), "callback panicked")
 	})
 	t.Run("ErrAbortHandler is re-raised", func(t *testing.T) {
-		h := Handler(OnCredentialExpired(func(context.Context, *CredentialExpiredEvent) error { panic(http.ErrAbortHandler) }))
+		h := mustHandler(t, OnCredentialExpired(func(context.Context, *CredentialExpiredEvent) error { panic(http.ErrAbortHandler) }))
 		assert.PanicsWithValue(t, http.ErrAbortHandler, func() { serve(h, post(credBody)) })
 	})
 	t.Run("over a real server", func(t *testing.T) {
-		h := Handler(OnCredentialExpired(func(context.Context, *CredentialExpiredEvent) error { panic("kaboom") }))
+		h := mustHandler(t, OnCredentialExpired(func(context.Context, *CredentialExpiredEvent) error { panic("kaboom") }))
 		srv := httptest.NewServer(h)
 		defer srv.Close()
 		for range 3 {
@@ -365,7 +368,7 @@ func TestHandlerCallbackFailures(t *testing.T) {
 func TestHandlerNilOption(t *testing.T) {
 	t.Parallel()
 	rec := &recorder{}
-	h := Handler(append(rec.options(), nil)...)
+	h := mustHandler(t, append(rec.options(), nil)...)
 	assert.Equal(t, http.StatusOK, serve(h, post(credBody)).Code)
 }
 
@@ -375,7 +378,7 @@ func TestHandlerConcurrent(t *testing.T) {
 	t.Parallel()
 	var nCred, nStream, nUnified, nFail atomic.Int64
 	var seen sync.Map
-	h := Handler(
+	h := mustHandler(t,
 		WithVerifier(NewVerifier(&SharedTestKey().PublicKey)),
 		OnCredentialExpired(func(_ context.Context, e *CredentialExpiredEvent) error {
 			nCred.Add(1)
@@ -467,4 +470,32 @@ func TestHandlerConcurrent(t *testing.T) {
 	n := 0
 	seen.Range(func(any, any) bool { n++; return true })
 	assert.Equal(t, 75, n)
+}
+
+// mustHandler is NewHandler for options the test knows are good.
+func mustHandler(t testing.TB, opts ...HandlerOption) http.Handler {
+	t.Helper()
+	h, err := NewHandler(opts...)
+	require.NoError(t, err)
+	return h
+}
+
+// TestNewHandlerRefusesBadOptions: every bad option value is an
+// ErrInvalidArgument from the constructor, never replaced by a default.
+func TestNewHandlerRefusesBadOptions(t *testing.T) {
+	t.Parallel()
+	bad := map[string]HandlerOption{
+		"negative body limit":     WithMaxBodyBytes(-1),
+		"negative read timeout":   WithReadTimeout(-time.Second),
+		"nil verifier":            WithVerifier(nil),
+		"nil credential callback": OnCredentialExpired(nil),
+		"nil error callback":      OnErrorStream(nil),
+		"nil unified callback":    OnUnified(nil),
+	}
+	for name, o := range bad {
+		h, err := NewHandler(o)
+		assert.Nil(t, h, name)
+		assert.ErrorIs(t, err, alloy.ErrInvalidArgument, name)
+		assert.Contains(t, err.Error(), "webhook handler", name)
+	}
 }

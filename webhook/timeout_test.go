@@ -46,7 +46,7 @@ func TestHandlerReadTimeout(t *testing.T) {
 
 	t.Run("HTTP/1.1, Content-Length", func(t *testing.T) {
 		t.Parallel()
-		srv := httptest.NewServer(Handler(WithReadTimeout(50*time.Millisecond), onCred))
+		srv := httptest.NewServer(mustHandler(t, WithReadTimeout(50*time.Millisecond), onCred))
 		defer srv.Close()
 		resp := slowPost(t, srv, "Content-Length: 100\r\n", `{"userId":`)
 		assert.Equal(t, http.StatusRequestTimeout, resp.StatusCode)
@@ -54,14 +54,14 @@ func TestHandlerReadTimeout(t *testing.T) {
 	})
 	t.Run("HTTP/1.1, chunked", func(t *testing.T) {
 		t.Parallel()
-		srv := httptest.NewServer(Handler(WithReadTimeout(50*time.Millisecond), onCred))
+		srv := httptest.NewServer(mustHandler(t, WithReadTimeout(50*time.Millisecond), onCred))
 		defer srv.Close()
 		resp := slowPost(t, srv, "Transfer-Encoding: chunked\r\n", "a\r\n{\"userId\":\r\n")
 		assert.Equal(t, http.StatusRequestTimeout, resp.StatusCode)
 	})
 	t.Run("the server's shorter ReadTimeout", func(t *testing.T) {
 		t.Parallel()
-		srv := httptest.NewUnstartedServer(Handler(onCred)) // default: 10 s
+		srv := httptest.NewUnstartedServer(mustHandler(t, onCred)) // default: 10 s
 		srv.Config.ReadTimeout = 50 * time.Millisecond
 		srv.Start()
 		defer srv.Close()
@@ -70,7 +70,7 @@ func TestHandlerReadTimeout(t *testing.T) {
 	})
 	t.Run("a ResponseWriter without read deadlines", func(t *testing.T) {
 		t.Parallel()
-		h := Handler(WithReadTimeout(50*time.Millisecond), onCred)
+		h := mustHandler(t, WithReadTimeout(50*time.Millisecond), onCred)
 		// The wrapper hides the connection from http.ResponseController.
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			h.ServeHTTP(struct{ http.ResponseWriter }{w}, r)
@@ -81,7 +81,7 @@ func TestHandlerReadTimeout(t *testing.T) {
 	})
 	t.Run("HTTP/2", func(t *testing.T) {
 		t.Parallel()
-		srv := httptest.NewUnstartedServer(Handler(WithReadTimeout(50*time.Millisecond), onCred))
+		srv := httptest.NewUnstartedServer(mustHandler(t, WithReadTimeout(50*time.Millisecond), onCred))
 		srv.EnableHTTP2 = true
 		srv.StartTLS()
 		defer srv.Close()
@@ -100,7 +100,7 @@ func TestHandlerReadTimeout(t *testing.T) {
 	})
 	t.Run("a body in time is delivered", func(t *testing.T) {
 		t.Parallel()
-		srv := httptest.NewServer(Handler(WithReadTimeout(time.Minute), OnCredentialExpired(func(context.Context, *CredentialExpiredEvent) error { return nil })))
+		srv := httptest.NewServer(mustHandler(t, WithReadTimeout(time.Minute), OnCredentialExpired(func(context.Context, *CredentialExpiredEvent) error { return nil })))
 		defer srv.Close()
 		resp, err := http.Post(srv.URL, "application/json", strings.NewReader(credBody))
 		require.NoError(t, err)
@@ -115,7 +115,7 @@ func TestHandlerReadTimeout(t *testing.T) {
 func TestHandlerReadTimeoutSparesCallback(t *testing.T) {
 	t.Parallel()
 	var ctxErr atomic.Value
-	srv := httptest.NewServer(Handler(WithReadTimeout(20*time.Millisecond),
+	srv := httptest.NewServer(mustHandler(t, WithReadTimeout(20*time.Millisecond),
 		OnCredentialExpired(func(ctx context.Context, _ *CredentialExpiredEvent) error {
 			select {
 			case <-ctx.Done():
@@ -136,8 +136,8 @@ func TestHandlerReadTimeoutSparesCallback(t *testing.T) {
 func TestWithReadTimeoutDefault(t *testing.T) {
 	t.Parallel()
 	assert.Equal(t, 10*time.Second, DefaultReadTimeout)
-	for _, h := range []http.Handler{Handler(), Handler(WithReadTimeout(0)), Handler(WithReadTimeout(-time.Second))} {
+	for _, h := range []http.Handler{mustHandler(t), mustHandler(t, WithReadTimeout(0))} {
 		assert.Equal(t, DefaultReadTimeout, h.(*handler).readTimeout)
 	}
-	assert.Equal(t, time.Second, Handler(WithReadTimeout(time.Second)).(*handler).readTimeout)
+	assert.Equal(t, time.Second, mustHandler(t, WithReadTimeout(time.Second)).(*handler).readTimeout)
 }

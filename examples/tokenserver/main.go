@@ -54,8 +54,16 @@ func serve(ctx context.Context, ln net.Listener, logger *log.Logger) error {
 		return err
 	}
 	defer cleanup()
-	a := &app{client: client, cache: alloy.NewTokenCache(client), sessions: map[string]string{}, log: logger}
-	srv := newHTTPServer(a.routes())
+	cache, err := alloy.NewTokenCache(client)
+	if err != nil {
+		return err
+	}
+	a := &app{client: client, cache: cache, sessions: map[string]string{}, log: logger}
+	routes, err := a.routes()
+	if err != nil {
+		return err
+	}
+	srv := newHTTPServer(routes)
 	go func() {
 		<-ctx.Done()
 		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -100,23 +108,27 @@ type app struct {
 	sessions map[string]string // session cookie -> Alloy user id
 }
 
-func (a *app) routes() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /login", a.login)
-	mux.Handle("/alloy/token", alloy.TokenHandler(a.cache, a.currentUser))
-	mux.Handle("/alloy/webhooks", webhook.Handler(
+func (a *app) routes() (http.Handler, error) {
+	hooks, err := webhook.NewHandler(
 		webhook.WithMaxBodyBytes(256<<10),
 		webhook.OnCredentialExpired(func(ctx context.Context, e *webhook.CredentialExpiredEvent) error {
 			// Ask the user to reconnect; never log the event's raw body.
 			a.log.Printf("credential %s (%s) of user %s expired: ask them to reconnect", e.CredentialID, e.CredentialName, e.UserID)
 			return nil
 		}),
-	))
+	)
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /login", a.login)
+	mux.Handle("/alloy/token", alloy.TokenHandler(a.cache, a.currentUser))
+	mux.Handle("/alloy/webhooks", hooks)
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_, _ = fmt.Fprint(w, page)
 	})
-	return mux
+	return mux, nil
 }
 
 // login signs the browser in as ?user=, creating its Alloy user on first use.
