@@ -261,7 +261,7 @@ func (x *cli) switchCommand(name string, on bool) *cobra.Command {
 	wfName := cmd.Flags().String("name", "", "the workflow's `name`, instead of its id")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if *id != "" {
-			x.deprecated("alloy workflows "+name+" --id <workflowId>", "alloy workflows "+name+" <workflowId>")
+			x.deprecated("alloy workflows "+name+" --id <workflowId>", "alloy workflows "+name+" <workflowId> --user <user>")
 		}
 		ref, err := workflowRef(args, *id, *wfName)
 		if err != nil {
