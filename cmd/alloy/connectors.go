@@ -282,7 +282,7 @@ query parameters and headers are key=value flags. Not retried on 5xx or
 timeouts, which could act twice.`,
 		Example: examples(
 			`alloy actions execute contacts_get --connector hubspot --credential "$HUBSPOT_CRED" --path-param contactId=101`,
-			`alloy actions execute chat_postMessage --connector slack --credential "$SLACK_CRED" --data '{"channel": "C1", "text": "hi"}'`,
+			`alloy actions execute contacts_create --connector hubspot --credential "$HUBSPOT_CRED" --data '{"properties": {"email": "ada@example.com"}}'`,
 		),
 	}
 	execConn := exec.Flags().String("connector", "", "the connector `id` (required)")

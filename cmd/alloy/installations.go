@@ -96,7 +96,7 @@ installations complete'.`,
 Sends the answers to the form 'alloy installations start' printed: a JSON
 array with one object per block, {"workflowId", "blockId", "fields":
 [{"name", "value"}]} (--data as text, @file or - for stdin).`,
-		Example: examples(`alloy installations complete "$INSTALLATION" --data @answers.json`),
+		Example: examples(`alloy installations complete "$INSTALLATION" --data @cmd/alloy/testdata/answers.json`),
 	}
 	completeData := complete.Flags().String("data", "", "the answers, a JSON `array`: text, @file or - (stdin) (required)")
 	complete.RunE = func(cmd *cobra.Command, args []string) error {

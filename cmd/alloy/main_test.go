@@ -115,3 +115,5 @@ func (b *syncBuffer) String() string {
 }
 
 func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
+
+func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }

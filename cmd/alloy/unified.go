@@ -42,7 +42,7 @@ commerce/fulfillments. Records are read and written in the SDK's models
 		`alloy unified commerce/customers list --connection "$CONN"`,
 		`alloy unified commerce/orders list --connection "$CONN" --filter 'totalPrice>=100' --all --jsonl`,
 		`alloy unified commerce/variants list --connection "$CONN" --product "$PRODUCT"`,
-		`alloy unified commerce/customers create --connection "$CONN" --data '{"email": "new@example.com", "firstName": "Ada"}'`,
+		`alloy unified commerce/customers create --connection "$CONN" --data '{"email": "ada@example.com", "firstName": "Ada", "lastName": "Lovelace"}'`,
 	)
 	g.AddGroup(groups...)
 	g.AddGroup(&cobra.Group{ID: "services", Title: "Services:"})

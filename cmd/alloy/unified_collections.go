@@ -277,8 +277,9 @@ func (x *cli) collectionCommand(col collection) *cobra.Command {
 		f.register(cmd)
 		return f
 	}
-	ex := func(rest string) string {
-		s := "alloy unified " + col.name + " " + rest + ` --connection "$CONN"`
+	file := "cmd/alloy/testdata/unified/" + strings.ReplaceAll(col.name, "/", "-") + ".json"
+	ex := func(verb, rest string) string {
+		s := "alloy unified " + col.name + " " + verb + rest + ` --connection "$CONN"`
 		if col.nested {
 			s += fmt.Sprintf(` --%s "$%s"`, col.parent, strings.ToUpper(col.parent))
 		}
@@ -292,7 +293,7 @@ func (x *cli) collectionCommand(col collection) *cobra.Command {
 Lists one page of records (--page-size, then --page or --cursor for the
 next; the command says on stderr how to get it), or with --all every record,
 page after page as they arrive (--max bounds them). --filter narrows them.`,
-			Example: examples(ex(""), ex("--all --jsonl"), ex("--filter "+firstStringField(col.elem)+"~a --page-size 10")),
+			Example: examples(ex("list", ""), ex("list", " --all --jsonl"), ex("list", " --filter "+firstStringField(col.elem)+"~a --page-size 10")),
 		}
 		f := newFlags(cmd)
 		var filters filterList
@@ -343,7 +344,7 @@ page after page as they arrive (--max bounds them). --filter narrows them.`,
 	if col.can("Get") {
 		cmd := &cobra.Command{
 			Use: "get <id> --connection ID" + in, Short: "show one " + col.name + " record", Args: one("<id>"),
-			Example: examples(ex(`"$RECORD"`)),
+			Example: examples(ex("get", ` "$RECORD"`)),
 		}
 		f := newFlags(cmd)
 		cmd.RunE = func(cmd *cobra.Command, args []string) error {
@@ -369,7 +370,7 @@ Creates a record from --data, a JSON object in the fields of unified.%s
 does not have is refused (nothing is sent); read-only fields (id,
 timestamps) are left out. Not retried on 5xx or timeouts, which could
 create it twice.`, model),
-			Example: examples(ex(`--data '{"` + firstStringField(col.elem) + `": "Example"}'`)),
+			Example: examples(ex("create", " --data @"+file)),
 		}
 		f := newFlags(cmd)
 		data := cmd.Flags().String("data", "", "the record, a JSON `object`: text, @file or - (stdin) (required)")
@@ -398,7 +399,7 @@ create it twice.`, model),
 Sends --data, a JSON object in the fields of unified.%s (text, @file or -
 for stdin), as the record's new fields, and prints it as stored. A field
 the model does not have is refused (nothing is sent).`, model),
-			Example: examples(ex(`"$RECORD" --data '{"` + firstStringField(col.elem) + `": "Changed"}'`)),
+			Example: examples(ex("update", ` "$RECORD" --data @`+file)),
 		}
 		f := newFlags(cmd)
 		data := cmd.Flags().String("data", "", "the fields, a JSON `object`: text, @file or - (stdin) (required)")
@@ -423,7 +424,7 @@ the model does not have is refused (nothing is sent).`, model),
 	if col.can("Delete") {
 		cmd := destructiveCommand(&cobra.Command{
 			Use: "delete <id> --connection ID" + in, Short: "delete a " + col.name + " record (in the app too)", Args: one("<id>"),
-			Example: examples(ex(`"$RECORD" --yes`)),
+			Example: examples(ex("delete", ` "$RECORD" --yes`)),
 		})
 		f := newFlags(cmd)
 		cmd.RunE = func(cmd *cobra.Command, args []string) error {
@@ -445,7 +446,7 @@ the model does not have is refused (nothing is sent).`, model),
 	if col.can("Count") {
 		cmd := &cobra.Command{
 			Use: "count --connection ID" + in + " [--filter F ...]", Short: "count " + col.name + " records", Args: none,
-			Example: examples(ex("")),
+			Example: examples(ex("count", "")),
 		}
 		f := newFlags(cmd)
 		var filters filterList
