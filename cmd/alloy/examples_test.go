@@ -115,17 +115,17 @@ func feed(line string, segStart, start int) int {
 func TestAlloyPart(t *testing.T) {
 	t.Parallel()
 	for line, want := range map[string]string{
-		"alloy users list":                             "alloy users list",
-		"alloy users list --json | jq -r '.[].userId'": "alloy users list --json",
+		"alloy users list": "alloy users list",
+		"alloy users list --json | jq -r '.[].userId'":                                "alloy users list --json",
 		`id=$(alloy users create --username a --json | jq -r .userId)`:                "alloy users create --username a --json",
-		`TOKEN=$(alloy tokens create --user u --show-token)`:                           "alloy tokens create --user u --show-token",
-		"alloy mock --addr 127.0.0.1:0 --jsonl > mock.json &   # for scripts":          "alloy mock --addr 127.0.0.1:0 --jsonl",
+		`TOKEN=$(alloy tokens create --user u --show-token)`:                          "alloy tokens create --user u --show-token",
+		"alloy mock --addr 127.0.0.1:0 --jsonl > mock.json &   # for scripts":         "alloy mock --addr 127.0.0.1:0 --jsonl",
 		`alloy logs list --max 0 --jsonl | jq -c 'select(.message == "a|b")'`:         "alloy logs list --max 0 --jsonl",
-		`echo '{"a": 1}' | alloy events run "Invoice Paid" --user u --data -`:          `echo '{"a": 1}' | alloy events run "Invoice Paid" --user u --data -`,
+		`echo '{"a": 1}' | alloy events run "Invoice Paid" --user u --data -`:         `echo '{"a": 1}' | alloy events run "Invoice Paid" --user u --data -`,
 		`alloy credentials metadata netsuite   # which properties to give`:            "alloy credentials metadata netsuite",
-		`alloy unified x list --filter 'totalPrice>=100' --all`:                        `alloy unified x list --filter 'totalPrice>=100' --all`,
-		`pass show netsuite | alloy credentials create --user u --type t --data -`:     "alloy credentials create --user u --type t --data -",
-		"go install github.com/alloysdk/alloy-go/cmd/alloy@latest":                     "",
+		`alloy unified x list --filter 'totalPrice>=100' --all`:                       `alloy unified x list --filter 'totalPrice>=100' --all`,
+		`pass show netsuite | alloy credentials create --user u --type t --data -`:    "alloy credentials create --user u --type t --data -",
+		"go install github.com/alloysdk/alloy-go/cmd/alloy@latest":                    "",
 		"export ALLOY_API_KEY=...   # or run 'alloy mock' and use the export line it": "",
 	} {
 		got, ok := alloyPart(line)
