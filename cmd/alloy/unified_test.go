@@ -52,7 +52,9 @@ func TestUnifiedRecordsLifecycle(t *testing.T) {
 	conn, err := h.srv.Connect(u.ID, "hubspot")
 	require.NoError(t, err)
 	col := []string{"unified", "crm/contacts"}
-	args := func(a ...string) []string { return append(append(append([]string(nil), col...), a...), "--connection", conn) }
+	args := func(a ...string) []string {
+		return append(append(append([]string(nil), col...), a...), "--connection", conn)
+	}
 
 	var before map[string]int
 	h.jsonOut(&before, args("count")...)
