@@ -3,54 +3,36 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
-	"text/tabwriter"
 
 	alloy "github.com/alloysdk/alloy-go"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // cli is one invocation: where it reads and writes, its global flags and,
-// once the command is known, the client it calls through.
+// once a command asks for it, the client it calls through.
 type cli struct {
 	ctx            context.Context
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	env            func(string) string
 	g              *globals
+	c              *alloy.Client // built by api() on first use
 	path           string        // the command being run, e.g. "alloy users get"
-	c              *alloy.Client // set before a command that calls the API runs
 }
 
-// command is a node of the command tree: a group with subs, or a leaf
-// with an action.
-type command struct {
-	name     string
-	synopsis string // what follows the command path in the usage line
-	summary  string // one line, for the parent's list
-	detail   string // more text for --help
-	examples []string
-	// minArgs and maxArgs bound the positional arguments; maxArgs < 0 for
-	// no bound.
-	minArgs, maxArgs int
-	// noClient marks a command that makes no API call (alloy mock): it
-	// gets only the output flags, and no client is built for it.
-	noClient bool
-	// define registers the command's own flags and returns its action,
-	// which reads them once they are parsed.
-	define func(fs *flag.FlagSet) action
-	subs   []*command
+func newCLI(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, env func(string) string) *cli {
+	return &cli{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, env: env, g: &globals{retries: -1}}
 }
 
-// action runs a leaf command with its positional arguments.
-type action func(x *cli, args []string) error
-
-// usageError is a mistake in the invocation: exit status 2.
+// usageError is a mistake in the invocation: exit status 2, nothing sent.
 type usageError struct {
 	msg  string
 	hint bool // point to --help
@@ -64,158 +46,39 @@ func usagef(format string, args ...any) error {
 }
 
 // configf reports a configuration mistake (a missing key, a bad seed
-// file): exit status 2, no pointer to --help.
+// file, a confirmation not given): exit status 2, no pointer to --help.
 func configf(format string, args ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, args...)}
 }
 
-// helpRequested asks for cmd's help on stdout, exit status 0.
-type helpRequested struct {
-	cmd  *command
-	path string
+// execute builds the command tree, runs args through it and returns the
+// exit status.
+func (x *cli) execute(args []string) int {
+	root := x.rootCommand()
+	root.SetArgs(args)
+	root.SetIn(x.stdin)
+	root.SetOut(x.stdout)
+	root.SetErr(x.stderr)
+	cmd, err := root.ExecuteContextC(x.ctx)
+	if x.path == "" && cmd != nil {
+		x.path = cmd.CommandPath()
+	}
+	return x.exit(err)
 }
 
-func (h *helpRequested) Error() string { return "help requested" }
-
-// dispatch walks args down the command tree, parsing global flags at every
-// level, and runs the leaf it reaches.
-func (x *cli) dispatch(args []string) error {
-	cmd, path := commands(), "alloy"
-	if len(args) == 0 {
-		x.printHelp(x.stderr, cmd, path)
-		return &usageError{msg: "no command given"}
-	}
-	for cmd.subs != nil {
-		x.path = path
-		fs := x.flagSet(path)
-		x.g.register(fs, true)
-		if err := fs.Parse(args); err != nil {
-			return x.parseError(err, cmd, path)
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			if path == "alloy" {
-				return usagef("no command given")
-			}
-			return usagef("missing subcommand: one of %s", names(cmd.subs))
-		}
-		if path == "alloy" && args[0] == "help" {
-			return x.helpFor(args[1:])
-		}
-		sub := cmd.find(args[0])
-		if sub == nil {
-			if path == "alloy" {
-				return usagef("unknown command %q", args[0])
-			}
-			return usagef("unknown subcommand %q: one of %s", args[0], names(cmd.subs))
-		}
-		cmd, path, args = sub, path+" "+sub.name, args[1:]
-	}
-	x.path = path
-	return x.runLeaf(cmd, args)
-}
-
-// helpFor serves "alloy help [command...]".
-func (x *cli) helpFor(names []string) error {
-	cmd, path := commands(), "alloy"
-	for _, n := range names {
-		sub := cmd.find(n)
-		if sub == nil {
-			return usagef("unknown command %q", strings.Join(names, " "))
-		}
-		cmd, path = sub, path+" "+n
-	}
-	return &helpRequested{cmd, path}
-}
-
-// runLeaf parses a leaf's flags and arguments, builds the client, and runs
-// the action.
-func (x *cli) runLeaf(cmd *command, args []string) error {
-	fs := x.flagSet(x.path)
-	act := cmd.define(fs)
-	x.g.register(fs, !cmd.noClient)
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		return x.parseError(err, cmd, x.path)
-	}
-	switch {
-	case len(pos) < cmd.minArgs:
-		return usagef("missing argument: usage: %s %s", x.path, cmd.synopsis)
-	case cmd.maxArgs >= 0 && len(pos) > cmd.maxArgs:
-		return usagef("unexpected argument %q: usage: %s %s", pos[cmd.maxArgs], x.path, cmd.synopsis)
-	case x.g.json && x.g.jsonl:
-		return usagef("--json and --jsonl are exclusive")
-	}
-	if !cmd.noClient {
-		if x.c, err = x.g.client(x.env); err != nil {
-			return err
-		}
-	}
-	return act(x, pos)
-}
-
-// flagSet returns a FlagSet that reports errors to its caller instead of
-// printing them.
-func (x *cli) flagSet(path string) *flag.FlagSet {
-	fs := flag.NewFlagSet(path, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {}
-	return fs
-}
-
-func (x *cli) parseError(err error, cmd *command, path string) error {
-	if errors.Is(err, flag.ErrHelp) {
-		return &helpRequested{cmd, path}
-	}
-	return usagef("%v", err)
-}
-
-// parseInterspersed parses flags wherever they appear among the positional
-// arguments ("alloy users get ID --json"); after "--" everything is
-// positional.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		rest := fs.Args()
-		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
-			return append(pos, rest...), nil
-		}
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		pos, args = append(pos, rest[0]), rest[1:]
-	}
-}
-
-func (c *command) find(name string) *command {
-	for _, s := range c.subs {
-		if s.name == name {
-			return s
-		}
-	}
-	return nil
-}
-
-func names(cmds []*command) string {
-	var out []string
-	for _, c := range cmds {
-		out = append(out, c.name)
-	}
-	return strings.Join(out, ", ")
-}
-
-// exit prints err (if any) and maps it to the exit status: 0 success or
-// help, 1 an API, network or other runtime failure, 2 a usage or
-// configuration error, including ErrInvalidArgument and
-// ErrUnsupportedVersion from the SDK (nothing was sent).
+// exit prints err (if any) and maps it to the exit status:
+//
+//	0    success, or help
+//	1    the API answered with an error, or could not be reached
+//	2    a usage or configuration error, including the SDK's
+//	     ErrInvalidArgument and ErrUnsupportedVersion: nothing was sent
+//	4    the API refused the key (HTTP 401 or 403)
+//	130  interrupted by Ctrl-C (128 + the signal's number: 143 for SIGTERM)
 func (x *cli) exit(err error) int {
-	var help *helpRequested
 	var usage *usageError
 	var apiErr *alloy.Error
 	var netErr *alloy.TransportError
+	var sig interrupted
 	path := x.path
 	if path == "" {
 		path = "alloy"
@@ -223,9 +86,9 @@ func (x *cli) exit(err error) int {
 	switch {
 	case err == nil:
 		return 0
-	case errors.As(err, &help):
-		x.printHelp(x.stdout, help.cmd, help.path)
-		return 0
+	case errors.As(context.Cause(x.ctx), &sig):
+		x.errorf("%s: interrupted", path)
+		return 128 + int(sig.sig)
 	case errors.As(err, &usage):
 		x.errorf("%s: %s", path, usage.msg)
 		if usage.hint {
@@ -237,9 +100,10 @@ func (x *cli) exit(err error) int {
 		return 2
 	case errors.As(err, &apiErr):
 		x.errorf("%s: %s", path, describeAPIError(apiErr))
-		return 1
-	case x.ctx.Err() != nil:
-		x.errorf("%s: interrupted", path)
+		if apiErr.StatusCode == http.StatusUnauthorized || apiErr.StatusCode == http.StatusForbidden {
+			x.errorf("%s: the API refused the key: check ALLOY_API_KEY (or --api-key) and that --env and --base-url match it.", path)
+			return 4
+		}
 		return 1
 	case errors.As(err, &netErr):
 		x.errorf("%s: network error: %s", path, strings.TrimPrefix(netErr.Error(), "alloy: "))
@@ -274,97 +138,16 @@ func describeAPIError(e *alloy.Error) string {
 	return msg + " (" + strings.Join(details, ", ") + ")"
 }
 
-// errorf writes one line to stderr, with any API key the invocation knows
-// replaced: the SDK never puts it in an error, and this makes sure nothing
-// else does either.
+// errorf writes one line to stderr through the redactor: the SDK never
+// puts a secret in an error, and this makes sure nothing else does either.
 func (x *cli) errorf(format string, args ...any) {
 	fmt.Fprintln(x.stderr, x.g.redact(fmt.Sprintf(format, args...)))
 }
 
-// printHelp writes cmd's help to w.
-func (x *cli) printHelp(w io.Writer, cmd *command, path string) {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	defer tw.Flush()
-	if cmd.summary != "" {
-		fmt.Fprintf(tw, "%s: %s.\n\n", path, cmd.summary)
-	}
-	if cmd.subs != nil {
-		fmt.Fprintf(tw, "Usage:\n  %s [global flags] <command> [arguments] [flags]\n", path)
-	} else {
-		fmt.Fprintf(tw, "Usage:\n  %s %s\n", path, cmd.synopsis)
-	}
-	if cmd.detail != "" {
-		fmt.Fprintf(tw, "\n%s\n", strings.TrimSpace(cmd.detail))
-	}
-	if cmd.subs != nil {
-		fmt.Fprintf(tw, "\nCommands:\n")
-		for _, s := range cmd.subs {
-			fmt.Fprintf(tw, "  %s\t%s\n", s.name, s.summary)
-		}
-	}
-	if cmd.define != nil {
-		fs := flag.NewFlagSet(path, flag.ContinueOnError)
-		cmd.define(fs)
-		if hasFlags(fs) {
-			fmt.Fprintf(tw, "\nFlags:\n")
-			printFlags(tw, fs)
-		}
-	}
-	if path == "alloy" {
-		fs := flag.NewFlagSet(path, flag.ContinueOnError)
-		(&globals{}).register(fs, true)
-		fmt.Fprintf(tw, "\nGlobal flags (before or after the command):\n")
-		printFlags(tw, fs)
-		fmt.Fprintf(tw, "\n%s\n", strings.TrimSpace(rootDetail))
-	} else if cmd.define != nil && cmd.noClient {
-		fmt.Fprintf(tw, "\nAlso: --json (see 'alloy --help').\n")
-	} else {
-		fmt.Fprintf(tw, "\nGlobal flags (--json, --jsonl, --env, --api-version, --region, --base-url,\n--timeout, --api-key) work here too: see 'alloy --help'.\n")
-	}
-	examples := cmd.examples
-	if len(examples) == 0 { // a group: its commands' first examples
-		for _, s := range cmd.subs {
-			if len(s.examples) > 0 {
-				examples = append(examples, s.examples[0])
-			}
-		}
-	}
-	if len(examples) > 0 {
-		fmt.Fprintf(tw, "\nExamples:\n")
-		for _, e := range examples {
-			fmt.Fprintf(tw, "  %s\n", e)
-		}
-	}
-	if cmd.subs != nil {
-		fmt.Fprintf(tw, "\nRun '%s <command> --help' (or 'alloy help <command>') for a command's flags and examples.\n", path)
-	}
-}
-
-func hasFlags(fs *flag.FlagSet) bool {
-	n := 0
-	fs.VisitAll(func(*flag.Flag) { n++ })
-	return n > 0
-}
-
-// printFlags lists fs's flags, GNU style: "--name value  usage".
-func printFlags(w io.Writer, fs *flag.FlagSet) {
-	fs.VisitAll(func(f *flag.Flag) {
-		name, usage := flag.UnquoteUsage(f)
-		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
-			name = ""
-		}
-		if name != "" {
-			name = " " + name
-		}
-		if f.DefValue != "" && f.DefValue != "0" && f.DefValue != "false" && f.DefValue != "0s" {
-			usage += " (default " + f.DefValue + ")"
-		}
-		lines := strings.Split(usage, "\n")
-		fmt.Fprintf(w, "  --%s%s\t%s\n", f.Name, name, lines[0])
-		for _, l := range lines[1:] {
-			fmt.Fprintf(w, "  \t%s\n", l)
-		}
-	})
+// deprecated tells, on stderr, that an old spelling was used and what
+// replaces it. The old spellings are hidden and go in the next release.
+func (x *cli) deprecated(old, now string) {
+	x.errorf("alloy: %q is deprecated and goes in the next release: use %q", old, now)
 }
 
 // readInput opens a file argument, "-" meaning stdin.
@@ -379,37 +162,114 @@ func (x *cli) readInput(name string) ([]byte, error) {
 	return b, nil
 }
 
-// commands is the command tree.
-func commands() *command {
-	return &command{
-		summary: "call Alloy Automation's Embedded API through the alloy-go SDK",
-		examples: []string{
-			"export ALLOY_API_KEY=...   # or run 'alloy mock' and use the export line it prints",
-			`alloy users create --username ops@northwind.example --full-name "Northwind Goods"`,
+// The command tree.
+
+// Annotations on commands.
+const (
+	// noClient marks a command that makes no API call (alloy mock,
+	// completion): its help shows only the output flags of the globals.
+	noClient = "alloy/no-client"
+	// destructive marks a command that asks for confirmation.
+	destructive = "alloy/destructive"
+)
+
+func (x *cli) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:     "alloy",
+		Short:   "operate an Alloy Automation account through the alloy-go SDK",
+		Long:    strings.TrimSpace(rootLong),
+		Version: versionString(),
+		Example: examples(
+			"alloy mock --seed cmd/alloy/testdata/seed.json   # a fake Alloy API on this machine; it prints the export line",
+			`alloy users create --username finance@northwind.example --full-name "Northwind Finance"`,
 			"alloy users list --json | jq -r '.[].userId'",
-			"alloy token ops@northwind.example",
+			"alloy tokens create --user ops@northwind.example",
 			"alloy credentials metadata netsuite",
-			"alloy logs --max 20",
-		},
-		subs: []*command{
-			usersCommand(),
-			tokenCommand(),
-			credentialsCommand(),
-			oauthURLCommand(),
-			integrationsCommand(),
-			installURLCommand(),
-			appsCommand(),
-			workflowsCommand(),
-			eventsCommand(),
-			logsCommand(),
-			mockCommand(),
-		},
+			"alloy logs list --max 20",
+		),
+		SilenceErrors:     true,
+		SilenceUsage:      true,
+		Args:              cobra.ArbitraryArgs,
+		RunE:              x.groupRun,
+		CompletionOptions: cobra.CompletionOptions{HiddenDefaultCmd: false},
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
+	root.SetUsageTemplate(usageTemplate)
+	root.SetFlagErrorFunc(x.flagError)
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		x.path = cmd.CommandPath()
+		if x.g.json && x.g.jsonl {
+			return usagef("--json and --jsonl are exclusive")
+		}
+		if cmd.Annotations[noClient] != "" {
+			var bad string
+			cmd.InheritedFlags().VisitAll(func(f *pflag.Flag) {
+				if f.Changed && f.Name != "json" && f.Name != "jsonl" && bad == "" {
+					bad = f.Name
+				}
+			})
+			if bad != "" {
+				return usagef("unknown flag: --%s (%s calls no API)", bad, cmd.CommandPath())
+			}
+		}
+		return nil
+	}
+	x.g.register(root.PersistentFlags())
+	root.AddGroup(
+		&cobra.Group{ID: "embedded", Title: "The Embedded API:"},
+		&cobra.Group{ID: "more", Title: "The Connectivity and Unified APIs, and raw calls:"},
+		&cobra.Group{ID: "tools", Title: "Tools:"},
+	)
+	for _, c := range []*cobra.Command{
+		x.usersCommand(), x.tokensCommand(), x.credentialsCommand(), x.integrationsCommand(), x.appsCommand(),
+		x.workflowsCommand(), x.eventsCommand(), x.logsCommand(), x.installationsCommand(), x.analyticsCommand(),
+	} {
+		c.GroupID = "embedded"
+		root.AddCommand(c)
+	}
+	for _, c := range []*cobra.Command{x.connectorsCommand(), x.actionsCommand(), x.passthroughCommand(), x.unifiedCommand(), x.apiCommand()} {
+		c.GroupID = "more"
+		root.AddCommand(c)
+	}
+	mock := x.mockCommand()
+	mock.GroupID = "tools"
+	root.AddCommand(mock)
+	root.AddCommand(x.legacyCommands()...)
+	root.SetHelpCommand(x.helpCommand())
+	root.SetHelpCommandGroupID("tools")
+	root.SetCompletionCommandGroupID("tools")
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			markNoClient(c)
+		}
+	}
+	walk(root, func(c *cobra.Command) {
+		c.Long = strings.TrimSpace(c.Long)
+		c.SuggestionsMinimumDistance = 2
+		c.InitDefaultHelpFlag() // now, so that "alloy help X" shows it as "X --help" does
+	})
+	root.InitDefaultVersionFlag()
+	return root
 }
 
-const rootDetail = `
+const rootLong = `
+alloy: operate an Alloy Automation account through the alloy-go SDK.
+
+Every command reads the same way: a noun (the kind of object), a verb, the
+id of the object acted on, and flags for everything else:
+
+  alloy users get ops@northwind.example
+  alloy credentials delete 6712ab34cd56ef7890a1b2f0 --user ops@northwind.example
+  alloy unified commerce/orders list --connection "$CONN" --filter orderStatus=open
+
+A list takes no id; a create takes its fields as flags; the user (or
+connection) an object belongs to is --user (or --connection). Wherever a
+command takes a user, Alloy accepts the user's id or username. JSON bodies
+are given with --data as text, @file or - (stdin).
+
 Configuration comes from the environment, as alloy.NewClientFromEnv reads it;
-the flags above override it:
+the global flags override it:
   ALLOY_API_KEY       the API key; when unset, ALLOY_DEV_API_KEY or
                       ALLOY_PROD_API_KEY, chosen by the environment
   ALLOY_ENVIRONMENT   development | production (default production)
@@ -417,17 +277,219 @@ the flags above override it:
   ALLOY_REGION        us (default) | eu
   ALLOY_BASE_URL      host root to call instead of Alloy's, e.g. an alloy mock
 
-Output is an aligned table for people. --json prints exactly one JSON
-document on stdout; --jsonl prints one JSON object per line (a list item by
-item), for streams such as alloy logs. Errors go to stderr. alloy never
-prints the API key, nor a user JWT (whatever the server sends back) except
-when asked with --show-token: alloy token prints the JWT, alloy install-url
-the install link with the user token it carries. oauth-url prints a link
-that starts an authorisation for the user: hand it to that user only.
+Output is an aligned table, whether or not stdout is a terminal; --json
+prints exactly one JSON document and --jsonl one JSON object per line (a
+list item by item). Errors go to stderr. alloy never prints the API key,
+nor a user JWT (whatever the server sends back) unless asked with
+--show-token: 'alloy tokens create' prints the JWT, 'alloy integrations
+install-link' the install link with the user token it carries.
+
+Commands that delete or switch off (delete, deactivate, deactivate-all,
+delete-logs) ask for confirmation on a terminal; without one (a script, a
+pipe) they need --yes, and fail with status 2 having sent nothing. Against
+the production environment on a remote host, alloy says so once on stderr
+when stderr is a terminal.
 
 Exit status: 0 success (and --help), 1 the API answered with an error or
-could not be reached, 2 a usage or configuration error (nothing was sent).
+could not be reached, 2 a usage or configuration error (nothing was sent),
+4 the API refused the key (HTTP 401 or 403), 130 interrupted (Ctrl-C).`
+
+// usageTemplate is cobra's, with the examples last and groups' usage line
+// without [flags].
+const usageTemplate = `Usage:{{if and .Runnable (not .HasAvailableSubCommands)}}
+  {{.UseLine}}{{end}}{{if .HasAvailableSubCommands}}
+  {{.CommandPath}} <command> [arguments] [flags]{{end}}{{if .HasAvailableSubCommands}}{{$cmds := .Commands}}{{if eq (len .Groups) 0}}
+
+Commands:{{range $cmds}}{{if (or .IsAvailableCommand (eq .Name "help"))}}
+  {{rpad .Name .NamePadding }} {{.Short}}{{end}}{{end}}{{else}}{{range $group := .Groups}}
+
+{{.Title}}{{range $cmds}}{{if (and (eq .GroupID $group.ID) (or .IsAvailableCommand (eq .Name "help")))}}
+  {{rpad .Name .NamePadding }} {{.Short}}{{end}}{{end}}{{end}}{{if not .AllChildCommandsHaveGroup}}
+
+Other commands:{{range $cmds}}{{if (and (eq .GroupID "") (or .IsAvailableCommand (eq .Name "help")))}}
+  {{rpad .Name .NamePadding }} {{.Short}}{{end}}{{end}}{{end}}{{end}}{{end}}{{if .HasAvailableLocalFlags}}
+
+{{if .HasParent}}Flags{{else}}Global flags (before or after the command){{end}}:
+{{.LocalFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{with globalFlags .}}
+
+Global flags:
+{{. | trimTrailingWhitespaces}}{{end}}{{if .HasExample}}
+
+Examples:
+{{.Example}}{{end}}{{if .HasAvailableSubCommands}}
+
+Run '{{.CommandPath}} <command> --help' (or 'alloy help <command>') for a command's flags and examples.{{end}}
 `
+
+// examples formats a command's examples for its help, indented.
+func examples(lines ...string) string {
+	return "  " + strings.Join(lines, "\n  ")
+}
+
+// group returns a command that holds subcommands.
+func (x *cli) group(use, short, long string, subs ...*cobra.Command) *cobra.Command {
+	c := &cobra.Command{Use: use, Short: short, Long: strings.TrimSpace(long), Args: cobra.ArbitraryArgs, RunE: x.groupRun,
+		// "alloy unified crm/notes count --connection ID" reaches the group
+		// when it has no count: unknown flags must not hide that.
+		FParseErrWhitelist: cobra.FParseErrWhitelist{UnknownFlags: true}}
+	if long == "" {
+		c.Long = short
+	}
+	c.AddCommand(subs...)
+	var ex []string
+	for _, s := range subs {
+		if s.Example != "" && !s.Hidden {
+			ex = append(ex, strings.SplitN(s.Example, "\n", 2)[0])
+		}
+	}
+	c.Example = strings.Join(ex, "\n")
+	return c
+}
+
+// groupRun runs a group named without a known subcommand: a usage error,
+// with a suggestion for a misspelt one.
+func (x *cli) groupRun(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		if !cmd.HasParent() {
+			cmd.SetOut(x.stderr) // the invocation is wrong: help goes with the error
+			_ = cmd.Help()
+			cmd.SetOut(x.stdout)
+			return configf("no command given")
+		}
+		return usagef("missing command: one of %s", strings.Join(commandNames(cmd), ", "))
+	}
+	return unknownCommand(cmd, args[0])
+}
+
+func unknownCommand(cmd *cobra.Command, name string) error {
+	msg := fmt.Sprintf("unknown command %q", name)
+	if s := cmd.SuggestionsFor(name); len(s) > 0 {
+		msg += "; did you mean " + quoteJoin(s) + "?"
+	} else if cmd.HasParent() {
+		msg += ": one of " + strings.Join(commandNames(cmd), ", ")
+	}
+	return usagef("%s", msg)
+}
+
+func quoteJoin(s []string) string {
+	q := make([]string, len(s))
+	for i, v := range s {
+		q[i] = fmt.Sprintf("%q", v)
+	}
+	return strings.Join(q, " or ")
+}
+
+// commandNames lists cmd's visible subcommands.
+func commandNames(cmd *cobra.Command) []string {
+	var names []string
+	for _, c := range cmd.Commands() {
+		if c.IsAvailableCommand() {
+			names = append(names, c.Name())
+		}
+	}
+	return names
+}
+
+// helpCommand is "alloy help [command...]": like cobra's, but an unknown
+// topic is a usage error with suggestions.
+func (x *cli) helpCommand() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "help [command]",
+		Short: "help about any command",
+		Args:  cobra.ArbitraryArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			target, rest, err := c.Root().Find(args)
+			if err != nil || len(rest) > 0 {
+				parent := target
+				if parent == nil {
+					parent = c.Root()
+				}
+				name := strings.Join(args, " ")
+				if len(rest) > 0 {
+					name = rest[0]
+				}
+				x.path = parent.CommandPath()
+				return unknownCommand(parent, name)
+			}
+			x.path = target.CommandPath()
+			return target.Help()
+		},
+	}
+	markNoClient(c)
+	return c
+}
+
+// singleDash matches pflag's complaint about a long flag given with one
+// dash ("-json"), which it reads as a cluster of one-letter flags.
+var singleDash = regexp.MustCompile(`^unknown shorthand flag: '.' in -([A-Za-z][A-Za-z0-9-]+)`)
+
+// flagError turns pflag's errors into usage errors, and points a long
+// flag given with one dash to its two-dash spelling.
+func (x *cli) flagError(cmd *cobra.Command, err error) error {
+	x.path = cmd.CommandPath()
+	if m := singleDash.FindStringSubmatch(err.Error()); m != nil {
+		if name := strings.SplitN(m[1], "=", 2)[0]; cmd.Flags().Lookup(name) != nil || name == "help" {
+			return usagef("unknown flag -%s: flags take two dashes: --%s", m[1], name)
+		}
+	}
+	return usagef("%v", err)
+}
+
+// args checks a command's positional arguments: exactly the names given,
+// then up to len(optional) more.
+func args(required []string, optional ...string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, a []string) error {
+		switch {
+		case len(a) < len(required):
+			return usagef("missing %s: usage: %s", required[len(a)], cmd.UseLine())
+		case len(a) > len(required)+len(optional):
+			return usagef("unexpected argument %q: usage: %s", a[len(required)+len(optional)], cmd.UseLine())
+		}
+		return nil
+	}
+}
+
+// none is args for a command that takes no positional argument.
+var none = args(nil)
+
+// one is args for a command that takes one: the object acted on.
+func one(name string) cobra.PositionalArgs { return args([]string{name}) }
+
+func init() {
+	cobra.AddTemplateFunc("globalFlags", globalFlags)
+	cobra.EnableCommandSorting = false // the order of the tree: the common commands first
+}
+
+// globalFlags lists the global flags a command's help shows: all of them,
+// or for a command that calls no API only --json and --jsonl.
+func globalFlags(c *cobra.Command) string {
+	fs := c.InheritedFlags()
+	if c.Annotations[noClient] == "" {
+		return fs.FlagUsages()
+	}
+	out := pflag.NewFlagSet(c.Name(), pflag.ContinueOnError)
+	fs.VisitAll(func(f *pflag.Flag) {
+		if f.Name == "json" || f.Name == "jsonl" {
+			out.AddFlag(f)
+		}
+	})
+	return out.FlagUsages()
+}
+
+// walk calls fn on c and every command under it.
+func walk(c *cobra.Command, fn func(*cobra.Command)) {
+	fn(c)
+	for _, s := range c.Commands() {
+		walk(s, fn)
+	}
+}
+
+func markNoClient(c *cobra.Command) {
+	if c.Annotations == nil {
+		c.Annotations = map[string]string{}
+	}
+	c.Annotations[noClient] = "true"
+}
 
 // sortedKeys returns m's keys in order, for stable output.
 func sortedKeys[V any](m map[string]V) []string {

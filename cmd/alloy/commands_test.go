@@ -55,14 +55,14 @@ func TestUsersLifecycle(t *testing.T) {
 	h.jsonOut(&got, "users", "update", id, "--username", "finance@northwind.example", "--full-name", "")
 	assert.Equal(t, alloy.User{ID: id, Username: "finance@northwind.example"}, got, `--full-name "" clears it`)
 
-	assert.Equal(t, "Deleted user finance@northwind.example.\n", h.ok("users", "delete", "finance@northwind.example"))
+	assert.Equal(t, "Deleted user finance@northwind.example.\n", h.ok("users", "delete", "finance@northwind.example", "--yes"))
 	r := h.run("users", "get", id)
 	assert.Equal(t, 1, r.code)
 	assert.Empty(t, r.stdout)
 	assert.Regexp(t, `^alloy users get: User not found \(HTTP 404 Not Found, request id req_\d+\)\n$`, r.stderr)
 
 	var deleted map[string]any
-	h.jsonOut(&deleted, "users", "delete", "it@contoso.example")
+	h.jsonOut(&deleted, "users", "delete", "it@contoso.example", "--yes")
 	assert.Equal(t, map[string]any{"user": "it@contoso.example", "deleted": true}, deleted)
 	assert.Empty(t, h.srv.Users())
 }
@@ -95,27 +95,27 @@ func TestTokenShowsTheJWTOnlyWhenAsked(t *testing.T) {
 	h := newHarness(t)
 	h.user("ops@northwind.example", "")
 
-	out := h.ok("token", "ops@northwind.example")
+	out := h.ok("tokens", "create", "--user", "ops@northwind.example")
 	assert.Regexp(t, `^Token for ops@northwind.example expires at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ. Pass --show-token to print it.\n$`, out)
 
 	var noToken map[string]any
-	h.jsonOut(&noToken, "token", "ops@northwind.example")
+	h.jsonOut(&noToken, "tokens", "create", "--user", "ops@northwind.example")
 	assert.Equal(t, []string{"expiresAt", "user"}, sortedKeys(noToken), "no token without --show-token")
 	exp, err := time.Parse(time.RFC3339, noToken["expiresAt"].(string))
 	require.NoError(t, err)
 	assert.WithinDuration(t, time.Now().Add(30*time.Minute), exp, time.Minute)
 
-	r := h.run("token", "ops@northwind.example", "--show-token")
+	r := h.run("tokens", "create", "--user", "ops@northwind.example", "--show-token")
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Regexp(t, `^eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\n$`, r.stdout, "the JWT alone on stdout")
-	assert.Regexp(t, `^alloy token: expires at \S+Z\n$`, r.stderr)
+	assert.Regexp(t, `^alloy tokens create: expires at \S+Z\n$`, r.stderr)
 
 	var withToken tokenOutput
-	h.jsonOut(&withToken, "token", "ops@northwind.example", "--show-token")
+	h.jsonOut(&withToken, "tokens", "create", "--user", "ops@northwind.example", "--show-token")
 	assert.Regexp(t, `^eyJ`, withToken.Token)
 	assert.Equal(t, "ops@northwind.example", withToken.User)
 
-	jl := h.ok("token", "ops@northwind.example", "--jsonl")
+	jl := h.ok("tokens", "create", "--user", "ops@northwind.example", "--jsonl")
 	assert.Equal(t, 1, strings.Count(jl, "\n"))
 	assert.NotContains(t, jl, "token\"")
 }
@@ -146,11 +146,11 @@ func TestCredentials(t *testing.T) {
 
 	// --data pairs
 	var created map[string]string
-	h.jsonOut(&created, "credentials", "create", "ops@northwind.example", "--type", "bigcommerce", "--data", "storeHash=abc123", "--data", "accessToken=secret-1")
+	h.jsonOut(&created, "credentials", "create", "--user", "ops@northwind.example", "--type", "bigcommerce", "--data", "storeHash=abc123", "--data", "accessToken=secret-1")
 	assert.Equal(t, "bigcommerce", created["type"])
 	// --data-json from stdin, with --data overriding one property
 	r := h.runStdin(`{"accountId": "TSTDRV1", "consumerKey": "k", "consumerSecret": "s", "tokenId": "t", "tokenSecret": "x"}`,
-		"credentials", "create", u.ID, "--type", "netsuite", "--data-json", "-", "--data", "accountId=TSTDRV2")
+		"credentials", "create", "--user", u.ID, "--type", "netsuite", "--data", "-", "--data", "accountId=TSTDRV2")
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Regexp(t, `^ID    [0-9a-f]{24}\nType  netsuite\n$`, r.stdout)
 	assert.NotContains(t, r.stdout, "secret", "the properties are never echoed")
@@ -164,21 +164,21 @@ func TestCredentials(t *testing.T) {
 	assert.Equal(t, 1, creates)
 
 	var creds []alloy.Credential
-	h.jsonOut(&creds, "credentials", "list", "ops@northwind.example")
+	h.jsonOut(&creds, "credentials", "list", "--user", "ops@northwind.example")
 	require.Len(t, creds, 2)
 	assert.Equal(t, created["credentialId"], creds[0].ID)
-	table := lines(h.ok("credentials", "list", u.ID))
+	table := lines(h.ok("credentials", "list", "--user", u.ID))
 	require.Len(t, table, 3)
 	assert.Equal(t, "ID                        TYPE         NAME                CREATED", table[0])
 	assert.True(t, strings.HasPrefix(table[1], creds[0].ID+"  bigcommerce  BigCommerce "), table[1])
 
 	// a missing property is the API's 422
-	r = h.run("credentials", "create", u.ID, "--type", "netsuite", "--data", "accountId=1")
+	r = h.run("credentials", "create", "--user", u.ID, "--type", "netsuite", "--data", "accountId=1")
 	assert.Equal(t, 1, r.code)
 	assert.Regexp(t, `^alloy credentials create: Missing required field\(s\) for netsuite: consumerKey, consumerSecret, tokenId, tokenSecret \(HTTP 422 Unprocessable Entity, request id req_\d+\)\n$`, r.stderr)
 
-	assert.Equal(t, fmt.Sprintf("Deleted credential %s of user %s.\n", creds[0].ID, u.ID), h.ok("credentials", "delete", u.ID, creds[0].ID))
-	r = h.run("credentials", "delete", u.ID, creds[0].ID)
+	assert.Equal(t, fmt.Sprintf("Deleted credential %s of user %s.\n", creds[0].ID, u.ID), h.ok("credentials", "delete", creds[0].ID, "--user", u.ID, "--yes"))
+	r = h.run("credentials", "delete", creds[0].ID, "--user", u.ID, "--yes")
 	assert.Equal(t, 1, r.code, "deleted already: 404")
 	assert.Contains(t, r.stderr, "HTTP 404 Not Found")
 }
@@ -188,20 +188,20 @@ func TestCredentialsDataJSONFile(t *testing.T) {
 	h.user("ops@northwind.example", "")
 	file := t.TempDir() + "/bc.json"
 	require.NoError(t, os.WriteFile(file, []byte(`{"storeHash": "abc", "accessToken": "tok"}`), 0o600))
-	h.ok("credentials", "create", "ops@northwind.example", "--type", "bigcommerce", "--data-json", file)
+	h.ok("credentials", "create", "--user", "ops@northwind.example", "--type", "bigcommerce", "--data", "@"+file)
 
-	r := h.run("credentials", "create", "ops@northwind.example", "--type", "bigcommerce", "--data-json", t.TempDir()+"/missing.json")
+	r := h.run("credentials", "create", "--user", "ops@northwind.example", "--type", "bigcommerce", "--data-json", t.TempDir()+"/missing.json")
 	assert.Equal(t, 2, r.code)
 	assert.Contains(t, r.stderr, "missing.json: no such file or directory")
-	r = h.runStdin(`[1, 2]`, "credentials", "create", "ops@northwind.example", "--type", "bigcommerce", "--data-json", "-")
+	r = h.runStdin(`[1, 2]`, "credentials", "create", "--user", "ops@northwind.example", "--type", "bigcommerce", "--data", "-")
 	assert.Equal(t, 2, r.code)
-	assert.Equal(t, "alloy credentials create: --data-json must be one JSON object\nRun 'alloy credentials create --help' for usage.\n", r.stderr)
+	assert.Equal(t, "alloy credentials create: --data must be one JSON object\nRun 'alloy credentials create --help' for usage.\n", r.stderr)
 }
 
 func TestOAuthURL(t *testing.T) {
 	h := newHarness(t)
 	u := h.user("ops@northwind.example", "")
-	out := h.ok("oauth-url", "--user", "ops@northwind.example", "--app", "shopify", "--field", "shopSubdomain=northwind-goods")
+	out := h.ok("credentials", "oauth-url", "shopify", "--user", "ops@northwind.example", "--field", "shopSubdomain=northwind-goods")
 	assert.Regexp(t, `^`+h.srv.URL+`/oauth/shopify/authorize\?shopSubdomain=northwind-goods&state=[0-9a-f]+&userId=`+u.ID+`\n$`, out)
 
 	// visiting the link grants: the credential appears
@@ -209,15 +209,15 @@ func TestOAuthURL(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	var creds []alloy.Credential
-	h.jsonOut(&creds, "credentials", "list", u.ID)
+	h.jsonOut(&creds, "credentials", "list", "--user", u.ID)
 	require.Len(t, creds, 1)
 	assert.Equal(t, "shopify", creds[0].Type)
 
 	var link map[string]string
-	h.jsonOut(&link, "oauth-url", "--user", u.ID, "--app", "hubspot")
+	h.jsonOut(&link, "credentials", "oauth-url", "hubspot", "--user", u.ID)
 	assert.True(t, strings.HasPrefix(link["url"], h.srv.URL+"/oauth/hubspot/authorize?"), link["url"])
 
-	r := h.run("oauth-url", "--user", u.ID, "--app", "shopify")
+	r := h.run("credentials", "oauth-url", "shopify", "--user", u.ID)
 	assert.Equal(t, 1, r.code)
 	assert.Contains(t, r.stderr, "Missing required field(s) for shopify: shopSubdomain (HTTP 422")
 }
@@ -231,7 +231,7 @@ func TestIntegrationsAppsAndInstallURL(t *testing.T) {
 		"ID                        APP          INSTALLED  WORKFLOWS  DESCRIPTION\n"+
 		"6712ab34cd56ef7890a1b2c3  BigCommerce  yes        1          Sync paid orders into the ERP\n"+
 		"6712ab34cd56ef7890a1b2c4  Shopify      no         2          Push new Shopify customers to HubSpot\n",
-		h.ok("integrations", "list", u.ID))
+		h.ok("integrations", "list", "--user", u.ID))
 	assert.Equal(t, ""+
 		"ID           6712ab34cd56ef7890a1b2c3\n"+
 		"App          BigCommerce\n"+
@@ -241,20 +241,20 @@ func TestIntegrationsAppsAndInstallURL(t *testing.T) {
 		"\n"+
 		"WORKFLOW                  NAME               INSTALLED  ACTIVE  VERSION       STEPS\n"+
 		"6712ab3acd56ef7890a1b2d9  Paid order to ERP  yes        yes     1 (latest 4)  bigcommerceTrigger > netsuite\n",
-		h.ok("integrations", "get", "ops@northwind.example", bigcommerceIntegr))
+		h.ok("integrations", "get", bigcommerceIntegr, "--user", "ops@northwind.example"))
 	var in alloy.Integration
-	h.jsonOut(&in, "integrations", "get", u.ID, bigcommerceIntegr)
+	h.jsonOut(&in, "integrations", "get", bigcommerceIntegr, "--user", u.ID)
 	assert.Equal(t, "BigCommerce", in.App)
 	require.Len(t, in.Workflows, 1)
 	assert.Len(t, in.Workflows[0].Steps, 2)
 
-	r := h.run("integrations", "get", u.ID, "nope")
+	r := h.run("integrations", "get", "nope", "--user", u.ID)
 	assert.Equal(t, 1, r.code)
 	assert.Contains(t, r.stderr, "(HTTP 404 Not Found")
 
-	out := h.ok("install-url", u.ID, bigcommerceIntegr)
+	out := h.ok("integrations", "install-link", bigcommerceIntegr, "--user", u.ID)
 	assert.Equal(t, h.srv.URL+"/embedded-install?integrationId="+bigcommerceIntegr+"&token=[REDACTED]\n", out, "the token only with --show-token")
-	out = h.ok("install-url", u.ID, bigcommerceIntegr, "--show-token")
+	out = h.ok("integrations", "install-link", bigcommerceIntegr, "--user", u.ID, "--show-token")
 	assert.Regexp(t, `^`+h.srv.URL+`/embedded-install\?integrationId=`+bigcommerceIntegr+`&token=eyJ\S+\n$`, out, "the URL carries a user token, as documented")
 
 	assert.Equal(t, ""+
@@ -263,11 +263,11 @@ func TestIntegrationsAppsAndInstallURL(t *testing.T) {
 		"hubspot      yes    action, trigger\n"+
 		"netsuite     no     action\n"+
 		"bigcommerce  no     action, trigger\n",
-		h.ok("apps"))
+		h.ok("apps", "list"))
 	var apps []alloy.App
-	h.jsonOut(&apps, "apps")
+	h.jsonOut(&apps, "apps", "list")
 	assert.Len(t, apps, 4)
-	h.jsonOut(&apps, "apps", "--api-version", "2023-12")
+	h.jsonOut(&apps, "apps", "list", "--api-version", "2023-12")
 	assert.Len(t, apps, 4, "GET /apps on 2023-12")
 }
 
@@ -281,21 +281,21 @@ func TestWorkflowsAndEvents(t *testing.T) {
 		"6712ab3acd56ef7890a1b2d9  Paid order to ERP                yes        yes     1 (latest 4)  6712ab34cd56ef7890a1b2c3\n"+
 		"6712ab3acd56ef7890a1b2da  New customer to HubSpot contact  no         no      2             6712ab34cd56ef7890a1b2c4\n"+
 		"6712ab3acd56ef7890a1b2db  Order fulfilled to HubSpot note  no         no      1             6712ab34cd56ef7890a1b2c4\n",
-		h.ok("workflows", "list", "ops@northwind.example"))
+		h.ok("workflows", "list", "--user", "ops@northwind.example"))
 
 	assert.Equal(t, "Workflow Paid order to ERP is inactive for user ops@northwind.example.\n",
-		h.ok("workflows", "deactivate", "--user", "ops@northwind.example", "--name", "Paid order to ERP"))
+		h.ok("workflows", "deactivate", "--user", "ops@northwind.example", "--name", "Paid order to ERP", "--yes"))
 	var wfs []alloy.Workflow
-	h.jsonOut(&wfs, "workflows", "list", u.ID)
+	h.jsonOut(&wfs, "workflows", "list", "--user", u.ID)
 	assert.False(t, wfs[0].Active)
 
 	var out map[string]any
-	h.jsonOut(&out, "workflows", "activate", "--user", u.ID, "--id", paidOrderWorkflow)
+	h.jsonOut(&out, "workflows", "activate", paidOrderWorkflow, "--user", u.ID)
 	assert.Equal(t, map[string]any{"user": u.ID, "workflow": paidOrderWorkflow, "active": true}, out)
-	h.jsonOut(&wfs, "workflows", "list", u.ID)
+	h.jsonOut(&wfs, "workflows", "list", "--user", u.ID)
 	assert.True(t, wfs[0].Active)
 
-	r := h.run("workflows", "activate", "--user", u.ID, "--id", newCustomerWorkflow)
+	r := h.run("workflows", "activate", newCustomerWorkflow, "--user", u.ID)
 	assert.Equal(t, 1, r.code)
 	assert.Regexp(t, `^alloy workflows activate: Workflow "New customer to HubSpot contact" is not installed for this user \(HTTP 404 Not Found, request id req_\d+\)\n$`, r.stderr)
 
@@ -306,10 +306,10 @@ func TestWorkflowsAndEvents(t *testing.T) {
 		h.ok("events", "list"))
 
 	assert.Equal(t, "Fired \"Invoice Paid\" for user ops@northwind.example: Event successfully triggered\n",
-		h.ok("events", "run", "--user", "ops@northwind.example", "--event", "Invoice Paid", "--data", `{"invoiceId": "INV-1009", "amount": 129.50}`))
+		h.ok("events", "run", "Invoice Paid", "--user", "ops@northwind.example", "--data", `{"invoiceId": "INV-1009", "amount": 129.50}`))
 	var res alloy.RunResult
-	require.Equal(t, 0, h.runStdin(`{"invoiceId": "INV-1010"}`, "events", "run", "--user", u.ID, "--event", "Invoice Paid", "--data", "-").code)
-	h.jsonOut(&res, "events", "run", "--user", u.ID, "--event", "Account Closed")
+	require.Equal(t, 0, h.runStdin(`{"invoiceId": "INV-1010"}`, "events", "run", "Invoice Paid", "--user", u.ID, "--data", "-").code)
+	h.jsonOut(&res, "events", "run", "Account Closed", "--user", u.ID)
 	assert.Equal(t, "Event successfully triggered", res.Message)
 	execs := h.srv.Executions(paidOrderWorkflow)
 	require.Len(t, execs, 3)
@@ -324,7 +324,7 @@ func TestWorkflowsAndEvents(t *testing.T) {
 	assert.Contains(t, bodies[1], `"data":{"invoiceId":"INV-1010"}`)
 	assert.Contains(t, bodies[2], `"data":{}`)
 
-	r = h.run("events", "run", "--user", u.ID, "--event", "Nope")
+	r = h.run("events", "run", "Nope", "--user", u.ID)
 	assert.Equal(t, 1, r.code)
 	assert.Contains(t, r.stderr, `Event "Nope" not found (HTTP 404 Not Found`)
 }
@@ -345,13 +345,13 @@ func TestLogsStreamPageByPage(t *testing.T) {
 		require.NoError(t, err)
 	}
 
-	table := lines(h.ok("logs"))
+	table := lines(h.ok("logs", "list"))
 	require.Len(t, table, 6)
 	assert.Equal(t, "CREATED               MESSAGE           WORKFLOW                  USER                      EXECUTION                 WORKFLOW NAME", table[0])
 	assert.Regexp(t, `^\S+Z  executionSuccess  `+paidOrderWorkflow+`  `+other.ID+`  [0-9a-f]{24}  Paid order to ERP$`, table[1], "newest first")
 
 	h.srv.ResetRequests()
-	jsonl := lines(h.ok("logs", "--limit", "2", "--max", "3", "--jsonl"))
+	jsonl := lines(h.ok("logs", "list", "--limit", "2", "--max", "3", "--jsonl"))
 	require.Len(t, jsonl, 3)
 	var entry map[string]any // alloy.LogEntry's JSON tags, which its UnmarshalJSON (Alloy's wire shape) does not read
 	require.NoError(t, json.Unmarshal([]byte(jsonl[0]), &entry))
@@ -368,26 +368,26 @@ func TestLogsStreamPageByPage(t *testing.T) {
 	}, skips, "two pages for three entries, then no more requests")
 
 	var all []alloy.LogEntry
-	h.jsonOut(&all, "logs", "--user", "ops@northwind.example", "--max", "0")
+	h.jsonOut(&all, "logs", "list", "--user", "ops@northwind.example", "--max", "0")
 	assert.Len(t, all, 4)
 
-	table = lines(h.ok("logs", "--workflow", paidOrderWorkflow, "--user", u.ID))
+	table = lines(h.ok("logs", "executions", paidOrderWorkflow, "--user", u.ID))
 	require.Len(t, table, 5)
 	assert.Equal(t, "EXECUTION              STARTED               STOPPED               FINISHED", table[0])
 	assert.Regexp(t, `^\S{21}  \S+Z  \S+Z  yes$`, table[1])
 	var execs []alloy.Execution
-	h.jsonOut(&execs, "logs", "--workflow", paidOrderWorkflow, "--limit", "1")
+	h.jsonOut(&execs, "logs", "executions", paidOrderWorkflow, "--limit", "1")
 	assert.Len(t, execs, 5)
 
-	r := h.run("logs", "--workflow", "nope")
+	r := h.run("logs", "executions", "nope")
 	assert.Equal(t, 1, r.code)
 	assert.Contains(t, r.stderr, "Workflow not found (HTTP 404 Not Found")
 	assert.Empty(t, r.stdout)
 	var none []alloy.LogEntry
-	h.jsonOut(&none, "logs", "--user", "nobody")
+	h.jsonOut(&none, "logs", "list", "--user", "nobody")
 	assert.Equal(t, []alloy.LogEntry{}, none)
 	assert.Equal(t, "CREATED               MESSAGE           WORKFLOW                  USER                      EXECUTION                 WORKFLOW NAME\n",
-		h.ok("logs", "--user", "nobody"))
+		h.ok("logs", "list", "--user", "nobody"))
 }
 
 func TestAPIKeyAndJWTNeverPrintedEvenWhenEchoed(t *testing.T) {
@@ -408,13 +408,14 @@ func TestAPIKeyAndJWTNeverPrintedEvenWhenEchoed(t *testing.T) {
 	}{
 		{"alloy users list", []string{"users", "list"}},
 		{"alloy users list", []string{"users", "list", "--json"}},
-		{"alloy token", []string{"token", "u", "--show-token"}},
-		{"alloy apps", []string{"apps", "--api-key", key}},
+		{"alloy tokens create", []string{"tokens", "create", "--user", "u", "--show-token"}},
+		{"alloy apps list", []string{"apps", "list", "--api-key", key}},
 	} {
 		r := h.run(tc.args...)
-		assert.Equal(t, 1, r.code, tc.args)
+		assert.Equal(t, 4, r.code, "a refused key: %v", tc.args)
 		assert.Empty(t, r.stdout)
-		assert.Equal(t, tc.command+": key [REDACTED] is not valid here; token [REDACTED JWT] (HTTP 401 Unauthorized, request id req_echo)\n", r.stderr)
+		assert.Equal(t, tc.command+": key [REDACTED] is not valid here; token [REDACTED JWT] (HTTP 401 Unauthorized, request id req_echo)\n"+
+			tc.command+": the API refused the key: check ALLOY_API_KEY (or --api-key) and that --env and --base-url match it.\n", r.stderr)
 	}
 }
 

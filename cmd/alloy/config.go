@@ -1,20 +1,21 @@
 package main
 
 import (
-	"flag"
 	"fmt"
+	"net"
+	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	alloy "github.com/alloysdk/alloy-go"
 	"github.com/alloysdk/alloy-go/internal/redact"
+	"github.com/spf13/pflag"
+	"golang.org/x/term"
 )
 
 // globals are the flags every command accepts, before or after its name.
-// Each level of the command tree registers them on its own FlagSet, bound
-// to these fields through sharedFlag, so a value set at one level is kept
-// at the next.
 type globals struct {
 	apiKey, env, version, region, baseURL string
 	timeout                               time.Duration
@@ -26,51 +27,18 @@ type globals struct {
 	showToken bool
 }
 
-// sharedFlag is a flag.Value writing through to a globals field. Its
-// String is always empty, so that help never shows a value already set
-// (the API key least of all).
-type sharedFlag struct {
-	set    func(string) error
-	isBool bool
-}
-
-func (f sharedFlag) String() string     { return "" }
-func (f sharedFlag) Set(s string) error { return f.set(s) }
-func (f sharedFlag) IsBoolFlag() bool   { return f.isBool }
-
-func setString(p *string) func(string) error {
-	return func(s string) error { *p = strings.TrimSpace(s); return nil }
-}
-
-func setBool(p *bool) func(string) error {
-	return func(s string) error {
-		switch s {
-		case "true", "1":
-			*p = true
-		case "false", "0":
-			*p = false
-		default:
-			return fmt.Errorf("%q is not true or false", s)
-		}
-		return nil
-	}
-}
-
-// register adds the output flags to fs and, for commands that call the
-// API, the client flags.
-func (g *globals) register(fs *flag.FlagSet, client bool) {
-	fs.Var(sharedFlag{set: setBool(&g.json), isBool: true}, "json", "print exactly one JSON document on stdout, for scripts")
-	fs.Var(sharedFlag{set: setBool(&g.jsonl), isBool: true}, "jsonl", "print one JSON object per line (a list item by item), for streams")
-	if !client {
-		return
-	}
-	fs.Var(sharedFlag{set: setString(&g.apiKey)}, "api-key",
+// register adds the global flags to fs (the root's persistent flags).
+// Their help never shows a value already set: the API key least of all.
+func (g *globals) register(fs *pflag.FlagSet) {
+	fs.BoolVar(&g.json, "json", false, "print exactly one JSON document on stdout, for scripts")
+	fs.BoolVar(&g.jsonl, "jsonl", false, "print one JSON object per line (a list item by item), for streams")
+	fs.Var(stringValue{&g.apiKey}, "api-key",
 		"the API `key` (default $ALLOY_API_KEY). Discouraged: other users of this\nmachine can read it in ps and it stays in your shell history; prefer the\nenvironment")
-	fs.Var(sharedFlag{set: setString(&g.env)}, "env", "`environment` of the key: development | production (default $ALLOY_ENVIRONMENT,\nelse production)")
-	fs.Var(sharedFlag{set: setString(&g.version)}, "api-version", "API `version`, e.g. 2025-09 or 2024-03 (default $ALLOY_API_VERSION, else 2025-09)")
-	fs.Var(sharedFlag{set: setString(&g.region)}, "region", "`region`: us | eu (default $ALLOY_REGION, else us)")
-	fs.Var(sharedFlag{set: setString(&g.baseURL)}, "base-url", "`url` of the host root to call instead of Alloy's, e.g. an alloy mock (default\n$ALLOY_BASE_URL)")
-	fs.Var(sharedFlag{set: func(s string) error {
+	fs.Var(stringValue{&g.env}, "env", "`environment` of the key: development | production (default $ALLOY_ENVIRONMENT,\nelse production)")
+	fs.Var(stringValue{&g.version}, "api-version", "API `version`, e.g. 2025-09 or 2024-03 (default $ALLOY_API_VERSION, else 2025-09)")
+	fs.Var(stringValue{&g.region}, "region", "`region`: us | eu (default $ALLOY_REGION, else us)")
+	fs.Var(stringValue{&g.baseURL}, "base-url", "`url` of the host root to call instead of Alloy's, e.g. an alloy mock (default\n$ALLOY_BASE_URL)")
+	fs.Var(funcValue{typ: "duration", set: func(s string) error {
 		d, err := time.ParseDuration(s)
 		if err != nil || d < 0 {
 			return fmt.Errorf("%q is not a duration such as 30s", s)
@@ -78,7 +46,7 @@ func (g *globals) register(fs *flag.FlagSet, client bool) {
 		g.timeout, g.timeoutSet = d, true
 		return nil
 	}}, "timeout", "`duration` bounding each call, retries included, e.g. 30s; 0 for none (default 60s)")
-	fs.Var(sharedFlag{set: func(s string) error {
+	fs.Var(funcValue{typ: "int", set: func(s string) error {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 0 {
 			return fmt.Errorf("%q is not a number of retries such as 3", s)
@@ -86,6 +54,71 @@ func (g *globals) register(fs *flag.FlagSet, client bool) {
 		g.retries = n
 		return nil
 	}}, "retries", "how many `times` a failed call may be retried (default 3; 0 sends each call once)")
+}
+
+// stringValue is a string flag whose String is empty, so that help never
+// shows a value (pflag's default would be the value at definition, but
+// this keeps it so whatever the order).
+type stringValue struct{ p *string }
+
+func (v stringValue) String() string     { return "" }
+func (v stringValue) Set(s string) error { *v.p = strings.TrimSpace(s); return nil }
+func (v stringValue) Type() string       { return "string" }
+
+// funcValue is a flag set through a function, shown without a default.
+type funcValue struct {
+	typ string
+	set func(string) error
+}
+
+func (v funcValue) String() string     { return "" }
+func (v funcValue) Set(s string) error { return v.set(s) }
+func (v funcValue) Type() string       { return v.typ }
+
+// api returns the client, building it on first use from the flags and the
+// environment; against production on a remote host it says so, once, on a
+// terminal's stderr.
+func (x *cli) api() (*alloy.Client, error) {
+	if x.c != nil {
+		return x.c, nil
+	}
+	c, err := x.g.client(x.env)
+	if err != nil {
+		return nil, err
+	}
+	x.c = c
+	if c.Environment() == alloy.Production && !loopbackURL(c.BaseURL()) && isTerminal(x.stderr) {
+		x.errorf("alloy: note: this acts on the production environment (%s)", hostOf(c.BaseURL()))
+	}
+	return c, nil
+}
+
+// loopbackURL reports whether u's host is this machine (an alloy mock).
+func loopbackURL(u string) bool {
+	p, err := url.Parse(u)
+	if err != nil {
+		return false
+	}
+	h := p.Hostname()
+	if strings.EqualFold(h, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}
+
+func hostOf(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "?"
+	}
+	return p.Scheme + "://" + p.Host
+}
+
+// isTerminal reports whether f is a terminal.
+func isTerminal(f any) bool {
+	file, ok := f.(*os.File)
+	return ok && term.IsTerminal(int(file.Fd()))
 }
 
 // client builds the SDK client from the flags, then the environment, as

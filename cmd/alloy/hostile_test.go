@@ -21,8 +21,11 @@ func TestHostileServersLeakNothingThroughTheCLI(t *testing.T) {
 		{"users", "get", "u1"},
 		{"users", "create", "--username", "a@example.com"},
 		{"users", "list", "--json"},
+		{"tokens", "create", "--user", "u1"},
+		{"integrations", "install-link", "6712ab34cd56ef7890a1b2c3", "--user", "u1"},
 		{"token", "u1"},
 		{"install-url", "u1", "6712ab34cd56ef7890a1b2c3"},
+		{"unified", "commerce/customers", "get", "cus_1", "--connection", "c1"},
 	}
 	for _, sc := range hostile.Scenarios() {
 		t.Run(sc.Name, func(t *testing.T) {
@@ -33,7 +36,7 @@ func TestHostileServersLeakNothingThroughTheCLI(t *testing.T) {
 			for _, args := range commands {
 				var stdout, stderr bytes.Buffer
 				code := run(append(args, "--retries", "0"), strings.NewReader(""), &stdout, &stderr, func(k string) string { return env[k] })
-				assert.Equal(t, 1, code, "alloy %v: %s", args, stderr.String())
+				assert.Contains(t, []int{1, 4}, code, "alloy %v: %s", args, stderr.String())
 				out := stdout.String() + stderr.String()
 				for name, secret := range hostile.Secrets(key) {
 					assert.NotContains(t, out, secret, "alloy %v printed the %s", args, name)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"log"
 	"strconv"
@@ -13,6 +12,7 @@ import (
 
 	alloy "github.com/alloysdk/alloy-go"
 	"github.com/alloysdk/alloy-go/alloytest"
+	"github.com/spf13/cobra"
 )
 
 // mockOutput is what alloy mock --json prints once the server listens.
@@ -37,11 +37,11 @@ type mockConnection struct {
 // flight when it stops.
 const mockShutdownGrace = 5 * time.Second
 
-func mockCommand() *command {
-	return &command{
-		name: "mock", synopsis: "[--addr HOST:PORT] [--api-key K] [--seed file.json] [--faults SPEC] [--fault-seed N] [--request-log SIZE] [--allow-remote]",
-		summary: "run a fake Alloy API (alloytest) on this machine", maxArgs: 0, noClient: true,
-		detail: `
+func (x *cli) mockCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "mock [--addr HOST:PORT] [--api-key K] [--seed file.json] [--faults SPEC] [--fault-seed N] [--request-log SIZE] [--allow-remote]",
+		Short: "run a fake Alloy API (alloytest) on this machine", Args: none,
+		Long: `
 Serves alloytest, the SDK's stateful fake of the Alloy API, until Ctrl-C.
 It prints its base URL and API key (a throwaway key, for this server only)
 and the export line that points alloy, or any program using the SDK, at it.
@@ -84,28 +84,29 @@ warning; use it inside a private network only.
 latest requests, their headers and up to 64 KiB of each body): 8MiB by
 default; 0 or off keeps none. Its counters are kept either way.
 `,
-		examples: []string{
+		Example: examples(
 			"alloy mock",
-			"alloy mock --addr 127.0.0.1:0 --api-key test_key --seed testdata/seed.json",
+			"alloy mock --addr 127.0.0.1:0 --api-key test_key --seed cmd/alloy/testdata/seed.json",
 			`alloy mock --faults "GET /users/*=503x2; *=drop@0.03; POST /users=429:retry-after=1"`,
 			"alloy mock --addr 127.0.0.1:0 --jsonl > mock.json &   # for scripts: one JSON line with baseUrl and apiKey",
-		},
-		define: func(fs *flag.FlagSet) action {
-			addr := fs.String("addr", "127.0.0.1:12111", "listen `address`, on loopback; port 0 picks a free one (printed)")
-			allowRemote := fs.Bool("allow-remote", false, "let --addr be an address that is not loopback (reachable from other machines)")
-			key := fs.String("api-key", "", "the API `key` the server accepts (default: a random alloytest_ key)")
-			seed := fs.String("seed", "", "load users, connections and apps from a JSON `file` (- for stdin)")
-			faults := fs.String("faults", "", "inject failures, as a `spec` of rules: see the syntax above")
-			var faultSeed seedFlag
-			fs.Var(&faultSeed, "fault-seed", "seed the random source of fault rates with `N` (default: a random seed, printed)")
-			requestLog := sizeFlag(alloytest.DefaultRequestLogBytes)
-			fs.Var(&requestLog, "request-log", "keep at most `SIZE` (e.g. 512KiB, 64MiB) of recent requests in memory; 0 or off: none")
-			return func(x *cli, _ []string) error {
-				return x.mock(mockOptions{addr: *addr, key: *key, seedPath: *seed, faults: *faults, faultSeed: faultSeed,
-					requestLog: int64(requestLog), allowRemote: *allowRemote})
-			}
-		},
+		),
 	}
+	markNoClient(cmd)
+	fs := cmd.Flags()
+	addr := fs.String("addr", "127.0.0.1:12111", "listen `address`, on loopback; port 0 picks a free one (printed)")
+	allowRemote := fs.Bool("allow-remote", false, "let --addr be an address that is not loopback (reachable from other machines)")
+	key := fs.String("api-key", "", "the API `key` the server accepts (default: a random alloytest_ key)")
+	seed := fs.String("seed", "", "load users, connections and apps from a JSON `file` (- for stdin)")
+	faults := fs.String("faults", "", "inject failures, as a `spec` of rules: see the syntax above")
+	var faultSeed seedFlag
+	fs.Var(&faultSeed, "fault-seed", "seed the random source of fault rates with `N` (default: a random seed, printed)")
+	requestLog := sizeFlag(alloytest.DefaultRequestLogBytes)
+	fs.Var(&requestLog, "request-log", "keep at most `SIZE` (e.g. 512KiB, 64MiB) of recent requests in memory; 0 or off: none")
+	cmd.RunE = func(*cobra.Command, []string) error {
+		return x.mock(mockOptions{addr: *addr, key: *key, seedPath: *seed, faults: *faults, faultSeed: faultSeed,
+			requestLog: int64(requestLog), allowRemote: *allowRemote})
+	}
+	return cmd
 }
 
 // mockOptions are alloy mock's flags.
@@ -128,6 +129,8 @@ func (f *seedFlag) String() string {
 	}
 	return strconv.FormatUint(f.value, 10)
 }
+
+func (f *seedFlag) Type() string { return "N" }
 
 func (f *seedFlag) Set(s string) error {
 	v, err := strconv.ParseUint(s, 10, 64)
@@ -156,6 +159,8 @@ func (f *sizeFlag) String() string {
 		return strconv.FormatInt(n, 10)
 	}
 }
+
+func (f *sizeFlag) Type() string { return "SIZE" }
 
 func (f *sizeFlag) Set(s string) error {
 	if strings.EqualFold(s, "off") {

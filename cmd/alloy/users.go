@@ -1,114 +1,175 @@
 package main
 
 import (
-	"flag"
+	"encoding/json"
 	"fmt"
 	"strconv"
 
 	alloy "github.com/alloysdk/alloy-go"
+	"github.com/spf13/cobra"
 )
 
-func usersCommand() *command {
-	return &command{
-		name:    "users",
-		summary: "create, read, update and delete the end users of your product",
-		detail:  "Wherever a command takes a <user>, Alloy accepts the user's id or username.",
-		subs: []*command{
-			{
-				name: "list", synopsis: "[--workflow ID]", summary: "list every user (or those of one parent workflow)",
-				examples: []string{"alloy users list", "alloy users list --json | jq -r '.[].userId'"},
-				define: func(fs *flag.FlagSet) action {
-					workflow := fs.String("workflow", "", "only the users who installed this parent workflow `id`")
-					return func(x *cli, _ []string) error {
-						var params *alloy.UserListParams
-						if *workflow != "" {
-							params = &alloy.UserListParams{ParentWorkflowID: *workflow}
-						}
-						users, err := x.c.Users.List(x.ctx, params)
-						if err != nil {
-							return err
-						}
-						return x.emit(users, func(t *table) {
-							t.row("ID", "USERNAME", "FULL NAME")
-							for _, u := range users {
-								t.row(u.ID, u.Username, u.FullName)
-							}
-						})
-					}
-				},
-			},
-			{
-				name: "get", synopsis: "<user>", summary: "show one user, by id or username", minArgs: 1, maxArgs: 1,
-				examples: []string{"alloy users get 6712ab34cd56ef7890a1b2c3", "alloy users get ops@northwind.example --json"},
-				define: func(*flag.FlagSet) action {
-					return func(x *cli, args []string) error {
-						u, err := x.c.Users.Get(x.ctx, args[0])
-						if err != nil {
-							return err
-						}
-						return x.emitUser(u)
-					}
-				},
-			},
-			{
-				name: "create", synopsis: "--username U [--full-name N]", summary: "create a user", maxArgs: 0,
-				detail: "Prints the new user. A taken username fails with HTTP 409 (exit status 1).",
-				examples: []string{
-					`alloy users create --username ops@northwind.example --full-name "Northwind Goods"`,
-					`id=$(alloy users create --username ops@northwind.example --json | jq -r .userId)`,
-				},
-				define: func(fs *flag.FlagSet) action {
-					username := fs.String("username", "", "the new user's `username`, unique in the account; an email is usual (required)")
-					fullName := fs.String("full-name", "", "display `name`")
-					return func(x *cli, _ []string) error {
-						if *username == "" {
-							return usagef("--username is required")
-						}
-						u, err := x.c.Users.Create(x.ctx, alloy.UserCreateParams{Username: *username, FullName: *fullName})
-						if err != nil {
-							return err
-						}
-						return x.emitUser(u)
-					}
-				},
-			},
-			{
-				name: "update", synopsis: "<user> [--username U] [--full-name N]", summary: "change a user's username or full name", minArgs: 1, maxArgs: 1,
-				detail: "Only the flags given are changed; --full-name \"\" clears the full name.",
-				examples: []string{
-					`alloy users update ops@northwind.example --full-name "Northwind Goods Ltd"`,
-					`alloy users update 6712ab34cd56ef7890a1b2c3 --username finance@northwind.example`,
-				},
-				define: func(fs *flag.FlagSet) action {
-					var username, fullName optionalString
-					fs.Var(&username, "username", "new `username`")
-					fs.Var(&fullName, "full-name", "new display `name`")
-					return func(x *cli, args []string) error {
-						if username.p == nil && fullName.p == nil {
-							return usagef("nothing to update: give --username or --full-name")
-						}
-						u, err := x.c.Users.Update(x.ctx, args[0], alloy.UserUpdateParams{Username: username.p, FullName: fullName.p})
-						if err != nil {
-							return err
-						}
-						return x.emitUser(u)
-					}
-				},
-			},
-			{
-				name: "delete", synopsis: "<user>", summary: "delete a user (their execution logs stay)", minArgs: 1, maxArgs: 1,
-				examples: []string{"alloy users delete ops@northwind.example"},
-				define: func(*flag.FlagSet) action {
-					return func(x *cli, args []string) error {
-						if err := x.c.Users.Delete(x.ctx, args[0]); err != nil {
-							return err
-						}
-						return x.done(map[string]any{"user": args[0], "deleted": true}, "Deleted user %s.", args[0])
-					}
-				},
-			},
+func (x *cli) usersCommand() *cobra.Command {
+	list := &cobra.Command{
+		Use: "list", Short: "list every user (or those of one parent workflow)", Args: none,
+		Example: examples("alloy users list", "alloy users list --json | jq -r '.[].userId'",
+			"alloy users list --workflow 6712ab3acd56ef7890a1b2d9"),
+	}
+	workflow := list.Flags().String("workflow", "", "only the users who installed this parent workflow `id`")
+	list.RunE = func(cmd *cobra.Command, _ []string) error {
+		c, err := x.api()
+		if err != nil {
+			return err
+		}
+		var params *alloy.UserListParams
+		if *workflow != "" {
+			params = &alloy.UserListParams{ParentWorkflowID: *workflow}
+		}
+		users, err := c.Users.List(x.ctx, params)
+		if err != nil {
+			return err
+		}
+		return x.emit(users, func(t *table) {
+			t.row("ID", "USERNAME", "FULL NAME")
+			for _, u := range users {
+				t.row(u.ID, u.Username, u.FullName)
+			}
+		})
+	}
+
+	get := &cobra.Command{
+		Use: "get <user>", Short: "show one user, by id or username", Args: one("<user>"),
+		Example: examples("alloy users get ops@northwind.example", "alloy users get ops@northwind.example --json"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := x.api()
+			if err != nil {
+				return err
+			}
+			u, err := c.Users.Get(x.ctx, args[0])
+			if err != nil {
+				return err
+			}
+			return x.emitUser(u)
 		},
 	}
+
+	create := &cobra.Command{
+		Use: "create --username U [--full-name N]", Short: "create a user", Args: none,
+		Long: "Creates a user and prints it. A taken username fails with HTTP 409 (exit status 1).",
+		Example: examples(
+			`alloy users create --username finance@northwind.example --full-name "Northwind Finance"`,
+			`id=$(alloy users create --username buyer@contoso.example --json | jq -r .userId)`,
+		),
+	}
+	username := create.Flags().String("username", "", "the new user's `username`, unique in the account; an email is usual (required)")
+	fullName := create.Flags().String("full-name", "", "display `name`")
+	create.RunE = func(cmd *cobra.Command, _ []string) error {
+		if *username == "" {
+			return usagef("--username is required")
+		}
+		c, err := x.api()
+		if err != nil {
+			return err
+		}
+		u, err := c.Users.Create(x.ctx, alloy.UserCreateParams{Username: *username, FullName: *fullName})
+		if err != nil {
+			return err
+		}
+		return x.emitUser(u)
+	}
+
+	batch := &cobra.Command{
+		Use: "create-batch --data JSON", Short: "create many users in one call", Args: none,
+		Long: `
+Creates the users of a JSON array of {"username", "fullName"} objects in one
+call (--data as text, @file or - for stdin). Alloy creates them all or none.`,
+		Example: examples(`alloy users create-batch --data '[{"username": "a@contoso.example"}, {"username": "b@contoso.example", "fullName": "B"}]'`),
+	}
+	batchData := batch.Flags().String("data", "", "the users, a JSON `array`: text, @file or - (stdin) (required)")
+	batch.RunE = func(cmd *cobra.Command, _ []string) error {
+		var users []alloy.UserCreateParams
+		if err := x.readJSON(*batchData, "--data", &users); err != nil {
+			return err
+		}
+		if len(users) == 0 {
+			return usagef("--data must be a JSON array of at least one user")
+		}
+		c, err := x.api()
+		if err != nil {
+			return err
+		}
+		res, err := c.Users.CreateBatch(x.ctx, users)
+		if err != nil {
+			return err
+		}
+		return x.done(res, "Created %d users: %s", len(users), res.Message)
+	}
+
+	update := &cobra.Command{
+		Use: "update <user> [--username U] [--full-name N]", Short: "change a user's username or full name", Args: one("<user>"),
+		Long: `Only the flags given are changed; --full-name "" clears the full name.`,
+		Example: examples(
+			`alloy users update ops@northwind.example --full-name "Northwind Goods Ltd"`,
+			`alloy users update it@contoso.example --username helpdesk@contoso.example`,
+		),
+	}
+	var newUsername, newFullName optionalString
+	update.Flags().Var(&newUsername, "username", "new `username`")
+	update.Flags().Var(&newFullName, "full-name", "new display `name`")
+	update.RunE = func(cmd *cobra.Command, args []string) error {
+		if newUsername.p == nil && newFullName.p == nil {
+			return usagef("nothing to update: give --username or --full-name")
+		}
+		c, err := x.api()
+		if err != nil {
+			return err
+		}
+		u, err := c.Users.Update(x.ctx, args[0], alloy.UserUpdateParams{Username: newUsername.p, FullName: newFullName.p})
+		if err != nil {
+			return err
+		}
+		return x.emitUser(u)
+	}
+
+	del := destructiveCommand(&cobra.Command{
+		Use: "delete <user>", Short: "delete a user (their execution logs stay)", Args: one("<user>"),
+		Example: examples("alloy users delete it@contoso.example --yes"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := x.api()
+			if err != nil {
+				return err
+			}
+			if err := x.confirm(cmd, "delete user "+args[0]); err != nil {
+				return err
+			}
+			if err := c.Users.Delete(x.ctx, args[0]); err != nil {
+				return err
+			}
+			return x.done(map[string]any{"user": args[0], "deleted": true}, "Deleted user %s.", args[0])
+		},
+	})
+
+	delLogs := destructiveCommand(&cobra.Command{
+		Use: "delete-logs <user>", Short: "erase a user's execution logs", Args: one("<user>"),
+		Example: examples("alloy users delete-logs ops@northwind.example --yes"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := x.api()
+			if err != nil {
+				return err
+			}
+			if err := x.confirm(cmd, "erase the execution logs of user "+args[0]); err != nil {
+				return err
+			}
+			if err := c.Users.DeleteLogs(x.ctx, args[0]); err != nil {
+				return err
+			}
+			return x.done(map[string]any{"user": args[0], "logsDeleted": true}, "Erased the logs of user %s.", args[0])
+		},
+	})
+
+	return x.group("users", "create, read, update and delete the end users of your product",
+		"The end users of your product. Wherever a command takes a <user>, Alloy accepts the user's id or username.",
+		list, get, create, batch, update, del, delLogs)
 }
 
 // emitUser prints one user.
@@ -126,6 +187,31 @@ func (x *cli) done(v any, format string, args ...any) error {
 	return x.emit(v, func(t *table) { t.row(fmt.Sprintf(format, args...)) })
 }
 
+// readJSON decodes a JSON value given as text, @file or - (stdin) into v.
+func (x *cli) readJSON(src, flagName string, v any) error {
+	b, err := x.jsonSource(src, flagName)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return usagef("%s: not the JSON expected: %v", flagName, err)
+	}
+	return nil
+}
+
+// jsonSource reads the bytes of a JSON flag: text, @file, or - for stdin.
+func (x *cli) jsonSource(src, flagName string) ([]byte, error) {
+	switch {
+	case src == "":
+		return nil, usagef("%s is required", flagName)
+	case src == "-":
+		return x.readInput("-")
+	case src[0] == '@':
+		return x.readInput(src[1:])
+	}
+	return []byte(src), nil
+}
+
 // optionalString is a string flag that knows whether it was given, so
 // that an empty value can mean "clear" rather than "leave alone".
 type optionalString struct{ p *string }
@@ -138,3 +224,4 @@ func (o *optionalString) String() string {
 }
 
 func (o *optionalString) Set(s string) error { o.p = &s; return nil }
+func (o *optionalString) Type() string       { return "string" }
