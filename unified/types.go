@@ -57,13 +57,14 @@ type rawSetter interface{ setRaw([]byte) }
 // through float64: "129.50" stays "129.50". It decodes a JSON number or a
 // numeric string, whichever Alloy sends.
 //
-// It is sent as its field's page types it. Alloy's pages type commerce
-// prices and totals as strings (an order's totalPrice "1000.00", a
+// It is sent in the JSON type its field's page gives it. Alloy's pages type
+// commerce prices and totals as strings (an order's totalPrice "1000.00", a
 // variant's price "25.00") and accounting amounts as numbers (an invoice's
 // totalAmount 100): a model field tagged decimal:"string" is sent as a JSON
 // string, any other Decimal as a JSON number. The value is the same text
 // either way, so code that sets or reads a Decimal never deals with the
-// difference.
+// difference; the tag is where the contract's type lives in Go, and a test
+// holds every tag to the contract.
 type Decimal string
 
 // UnmarshalJSON accepts a number or a string; null and anything else give "".
