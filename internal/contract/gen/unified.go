@@ -429,7 +429,7 @@ func componentSchemas(models, sdk map[string]any) S {
 		out[name] = sch
 	}
 	for name, sch := range out {
-		checkTyped(name, "", sch.(S), out)
+		checkTyped(name, "", sch.(S))
 	}
 	return out
 }
@@ -446,7 +446,7 @@ func nullable(pv S) {
 
 // checkTyped stops the generator at a model property without a type: every
 // property of a Unified model says what JSON it holds.
-func checkTyped(model, path string, sch S, all S) {
+func checkTyped(model, path string, sch S) {
 	if !strings.HasPrefix(model, "unified.") {
 		return
 	}
@@ -462,9 +462,9 @@ func checkTyped(model, path string, sch S, all S) {
 			if items["$ref"] == nil && items["type"] == nil {
 				log.Fatalf("%s.%s[] has no type", model, at)
 			}
-			checkTyped(model, at+"[].", items, all)
+			checkTyped(model, at+"[].", items)
 		case pv["type"] == "object":
-			checkTyped(model, at+".", pv, all)
+			checkTyped(model, at+".", pv)
 		}
 	}
 }
