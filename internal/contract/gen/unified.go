@@ -164,8 +164,8 @@ func collectionOf(path, method string) (*collection, string) {
 // On 2024-03 the pages disagree: credentialId on list-orders, get-order,
 // list-payments, create-payment, create-account, create-contact-1 and the
 // other CRM pages and the 2024-03 guides; connectionId on get-account-1 and
-// create-customer; and Alloy's Node SDK 3.3.0, a 2024-03 client, sends
-// connectionId on every call. The contract follows the endpoint pages'
+// create-customer; and Alloy's Node SDK 3.x, a 2024-03 client (utils.mjs's
+// baseUrl; its package.json says 3.2.1), sends connectionId on every call. The contract follows the endpoint pages'
 // majority: credentialId is required from 2024-03 on, connectionId its
 // documented alternative (x-alloy-alternative), which alloytest accepts
 // in its place and the SDK sends with unified.WithSelectorParam.
@@ -178,11 +178,16 @@ func connectionParams() []S {
 			"description":         "The ID of the credential (2024-03 endpoint pages)",
 			"x-alloy-alternative": "connectionId",
 			"x-alloy-source": []any{"https://docs.runalloy.com/reference/unified-api/list-orders",
+				"https://docs.runalloy.com/reference/unified-api/get-order",
+				"https://docs.runalloy.com/reference/unified-api/list-payments",
+				"https://docs.runalloy.com/reference/unified-api/create-payment",
+				"https://docs.runalloy.com/reference/unified-api/create-account",
 				"https://docs.runalloy.com/reference/unified-api/create-contact-1",
-				"https://docs-uapi.runalloy.com/docs/pagination"},
+				"https://docs-uapi.runalloy.com/docs/pagination",
+				"https://docs-uapi.runalloy.com/docs/order-fulfillment-updates"},
 			"x-alloy-conflicts": []any{
 				"https://docs.runalloy.com/reference/unified-api/get-account-1 and create-customer name connectionId",
-				"alloy-node 3.3.0 sends connectionId on every /one/ call"}},
+				"alloy-node 3.x (alloy-automation/alloy-node uapi/commerce.mjs, crm.mjs, erp.mjs with utils.mjs's 2024-03 baseUrl) sends connectionId on every /one/ call"}},
 	}
 }
 
