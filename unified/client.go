@@ -8,11 +8,33 @@
 //	})
 //
 // Every call goes through the root client's pipeline: the same API key,
-// retries, timeouts, errors (*alloy.Error) and logging. Every call on
-// connected data takes the connection explicitly; it is sent as
-// connectionId on API versions up to 2023-12 and as credentialId from
-// 2024-03 on (override with WithSelectorParam). Header-versioned versions
-// (2025-09) use the same /one/ paths.
+// retries, timeouts, errors (*alloy.Error) and logging. Header-versioned
+// versions (2025-09) use the same /one/ paths.
+//
+// # The connection parameter
+//
+// Every call on connected data takes the connection explicitly and sends it
+// as a query parameter whose name depends on the API version:
+//
+//   - connectionId up to 2023-12, as the 1.1.0 guides write it;
+//   - credentialId from 2024-03 on. Alloy's endpoint references (list-orders,
+//     get-order, list-payments, create-payment, create-account,
+//     create-contact-1 and the other CRM pages) and its 2024-03 guides name
+//     it so; get-account-1 and create-customer, and Alloy's own Node SDK
+//     (3.x, a 2024-03 client), send connectionId instead.
+//
+// The SDK follows the endpoint pages' majority, as the contract does
+// (credentialId required from 2024-03 on, connectionId its documented
+// alternative). For an account whose API answers only to the other name,
+// New(c, WithSelectorParam(ConnectionIDParam)) sends connectionId on every
+// version; alloytest accepts either from 2024-03 on.
+//
+// # Models
+//
+// Each model has a typed field for every property Alloy documents, nested
+// structures as named types (OrderLineItem, CRMAddress, AccountingAddress,
+// ...), and Raw, the whole record as sent. Money is Decimal, sent in the JSON
+// type its page gives it; calendar dates are Date, times Timestamp.
 package unified
 
 import (
@@ -53,7 +75,9 @@ type Option func(*Client)
 
 // WithSelectorParam overrides the query parameter that carries the
 // connection (ConnectionIDParam or CredentialIDParam), for an account whose
-// API answers differently from what its version documents.
+// API answers differently from what its version documents: by default
+// connectionId up to 2023-12 and credentialId from 2024-03 on (see the
+// package documentation for the evidence).
 func WithSelectorParam(name string) Option {
 	return func(u *Client) {
 		if name != "" {

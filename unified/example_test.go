@@ -58,7 +58,7 @@ func ExampleCRUDResource_Create() {
 	order, err := u.Commerce.Orders.Create(ctx, conn, &unified.Order{
 		Currency:   "USD",
 		TotalPrice: "99.80", // decimal text: never a float64
-		LineItems:  []unified.LineItem{{Title: "Walnut desk organizer", Price: "49.90", Quantity: "2"}},
+		LineItems:  []unified.OrderLineItem{{Title: "Walnut desk organizer", Price: "49.90", Quantity: "2"}},
 		Customer:   &unified.OrderCustomer{Email: "dana.okafor@example.com"},
 	})
 	if err != nil {

@@ -201,6 +201,12 @@ func filterValue(v any) string {
 		return x
 	case Decimal:
 		return string(x)
+	case Code:
+		return string(x)
+	case Date:
+		return x.String()
+	case Timestamp:
+		return x.UTC().Format(time.RFC3339)
 	case time.Time:
 		return x.UTC().Format(time.RFC3339)
 	case float64:
@@ -383,7 +389,9 @@ func all[T any](ctx context.Context, r *resource, conn string, params *ListParam
 	})
 }
 
-// one decodes a record under key, or under "data", or bare.
+// one decodes a record under key, or under "data", or bare. A record
+// wrapped in a one-element array is read too: get-fulfillment's page shows
+// {"fulfillment": [ {...} ]}.
 func one[T any](body []byte, key string) (*T, error) {
 	var env map[string]json.RawMessage
 	if err := json.Unmarshal(body, &env); err != nil {
@@ -394,6 +402,16 @@ func one[T any](body []byte, key string) (*T, error) {
 		b = v
 	} else if v, ok := env["data"]; ok {
 		b = v
+	}
+	if b = bytes.TrimSpace(b); len(b) > 0 && b[0] == '[' {
+		var list []json.RawMessage
+		if err := json.Unmarshal(b, &list); err != nil {
+			return nil, err
+		}
+		if len(list) != 1 {
+			return nil, fmt.Errorf("%d records under %s, want one", len(list), key)
+		}
+		b = list[0]
 	}
 	if len(bytes.TrimSpace(b)) == 0 || string(b) == "null" {
 		return nil, fmt.Errorf("no %s in the response", key)

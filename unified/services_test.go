@@ -207,7 +207,7 @@ func TestOddResponses(t *testing.T) {
 	h.on("GET", b+"/crm/leads/count?credentialId=c", 200, `{}`)
 	h.on("GET", b+"/users/u1", 200, `{}`)
 	h.on("GET", b+"/webhooks/s1?credentialId=c", 200, `{}`)
-	h.on("GET", b+"/commerce/products/p1?credentialId=c", 200, `{"product":{"id":"p1","price":"19.90","createdTimestamp":"garbage","tags":"a,b"}}`)
+	h.on("GET", b+"/commerce/products/p1?credentialId=c", 200, `{"product":{"id":"p1","createdTimestamp":"garbage","updatedAt":"","tags":["a","b"],"variants":[{"price":19.9,"weight":[]}]}}`)
 	_, err := h.u.Commerce.Orders.Get(ctx, "c", "o1")
 	assert.ErrorContains(t, err, "no order in the response")
 	_, err = h.u.Commerce.Orders.Get(ctx, "c", "o2")
@@ -223,8 +223,9 @@ func TestOddResponses(t *testing.T) {
 	p, err := h.u.Commerce.Products.Get(ctx, "c", "p1")
 	require.NoError(t, err, "a bad timestamp does not fail the record")
 	assert.True(t, p.CreatedTimestamp.IsZero())
-	assert.Equal(t, Decimal("19.90"), p.Price)
-	assert.JSONEq(t, `"a,b"`, string(p.Tags))
+	assert.True(t, p.UpdatedAt.IsZero())
+	assert.Equal(t, []string{"a", "b"}, p.Tags)
+	assert.Equal(t, []Variant{{Price: "19.9", Weight: &Weight{}}}, p.Variants, "a price sent as a number reads as its text; an empty weight list as no weight")
 }
 
 func TestTypedDecoding(t *testing.T) {
@@ -243,12 +244,12 @@ func TestTypedDecoding(t *testing.T) {
 	var o Order
 	require.NoError(t, json.Unmarshal([]byte(`{"id":"o1","totalPrice":1234567890.123456789,"totalTax":"12.30","totalShipping":null,
 		"lineItems":[{"title":"Mug","price":"9.50","quantity":2,"productId":"p1"}],
-		"customer":{"email":"a@b.example"},"remoteData":{"x":1}}`), &o))
+		"customer":{"email":"a@b.example","customerId":"cu1"}}`), &o))
 	assert.Equal(t, Decimal("1234567890.123456789"), o.TotalPrice, "no float64 rounding")
 	assert.Equal(t, Decimal("12.30"), o.TotalTax)
 	assert.Equal(t, Decimal(""), o.TotalShipping)
-	assert.Equal(t, []LineItem{{Title: "Mug", Price: "9.50", Quantity: "2", ProductID: "p1"}}, o.LineItems)
-	assert.JSONEq(t, `{"x":1}`, string(o.RemoteData))
+	assert.Equal(t, []OrderLineItem{{Title: "Mug", Price: "9.50", Quantity: "2", ProductID: "p1"}}, o.LineItems)
+	assert.Equal(t, &OrderCustomer{CustomerID: "cu1", Email: "a@b.example"}, o.Customer)
 	f, err := o.TotalTax.Float()
 	require.NoError(t, err)
 	assert.InDelta(t, 12.3, f, 1e-9)
@@ -261,22 +262,59 @@ func TestTypedDecoding(t *testing.T) {
 	assert.True(t, n.NoteOwner.IsZero(), "an unreadable reference is empty, not an error")
 
 	var b Bill
-	require.NoError(t, json.Unmarshal([]byte(`{"billNumber":"B-1","dueDate":"2025-01-31","balance":"0.00","paidOnDate":1735689600000}`), &b))
-	assert.Equal(t, time.Date(2025, 1, 31, 0, 0, 0, 0, time.UTC), b.DueDate.Time)
-	assert.Equal(t, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), b.PaidOnDate.Time)
+	require.NoError(t, json.Unmarshal([]byte(`{"billNumber":"B-1","companyId":42,"dueDate":"2025-01-31","balance":"0.00","paidOnDate":1735689600000,
+		"issueDate":"2025-01-02T23:30:00-05:00","trackingCategories":["tc1",{"id":"tc2"}]}`), &b))
+	assert.Equal(t, Code("B-1"), b.BillNumber)
+	assert.Equal(t, Code("42"), b.CompanyID)
+	assert.Equal(t, NewDate(2025, time.January, 31), b.DueDate)
+	assert.Equal(t, NewDate(2025, time.January, 1), b.PaidOnDate, "a Unix time in milliseconds names its UTC date")
+	assert.Equal(t, NewDate(2025, time.January, 2), b.IssueDate, "a time with a zone names the date in that zone")
 	assert.Equal(t, Decimal("0.00"), b.Balance)
+	assert.Equal(t, []string{"tc1", "tc2"}, []string{b.TrackingCategories[0].ID, b.TrackingCategories[1].ID})
+
+	var po PurchaseOrder
+	require.NoError(t, json.Unmarshal([]byte(`{"poStatus":"OPEN","poNumber":"PO-7","purchaseOrderNumber":"PO-8"}`), &po))
+	assert.Equal(t, "OPEN", po.PurchaseOrderStatus, "the older name is read where the newer is missing")
+	assert.Equal(t, "PO-8", po.PurchaseOrderNumber, "the newer name wins")
 }
 
 func TestEncoding(t *testing.T) {
 	o := Order{
-		Record:     Record{RemoteID: "r", Raw: json.RawMessage(`{"ignored":true}`)},
-		TotalPrice: "129.50", Currency: "USD",
-		LineItems: []LineItem{{Title: "Mug", Price: "9.5", Quantity: "2"}},
+		Record:     Record{RemoteID: "r", Raw: json.RawMessage(`{"ignored":true}`), RemoteFields: map[string]any{"note": "gift"}},
+		TotalPrice: "129.50", TotalTax: "x", Currency: "USD",
+		LineItems: []OrderLineItem{{Title: "Mug", Price: "9.5", UnitCost: "4", Quantity: "2"}},
 		Customer:  &OrderCustomer{Email: "a@b.example"},
 	}
 	b, err := json.Marshal(o)
 	require.NoError(t, err)
-	assert.JSONEq(t, `{"remoteId":"r","totalPrice":129.50,"currency":"USD","lineItems":[{"title":"Mug","price":9.5,"quantity":2}],"customer":{"email":"a@b.example"}}`, string(b))
+	assert.JSONEq(t, `{"remoteId":"r","remoteFields":{"note":"gift"},"totalPrice":"129.50","totalTax":"x","currency":"USD",
+		"lineItems":[{"title":"Mug","price":"9.5","unitCost":"4","quantity":2}],"customer":{"email":"a@b.example"}}`, string(b),
+		"an order's money is sent as strings (the orders pages type it String), its line quantity as a number")
+
+	inv := Invoice{TotalAmount: "100", SubTotal: "90.00", TotalDiscount: "0", ExchangeRate: "1", IssueDate: NewDate(2023, time.October, 10),
+		LineItems: []InvoiceLineItem{{TotalAmount: "100", UnitPrice: "0.01"}}}
+	b, err = json.Marshal(inv)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"totalAmount":100,"subTotal":"90.00","totalDiscount":"0","exchangeRate":1,"issueDate":"2023-10-10",
+		"lineItems":[{"totalAmount":100,"unitPrice":0.01}]}`, string(b),
+		"an invoice's amounts are numbers, except subTotal and totalDiscount (retrieve-invoice types them string)")
+
+	for _, c := range []struct {
+		bill Bill
+		want string
+	}{
+		{Bill{BillNumber: "1001", CompanyID: "7", SubTotal: "5"}, `{"billNumber":1001,"companyId":7,"subTotal":"5"}`},
+		{Bill{BillNumber: "PLDT-001"}, `{"billNumber":"PLDT-001"}`},
+	} {
+		b, err = json.Marshal(c.bill)
+		require.NoError(t, err)
+		assert.JSONEq(t, c.want, string(b))
+	}
+
+	v, err := json.Marshal(Variant{Price: "25.00", Inventory: &Inventory{TotalCount: 0}, Weight: &Weight{Value: "1.5", Unit: "kg"},
+		OptionValues: []OptionValue{{Name: "Size", Value: "M"}}})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"price":"25.00","inventory":{"totalCount":0},"weight":{"value":1.5,"unit":"kg"},"optionValues":[{"name":"Size","value":"M"}]}`, string(v))
 
 	for d, want := range map[Decimal]string{"": "null", "1e3": "1e3", "-0.5": "-0.5", "12,50": `"12,50"`, "NaN": `"NaN"`, "0x10": `"0x10"`} {
 		got, err := json.Marshal(d)
@@ -292,6 +330,14 @@ func TestEncoding(t *testing.T) {
 	c, err := json.Marshal(Contact{Account: Ref{ID: "a1"}, LastActivityAt: Timestamp{}})
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"account":"a1"}`, string(c))
+	d, err := json.Marshal(Opportunity{CloseDate: NewDate(2023, time.November, 17)})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"closeDate":"2023-11-17"}`, string(d))
+	for code, want := range map[Code]string{"": "null", "1001": "1001", "PLDT-001": `"PLDT-001"`, "007": `"007"`} {
+		got, err := json.Marshal(code)
+		require.NoError(t, err)
+		assert.Equal(t, want, string(got), "Code(%q)", string(code))
+	}
 }
 
 func TestFilters(t *testing.T) {
@@ -304,6 +350,9 @@ func TestFilters(t *testing.T) {
 	assert.Equal(t, Filter{"updatedTimestamp", "Min", "2025-01-01T00:00:00Z"}, Min("updatedTimestamp", time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)))
 	assert.Equal(t, Filter{"x", "Min", "1.5"}, Min("x", float32(1.5)))
 	assert.Equal(t, Filter{"active", "", "true"}, Eq("active", true))
+	assert.Equal(t, Filter{"issueDate", "Min", "2024-06-10"}, Min("issueDate", NewDate(2024, time.June, 10)))
+	assert.Equal(t, Filter{"remoteUpdatedAt", "Min", "2024-06-10T12:00:00Z"}, Min("remoteUpdatedAt", Timestamp{time.Date(2024, 6, 10, 14, 0, 0, 0, time.FixedZone("x", 7200))}))
+	assert.Equal(t, Filter{"billNumber", "", "1001"}, Eq("billNumber", Code("1001")))
 }
 
 // firstErr ranges over seq and returns the first error it yields.

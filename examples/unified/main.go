@@ -55,12 +55,12 @@ func run(ctx context.Context) error {
 	// 2. Create an order. Money is a decimal string: it never goes through float64.
 	order, err := u.Commerce.Orders.Create(ctx, conn, &unified.Order{
 		Currency: "USD",
-		LineItems: []unified.LineItem{
+		LineItems: []unified.OrderLineItem{
 			{Title: "Walnut desk organizer", Price: "49.90", Quantity: "2"},
 		},
 		TotalPrice: "99.80",
 		Customer:   &unified.OrderCustomer{Email: buyer.Email, FirstName: buyer.FirstName, LastName: buyer.LastName},
-		BillingAddress: &unified.Address{
+		BillingAddress: &unified.OrderAddress{
 			FirstName: buyer.FirstName, LastName: buyer.LastName, Address1: "1 Harbour St", City: "Portland",
 			Region: "OR", PostalCode: "97201", CountryCode: "US",
 		},
@@ -77,7 +77,7 @@ func run(ctx context.Context) error {
 			return fmt.Errorf("list products: %w", err)
 		}
 		products++
-		fmt.Printf("   product %q at %s\n", product.ProductName, product.Price)
+		fmt.Printf("   product %q with %d variant(s)\n", product.ProductName, len(product.Variants))
 	}
 	fmt.Printf("3. walked %d product(s)\n", products)
 

@@ -331,3 +331,45 @@ func merge(a, b S) S {
 	}
 	return out
 }
+
+// Property types of the Unified models.
+
+// decimal is an amount or a quantity, which the SDK reads as
+// unified.Decimal, in the JSON type its page gives it: "string" (commerce
+// prices and totals, "25.00"), "number" (accounting totals, 100) or
+// "integer" (an order line's quantity). x-alloy-decimal tells the SDK and
+// alloytest which.
+func decimal(wire string) S { return S{"type": wire, "x-alloy-decimal": wire} }
+
+// date is a calendar date, "Format: YYYY-MM-DD" on the pages.
+func date() S { return S{"type": "string", "format": "date"} }
+
+// dateTime is an ISO 8601 time, as the pages' DateTime fields show it
+// ("2023-11-19T17:00:17.000Z", "2022-11-16T19:55:58+08:00").
+func dateTime() S { return S{"type": "string", "format": "date-time"} }
+
+// one is a nested object of the named schema; the allOf wrapper lets it be
+// null, which a bare $ref cannot say in OpenAPI 3.0.
+func one(name string) S { return S{"allOf": []any{ref(name)}} }
+
+// many is an array of the named schema.
+func many(name string) S { return arr(ref(name)) }
+
+// strs is an array of strings.
+func strs() S { return arr(str()) }
+
+// inferred records why a property has the type it has when no page's
+// property row gives it one.
+func inferred(s S, why string) S { return with(s, "x-alloy-type-basis", "inferred: "+why) }
+
+// contested records where pages (or Alloy's SDKs) give the property
+// another type than the one the contract picks.
+func contested(s S, conflicts ...any) S { return with(s, "x-alloy-conflicts", conflicts) }
+
+// component is a nested schema of its own, with its sources.
+func component(desc string, sources []any, props ...prop) S {
+	o := obj(props...)
+	o["description"] = desc
+	o["x-alloy-source"] = sources
+	return o
+}

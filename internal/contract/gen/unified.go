@@ -164,8 +164,8 @@ func collectionOf(path, method string) (*collection, string) {
 // On 2024-03 the pages disagree: credentialId on list-orders, get-order,
 // list-payments, create-payment, create-account, create-contact-1 and the
 // other CRM pages and the 2024-03 guides; connectionId on get-account-1 and
-// create-customer; and Alloy's Node SDK 3.3.0, a 2024-03 client, sends
-// connectionId on every call. The contract follows the endpoint pages'
+// create-customer; and Alloy's Node SDK 3.x, a 2024-03 client (utils.mjs's
+// baseUrl; its package.json says 3.2.1), sends connectionId on every call. The contract follows the endpoint pages'
 // majority: credentialId is required from 2024-03 on, connectionId its
 // documented alternative (x-alloy-alternative), which alloytest accepts
 // in its place and the SDK sends with unified.WithSelectorParam.
@@ -178,11 +178,16 @@ func connectionParams() []S {
 			"description":         "The ID of the credential (2024-03 endpoint pages)",
 			"x-alloy-alternative": "connectionId",
 			"x-alloy-source": []any{"https://docs.runalloy.com/reference/unified-api/list-orders",
+				"https://docs.runalloy.com/reference/unified-api/get-order",
+				"https://docs.runalloy.com/reference/unified-api/list-payments",
+				"https://docs.runalloy.com/reference/unified-api/create-payment",
+				"https://docs.runalloy.com/reference/unified-api/create-account",
 				"https://docs.runalloy.com/reference/unified-api/create-contact-1",
-				"https://docs-uapi.runalloy.com/docs/pagination"},
+				"https://docs-uapi.runalloy.com/docs/pagination",
+				"https://docs-uapi.runalloy.com/docs/order-fulfillment-updates"},
 			"x-alloy-conflicts": []any{
 				"https://docs.runalloy.com/reference/unified-api/get-account-1 and create-customer name connectionId",
-				"alloy-node 3.3.0 sends connectionId on every /one/ call"}},
+				"alloy-node 3.x (alloy-automation/alloy-node uapi/commerce.mjs, crm.mjs, erp.mjs with utils.mjs's 2024-03 baseUrl) sends connectionId on every /one/ call"}},
 	}
 }
 
@@ -245,6 +250,7 @@ func modelOp(c *collection, kind, method, path string, sources []any, models map
 		o.extra = S{"x-alloy-filters": "any documented field as field, fieldContains, fieldNotEquals, fieldMin or fieldMax"}
 	case "count":
 		o.responses["200"] = obj(req("count", integer()))
+		o.goRoot = "/count" // Count returns the number itself
 		o.sources = append(o.sources, S{"kind": "sdk", "ref": "alloy-node 3.3.0 test/uapi/*.test.mjs",
 			"note": "no page documents a count's response; Alloy's SDK reads {count}"})
 	case "get":
@@ -359,7 +365,9 @@ func platformOp(name, method, path string, sources []any, models map[string]any)
 // document (uapi-models.json: model tables, endpoint schemas and create
 // bodies), then, where the pages are silent, the properties Alloy's own
 // SDKs expect (uapi-sdk-models.json: alloy-node's tests and docs, each
-// with its file), then the version rules for the sync timestamps.
+// with its file), then the version rules for the sync timestamps, then the
+// type of every property (modelTypes: the page's type, or why another),
+// with the nested structures as schemas of their own (nestedSchemas).
 func componentSchemas(models, sdk map[string]any) S {
 	out := S{
 		"Error": obj(p("message", str()), p("code", S{"x-alloy-note": "a string or a number"}),
@@ -387,7 +395,7 @@ func componentSchemas(models, sdk map[string]any) S {
 			sch["x-alloy-create-required"] = req
 		}
 		for name, pv := range asMap(asMap(sdk[c.model])["properties"]) {
-			if _, ok := props[name]; !ok && isName(name) {
+			if _, ok := props[name]; !ok && isName(name) && !notEvidence(asMap(pv)) {
 				props[name] = sdkProp(asMap(pv))
 			}
 		}
@@ -395,14 +403,14 @@ func componentSchemas(models, sdk map[string]any) S {
 			"description", "An object containing remote fields that are not supported by the common model (create-contact-1).",
 			"x-alloy-write-only", true)
 		syncRules(c, props)
+		applyTypes("unified."+c.goType, props, modelTypes[c.goType])
 		for name, ps := range props {
 			pv := ps.(S)
 			if readOnly[name] {
 				pv["readOnly"] = true
 			}
-			if name != "id" && pv["nullable"] == nil {
-				pv["nullable"] = true
-				pv["x-alloy-nullable"] = "inferred: Alloy's examples show null where the remote app has no value, and the common model always names every property"
+			if name != "id" {
+				nullable(pv)
 			}
 		}
 		if st, _ := m["status"].(string); st != "" {
@@ -419,32 +427,89 @@ func componentSchemas(models, sdk map[string]any) S {
 		sub["properties"].(S)[name] = convert(pv)
 	}
 	out["unified.Subscription"] = sub
-	for name, fields := range decimals {
-		props := out["unified."+name].(S)["properties"].(S)
-		for _, f := range fields {
-			props := props
-			if parent, child, nested := strings.Cut(f, "."); nested {
-				items, _ := props[parent].(S)["items"].(S)
-				if items == nil || items["properties"] == nil {
-					continue // the page shows no items to type
-				}
-				props, f = items["properties"].(S), child
-			}
-			cur, _ := props[f].(S)
-			d := S{"anyOf": []any{str(), num()}, "x-alloy-contested": true,
-				"x-alloy-note": "money or a quantity: decimal text; pages type it String (e.g. \"25.00\") or Number, and the SDK's unified.Decimal reads both and sends a number (tightened in the next issue)"}
-			if cur == nil {
-				d["x-alloy-basis"] = "sdk"
-			}
-			for _, k := range []string{"description", "x-alloy-basis", "x-alloy-source", "x-alloy-doc-type", "nullable", "x-alloy-nullable", "readOnly"} {
-				if v, ok := cur[k]; ok {
-					d[k] = v
-				}
-			}
-			props[f] = d
+	for name, sch := range nestedSchemas() {
+		for _, ps := range sch.(S)["properties"].(S) {
+			nullable(ps.(S))
 		}
+		out[name] = sch
+	}
+	for name, sch := range out {
+		checkTyped(name, "", sch.(S))
 	}
 	return out
+}
+
+// nullable marks a property nullable: no page says so, but Alloy's
+// examples show null (or "") where the remote app has no value, and the
+// common model names every property.
+func nullable(pv S) {
+	if pv["nullable"] == nil {
+		pv["nullable"] = true
+		pv["x-alloy-nullable"] = "inferred: Alloy's examples show null where the remote app has no value, and the common model always names every property"
+	}
+}
+
+// checkTyped stops the generator at a model property without a type: every
+// property of a Unified model says what JSON it holds.
+func checkTyped(model, path string, sch S) {
+	if !strings.HasPrefix(model, "unified.") {
+		return
+	}
+	for name, ps := range asMap(sch["properties"]) {
+		pv := ps.(S)
+		at := path + name
+		switch {
+		case pv["$ref"] != nil, pv["allOf"] != nil:
+		case pv["type"] == nil:
+			log.Fatalf("%s.%s has no type", model, at)
+		case pv["type"] == "array":
+			items := asMap(pv["items"])
+			if items["$ref"] == nil && items["type"] == nil {
+				log.Fatalf("%s.%s[] has no type", model, at)
+			}
+			checkTyped(model, at+"[].", items)
+		case pv["type"] == "object":
+			checkTyped(model, at+".", pv)
+		}
+	}
+}
+
+// notEvidence reports whether uapi-sdk-models.json records a property as
+// no evidence at all (a product's price: only in commented-out lines).
+func notEvidence(m map[string]any) bool {
+	role, _ := m["role"].(string)
+	return strings.HasPrefix(role, "NOT evidence")
+}
+
+// typeKeys are the keys of a property schema that say what JSON it holds.
+var typeKeys = []string{"type", "format", "items", "properties", "anyOf", "oneOf", "allOf", "$ref", "additionalProperties"}
+
+// applyTypes gives the model's properties the types of modelTypes: each
+// entry replaces what the compiled sources say about the type (and keeps
+// the description and sources). An entry names a property the sources
+// name, so a typo stops the generator.
+func applyTypes(model string, props S, types S) {
+	for name, ts := range types {
+		t := ts.(S)
+		cur, ok := props[name].(S)
+		if !ok {
+			log.Fatalf("%s has no property %s to type", model, name)
+		}
+		for _, k := range typeKeys {
+			delete(cur, k)
+		}
+		if _, ok := t["enum"]; ok {
+			delete(cur, "enum")
+		}
+		for k, v := range t {
+			if k == "x-alloy-conflicts" || k == "x-alloy-source" {
+				cur[k] = append(asList(cur[k]), asList(v)...)
+				continue
+			}
+			cur[k] = v
+		}
+		props[name] = cur
+	}
 }
 
 // readOnly are the properties Alloy sets: the record's ids and its sync
@@ -468,6 +533,9 @@ func syncRules(c *collection, props S) {
 	for _, name := range []string{"createdAt", "updatedAt", "remoteCreatedAt", "remoteUpdatedAt", "remoteDeleted"} {
 		if pv, ok := props[name].(S); ok {
 			pv["x-alloy-since"] = "2024-03"
+			if name != "remoteDeleted" {
+				pv["type"], pv["format"] = "string", "date-time" // DateTime: "2023-11-19T17:00:17.000Z"
+			}
 			newer = true
 		}
 	}
@@ -483,6 +551,10 @@ func syncRules(c *collection, props S) {
 			props[name] = pv
 		}
 		pv["x-alloy-unit"] = unit
+		if pv["type"] == nil {
+			pv["type"] = "integer" // a Unix time: the pages type it Number and show whole numbers
+			pv["x-alloy-type-basis"] = "inferred: Alloy's SDK tests assert presence only; the older pages type it Number, e.g. 1589865701"
+		}
 		if newer {
 			pv["x-alloy-until"] = "2024-03"
 		}
@@ -514,7 +586,7 @@ func sdkProp(m map[string]any) S {
 	case strings.HasPrefix(low, "object"):
 		out["type"] = "object"
 	default:
-		out["x-alloy-note"] = "Alloy's SDK tests assert this property's presence, not its type"
+		out["x-alloy-evidence"] = "Alloy's SDK tests assert this property's presence, not its type"
 	}
 	if note, _ := m["note"].(string); note != "" {
 		out["x-alloy-sdk-note"] = note
@@ -544,17 +616,322 @@ func asMap(v any) map[string]any {
 	return m
 }
 
-// decimals are the model fields the SDK reads as unified.Decimal.
-var decimals = map[string][]string{
-	"Order":       {"totalShipping", "totalDiscount", "totalTax", "totalPrice", "lineItems.price", "lineItems.quantity", "lineItems.unitCost"},
-	"Product":     {"price"},
-	"Variant":     {"price", "inventory", "weight"},
-	"Account":     {"currentBalance"},
-	"TaxRate":     {"totalTaxRate", "effectiveTaxRate"},
-	"Item":        {"unitPrice", "purchasePrice", "qtyOnHand"},
-	"Bill":        {"totalAmount", "exchangeRate"},
-	"Invoice":     {"exchangeRate", "totalDiscount", "subTotal", "totalTaxAmount", "totalAmount", "balance"},
-	"Payment":     {"exchangeRate", "totalAmount"},
-	"SalesOrder":  {"totalAmount", "totalTaxAmount", "exchangeRate"},
-	"Opportunity": {"amount"},
+// Pages and SDK files the types below come from.
+const (
+	pgOrders          = "https://docs-uapi.runalloy.com/reference/orders"
+	pgOrdersOld       = "https://docs.runalloy.com/reference/orders"
+	pgGetOrder        = "https://docs.runalloy.com/reference/unified-api/get-order"
+	pgProducts        = "https://docs-uapi.runalloy.com/reference/products"
+	pgVariants        = "https://docs-uapi.runalloy.com/reference/product-variants"
+	pgVariantsOld     = "https://docs.runalloy.com/reference/product-variants"
+	pgFulfillments    = "https://docs-uapi.runalloy.com/reference/fulfillments"
+	pgCreateAccount   = "https://docs.runalloy.com/reference/unified-api/create-account"
+	pgInvoices        = "https://docs-uapi.runalloy.com/reference/invoices"
+	pgRetrieveInvoice = "https://docs.runalloy.com/reference/unified-api/retrieve-invoice"
+	pgBill            = "https://docs-uapi.runalloy.com/reference/bill"
+	pgSalesOrder      = "https://docs-uapi.runalloy.com/reference/sales-order"
+	pgRetrievePayment = "https://alloy-docs.netlify.app/reference/unified-api/retrieve-payment"
+	pgCreatePayment   = "https://docs.runalloy.com/reference/unified-api/create-payment"
+	pgContacts        = "https://docs-uapi.runalloy.com/reference/contacts-1"
+	pgCRMAccounts     = "https://docs-uapi.runalloy.com/reference/accounts-1"
+	pgCreateAccount1  = "https://docs.runalloy.com/reference/unified-api/create-account-1"
+	pgCreateContact1  = "https://docs.runalloy.com/reference/unified-api/create-contact-1"
+	pgAccountingSDK   = "https://docs-uapi.runalloy.com/docs/accounting-sdk"
+	pgOrderGuide      = "https://docs-uapi.runalloy.com/docs/order-fulfillment-updates"
+	sdkAccounting     = "alloy-automation/alloy-node:test/uapi/accounting.test.mjs"
+	sdkAccountingOld  = "alloy-automation/alloy-node:test/accounting.test.mjs"
+	sdkCommerce       = "alloy-automation/alloy-node:test/commerce.test.mjs"
+	sdkCRM            = "alloy-automation/alloy-node:test/crm.test.mjs"
+)
+
+// Reasons shared by several inferred types.
+const (
+	idText      = "an id: every id a page types is a String"
+	sdkText     = "Alloy's SDK tests assert the property's presence only; text, as the model's other names and statuses"
+	acctMoney   = "an accounting amount: the accounting pages type totalAmount, balance and exchangeRate Number"
+	dateLikeSO  = "a date, as the sales-order page types issueDate and deliveryDate (Format: YYYY-MM-DD)"
+	idsLikeRest = "ids: the example shows []; the other accounting models carry trackingCategoryIds as string[]"
+)
+
+// modelTypes gives each model property the type its page gives it where
+// the compiled sources lose it (a truncated table, an example's null, an
+// untyped endpoint schema), records the other pages' word where they
+// disagree (x-alloy-conflicts), and says why where no page types it
+// (x-alloy-type-basis). Nested structures refer to nestedSchemas.
+var modelTypes = map[string]S{
+	"Order": {
+		"totalShipping": contested(decimal("string"), "both orders pages type it String but describe \"A number field\" (UAPI_MODELS conflict 5); list-orders filters it as float"),
+		"totalDiscount": decimal("string"),
+		"totalTax":      decimal("string"),
+		"totalPrice":    decimal("string"),
+		"lineItems":     many("unified.OrderLineItem"),
+		"customer":      one("unified.OrderCustomer"),
+		"billingAddress": contested(with(one("unified.OrderAddress"), "x-alloy-type-basis",
+			"alloy-node asserts billingAddress on every order and sends it as {address1, city, countryCode, firstName, lastName, phone, region, postalCode} ("+sdkCommerce+")"),
+			"no page names billingAddress (UAPI_MODELS conflict 31)"),
+		"shippingAddress": contested(with(one("unified.OrderAddress"), "x-alloy-type-basis",
+			"named in prose only ("+pgOrderGuide+"); alloy-node sends it as billingAddress's shape in an update ("+sdkCommerce+")"),
+			"absent from the get-order schema (UAPI_MODELS conflict 31)"),
+	},
+	"Product": {
+		"images":   many("unified.ProductImage"),
+		"variants": contested(many("unified.ProductVariant"), "the products page nests variants with createdTimestamp/updatedTimestamp while the product has remoteCreatedAt (UAPI_MODELS conflict 3)"),
+	},
+	"Variant": {
+		"price":        decimal("string"),
+		"optionValues": many("unified.OptionValue"),
+		"inventory":    one("unified.Inventory"),
+		"weight": contested(one("unified.Weight"),
+			"the 2024-03 example ("+pgVariants+") is an array of {value, unit} in kg, g, oz and lb (UAPI_MODELS conflict 4); both variants pages type weight Object and alloy-node sends an object"),
+	},
+	"Fulfillment": {
+		"lineItems": many("unified.FulfillmentLineItem"),
+	},
+	"CompanyInfo": {
+		"id":                  inferred(str(), idText),
+		"remoteId":            inferred(str(), idText),
+		"companyName":         inferred(str(), sdkText),
+		"companyLegalName":    inferred(str(), sdkText),
+		"taxNumber":           inferred(str(), sdkText),
+		"currency":            inferred(str(), "a currency code, as on every accounting page"),
+		"fiscalYearEndMonth":  inferred(integer(), "a month number"),
+		"fiscalYearEndDay":    inferred(integer(), "a day of the month"),
+		"companyUrls":         inferred(strs(), "URLs"),
+		"companyAddresses":    inferred(many("unified.AccountingAddress"), "the accounting family's address (AccountingAddress on the sales-order page)"),
+		"companyPhoneNumbers": inferred(many("unified.PhoneNumber"), "the accounting family's phone number"),
+	},
+	"Account": {
+		"currentBalance":  contested(decimal("number"), "String in the create-account body ("+pgCreateAccount+"; UAPI_MODELS conflict 17): the model page types it Number"),
+		"accountNumber":   inferred(str(), "null in the page's example; numbers that are codes are String on the accounting pages (invoiceNumber, salesOrderNumber)"),
+		"parentAccountId": inferred(str(), idText),
+		"companyId":       inferred(str(), "null in the page's example; String on the invoices, tax-rate and accounting-item pages"),
+	},
+	"AccountingCustomer": {
+		"id":             inferred(str(), idText),
+		"remoteId":       inferred(str(), idText),
+		"email":          inferred(str(), sdkText),
+		"taxNumber":      inferred(str(), sdkText),
+		"customerStatus": inferred(str(), sdkText),
+		"currency":       inferred(str(), "a currency code, as on every accounting page"),
+		"companyId":      inferred(str(), "String on the invoices, tax-rate and accounting-item pages"),
+		"addresses":      many("unified.AccountingAddress"),
+		"phoneNumbers":   many("unified.PhoneNumber"),
+	},
+	"Vendor": {
+		"id":           inferred(str(), idText),
+		"remoteId":     inferred(str(), idText),
+		"email":        inferred(str(), sdkText),
+		"taxNumber":    inferred(str(), sdkText),
+		"currency":     inferred(str(), "a currency code, as on every accounting page"),
+		"companyId":    inferred(str(), "String on the invoices, tax-rate and accounting-item pages"),
+		"addresses":    many("unified.AccountingAddress"),
+		"phoneNumbers": many("unified.PhoneNumber"),
+	},
+	"TaxRate": {
+		"totalTaxRate":     decimal("number"),
+		"effectiveTaxRate": decimal("number"),
+	},
+	"TrackingCategory": {
+		"id":                     inferred(str(), idText),
+		"remoteId":               inferred(str(), idText),
+		"trackingCategoryName":   inferred(str(), sdkText),
+		"trackingCategoryStatus": inferred(str(), sdkText),
+		"trackingCategoryType":   inferred(str(), sdkText),
+		"parentCategoryId":       inferred(str(), idText),
+		"companyId":              inferred(str(), "String on the invoices, tax-rate and accounting-item pages"),
+	},
+	"Item": {
+		"unitPrice":     decimal("number"),
+		"purchasePrice": decimal("number"),
+		"qtyOnHand":     decimal("number"),
+	},
+	"PurchaseOrder": {
+		"id":                  inferred(str(), idText),
+		"remoteId":            inferred(str(), idText),
+		"purchaseOrderStatus": inferred(str(), sdkText),
+		"poStatus": with(inferred(str(), sdkText), "x-alloy-alternative-of", "purchaseOrderStatus",
+			"description", "purchaseOrderStatus as the 2023-06-era alloy-node test names it ("+sdkAccountingOld+"); the 2024-03-era test asserts purchaseOrderStatus"),
+		"poNumber": with(inferred(str(), "purchaseOrderNumber's type"), "x-alloy-alternative-of", "purchaseOrderNumber",
+			"description", "purchaseOrderNumber as the 2023-06-era alloy-node test names it ("+sdkAccountingOld+"); the 2024-03-era test asserts purchaseOrderNumber"),
+		"issueDate":           inferred(date(), dateLikeSO),
+		"deliveryDate":        inferred(date(), dateLikeSO),
+		"deliveryAddress":     inferred(one("unified.AccountingAddress"), "the sales-order page types its deliveryAddress AccountingAddress"),
+		"memo":                inferred(str(), "String on the invoices and bill pages"),
+		"companyId":           inferred(str(), "String on the invoices, tax-rate and accounting-item pages"),
+		"currency":            inferred(str(), "a currency code, as on every accounting page"),
+		"totalAmount":         inferred(decimal("number"), acctMoney),
+		"exchangeRate":        inferred(decimal("number"), acctMoney),
+		"lineItems":           many("unified.PurchaseOrderLineItem"),
+		"trackingCategoryIds": inferred(strs(), "ids"),
+	},
+	"Bill": {
+		"billNumber": contested(num(),
+			"alloy-node sends billNumber \"PLDT-001\", a string ("+sdkAccounting+"); invoiceNumber and salesOrderNumber are String (UAPI_MODELS conflict 16)"),
+		"companyId": contested(num(),
+			"String on the invoices, tax-rate and accounting-item pages (UAPI_MODELS conflict 15)"),
+		"billStatus":         inferred(str(), "null in the page's example; a status, String as invoiceStatus's siblings"),
+		"issueDate":          date(),
+		"dueDate":            date(),
+		"paidOnDate":         date(),
+		"exchangeRate":       decimal("number"),
+		"totalDiscount":      inferred(decimal("string"), "null in the page's example; retrieve-invoice types the invoice's totalDiscount string, and a bill has the invoice's keys ("+sdkAccounting+")"),
+		"subTotal":           inferred(decimal("string"), "null in the page's example; retrieve-invoice types the invoice's subTotal string, and a bill has the invoice's keys ("+sdkAccounting+")"),
+		"totalTaxAmount":     inferred(decimal("number"), "null in the page's example; the sales-order example shows totalTaxAmount 1"),
+		"totalAmount":        decimal("number"),
+		"balance":            decimal("number"),
+		"trackingCategories": inferred(strs(), idsLikeRest),
+		"purchaseOrders":     inferred(strs(), idsLikeRest),
+		"lineItems":          many("unified.BillLineItem"),
+	},
+	"Invoice": {
+		"issueDate":          contested(date(), "integer (Default value: 0) in the retrieve-invoice schema ("+pgRetrieveInvoice+"; UAPI_MODELS conflict 14)"),
+		"dueDate":            contested(date(), "integer (Default value: 0) in the retrieve-invoice schema ("+pgRetrieveInvoice+"; UAPI_MODELS conflict 14)"),
+		"paidOnDate":         date(),
+		"invoiceStatus":      inferred(str(), "untyped in the retrieve-invoice schema, null in the example; a status"),
+		"exchangeRate":       inferred(decimal("number"), "untyped in the retrieve-invoice schema; the example shows 1"),
+		"totalDiscount":      decimal("string"),
+		"subTotal":           decimal("string"),
+		"totalTaxAmount":     inferred(decimal("number"), "untyped in the retrieve-invoice schema, null in the example; the sales-order example shows totalTaxAmount 1"),
+		"totalAmount":        decimal("number"),
+		"balance":            decimal("number"),
+		"trackingCategories": inferred(strs(), idsLikeRest),
+		"purchaseOrders":     inferred(strs(), idsLikeRest),
+		"lineItems":          many("unified.InvoiceLineItem"),
+	},
+	"Payment": {
+		"transactionDate":     contested(date(), "the retrieve-payment example shows \"2022-09-01T00:00:00.000Z\" ("+pgRetrievePayment+"; UAPI_MODELS conflict 19); create-payment and list-payments say Format: YYYY-MM-DD"),
+		"exchangeRate":        contested(decimal("number"), "string in the create-payment body ("+pgCreatePayment+"; UAPI_MODELS conflict 18); the retrieve-payment example shows 1 and list-payments filters it as float"),
+		"totalAmount":         decimal("number"),
+		"companyId":           inferred(str(), "null in the example; String on the invoices, tax-rate and accounting-item pages"),
+		"trackingCategoryIds": inferred(strs(), "ids; the example shows []"),
+	},
+	"SalesOrder": {
+		"salesOrderStatus":    contested(str(), "the page's example shows \"Open\", outside the enum it lists (UAPI_MODELS conflict 20)"),
+		"issueDate":           date(),
+		"deliveryDate":        date(),
+		"paidOnDate":          inferred(date(), "null in the page's example; Date on the invoices and bill pages"),
+		"deliveryAddress":     one("unified.AccountingAddress"),
+		"memo":                inferred(str(), "null in the page's example; String on the invoices and bill pages"),
+		"companyId":           inferred(str(), "null in the page's example; String on the invoices, tax-rate and accounting-item pages"),
+		"totalAmount":         decimal("number"),
+		"totalTaxAmount":      decimal("number"),
+		"exchangeRate":        decimal("number"),
+		"lineItems":           many("unified.SalesOrderLineItem"),
+		"trackingCategoryIds": inferred(strs(), "ids; the example shows []"),
+	},
+	"CRMAccount": {
+		"numberOfEmployees": with(integer(), "x-alloy-type-basis", "int32 in the create-account-1 body ("+pgCreateAccount1+"); the model page says Number"),
+		"addresses":         many("unified.CRMAddress"),
+		"phoneNumbers":      many("unified.PhoneNumber"),
+		"lastActivityAt":    dateTime(),
+	},
+	"Contact": {
+		"addresses":      many("unified.CRMAddress"),
+		"emailAddresses": many("unified.EmailAddress"),
+		"phoneNumbers":   many("unified.PhoneNumber"),
+		"lastActivityAt": dateTime(),
+	},
+	"Lead": {
+		"id":             inferred(str(), idText),
+		"remoteId":       inferred(str(), idText),
+		"addresses":      many("unified.CRMAddress"),
+		"emailAddresses": many("unified.EmailAddress"),
+		"phoneNumbers":   many("unified.PhoneNumber"),
+	},
+	"Note": {
+		"id":              inferred(str(), idText),
+		"remoteId":        inferred(str(), idText),
+		"noteOwner":       inferred(str(), "an id or a name, as a lead's leadOwner (String in create-lead)"),
+		"noteAccount":     inferred(str(), idText+"; alloy-node sends noteContact as a contact's id"),
+		"noteOpportunity": inferred(str(), idText+"; alloy-node sends noteContact as a contact's id"),
+	},
+	"Task": {
+		"id":              inferred(str(), idText),
+		"remoteId":        inferred(str(), idText),
+		"taskOwner":       inferred(str(), "an id or a name, as a lead's leadOwner (String in create-lead)"),
+		"taskOpportunity": inferred(str(), idText),
+		"taskStatus":      inferred(str(), sdkText),
+		"dueDate":         inferred(date(), "a date, as an opportunity's closeDate, which alloy-node sends as \"2023-11-17\""),
+		"completedDate":   inferred(date(), "a date, as an opportunity's closeDate, which alloy-node sends as \"2023-11-17\""),
+	},
+	"Opportunity": {
+		"id":                     inferred(str(), idText),
+		"remoteId":               inferred(str(), idText),
+		"opportunityDescription": inferred(str(), sdkText),
+		"opportunityOwner":       inferred(str(), "an id or a name, as a lead's leadOwner (String in create-lead)"),
+		"opportunityAccount":     inferred(str(), idText),
+		"opportunityStatus":      inferred(str(), sdkText),
+		"amount":                 inferred(decimal("number"), "the SDK docs send 5000, 5000.0 and 7000"),
+		"closeDate":              inferred(date(), "alloy-node sends \"2023-11-17\" ("+sdkCRM+")"),
+		"lastActivityAt":         inferred(dateTime(), "ISO 8601 with an offset on the CRM accounts and contacts pages"),
+	},
+}
+
+// nestedSchemas are the structures nested in the Unified models, one
+// schema each, named as the SDK's Go types.
+func nestedSchemas() S {
+	s := func(name string) prop { return p(name, str()) }
+	crm := []any{pgContacts, pgCRMAccounts, pgCreateContact1}
+	return S{
+		"unified.OrderAddress": component("An order's billing or shipping address, as alloy-node sends and reads it; no page documents its fields.",
+			[]any{sdkCommerce},
+			s("firstName"), s("lastName"), s("address1"), s("city"), s("region"), s("postalCode"), s("countryCode"), s("phone")),
+		"unified.OrderCustomer": component("The buyer as the order records it (get-order).", []any{pgGetOrder, pgOrders},
+			s("customerId"), s("firstName"), s("lastName"), s("phone"), s("email")),
+		"unified.OrderLineItem": component("One line of an order (get-order).", []any{pgGetOrder, pgOrders, pgOrdersOld},
+			p("quantity", decimal("integer")), s("productId"), p("price", decimal("string")), p("unitCost", decimal("string")),
+			s("currency"), s("variantId"), s("title"), s("sku")),
+		"unified.ProductImage": component("An image of a product (the products page's example).", []any{pgProducts},
+			p("src", with(str(), "description", "the image's URL"))),
+		"unified.ProductVariant": component("A variant as the products page nests it: with createdTimestamp and updatedTimestamp (Unix seconds) on every version.",
+			[]any{pgProducts},
+			s("id"), s("remoteId"), p("createdTimestamp", with(num(), "x-alloy-unit", "seconds")), p("updatedTimestamp", with(num(), "x-alloy-unit", "seconds")),
+			s("productId"), s("title"), p("price", decimal("string")), s("sku"),
+			p("optionValues", many("unified.OptionValue")), p("inventory", one("unified.Inventory")), p("weight", one("unified.Weight"))),
+		"unified.OptionValue": component("A variant's option (Option Value Object).", []any{pgVariantsOld, pgVariants},
+			s("name"), s("value")),
+		"unified.Inventory": component("A variant's inventory (Inventory Object).", []any{pgVariantsOld, pgVariants},
+			p("totalCount", with(integer(), "x-alloy-type-basis", "Number on the page; a count of units, whole in every example (93, 50)"))),
+		"unified.Weight": component("A variant's weight (Weight Object).", []any{pgVariantsOld, pgVariants},
+			p("value", decimal("number")), s("unit")),
+		"unified.FulfillmentLineItem": component("A line of an order that a fulfillment ships (Fulfillment Line Item Object; price, variantId, title and sku from the example).",
+			[]any{pgFulfillments, "https://alloy-docs.netlify.app/reference/unified-api/get-fulfillment"},
+			p("quantity", decimal("number")), s("productId"), s("lineItemId"), p("price", decimal("string")), s("variantId"), s("title"), s("sku")),
+		"unified.AccountingAddress": with(component("An address in the accounting models (AccountingAddress on the sales-order page). Its postal field is zipCode, where the CRM address has postalCode: the accounting SDK docs send addressType, street1, zipCode and country, and alloy-node asserts these 8 keys on vendors.",
+			[]any{pgAccountingSDK, pgSalesOrder, sdkAccounting, sdkAccountingOld},
+			s("addressType"), s("street1"), s("street2"), s("city"), s("state"), s("country"), s("countrySubdivision"), s("zipCode")),
+			"x-alloy-model", "shared/accounting-address",
+			"x-alloy-conflicts", []any{"the CRM address names its postal code postalCode (UAPI_MODELS conflict 25)"}),
+		"unified.CRMAddress": with(component("An address in the CRM models (the create-contact-1 and create-account-1 bodies).", crm,
+			s("addressType"), s("street1"), s("street2"), s("city"), s("state"), s("countrySubdivision"), s("country"), s("postalCode")),
+			"x-alloy-model", "shared/crm-address",
+			"x-alloy-conflicts", []any{"the accounting address names its postal code zipCode (UAPI_MODELS conflict 25)"}),
+		"unified.PhoneNumber": with(component("A phone number, the same in the CRM and accounting models.", append(crm, pgAccountingSDK),
+			s("phoneNumberType"), s("phoneNumber")),
+			"x-alloy-model", "shared/crm-phone-number", "x-alloy-also-model", "shared/accounting-phone-number"),
+		"unified.EmailAddress": with(component("An email address in the CRM models.", crm,
+			s("emailAddressType"), s("emailAddress")),
+			"x-alloy-model", "shared/crm-email-address"),
+		"unified.InvoiceLineItem": component("One line of an invoice (the retrieve-invoice schema's 13 fields).", []any{pgRetrieveInvoice, pgInvoices},
+			s("id"), s("remoteId"), s("description"),
+			p("unitPrice", inferred(decimal("number"), "untyped in the retrieve-invoice schema; "+acctMoney)),
+			p("quantity", inferred(decimal("number"), "untyped in the retrieve-invoice schema; the sales-order example's line quantity is 1")),
+			p("totalAmount", decimal("number")), s("currency"),
+			p("exchangeRate", inferred(decimal("number"), "untyped in the retrieve-invoice schema; the invoice's exchangeRate is 1")),
+			s("accountingItemId"), s("accountId"), s("trackingCategoryId"), p("trackingCategoryIds", strs()), s("companyId")),
+		"unified.BillLineItem": component("One line of a bill: the bill page's example (totalAmount, accountId, remoteId) and alloy-node's create body (description).",
+			[]any{pgBill, sdkAccounting},
+			s("remoteId"), s("description"), p("totalAmount", decimal("number")), s("accountId")),
+		"unified.SalesOrderLineItem": component("One line of a sales order (the sales-order page's example).", []any{pgSalesOrder, sdkAccounting},
+			s("id"),
+			p("remoteId", contested(num(), "the line's remoteId is 1, a number, where every record's remoteId is a String (UAPI_MODELS conflict 21)")),
+			s("description"), p("unitPrice", decimal("number")), p("quantity", decimal("number")), s("accountingItemId"), s("accountId"),
+			s("trackingCategoryId"), p("taxAmount", inferred(decimal("number"), "null in the example; "+acctMoney)), p("totalAmount", decimal("number")),
+			s("currency"), p("trackingCategoryIds", strs())),
+		"unified.PurchaseOrderLineItem": component("One line of a purchase order, as alloy-node asserts it (12 keys; totalLineAmount where the other lines say totalAmount).",
+			[]any{sdkAccounting},
+			s("id"), s("remoteId"), s("description"), p("unitPrice", decimal("number")), p("quantity", decimal("number")), s("accountingItemId"),
+			s("accountId"), s("trackingCategoryId"), p("taxAmount", decimal("number")), p("totalLineAmount", decimal("number")), s("currency"),
+			p("trackingCategoryIds", strs())),
+	}
 }
