@@ -68,14 +68,39 @@ var knownFailures = map[string]string{
 	"Integrations.Get":         "alloytest answers description on the 2025-09 get, which its page does not show",
 	"Passthrough.Do":           "the guide documents {headers, statusCode, data}; alloytest answers the provider's body bare and the SDK returns it so",
 
-	// Unified model shapes: alloytest answers names no page documents
-	// (createdTimestamp on 2024-03, address1/postalCode/region, phone
-	// {number,type}, line items with itemId), sparse records, and models
-	// no page documents have no properties in the contract yet; records
-	// the SDK read back are resent with those names on create and update.
-	"unified.Commerce.*":   "Unified model shapes (see above)",
-	"unified.Accounting.*": "Unified model shapes (see above)",
-	"unified.CRM.*":        "Unified model shapes (see above)",
+	// Unified models. alloytest's side passes: every Unified operation's
+	// response validates strictly on every version (the walk, and
+	// alloytest's TestUnifiedEveryOperationAnswersTheContractStrictly over
+	// raw HTTP). What remains is the Go side: documented properties
+	// without a Go field (the field map; remoteFields is write-only, never
+	// served, but the field map counts it), and requests or decodings of
+	// the SDK that the contract refuses.
+	"unified.Commerce.Customers.*":    "Go model (field map): no field for createdAt, updatedAt, remoteCreatedAt, remoteUpdatedAt, remoteDeleted, remoteFields",
+	"unified.Commerce.Orders.*":       "Go model (field map): no field for createdAt, updatedAt, remoteCreatedAt, remoteUpdatedAt, remoteDeleted, remoteFields, customer.customerId, customer.phone, lineItems[].currency, lineItems[].unitCost",
+	"unified.Commerce.Products.*":     "Go model (field map): no field for createdAt, updatedAt, remoteCreatedAt, remoteUpdatedAt, remoteDeleted, remoteFields, variants[].inventory.totalCount, variants[].weight.unit, variants[].weight.value; and Create/Update: the SDK sends the nested variants in the Variant model's shape (createdTimestamp as RFC 3339, price a number, inventory and weight scalars) where the products page nests createdTimestamp in Unix seconds, price a string, inventory {totalCount} and weight {value, unit}",
+	"unified.Commerce.Variants.*":     "Go model (field map): no field for createdAt, updatedAt, remoteCreatedAt, remoteUpdatedAt, remoteDeleted, remoteFields",
+	"unified.Commerce.Fulfillments.*": "Go model (field map): no field for createdAt, updatedAt, remoteCreatedAt, remoteUpdatedAt, remoteDeleted, remoteFields, carrier, lineItems, orderId, trackingNumbers, trackingUrls; Count returns an int where the contract documents {count}",
+
+	"unified.Accounting.CompanyInfo.*":        "Go model (field map): no field for remoteFields; Count returns an int where the contract documents {count}",
+	"unified.Accounting.Accounts.*":           "Go model (field map): no field for createdAt, updatedAt, remoteDeleted, currency, remoteFields; Count returns an int where the contract documents {count}",
+	"unified.Accounting.Customers.*":          "Go model (field map): no field for remoteFields; Count returns an int where the contract documents {count}",
+	"unified.Accounting.Vendors.*":            "Go model (field map): no field for remoteFields; Count returns an int where the contract documents {count}",
+	"unified.Accounting.TaxRates.*":           "Go model (field map): no field for createdAt, updatedAt, remoteDeleted, remoteFields; Count returns an int where the contract documents {count}",
+	"unified.Accounting.TrackingCategories.*": "Go model (field map): no field for remoteFields; Count returns an int where the contract documents {count}",
+	"unified.Accounting.Items.*":              "Go model (field map): no field for createdAt, updatedAt, remoteCreatedAt, remoteUpdatedAt, remoteDeleted, itemCategory, remoteFields; Count returns an int where the contract documents {count}",
+	"unified.Accounting.PurchaseOrders.*":     "Go model (field map): no field for poNumber, poStatus, remoteFields; Count returns an int where the contract documents {count}",
+	"unified.Accounting.Bills.*":              "Go model (field map): no field for createdAt, updatedAt, remoteCreatedAt, remoteUpdatedAt, remoteDeleted, remoteFields; Count returns an int where the contract documents {count}; and Get/List/Create/Update: the Go model reads billNumber as a string where the contract types it a number (the bill page; Alloy's SDK sends a string), so decoding the bills alloytest serves fails",
+	"unified.Accounting.Invoices.*":           "Go model (field map): no field for createdAt, updatedAt, remoteCreatedAt, remoteUpdatedAt, remoteDeleted, remoteFields; Count returns an int where the contract documents {count}; and Create/Update: the SDK sends paidOnDate (a unified.Timestamp) as RFC 3339 where the contract has format date",
+	"unified.Accounting.Payments.*":           "Go model (field map): no field for createdAt, updatedAt, remoteCreatedAt, remoteUpdatedAt, remoteDeleted, paymentMethod, remoteFields; Count returns an int where the contract documents {count}",
+	"unified.Accounting.SalesOrders.*":        "Go model (field map): no field for createdAt, updatedAt, remoteCreatedAt, remoteUpdatedAt, remoteDeleted, remoteFields; Count returns an int where the contract documents {count}; and Create: the SDK sends deliveryDate (a unified.Timestamp) as RFC 3339 where the contract has format date",
+
+	"unified.CRM.Accounts.*":      "Go model (field map): no field for createdAt, updatedAt, remoteCreatedAt, remoteUpdatedAt, remoteDeleted, accountOwner, remoteFields; Count returns an int where the contract documents {count}",
+	"unified.CRM.Contacts.*":      "Go model (field map): no field for createdAt, updatedAt, remoteCreatedAt, remoteUpdatedAt, remoteDeleted, email, remoteFields; Count returns an int where the contract documents {count}",
+	"unified.CRM.Leads.*":         "Go model (field map): no field for email, remoteFields; Count returns an int where the contract documents {count}",
+	"unified.CRM.Notes.*":         "Go model (field map): no field for remoteFields; Count returns an int where the contract documents {count}",
+	"unified.CRM.Tasks.*":         "Go model (field map): no field for remoteFields; Count returns an int where the contract documents {count}",
+	"unified.CRM.Opportunities.*": "Go model (field map): no field for remoteFields; Count returns an int where the contract documents {count}",
+	"unified.CRM.Users.*":         "Go model (field map): no field for userFirstName, userLastName, userEmail, remoteFields; Count returns an int where the contract documents {count}",
 }
 
 // knownFailure returns the reason op is a known failure, matching entries
