@@ -135,7 +135,8 @@ type connection struct {
 }
 
 // record is one stored record of a collection; seq orders records and
-// anchors cursors.
+// anchors cursors. fields is the canonical record (see records.go), which
+// every read renders in the shape of the version asked for.
 type record struct {
 	seq    uint64
 	fields map[string]any
