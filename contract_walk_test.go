@@ -68,16 +68,6 @@ var knownFailures = map[string]string{
 	"Integrations.Get":         "alloytest answers description on the 2025-09 get, which its page does not show",
 	"Passthrough.Do":           "the guide documents {headers, statusCode, data}; alloytest answers the provider's body bare and the SDK returns it so",
 
-	// Unified models: the SDK's side passes (every documented property has a
-	// Go field, sent in the contract's type). alloytest's records do not
-	// follow the contract's schemas yet (createdTimestamp on 2024-03, sparse
-	// records, address1/region, phone {number,type}, a variant's weight as a
-	// number, a bill number as text), so its responses fail strict
-	// validation, and the walk's create and update, which resend one of its
-	// records, carry those values.
-	"unified.Commerce.*":   "alloytest's records",
-	"unified.Accounting.*": "alloytest's records",
-	"unified.CRM.*":        "alloytest's records",
 }
 
 // knownFailure returns the reason op is a known failure, matching entries

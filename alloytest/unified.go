@@ -135,7 +135,8 @@ type connection struct {
 }
 
 // record is one stored record of a collection; seq orders records and
-// anchors cursors.
+// anchors cursors. fields is the canonical record (see records.go), which
+// every read renders in the shape of the version asked for.
 type record struct {
 	seq    uint64
 	fields map[string]any
@@ -280,19 +281,16 @@ func (t *target) find(id string) *record {
 	return nil
 }
 
-// serverFields are the fields the server sets: a create or update cannot.
-var serverFields = []string{"id", "remoteId", "createdTimestamp", "updatedTimestamp"}
-
-// add stores fields as t's newest record, filling in what is missing or
-// empty: a random id and remoteId, createdTimestamp and updatedTimestamp
-// (now), and the parent's id when t names one.
+// add stores fields, a canonical record, as t's newest record, filling in
+// what is missing or empty: a random id and remoteId, the sync times (now)
+// and remoteDeleted, and the parent's id when t names one.
 func (t *target) add(fields map[string]any) *record {
-	now := time.Now().UTC().Format(timeFormat)
-	for k, v := range map[string]string{"id": randomID(12), "remoteId": remoteID(), "createdTimestamp": now, "updatedTimestamp": now} {
+	for k, v := range map[string]string{"id": randomID(12), "remoteId": remoteID()} {
 		if fields[k] == nil || fields[k] == "" {
 			fields[k] = v
 		}
 	}
+	stamp(fields, time.Now())
 	if _, key := t.c.parentOf(); t.parent != "" {
 		fields[key] = t.parent
 	}
@@ -440,15 +438,15 @@ const (
 func cursorPaging(version string) bool { return version < contractops.UnifiedCursorPagingUntil }
 
 // listRecords serves a page of the records that match the filters, oldest
-// first: on 2023-12 from cursor, with pageInfo; later from pageNumber
-// (1-based), with no paging data.
+// first, as the version renders them: on 2023-12 from cursor, with
+// pageInfo; later from pageNumber (1-based), with no paging data.
 func (s *Server) listRecords(w http.ResponseWriter, r *http.Request, req *request, t *target) {
 	q := r.URL.Query()
 	size, ok := intParam(w, q, "pageSize", defaultPageSize, 1, maxPageSize)
 	if !ok {
 		return
 	}
-	list, ok := t.matching(w, q)
+	list, ok := t.matching(w, q, req.version)
 	if !ok {
 		return
 	}
@@ -479,7 +477,7 @@ func (s *Server) listRecords(w http.ResponseWriter, r *http.Request, req *reques
 	}
 	page := make([]map[string]any, 0, len(list))
 	for _, rec := range list {
-		page = append(page, rec.fields)
+		page = append(page, t.c.render(req.version, rec.fields))
 	}
 	out[t.c.list] = page
 	writeJSON(w, http.StatusOK, out)
@@ -517,47 +515,58 @@ func (t *target) cursorStart(w http.ResponseWriter, list []*record, cursor strin
 	return i, true
 }
 
-func (s *Server) countRecords(w http.ResponseWriter, r *http.Request, _ *request, t *target) {
-	if list, ok := t.matching(w, r.URL.Query()); ok {
+func (s *Server) countRecords(w http.ResponseWriter, r *http.Request, req *request, t *target) {
+	if list, ok := t.matching(w, r.URL.Query(), req.version); ok {
 		writeJSON(w, http.StatusOK, map[string]int{"count": len(list)})
 	}
 }
 
+// answer writes one record as the version renders it, wrapped in the
+// collection's single key.
+func (t *target) answer(w http.ResponseWriter, version string, rec *record) {
+	writeJSON(w, http.StatusOK, map[string]any{t.c.single: t.c.render(version, rec.fields)})
+}
+
 func (s *Server) getRecord(w http.ResponseWriter, _ *http.Request, req *request, t *target) {
 	if rec, ok := t.lookup(w, req.params["id"]); ok {
-		writeJSON(w, http.StatusOK, map[string]any{t.c.single: rec.fields})
+		t.answer(w, req.version, rec)
 	}
 }
 
-// createRecord stores the record sent; the server sets id, remoteId,
-// createdTimestamp, updatedTimestamp and, in a sub-collection, the
-// parent's id, whatever the body says.
-func (s *Server) createRecord(w http.ResponseWriter, _ *http.Request, _ *request, t *target) {
-	_, key := t.c.parentOf()
-	for _, f := range append(serverFields, key) {
-		delete(t.in, f)
+// createRecord stores the properties sent that the version documents as
+// writable (see collection.accept); the server sets the id, remoteId, the
+// sync times and, in a sub-collection, the parent's id, whatever the body
+// says. It answers the whole record: what was not sent is null.
+func (s *Server) createRecord(w http.ResponseWriter, _ *http.Request, req *request, t *target) {
+	in := t.c.accept(req.version, t.in)
+	if _, key := t.c.parentOf(); key != "" {
+		delete(in, key)
 	}
-	rec := t.add(t.in)
-	writeJSON(w, http.StatusOK, map[string]any{t.c.single: rec.fields})
+	t.answer(w, req.version, t.add(in))
 }
 
-// updateRecord merges the fields sent into the record's (top-level fields
-// replace the old values) and bumps updatedTimestamp; the fields the
-// server sets are kept.
+// updateRecord merges the writable properties sent into the record's
+// (top-level properties replace the old values) and marks it changed now
+// (updatedAt, remoteUpdatedAt); the fields the server sets are kept.
 func (s *Server) updateRecord(w http.ResponseWriter, _ *http.Request, req *request, t *target) {
 	rec, ok := t.lookup(w, req.params["id"])
 	if !ok {
 		return
 	}
 	_, key := t.c.parentOf()
-	for k, v := range t.in {
-		if !slices.Contains(serverFields, k) && k != key {
+	for k, v := range t.c.accept(req.version, t.in) {
+		if k != key {
 			rec.fields[k] = v
 		}
 	}
-	rec.fields["updatedTimestamp"] = time.Now().UTC().Format(timeFormat)
-	writeJSON(w, http.StatusOK, map[string]any{t.c.single: rec.fields})
+	touch(rec.fields, time.Now())
+	t.answer(w, req.version, rec)
 }
+
+// deleteCode is the code a delete answers: the contract settles on
+// {"code": ...} (Alloy's own SDK tests expect the key) and no page gives
+// its value.
+const deleteCode = "DELETED"
 
 // deleteRecord deletes a record and the records of its sub-collections
 // (a product's variants, an order's fulfillments).
@@ -567,7 +576,7 @@ func (s *Server) deleteRecord(w http.ResponseWriter, _ *http.Request, req *reque
 		return
 	}
 	t.conn.remove(t.c.path, func(r *record) bool { return r == rec })
-	writeJSON(w, http.StatusOK, map[string]bool{"success": true})
+	writeJSON(w, http.StatusOK, map[string]string{"code": deleteCode})
 }
 
 // lookup is find answering 404 itself.
@@ -595,8 +604,12 @@ type filter struct{ field, op, value string }
 // parameter but the connection and paging ones is a filter: <field>
 // (equals), <field>Contains (case-insensitive), <field>NotEquals,
 // <field>Min and <field>Max (numbers, or dates, as JSON numbers or
-// strings). A field a record lacks equals nothing.
-func (t *target) matching(w http.ResponseWriter, q url.Values) ([]*record, bool) {
+// strings; a Unix timestamp compares with a date as the time it names). A
+// field is read as the version renders the record (2023-12's
+// createdTimestamp), or from the canonical record when the version does
+// not show it (a field only Seed gave). A field a record lacks equals
+// nothing.
+func (t *target) matching(w http.ResponseWriter, q url.Values, version string) ([]*record, bool) {
 	var filters []filter
 	for _, key := range slices.Sorted(maps.Keys(q)) {
 		if notFilters[key] {
@@ -620,15 +633,25 @@ func (t *target) matching(w http.ResponseWriter, q url.Values) ([]*record, bool)
 	}
 	var out []*record
 	for _, rec := range t.records() {
-		if !slices.ContainsFunc(filters, func(f filter) bool { return !f.match(rec) }) {
+		var view map[string]any
+		if len(filters) > 0 {
+			view = t.c.render(version, rec.fields)
+		}
+		if !slices.ContainsFunc(filters, func(f filter) bool { return !f.match(rec.fields, view) }) {
 			out = append(out, rec)
 		}
 	}
 	return out, true
 }
 
-func (f filter) match(rec *record) bool {
-	text, scalar := scalarText(rec.fields[f.field])
+// match reports whether a record, as the version shows it (view) or as
+// stored, meets the filter.
+func (f filter) match(fields, view map[string]any) bool {
+	v, shown := view[f.field]
+	if !shown {
+		v = fields[f.field]
+	}
+	text, scalar := scalarText(v)
 	switch f.op {
 	case "":
 		return scalar && equal(text, f.value)
@@ -657,7 +680,19 @@ func compare(a, b string) (c int, ok bool) {
 	if x, y := date(a), date(b); x != nil && y != nil {
 		return x.Compare(*y), true
 	}
+	if x, y := instant(a), instant(b); x != nil && y != nil && (date(a) != nil || date(b) != nil) {
+		return x.Compare(*y), true // a Unix timestamp and a date
+	}
 	return 0, false
+}
+
+// instant reads a date, or a number as a Unix timestamp (its unit told by
+// its magnitude).
+func instant(s string) *time.Time {
+	if t, ok := timeparse.String(s); ok {
+		return &t
+	}
+	return nil
 }
 
 func number(s string) *float64 {

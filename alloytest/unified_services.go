@@ -5,6 +5,9 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
 )
 
 // deleteConnection deletes a connection, which is a credential, with its
@@ -58,9 +61,13 @@ func (s *Server) operations(w http.ResponseWriter, r *http.Request, _ *request) 
 }
 
 // fields describes the fields of the model an operation of the app acts
-// on, as {"fields": [{"name", "type"}]}, from the sample records of its
-// collection; the same for each of the model's operations.
-func (s *Server) fields(w http.ResponseWriter, r *http.Request, _ *request) {
+// on, as {"fields": [{"name", "type"}]}, sorted by name, from the
+// contract's schema of the model in the version asked for: for a create
+// or update the properties a client may write (remoteFields included), for
+// the other operations those a read answers. The type is the JSON type:
+// string, number, boolean, array or object (a property the contract types
+// two ways, such as money, is a number).
+func (s *Server) fields(w http.ResponseWriter, r *http.Request, req *request) {
 	a, ok := s.appCategory(w, r)
 	if !ok {
 		return
@@ -77,7 +84,40 @@ func (s *Server) fields(w http.ResponseWriter, r *http.Request, _ *request) {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("%s has no operation %q", a.Name, operation))
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"fields": fieldsOf(sampleData()[collections[i].path])})
+	c := &collections[i]
+	writes := strings.HasPrefix(operation, "create") || strings.HasPrefix(operation, "update")
+	sample := firstSample(c.path)
+	m := c.model(req.version)
+	out := []map[string]string{}
+	for _, name := range sortedProps(m) {
+		p := m.Properties[name].Value
+		if p == nil || writes && (p.ReadOnly || slices.Contains(serverFields, name)) || !writes && writeOnly(p) {
+			continue
+		}
+		out = append(out, map[string]string{"name": name, "type": fieldType(p, sample[name])})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"fields": out})
+}
+
+// fieldType is the JSON type of a property: its schema's (number for an
+// integer, and for a property typed as a string or a number), else that of
+// the sample value.
+func fieldType(s *openapi3.Schema, sample any) string {
+	types := schemaTypes(s)
+	switch {
+	case slices.Contains(types, openapi3.TypeNumber) || slices.Contains(types, openapi3.TypeInteger):
+		return "number"
+	case len(types) > 0:
+		return types[0]
+	}
+	switch jsonKind(sample) {
+	case "":
+		return "string"
+	case openapi3.TypeInteger:
+		return "number"
+	default:
+		return jsonKind(sample)
+	}
 }
 
 // subscription is a webhook subscription of a connection. The fake never

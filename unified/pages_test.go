@@ -434,3 +434,22 @@ func repairQuote(s string) string {
 	}
 	return trailComma.ReplaceAllString(strings.Join(lines, "\n"), "$1")
 }
+
+// TestWritableStripsNestedStamps: a product read back and written again
+// sends its variants with their ids but without the sync timestamps (the
+// products page gives them nested in Unix seconds, which the SDK does not
+// keep), and remoteFields exactly as given.
+func TestWritableStripsNestedStamps(t *testing.T) {
+	at := func(s string) Timestamp { tm, err := time.Parse(time.RFC3339, s); require.NoError(t, err); return Timestamp{tm} }
+	p := &Product{
+		Record: Record{ID: "p1", RemoteID: "r1", CreatedAt: at("2024-01-01T00:00:00Z"),
+			RemoteFields: map[string]any{"createdAt": "kept", "nested": map[string]any{"updatedAt": 1}}},
+		ProductName: "Beanie",
+		Variants: []Variant{{Record: Record{ID: "v1", RemoteID: "rv1", CreatedTimestamp: at("2023-01-01T00:00:00Z"),
+			UpdatedTimestamp: at("2023-01-02T00:00:00Z"), RemoteUpdatedAt: at("2023-01-03T00:00:00Z")}, Title: "Grey", Price: "24.00"}},
+	}
+	b, err := testResource("Commerce", "Products").writable(p)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"productName":"Beanie","variants":[{"id":"v1","remoteId":"rv1","title":"Grey","price":"24.00"}],
+		"remoteFields":{"createdAt":"kept","nested":{"updatedAt":1}}}`, string(b))
+}

@@ -444,7 +444,10 @@ func write[T any](ctx context.Context, r *resource, kind, conn, id string, recor
 
 // writable encodes record without the properties Alloy sets (ids, sync
 // timestamps), which the contract marks readOnly: a record read back and
-// written again must not send them.
+// written again must not send them. Records nested in it (a product's
+// variants) keep their ids, which say which one is meant, but lose their
+// sync timestamps, which the pages give in another form there (Unix
+// seconds) and Alloy sets anyway.
 func (r *resource) writable(record any) (json.RawMessage, error) {
 	b, err := json.Marshal(record)
 	if err != nil || len(r.readOnly) == 0 {
@@ -457,7 +460,60 @@ func (r *resource) writable(record any) (json.RawMessage, error) {
 	for _, k := range r.readOnly {
 		delete(m, k)
 	}
+	for k, v := range m {
+		if k == "remoteFields" {
+			continue // the remote app's own fields, sent as given
+		}
+		if nested, changed := r.withoutStamps(v); changed {
+			m[k] = nested
+		}
+	}
 	return json.Marshal(m)
+}
+
+// withoutStamps removes the read-only properties but ids from an object,
+// or from each object of an array; changed is false when v is neither or
+// has none.
+func (r *resource) withoutStamps(v json.RawMessage) (_ json.RawMessage, changed bool) {
+	strip := func(o map[string]json.RawMessage) bool {
+		n := len(o)
+		for _, k := range r.readOnly {
+			if k != "id" && k != "remoteId" {
+				delete(o, k)
+			}
+		}
+		return len(o) != n
+	}
+	switch t := bytes.TrimLeft(v, " \t\r\n"); {
+	case len(t) > 0 && t[0] == '{':
+		var o map[string]json.RawMessage
+		if json.Unmarshal(v, &o) != nil || !strip(o) {
+			return v, false
+		}
+		b, err := json.Marshal(o)
+		return b, err == nil
+	case len(t) > 0 && t[0] == '[':
+		var arr []json.RawMessage
+		if json.Unmarshal(v, &arr) != nil {
+			return v, false
+		}
+		stripped := false
+		for i, e := range arr {
+			var o map[string]json.RawMessage
+			if et := bytes.TrimLeft(e, " \t\r\n"); len(et) == 0 || et[0] != '{' || json.Unmarshal(e, &o) != nil || !strip(o) {
+				continue
+			}
+			if b, err := json.Marshal(o); err == nil {
+				arr[i], stripped = b, true
+			}
+		}
+		if !stripped {
+			return v, false
+		}
+		b, err := json.Marshal(arr)
+		return b, err == nil
+	}
+	return v, false
 }
 
 // call sends a request about one record (kind "Get", "Create" or

@@ -402,6 +402,15 @@ func componentSchemas(models, sdk map[string]any) S {
 		props["remoteFields"] = with(freeObject("fields of the remote app that the common model does not support"),
 			"description", "An object containing remote fields that are not supported by the common model (create-contact-1).",
 			"x-alloy-write-only", true)
+		for _, name := range []string{"id", "remoteId"} {
+			// Every record the Unified API answers has Alloy's id and the
+			// remote app's (the common model); a model no page shows (CRM
+			// users) still has routes that take {id}.
+			if _, ok := props[name]; !ok {
+				props[name] = with(inferred(str(), idText+"; every common model has id and remoteId, and this collection's get, update and delete routes take an id"),
+					"x-alloy-basis", "common model")
+			}
+		}
 		syncRules(c, props)
 		applyTypes("unified."+c.goType, props, modelTypes[c.goType])
 		for name, ps := range props {
