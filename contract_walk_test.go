@@ -67,7 +67,6 @@ var knownFailures = map[string]string{
 	"Installations.Edit":       "alloytest answers enabled, which the edit page does not show (it shows installedData)",
 	"Integrations.Get":         "alloytest answers description on the 2025-09 get, which its page does not show",
 	"Passthrough.Do":           "the guide documents {headers, statusCode, data}; alloytest answers the provider's body bare and the SDK returns it so",
-
 }
 
 // knownFailure returns the reason op is a known failure, matching entries

@@ -440,7 +440,11 @@ func repairQuote(s string) string {
 // products page gives them nested in Unix seconds, which the SDK does not
 // keep), and remoteFields exactly as given.
 func TestWritableStripsNestedStamps(t *testing.T) {
-	at := func(s string) Timestamp { tm, err := time.Parse(time.RFC3339, s); require.NoError(t, err); return Timestamp{tm} }
+	at := func(s string) Timestamp {
+		tm, err := time.Parse(time.RFC3339, s)
+		require.NoError(t, err)
+		return Timestamp{tm}
+	}
 	p := &Product{
 		Record: Record{ID: "p1", RemoteID: "r1", CreatedAt: at("2024-01-01T00:00:00Z"),
 			RemoteFields: map[string]any{"createdAt": "kept", "nested": map[string]any{"updatedAt": 1}}},
