@@ -408,7 +408,10 @@ func BenchmarkIterate(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		u := unified.New(c)
+		u, err := unified.New(c)
+		if err != nil {
+			b.Fatal(err)
+		}
 		for i := 0; i < b.N; i++ {
 			iterate(b, u.Commerce.Orders.ListIter(ctx, "conn1", &unified.ListParams{PageSize: unifiedPage}), total, unifiedPage, unifiedBytes)
 		}

@@ -37,7 +37,7 @@ func TestEveryDocumentedPropertyHasAGoField(t *testing.T) {
 func fieldFailures(t *testing.T) map[string][]string {
 	t.Helper()
 	e := &walkEnv{c: mustClient(t), conns: map[string]string{}}
-	e.u = unified.New(e.c)
+	e.u = mustUnified(t, e.c)
 	missing := map[string][]string{}
 	for _, v := range ops.Versions {
 		s := contract.MustLoad(v, false)
@@ -253,7 +253,7 @@ func sorted(s []string) []string {
 // UnmarshalJSON.
 func TestUnifiedWireTypesAreTheContracts(t *testing.T) {
 	e := &walkEnv{c: mustClient(t), conns: map[string]string{}}
-	e.u = unified.New(e.c)
+	e.u = mustUnified(t, e.c)
 	checked := 0
 	for _, v := range ops.Versions {
 		s := contract.MustLoad(v, false)

@@ -69,6 +69,14 @@ var knownFailures = map[string]string{
 	"Passthrough.Do":           "the guide documents {headers, statusCode, data}; alloytest answers the provider's body bare and the SDK returns it so",
 }
 
+// mustUnified is unified.New for a client the test knows is good.
+func mustUnified(t testing.TB, c *alloy.Client, opts ...unified.Option) *unified.Client {
+	t.Helper()
+	u, err := unified.New(c, opts...)
+	require.NoError(t, err)
+	return u
+}
+
 // knownFailure returns the reason op is a known failure, matching entries
 // that end in ".*" as prefixes.
 func knownFailure(op string) (string, bool) {
@@ -197,7 +205,7 @@ func walk(t *testing.T, v string, mutate func(*exchange)) []failure {
 	srv := alloytest.NewServer()
 	t.Cleanup(srv.Close)
 	c := srv.Client(alloy.WithAPIVersion(v), alloy.WithHTTPClient(&http.Client{Transport: rec}), alloy.WithMaxRetries(0))
-	e := &walkEnv{v: v, srv: srv, c: c, u: unified.New(c), conns: map[string]string{}}
+	e := &walkEnv{v: v, srv: srv, c: c, u: mustUnified(t, c), conns: map[string]string{}}
 	ctx := context.Background()
 	var err error
 	e.user, err = c.Users.Create(ctx, alloy.UserCreateParams{Username: "walk@example.com", FullName: "Walk Goods"})

@@ -181,3 +181,41 @@ func TestDoRefusesBadRequests(t *testing.T) {
 	assert.False(t, errors.Is(err, ErrNotFound))
 	assert.False(t, strings.Contains(err.Error(), testKey))
 }
+
+// TestWithResponseInto: the status, headers, request id and attempts of
+// the last answer reach the caller, for successes and error answers; a
+// call that got no answer leaves the Response as it was.
+func TestWithResponseInto(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	n := 0
+	h.on("GET", testRoot+"/users/u1", func(*http.Request) (*http.Response, error) {
+		n++
+		if n == 1 {
+			return jsonResp(503, `{}`)(nil)
+		}
+		resp, _ := jsonResp(200, `{"data":{"userId":"u1"}}`)(nil)
+		resp.Header.Set("X-Request-Id", "req_9 "+testKey)
+		resp.Header.Set("X-Ratelimit-Remaining", "41")
+		return resp, nil
+	})
+	var r Response
+	_, err := h.c.Users.Get(context.Background(), "u1", WithResponseInto(&r))
+	require.NoError(t, err)
+	assert.Equal(t, 200, r.StatusCode)
+	assert.Equal(t, "41", r.Header.Get("X-Ratelimit-Remaining"))
+	assert.Equal(t, "req_9 [REDACTED]", r.RequestID)
+	assert.Equal(t, 2, r.Attempts)
+
+	h.on("DELETE", testRoot+"/users/u2", jsonResp(409, `{"message":"busy"}`))
+	r = Response{}
+	err = h.c.Users.Delete(context.Background(), "u2", WithResponseInto(&r))
+	require.ErrorIs(t, err, ErrConflict)
+	assert.Equal(t, 409, r.StatusCode)
+	assert.Equal(t, 1, r.Attempts)
+
+	r = Response{StatusCode: -1}
+	_, err = h.c.Users.Get(context.Background(), "", WithResponseInto(&r))
+	require.ErrorIs(t, err, ErrInvalidArgument)
+	assert.Equal(t, Response{StatusCode: -1}, r, "no answer, nothing written")
+}

@@ -179,6 +179,16 @@ func (e *TransportError) Unwrap() error { return e.Err }
 // requestIDHeaders are checked in order for a request id.
 var requestIDHeaders = []string{"X-Request-Id", "Request-Id", "X-Amzn-Requestid", "X-Correlation-Id"}
 
+// requestID returns the first request-id header's value, redacted.
+func requestID(header http.Header, red *redact.Redactor) string {
+	for _, h := range requestIDHeaders {
+		if v := header.Get(h); v != "" {
+			return red.String(v, false)
+		}
+	}
+	return ""
+}
+
 // newError builds an *Error from a non-2xx response. Every value taken from
 // the response passes red: a server or gateway that echoes the API key, a
 // JWT or a bearer credential, raw or escaped, in the body or in a header,
@@ -192,12 +202,7 @@ func newError(method, path string, status int, header http.Header, body []byte, 
 		body = body[:maxErrorBody]
 	}
 	e.Body = red.Bytes(body, cut)
-	for _, h := range requestIDHeaders {
-		if v := header.Get(h); v != "" {
-			e.RequestID = red.String(v, false)
-			break
-		}
-	}
+	e.RequestID = requestID(header, red)
 	if ra, ok := parseRetryAfter(header); ok {
 		e.RetryAfter = ra
 	}

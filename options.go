@@ -241,6 +241,26 @@ type callConfig struct {
 	idempotent bool
 	maxRetries int // <0: the client's
 	header     http.Header
+	resp       *Response
+}
+
+// Response is what a call's HTTP answer said besides its body, for
+// WithResponseInto.
+type Response struct {
+	StatusCode int
+	Header     http.Header // as received; the SDK does not change it
+	// RequestID is the answer's request-id header (X-Request-Id,
+	// Request-Id, X-Amzn-Requestid or X-Correlation-Id), redacted like
+	// Error.RequestID: quote it when you ask Alloy about a call.
+	RequestID string
+	Attempts  int // how many times the request was sent
+}
+
+// WithResponseInto fills *r with the status, headers, request id and
+// attempt count of the call's last answer, error answers included. Nothing
+// is written when no answer arrived (a transport error, bad input).
+func WithResponseInto(r *Response) RequestOption {
+	return func(c *callConfig) { c.resp = r }
 }
 
 // WithIdempotent declares that repeating this call is safe, so a POST is

@@ -41,6 +41,7 @@ type outbound struct {
 	path string // the expanded path, without host or query: errors name it
 	// where names the call in argument errors: "METHOD /route/{template}".
 	where string
+	resp  *Response // WithResponseInto's, or nil
 }
 
 // send is the one request pipeline, in three stages: build validates the
@@ -139,6 +140,7 @@ func (c *Client) build(ctx context.Context, k call, opts []RequestOption) (*outb
 		},
 		path:  path,
 		where: where,
+		resp:  cc.resp,
 	}, nil
 }
 
@@ -151,6 +153,9 @@ func (c *Client) execute(ctx context.Context, ob *outbound) (*http.Response, tra
 		return resp, stats, nil
 	}
 	if last := stats.Last; last != nil && ctx.Err() != nil {
+		if r := ob.resp; r != nil {
+			*r = Response{StatusCode: last.StatusCode, Header: last.Header, RequestID: requestID(last.Header, c.red), Attempts: stats.Attempts}
+		}
 		apiErr := newError(ob.req.Method, ob.path, last.StatusCode, last.Header, last.Body, stats.Attempts, c.red)
 		apiErr.idempotent = ob.req.Idempotent
 		return nil, stats, fmt.Errorf("%w; stopped waiting to retry: %w", apiErr, ctx.Err())
@@ -167,6 +172,9 @@ func (c *Client) execute(ctx context.Context, ob *outbound) (*http.Response, tra
 // 404 to a retried DELETE whose earlier attempt may have acted is success.
 func (c *Client) read(resp *http.Response, stats transport.Stats, ob *outbound, out any, raw *rawResponse) error {
 	method, path := ob.req.Method, ob.path
+	if r := ob.resp; r != nil {
+		*r = Response{StatusCode: resp.StatusCode, Header: resp.Header, RequestID: requestID(resp.Header, c.red), Attempts: stats.Attempts}
+	}
 	if resp.StatusCode == http.StatusNotFound && method == http.MethodDelete && stats.MayHaveActed {
 		// An earlier attempt of this DELETE may have taken effect (a 5xx or
 		// a lost connection after sending); a 404 on its retry then most

@@ -35,7 +35,7 @@ func readmeGoBlocks(t *testing.T) []string {
 var snippetImports = map[string]string{
 	"alloy": "alloy github.com/alloysdk/alloy-go", "alloytest": "github.com/alloysdk/alloy-go/alloytest",
 	"context": "context", "errors": "errors", "fmt": "fmt", "log": "log", "slog": "log/slog",
-	"time": "time", "testing": "testing", "http": "net/http", "os": "os",
+	"time": "time", "testing": "testing", "http": "net/http", "os": "os", "url": "net/url", "json": "encoding/json",
 	"unified": "github.com/alloysdk/alloy-go/unified", "webhook": "github.com/alloysdk/alloy-go/webhook",
 }
 

@@ -33,6 +33,40 @@ type UserUpdateParams struct {
 	FullName *string `json:"fullName,omitempty"` // new display name; Ptr("") clears it
 }
 
+// Validate reports, as an ErrInvalidArgument, what the SDK refuses to send
+// as a new user: a blank username, or one with a control character. The
+// Embedded and the Unified Users services both check it before sending.
+func (p UserCreateParams) Validate() error {
+	if reason := p.problem(); reason != "" {
+		return invalidArg("create user", "%s", reason)
+	}
+	return nil
+}
+
+func (p UserCreateParams) problem() string {
+	switch {
+	case strings.TrimSpace(p.Username) == "":
+		return "username is required"
+	case strings.ContainsFunc(p.Username, isControl):
+		return "username contains a control character"
+	}
+	return ""
+}
+
+// Validate reports, as an ErrInvalidArgument, an update that changes
+// nothing or sets a blank username or one with a control character.
+func (p UserUpdateParams) Validate() error {
+	switch {
+	case p.Username == nil && p.FullName == nil:
+		return invalidArg("update user", "nothing to update: set Username or FullName")
+	case p.Username != nil && strings.TrimSpace(*p.Username) == "":
+		return invalidArg("update user", "username cannot be set to empty")
+	case p.Username != nil && strings.ContainsFunc(*p.Username, isControl):
+		return invalidArg("update user", "username contains a control character")
+	}
+	return nil
+}
+
 // UserListParams filters Users.List.
 type UserListParams struct {
 	// ParentWorkflowID restricts the list to users of one parent workflow.
@@ -94,8 +128,8 @@ func (b *userBody) user(op string) (*User, error) {
 // The returned User has the ID Alloy assigned and the username and full
 // name that were sent. A duplicate username fails with an *Error.
 func (s *UsersService) Create(ctx context.Context, params UserCreateParams, opts ...RequestOption) (*User, error) {
-	if strings.TrimSpace(params.Username) == "" {
-		return nil, invalidArg("create user", "username is required")
+	if err := params.Validate(); err != nil {
+		return nil, err
 	}
 	var out struct {
 		UserID string `json:"userId"`
@@ -118,8 +152,8 @@ func (s *UsersService) CreateBatch(ctx context.Context, users []UserCreateParams
 		return nil, invalidArg("create users", "%d users given, at most %d per call", len(users), maxBatchUsers)
 	}
 	for i, u := range users {
-		if strings.TrimSpace(u.Username) == "" {
-			return nil, invalidArg("create users", "users[%d]: username is required", i)
+		if reason := u.problem(); reason != "" {
+			return nil, invalidArg("create users", "users[%d]: %s", i, reason)
 		}
 	}
 	body := struct {
@@ -153,11 +187,8 @@ func (s *UsersService) List(ctx context.Context, params *UserListParams, opts ..
 
 // Update changes a user's username or full name. PUT /users/{userId}
 func (s *UsersService) Update(ctx context.Context, userID string, params UserUpdateParams, opts ...RequestOption) (*User, error) {
-	switch {
-	case params.Username == nil && params.FullName == nil:
-		return nil, invalidArg("update user", "nothing to update: set Username or FullName")
-	case params.Username != nil && strings.TrimSpace(*params.Username) == "":
-		return nil, invalidArg("update user", "username cannot be set to empty")
+	if err := params.Validate(); err != nil {
+		return nil, err
 	}
 	var out userBody
 	if err := s.client.send(ctx, call{op: "Users.Update", path: []string{userID}, body: params, out: &out}, opts); err != nil {

@@ -24,7 +24,15 @@ func connected(t *testing.T, version, app string) (*alloytest.Server, *alloy.Cli
 	srv, c, u := setup(t, version)
 	conn, err := srv.Connect(u.ID, app)
 	require.NoError(t, err)
-	return srv, c, unified.New(c), conn
+	return srv, c, mustUnified(t, c), conn
+}
+
+// mustUnified is unified.New for a client the test knows is good.
+func mustUnified(t testing.TB, c *alloy.Client) *unified.Client {
+	t.Helper()
+	u, err := unified.New(c)
+	require.NoError(t, err)
+	return u
 }
 
 // collect runs All to the end.
@@ -71,7 +79,7 @@ func TestUnifiedConnectIsACredential(t *testing.T) {
 	// a credential made through the Embedded API is a connection as well
 	cred, err := c.Credentials.Create(ctx, u.ID, alloy.CredentialCreateParams{Type: "netsuite", Data: netsuiteData})
 	require.NoError(t, err)
-	n, err := unified.New(c).Accounting.Invoices.Count(ctx, cred.ID, nil)
+	n, err := mustUnified(t, c).Accounting.Invoices.Count(ctx, cred.ID, nil)
 	require.NoError(t, err)
 	assert.Equal(t, 2, n)
 	assert.Len(t, srv.Records(cred.ID, "accounting/invoices"), 2)
@@ -476,7 +484,7 @@ func TestUnifiedUsersAreTheEmbeddedUsers(t *testing.T) {
 		t.Run(version, func(t *testing.T) {
 			srv := newServer(t)
 			c := srv.Client(alloy.WithAPIVersion(version), alloy.WithMaxRetries(0))
-			u := unified.New(c)
+			u := mustUnified(t, c)
 			ctx := context.Background()
 			created, err := u.Users.Create(ctx, alloy.UserCreateParams{Username: "one@northwind.example", FullName: "One"})
 			require.NoError(t, err)
@@ -557,7 +565,7 @@ func TestUnifiedMetadata(t *testing.T) {
 		t.Run(version, func(t *testing.T) {
 			srv, c, _ := setup(t, version)
 			ctx := context.Background()
-			md := unified.New(c).Metadata
+			md := mustUnified(t, c).Metadata
 			ops, err := md.ListOperations(ctx, "shopify")
 			require.NoError(t, err)
 			assert.Equal(t, map[string][]string{

@@ -44,8 +44,8 @@ import (
 	"strings"
 
 	alloy "github.com/alloysdk/alloy-go"
-	"github.com/alloysdk/alloy-go/internal/bridge"
 	"github.com/alloysdk/alloy-go/internal/contract/ops"
+	"github.com/alloysdk/alloy-go/internal/errs"
 )
 
 // The query parameters that carry the connection.
@@ -70,8 +70,9 @@ type Client struct {
 	selector string
 }
 
-// Option configures New.
-type Option func(*Client)
+// Option configures New. A bad value makes New fail with
+// alloy.ErrInvalidArgument.
+type Option func(*Client) error
 
 // WithSelectorParam overrides the query parameter that carries the
 // connection (ConnectionIDParam or CredentialIDParam), for an account whose
@@ -79,22 +80,31 @@ type Option func(*Client)
 // connectionId up to 2023-12 and credentialId from 2024-03 on (see the
 // package documentation for the evidence).
 func WithSelectorParam(name string) Option {
-	return func(u *Client) {
-		if name != "" {
-			u.selector = name
+	return func(u *Client) error {
+		if name != ConnectionIDParam && name != CredentialIDParam {
+			return fmt.Errorf("selector parameter %q is not %q or %q", name, ConnectionIDParam, CredentialIDParam)
 		}
+		u.selector = name
+		return nil
 	}
 }
 
-// New returns the Unified API over c.
-func New(c *alloy.Client, opts ...Option) *Client {
+// New returns the Unified API over c. A nil c or a bad option value is an
+// error matching alloy.ErrInvalidArgument; a nil option is skipped.
+func New(c *alloy.Client, opts ...Option) (*Client, error) {
+	if c == nil {
+		return nil, invalidArg("unified.New", "client is nil")
+	}
 	u := &Client{c: c, selector: CredentialIDParam}
-	if c != nil && c.APIVersion() < ops.UnifiedCredentialIdSince {
+	if c.APIVersion() < ops.UnifiedCredentialIdSince {
 		u.selector = ConnectionIDParam
 	}
 	for _, o := range opts {
-		if o != nil {
-			o(u)
+		if o == nil {
+			continue
+		}
+		if err := o(u); err != nil {
+			return nil, invalidArg("unified.New", "%s", err.Error())
 		}
 	}
 	u.Commerce = newCommerce(u)
@@ -105,15 +115,31 @@ func New(c *alloy.Client, opts ...Option) *Client {
 	u.Passthrough = &PassthroughService{u}
 	u.Metadata = &MetadataService{u}
 	u.Webhooks = &WebhooksService{u}
-	return u
+	return u, nil
 }
 
 // SelectorParam reports the query parameter that carries the connection.
 func (u *Client) SelectorParam() string { return u.selector }
 
-// send calls through the root client's pipeline.
-func (u *Client) send(ctx context.Context, k bridge.Call, opts []alloy.RequestOption) error {
-	return bridge.Send(ctx, u.c, k, opts)
+// apiCall is one call of the Unified API, named by its operation in the
+// contract (e.g. "unified.Commerce.Orders.List").
+type apiCall struct {
+	op    string
+	path  []string // values for the route's placeholders, in order
+	query url.Values
+	body  any // JSON-encoded when non-nil
+	out   any // JSON-decoded into when non-nil (a *json.RawMessage keeps the body)
+}
+
+// send resolves k's route for the client's API version and sends it with
+// alloy.Client.Do, the root client's pipeline: the same key, retries,
+// errors and logging as every Embedded call.
+func (u *Client) send(ctx context.Context, k apiCall, opts []alloy.RequestOption) error {
+	o, err := ops.Lookup(k.op, ops.Effective(u.c.APIVersion()))
+	if err != nil {
+		return err // an *ops.UnsupportedError: alloy.ErrUnsupportedVersion
+	}
+	return u.c.Do(ctx, alloy.Request{Method: o.Method, Route: o.Path, PathValues: k.path, Query: k.query, Body: k.body}, k.out, opts...)
 }
 
 // connQuery starts a query with the connection selector.
@@ -124,16 +150,6 @@ func (u *Client) connQuery(op, conn string) (url.Values, error) {
 	return url.Values{u.selector: {conn}}, nil
 }
 
-// argError is bad input, found before anything is sent.
-type argError struct{ op, reason string }
-
-func (e *argError) Error() string {
-	return "alloy: unified: " + e.op + ": invalid argument: " + e.reason
-}
-
-// Is makes the error match alloy.ErrInvalidArgument.
-func (e *argError) Is(target error) bool { return target == alloy.ErrInvalidArgument }
-
-func invalidArg(op, format string, args ...any) error {
-	return &argError{op: op, reason: fmt.Sprintf(format, args...)}
-}
+// invalidArg is bad input, found before anything is sent: an error
+// matching alloy.ErrInvalidArgument.
+func invalidArg(op, format string, args ...any) error { return errs.Invalid(op, format, args...) }

@@ -58,7 +58,8 @@ func TestConnectionParameter(t *testing.T) {
 			conn, err := srv.Connect(user.ID, "shopify")
 			require.NoError(t, err)
 
-			u := unified.New(client, c.opts...)
+			u, err := unified.New(client, c.opts...)
+			require.NoError(t, err)
 			assert.Equal(t, c.want, u.SelectorParam())
 			page, err := u.Commerce.Customers.List(ctx, conn, nil)
 			if c.version == "2023-12" && c.want == "credentialId" {

@@ -2,6 +2,7 @@ package unified_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 
@@ -22,7 +23,11 @@ func shop(version string) (*alloytest.Server, *unified.Client, string) {
 	if err != nil {
 		log.Fatal(err)
 	}
-	return srv, unified.New(c), conn
+	u, err := unified.New(c)
+	if err != nil {
+		log.Fatal(err)
+	}
+	return srv, u, conn
 }
 
 func ExampleResource_ListIter() {
@@ -92,9 +97,20 @@ func ExampleNew() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(unified.New(c).SelectorParam())
-	fmt.Println(unified.New(c, unified.WithSelectorParam(unified.CredentialIDParam)).SelectorParam())
+	u, err := unified.New(c)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(u.SelectorParam())
+	u, err = unified.New(c, unified.WithSelectorParam(unified.CredentialIDParam))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(u.SelectorParam())
+	_, err = unified.New(c, unified.WithSelectorParam("connection"))
+	fmt.Println(errors.Is(err, alloy.ErrInvalidArgument))
 	// Output:
 	// connectionId
 	// credentialId
+	// true
 }

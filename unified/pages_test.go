@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	alloy "github.com/alloysdk/alloy-go"
 )
 
 // The bodies Alloy's pages show, decoded: testdata/pages holds each
@@ -378,7 +380,15 @@ func TestPageContact(t *testing.T) {
 
 // testResource is the collection family/name, for tests of what it writes.
 func testResource(family, name string) *resource {
-	return New(nil).resource(family, name)
+	c, err := alloy.NewClient("k", alloy.WithBaseURL("http://127.0.0.1"))
+	if err != nil {
+		panic(err)
+	}
+	u, err := New(c)
+	if err != nil {
+		panic(err)
+	}
+	return u.resource(family, name)
 }
 
 // TestPageQuotesRepairedMinimally: each .json in testdata/pages is its

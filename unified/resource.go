@@ -12,7 +12,6 @@ import (
 	"time"
 
 	alloy "github.com/alloysdk/alloy-go"
-	"github.com/alloysdk/alloy-go/internal/bridge"
 	"github.com/alloysdk/alloy-go/internal/contract/ops"
 	"github.com/alloysdk/alloy-go/internal/pager"
 )
@@ -295,7 +294,7 @@ func list[T any](ctx context.Context, r *resource, conn string, params *ListPara
 		return nil, err
 	}
 	var body map[string]json.RawMessage
-	if err := r.u.send(ctx, bridge.Call{Op: op, Path: r.path(""), Query: q, Out: &body}, opts); err != nil {
+	if err := r.u.send(ctx, apiCall{op: op, path: r.path(""), query: q, out: &body}, opts); err != nil {
 		return nil, err
 	}
 	items, err := decodeItems[T](body[r.list])
@@ -527,11 +526,11 @@ func call[T any](ctx context.Context, r *resource, kind, conn, id string, body a
 	if kind == "Get" && id == "" {
 		return nil, invalidArg(op, "id is empty")
 	}
-	var raw bridge.Raw
-	if err := r.u.send(ctx, bridge.Call{Op: op, Path: r.path(id), Query: q, Body: body, Raw: &raw}, opts); err != nil {
+	var raw json.RawMessage
+	if err := r.u.send(ctx, apiCall{op: op, path: r.path(id), query: q, body: body, out: &raw}, opts); err != nil {
 		return nil, err
 	}
-	out, err := one[T](raw.Body, r.single)
+	out, err := one[T](raw, r.single)
 	if err != nil {
 		return nil, fmt.Errorf("alloy: %s: decode response: %w", op, err)
 	}
@@ -547,7 +546,7 @@ func del(ctx context.Context, r *resource, conn, id string, opts []alloy.Request
 	if id == "" {
 		return invalidArg(op, "id is empty")
 	}
-	return r.u.send(ctx, bridge.Call{Op: op, Path: r.path(id), Query: q}, opts)
+	return r.u.send(ctx, apiCall{op: op, path: r.path(id), query: q}, opts)
 }
 
 func count(ctx context.Context, r *resource, conn string, filters []Filter, opts []alloy.RequestOption) (int, error) {
@@ -562,7 +561,7 @@ func count(ctx context.Context, r *resource, conn string, filters []Filter, opts
 	var out struct {
 		Count *int `json:"count"`
 	}
-	if err := r.u.send(ctx, bridge.Call{Op: op, Path: r.parent, Query: q, Out: &out}, opts); err != nil {
+	if err := r.u.send(ctx, apiCall{op: op, path: r.parent, query: q, out: &out}, opts); err != nil {
 		return 0, err
 	}
 	if out.Count == nil {

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	alloy "github.com/alloysdk/alloy-go"
-	"github.com/alloysdk/alloy-go/internal/bridge"
 	"github.com/alloysdk/alloy-go/internal/passthrough"
 )
 
@@ -18,13 +17,13 @@ type UsersService struct{ u *Client }
 
 // Create creates a user. POST /one/users
 func (s *UsersService) Create(ctx context.Context, params alloy.UserCreateParams, opts ...alloy.RequestOption) (*alloy.User, error) {
-	if strings.TrimSpace(params.Username) == "" {
-		return nil, invalidArg("create user", "username is required")
+	if err := params.Validate(); err != nil {
+		return nil, err
 	}
 	var out struct {
 		UserID string `json:"userId"`
 	}
-	if err := s.u.send(ctx, bridge.Call{Op: "unified.Users.Create", Body: params, Out: &out}, opts); err != nil {
+	if err := s.u.send(ctx, apiCall{op: "unified.Users.Create", body: params, out: &out}, opts); err != nil {
 		return nil, err
 	}
 	if out.UserID == "" {
@@ -38,7 +37,7 @@ func (s *UsersService) List(ctx context.Context, opts ...alloy.RequestOption) ([
 	var out struct {
 		Data []alloy.User `json:"data"`
 	}
-	if err := s.u.send(ctx, bridge.Call{Op: "unified.Users.List", Out: &out}, opts); err != nil {
+	if err := s.u.send(ctx, apiCall{op: "unified.Users.List", out: &out}, opts); err != nil {
 		return nil, err
 	}
 	return out.Data, nil
@@ -52,21 +51,18 @@ func (s *UsersService) Get(ctx context.Context, userID string, opts ...alloy.Req
 // Update changes a user; nil fields are left as they are.
 // PUT /one/users/{userId}
 func (s *UsersService) Update(ctx context.Context, userID string, params alloy.UserUpdateParams, opts ...alloy.RequestOption) (*alloy.User, error) {
-	if params.Username == nil && params.FullName == nil {
-		return nil, invalidArg("update user", "nothing to update")
-	}
-	if params.Username != nil && strings.TrimSpace(*params.Username) == "" {
-		return nil, invalidArg("update user", "username cannot be empty")
+	if err := params.Validate(); err != nil {
+		return nil, err
 	}
 	return s.user(ctx, "unified.Users.Update", userID, params, opts)
 }
 
 func (s *UsersService) user(ctx context.Context, op, userID string, body any, opts []alloy.RequestOption) (*alloy.User, error) {
-	var raw bridge.Raw
-	if err := s.u.send(ctx, bridge.Call{Op: op, Path: []string{userID}, Body: body, Raw: &raw}, opts); err != nil {
+	var raw json.RawMessage
+	if err := s.u.send(ctx, apiCall{op: op, path: []string{userID}, body: body, out: &raw}, opts); err != nil {
 		return nil, err
 	}
-	u, err := one[alloy.User](raw.Body, "user")
+	u, err := one[alloy.User](raw, "user")
 	if err != nil || u.ID == "" {
 		return nil, fmt.Errorf("alloy: %s: response has no user", op)
 	}
@@ -75,7 +71,7 @@ func (s *UsersService) user(ctx context.Context, op, userID string, body any, op
 
 // Delete deletes a user. DELETE /one/users/{userId}
 func (s *UsersService) Delete(ctx context.Context, userID string, opts ...alloy.RequestOption) error {
-	return s.u.send(ctx, bridge.Call{Op: "unified.Users.Delete", Path: []string{userID}}, opts)
+	return s.u.send(ctx, apiCall{op: "unified.Users.Delete", path: []string{userID}}, opts)
 }
 
 // ConnectionsService removes connections.
@@ -89,7 +85,7 @@ func (s *ConnectionsService) Delete(ctx context.Context, connectionID, userID st
 	if userID != "" {
 		q = url.Values{"userId": {userID}}
 	}
-	return s.u.send(ctx, bridge.Call{Op: "unified.Connections.Delete", Path: []string{connectionID}, Query: q}, opts)
+	return s.u.send(ctx, apiCall{op: "unified.Connections.Delete", path: []string{connectionID}, query: q}, opts)
 }
 
 // PassthroughService calls the connected app's own API through Alloy.
@@ -109,11 +105,13 @@ func (s *PassthroughService) Do(ctx context.Context, conn string, req alloy.Pass
 	if err != nil {
 		return nil, invalidArg("passthrough", "%s", err.Error())
 	}
-	var raw bridge.Raw
-	if err := s.u.send(ctx, bridge.Call{Op: "unified.Passthrough.Do", Query: q, Body: body, Raw: &raw}, opts); err != nil {
+	var raw json.RawMessage
+	var resp alloy.Response
+	opts = append(opts[:len(opts):len(opts)], alloy.WithResponseInto(&resp))
+	if err := s.u.send(ctx, apiCall{op: "unified.Passthrough.Do", query: q, body: body, out: &raw}, opts); err != nil {
 		return nil, err
 	}
-	return &alloy.PassthroughResponse{StatusCode: raw.Status, Body: raw.Body}, nil
+	return &alloy.PassthroughResponse{StatusCode: resp.StatusCode, Body: raw}, nil
 }
 
 // MetadataService says what an app supports through the Unified API.
@@ -130,7 +128,7 @@ func (s *MetadataService) ListOperations(ctx context.Context, app string, opts .
 		Operations map[string][]string `json:"operations"`
 	}
 	q := url.Values{"app": {app}}
-	if err := s.u.send(ctx, bridge.Call{Op: "unified.Metadata.ListOperations", Query: q, Out: &out}, opts); err != nil {
+	if err := s.u.send(ctx, apiCall{op: "unified.Metadata.ListOperations", query: q, out: &out}, opts); err != nil {
 		return nil, err
 	}
 	return out.Operations, nil
@@ -144,11 +142,11 @@ func (s *MetadataService) ListFields(ctx context.Context, app, operation string,
 		return nil, invalidArg("fields", "app and operation are required")
 	}
 	q := url.Values{"app": {app}, "operation": {operation}}
-	var raw bridge.Raw
-	if err := s.u.send(ctx, bridge.Call{Op: "unified.Metadata.ListFields", Query: q, Raw: &raw}, opts); err != nil {
+	var raw json.RawMessage
+	if err := s.u.send(ctx, apiCall{op: "unified.Metadata.ListFields", query: q, out: &raw}, opts); err != nil {
 		return nil, err
 	}
-	return raw.Body, nil
+	return raw, nil
 }
 
 // WebhooksService manages subscriptions: Alloy POSTs the unified model of
@@ -222,7 +220,7 @@ func (s *WebhooksService) List(ctx context.Context, conn, userID string, opts ..
 	var out struct {
 		Subscriptions []Subscription `json:"subscriptions"`
 	}
-	if err := s.u.send(ctx, bridge.Call{Op: "unified.Webhooks.List", Query: q, Out: &out}, opts); err != nil {
+	if err := s.u.send(ctx, apiCall{op: "unified.Webhooks.List", query: q, out: &out}, opts); err != nil {
 		return nil, err
 	}
 	return out.Subscriptions, nil
@@ -243,14 +241,14 @@ func (s *WebhooksService) Delete(ctx context.Context, conn, subscriptionID strin
 	if err != nil {
 		return err
 	}
-	return s.u.send(ctx, bridge.Call{Op: "unified.Webhooks.Delete", Path: []string{subscriptionID}, Query: q}, opts)
+	return s.u.send(ctx, apiCall{op: "unified.Webhooks.Delete", path: []string{subscriptionID}, query: q}, opts)
 }
 
 func (s *WebhooksService) subscription(ctx context.Context, op string, path []string, q url.Values, body any, opts []alloy.RequestOption) (*Subscription, error) {
 	var out struct {
 		Subscription *Subscription `json:"subscription"`
 	}
-	if err := s.u.send(ctx, bridge.Call{Op: op, Path: path, Query: q, Body: body, Out: &out}, opts); err != nil {
+	if err := s.u.send(ctx, apiCall{op: op, path: path, query: q, body: body, out: &out}, opts); err != nil {
 		return nil, err
 	}
 	if out.Subscription == nil {

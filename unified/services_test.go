@@ -177,10 +177,21 @@ func TestBadInputSendsNothing(t *testing.T) {
 	assert.Zero(t, h.mt.GetTotalCallCount())
 }
 
-func TestNilClientFailsCleanly(t *testing.T) {
-	u := New(nil)
-	_, err := u.Commerce.Orders.List(context.Background(), "c", nil)
+func TestNewRefusesBadInput(t *testing.T) {
+	t.Parallel()
+	u, err := New(nil)
+	assert.Nil(t, u)
 	assert.ErrorIs(t, err, alloy.ErrInvalidArgument)
+	c, err := alloy.NewClient(testKey, alloy.WithBaseURL(testRoot))
+	require.NoError(t, err)
+	for _, name := range []string{"", "connection", "credentialID"} {
+		u, err = New(c, WithSelectorParam(name))
+		assert.Nil(t, u, name)
+		assert.ErrorIs(t, err, alloy.ErrInvalidArgument, name)
+	}
+	u, err = New(c, nil, WithSelectorParam(ConnectionIDParam))
+	require.NoError(t, err, "a nil option is skipped")
+	assert.Equal(t, ConnectionIDParam, u.SelectorParam())
 }
 
 func TestServerErrorsAreAlloyErrors(t *testing.T) {

@@ -54,7 +54,8 @@ func newHarness(t *testing.T, version string, opts ...Option) *harness {
 	c, err := alloy.NewClient(testKey, alloy.WithBaseURL(testRoot), alloy.WithAPIVersion(version),
 		alloy.WithHTTPClient(&http.Client{Transport: h.mt}), alloy.WithRetryWait(1, 1))
 	require.NoError(t, err)
-	h.u = New(c, opts...)
+	h.u, err = New(c, opts...)
+	require.NoError(t, err)
 	h.mt.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
 		t.Errorf("unexpected request %s %s", r.Method, r.URL)
 		return httpmock.NewStringResponse(599, ""), nil

@@ -164,7 +164,8 @@ func exampleWorld(t *testing.T, collection string, completing bool) (*alloytest.
 	if conns[family] != "" {
 		vars["CONN"] = conns[family]
 	}
-	u := unified.New(c)
+	u, err := unified.New(c)
+	require.NoError(t, err)
 	if p, err := u.Commerce.Products.List(ctx, conns["commerce"], nil); err == nil && len(p.Items) > 0 {
 		vars["PRODUCT"] = p.Items[0].ID
 	}
@@ -315,7 +316,8 @@ func TestWriteUnifiedExampleFiles(t *testing.T) {
 			continue
 		}
 		srv, vars := exampleWorld(t, col.name, false)
-		u := unified.New(srv.Client())
+		u, err := unified.New(srv.Client())
+		require.NoError(t, err)
 		parent := vars[strings.ToUpper(col.parent)]
 		rec, err := recordCall{ctx: context.Background(), r: col.resource(u, parent), conn: vars["CONN"]}.get(vars["RECORD"])
 		require.NoError(t, err)

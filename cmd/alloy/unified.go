@@ -59,7 +59,7 @@ func (x *cli) unifiedClient() (*unified.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return unified.New(c), nil
+	return unified.New(c)
 }
 
 func (x *cli) unifiedUsersCommand() *cobra.Command {

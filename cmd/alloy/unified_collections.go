@@ -235,7 +235,11 @@ func (x *cli) records(f *collectionFlags) (recordCall, error) {
 	if err != nil {
 		return recordCall{}, err
 	}
-	return recordCall{ctx: x.ctx, r: f.col.resource(unified.New(c), f.parentID), conn: f.connection}, nil
+	u, err := unified.New(c)
+	if err != nil {
+		return recordCall{}, err
+	}
+	return recordCall{ctx: x.ctx, r: f.col.resource(u, f.parentID), conn: f.connection}, nil
 }
 
 // filterList is the repeatable --filter of list and count.

@@ -35,7 +35,10 @@ func run(ctx context.Context) error {
 		return err
 	}
 	defer cleanup()
-	u := unified.New(client)
+	u, err := unified.New(client)
+	if err != nil {
+		return err
+	}
 	fmt.Printf("API version %s: the connection travels as ?%s=\n", client.APIVersion(), u.SelectorParam())
 
 	// 1. Customers whose email contains a domain: a filter, no string building.
