@@ -55,6 +55,7 @@ type Client struct {
 	red      *redact.Redactor // removes the key, JWTs and bearer credentials from response values
 	bufPool  sync.Pool
 	services service
+	inFlight inFlight // WithMaxInFlight's slots; nil: unbounded
 }
 
 // service is what every resource service holds: the client it calls through.
@@ -129,7 +130,7 @@ func newClient(apiKey string, cfg config) (*Client, error) {
 	}
 	hc := cfg.httpClient
 	if hc == nil {
-		hc = &http.Client{Transport: http.DefaultTransport}
+		hc = &http.Client{Transport: sharedTransport()}
 	}
 	c.tr = transport.New(transport.Config{
 		HTTPClient: hc,
@@ -137,7 +138,13 @@ func newClient(apiKey string, cfg config) (*Client, error) {
 		WaitMin:    cfg.waitMin,
 		WaitMax:    cfg.waitMax,
 		Logger:     cfg.logger,
+		RequestID:  func(h http.Header) string { return requestID(h, c.red) },
+		Attempt:    chainAttempts(cfg.attemptMiddleware),
+		Limiter:    cfg.limiter,
 	})
+	if cfg.inFlight > 0 {
+		c.inFlight = make(inFlight, cfg.inFlight)
+	}
 	c.bufPool.New = func() any { return new([]byte) }
 	c.services.client = c
 	c.Users = (*UsersService)(&c.services)

@@ -11,6 +11,9 @@ import (
 // Request is an API call for Client.Do, written the way Alloy's reference
 // writes it.
 type Request struct {
+	// Operation names the call for middleware, traces and metrics (see
+	// CallInfo), e.g. "Widgets.List"; empty names it "METHOD /route".
+	Operation string
 	// Method is GET, POST, PUT, PATCH or DELETE.
 	Method string
 	// Route is the path template relative to the client's base URL (which
@@ -47,7 +50,7 @@ func (c *Client) Do(ctx context.Context, r Request, out any, opts ...RequestOpti
 	if err := r.check(); err != nil {
 		return invalidArg("do", "%s", err.Error())
 	}
-	return c.send(ctx, call{method: r.Method, route: r.Route, path: r.PathValues, query: r.Query, body: r.Body, out: out}, opts)
+	return c.send(ctx, call{op: r.Operation, method: r.Method, route: r.Route, path: r.PathValues, query: r.Query, body: r.Body, out: out}, opts)
 }
 
 // check refuses what the pipeline would send wrongly: an unknown method, a

@@ -66,6 +66,7 @@ type harness struct {
 	mu    sync.Mutex
 	reqs  []sent
 	waits []time.Duration
+	now   time.Time // the transport's clock (see newHarness)
 }
 
 func newHarness(t *testing.T, opts ...Option) *harness {
@@ -75,9 +76,18 @@ func newHarness(t *testing.T, opts ...Option) *harness {
 	c, err := NewClient(testKey, all...)
 	require.NoError(t, err)
 	h.c = c
+	// The pacing's clock moves only by the waits, which are recorded, not
+	// slept.
+	h.now = time.Now()
+	c.tr.Now = func() time.Time {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		return h.now
+	}
 	c.tr.Sleep = func(ctx context.Context, d time.Duration) error {
 		h.mu.Lock()
 		h.waits = append(h.waits, d)
+		h.now = h.now.Add(d)
 		h.mu.Unlock()
 		return ctx.Err()
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/alloysdk/alloy-go/internal/contract/ops"
 	"github.com/alloysdk/alloy-go/internal/transport"
 )
@@ -67,6 +69,11 @@ type config struct {
 	// keyFromEnv, set by OptionsFromEnv, reads the environment for a key
 	// when NewClient is given none.
 	keyFromEnv func(string) string
+
+	callMiddleware    []CallMiddleware
+	attemptMiddleware []AttemptMiddleware
+	limiter           *rate.Limiter
+	inFlight          int // 0: unbounded
 }
 
 // Option configures a Client in NewClient or NewClientFromEnv. An option
@@ -200,8 +207,11 @@ func WithTimeout(d time.Duration) Option {
 }
 
 // WithLogger logs one line per attempt (method, route template, status or
-// error kind, attempt number, duration): at Debug for successes and at Warn
-// for failed attempts. Headers, query strings and bodies are never logged.
+// error kind, request id, attempt number, duration): at Debug for
+// successes, at Info for 404, 409 and 422 (answers a caller expects: a
+// lookup that finds nothing, a duplicate, a refused value), and at Warn
+// for every other failed attempt. Headers, query strings and bodies are
+// never logged.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
 		c.logger = l
@@ -253,7 +263,8 @@ type Response struct {
 	// Request-Id, X-Amzn-Requestid or X-Correlation-Id), redacted like
 	// Error.RequestID: quote it when you ask Alloy about a call.
 	RequestID string
-	Attempts  int // how many times the request was sent
+	Attempts  int           // how many times the request was sent
+	Duration  time.Duration // from the first attempt to the end of the last answer's body
 }
 
 // WithResponseInto fills *r with the status, headers, request id and

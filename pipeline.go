@@ -2,6 +2,7 @@ package alloy
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/alloysdk/alloy-go/internal/contract/ops"
 	"github.com/alloysdk/alloy-go/internal/transport"
@@ -41,13 +43,30 @@ type outbound struct {
 	path string // the expanded path, without host or query: errors name it
 	// where names the call in argument errors: "METHOD /route/{template}".
 	where string
+	op    string    // the operation, for middleware
 	resp  *Response // WithResponseInto's, or nil
+
+	// meta is the last answer's metadata, kept when resp is set or call
+	// middleware runs (wantMeta); answered says an answer arrived.
+	meta     Response
+	wantMeta bool
+	answered bool
+}
+
+// answer records an answer's metadata when it is wanted.
+func (c *Client) answer(ob *outbound, status int, h http.Header, attempts int) {
+	if !ob.wantMeta {
+		return
+	}
+	ob.meta = Response{StatusCode: status, Header: h, RequestID: requestID(h, c.red), Attempts: attempts}
+	ob.answered = true
 }
 
 // send is the one request pipeline, in three stages: build validates the
 // call and turns it into a request; execute sends it through the retrying
 // transport within the client timeout; read caps, checks and decodes the
-// answer. Each maps its failures to the SDK's error types.
+// answer. Each maps its failures to the SDK's error types. Call
+// middleware wraps execute and read.
 func (c *Client) send(ctx context.Context, k call, opts []RequestOption) error {
 	ob, err := c.build(ctx, k, opts)
 	if err != nil {
@@ -57,6 +76,40 @@ func (c *Client) send(ctx context.Context, k call, opts []RequestOption) error {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.cfg.timeout)
 		defer cancel()
+	}
+	mws := c.cfg.callMiddleware
+	ob.wantMeta = ob.resp != nil || len(mws) > 0
+	if len(mws) == 0 {
+		err = c.exchange(ctx, ob, k)
+	} else {
+		info := CallInfo{Operation: ob.op, Method: ob.req.Method, Route: ob.req.Route, APIVersion: c.cfg.version}
+		_, err = chainCalls(mws, info, func(ctx context.Context) (*Response, error) {
+			err := c.exchange(ctx, ob, k)
+			if !ob.answered {
+				return nil, err
+			}
+			meta := ob.meta
+			return &meta, err
+		})(ctx)
+	}
+	if ob.resp != nil && ob.answered {
+		*ob.resp = ob.meta
+	}
+	return err
+}
+
+// exchange runs execute and read, within WithMaxInFlight's bound.
+func (c *Client) exchange(ctx context.Context, ob *outbound, k call) error {
+	if c.inFlight != nil {
+		if err := c.inFlight.acquire(ctx); err != nil {
+			return &TransportError{Method: ob.req.Method, Path: ob.path, Err: err} // nothing sent
+		}
+		defer c.inFlight.release()
+	}
+	var start time.Time
+	if ob.wantMeta {
+		start = time.Now()
+		defer func() { ob.meta.Duration = time.Since(start) }()
 	}
 	resp, stats, err := c.execute(ctx, ob)
 	if err != nil {
@@ -140,6 +193,7 @@ func (c *Client) build(ctx context.Context, k call, opts []RequestOption) (*outb
 		},
 		path:  path,
 		where: where,
+		op:    cmp.Or(k.op, where),
 		resp:  cc.resp,
 	}, nil
 }
@@ -153,9 +207,7 @@ func (c *Client) execute(ctx context.Context, ob *outbound) (*http.Response, tra
 		return resp, stats, nil
 	}
 	if last := stats.Last; last != nil && ctx.Err() != nil {
-		if r := ob.resp; r != nil {
-			*r = Response{StatusCode: last.StatusCode, Header: last.Header, RequestID: requestID(last.Header, c.red), Attempts: stats.Attempts}
-		}
+		c.answer(ob, last.StatusCode, last.Header, stats.Attempts)
 		apiErr := newError(ob.req.Method, ob.path, last.StatusCode, last.Header, last.Body, stats.Attempts, c.red)
 		apiErr.idempotent = ob.req.Idempotent
 		return nil, stats, fmt.Errorf("%w; stopped waiting to retry: %w", apiErr, ctx.Err())
@@ -172,9 +224,7 @@ func (c *Client) execute(ctx context.Context, ob *outbound) (*http.Response, tra
 // 404 to a retried DELETE whose earlier attempt may have acted is success.
 func (c *Client) read(resp *http.Response, stats transport.Stats, ob *outbound, out any, raw *rawResponse) error {
 	method, path := ob.req.Method, ob.path
-	if r := ob.resp; r != nil {
-		*r = Response{StatusCode: resp.StatusCode, Header: resp.Header, RequestID: requestID(resp.Header, c.red), Attempts: stats.Attempts}
-	}
+	c.answer(ob, resp.StatusCode, resp.Header, stats.Attempts)
 	if resp.StatusCode == http.StatusNotFound && method == http.MethodDelete && stats.MayHaveActed {
 		// An earlier attempt of this DELETE may have taken effect (a 5xx or
 		// a lost connection after sending); a 404 on its retry then most

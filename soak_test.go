@@ -119,7 +119,8 @@ func (l *soakLedger) verdict(srv *alloytest.Server) soakVerdict {
 // TestSoak drives one shared client from 32 goroutines through thousands of
 // creates, reads, updates, token mints and deletes against alloytest, with
 // faults on: 10% 503 (half of them after the server acted), 3% dropped
-// connections and 2% 429 with Retry-After. It checks that nothing is lost,
+// connections and 0.5% 429 with Retry-After (which pauses every call of
+// the client for its second). It checks that nothing is lost,
 // duplicated or reported wrongly, and that no goroutine, connection or heap
 // grows. Bounded: it stops by itself well inside a minute, on loopback.
 func TestSoak(t *testing.T) {
@@ -155,7 +156,7 @@ func TestSoak(t *testing.T) {
 		alloy.WithRetryWait(2*time.Millisecond, 1500*time.Millisecond), alloy.WithTimeout(20*time.Second))
 
 	// Rules are tried in order; their rates compound to about the targets.
-	srv.InjectFault(alloytest.FaultRule{Rate: 0.02, Fault: alloytest.Fault{Status: 429, RetryAfter: "1"}})
+	srv.InjectFault(alloytest.FaultRule{Rate: 0.005, Fault: alloytest.Fault{Status: 429, RetryAfter: "1"}})
 	srv.InjectFault(alloytest.FaultRule{Rate: 0.03, Fault: alloytest.Fault{Drop: true}})
 	srv.InjectFault(alloytest.FaultRule{Rate: 0.05, Fault: alloytest.Fault{Status: 503, AfterHandler: true}})
 	srv.InjectFault(alloytest.FaultRule{Rate: 0.05, Fault: alloytest.Fault{Status: 503}})

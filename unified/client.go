@@ -139,7 +139,7 @@ func (u *Client) send(ctx context.Context, k apiCall, opts []alloy.RequestOption
 	if err != nil {
 		return err // an *ops.UnsupportedError: alloy.ErrUnsupportedVersion
 	}
-	return u.c.Do(ctx, alloy.Request{Method: o.Method, Route: o.Path, PathValues: k.path, Query: k.query, Body: k.body}, k.out, opts...)
+	return u.c.Do(ctx, alloy.Request{Operation: k.op, Method: o.Method, Route: o.Path, PathValues: k.path, Query: k.query, Body: k.body}, k.out, opts...)
 }
 
 // connQuery starts a query with the connection selector.

@@ -14,12 +14,15 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
 	retryablehttp "github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/time/rate"
 )
 
 // FailedBodyLimit caps how much of a failed attempt's body is kept for the
@@ -33,14 +36,34 @@ type Config struct {
 	WaitMin    time.Duration
 	WaitMax    time.Duration // also the cap on an honoured Retry-After
 	Logger     *slog.Logger  // nil: silent
+	// RequestID reads a response's request id for the log (redacted by
+	// the caller); nil logs none.
+	RequestID func(http.Header) string
+	// Attempt, when non-nil, wraps every attempt's round trip (the
+	// client's attempt middleware). It is shown the request with its
+	// Authorization value replaced by RedactedAuthorization; the real one
+	// is put back below it.
+	Attempt func(r *http.Request, next func(*http.Request) (*http.Response, error)) (*http.Response, error)
+	// Limiter, when non-nil, paces attempts: each one waits for a token.
+	Limiter *rate.Limiter
 }
+
+// RedactedAuthorization is the Authorization value attempt middleware sees.
+const RedactedAuthorization = "Bearer [REDACTED]"
 
 // Transport sends requests with retries. It is safe for concurrent use.
 type Transport struct {
 	cfg Config
 	rc  *retryablehttp.Client
+	// pauseUntil is the Unix nanosecond time before which no attempt may
+	// start: the end of the last Retry-After a 429 asked for, shared by
+	// every call of the client.
+	pauseUntil atomic.Int64
 	// Sleep waits d or until ctx ends. Tests replace it to observe waits.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Now is the clock of the pacing (the 429 pause and the limiter);
+	// tests replace it along with Sleep.
+	Now func() time.Time
 }
 
 // Request is one logical call, possibly sent several times.
@@ -88,12 +111,12 @@ func New(cfg Config) *Transport {
 		rt = http.DefaultTransport
 	}
 	inner := &http.Client{
-		Transport:     keepIdle{rt},
+		Transport:     keepIdle{rt, cfg.Attempt},
 		CheckRedirect: sameOrigin(hc.CheckRedirect),
 		Jar:           hc.Jar,
 		Timeout:       hc.Timeout,
 	}
-	t := &Transport{cfg: cfg}
+	t := &Transport{cfg: cfg, Now: time.Now}
 	t.rc = &retryablehttp.Client{
 		HTTPClient: inner,
 		// The retry budget is enforced per request by checkRetry, so that a
@@ -129,16 +152,44 @@ func sameOrigin(next func(*http.Request, []*http.Request) error) func(*http.Requ
 	}
 }
 
-// keepIdle hides CloseIdleConnections from retryablehttp (see New), and
-// keeps net/http from replaying a request the SDK treats as
-// non-idempotent (see noReplay).
-type keepIdle struct{ http.RoundTripper }
+// keepIdle hides CloseIdleConnections from retryablehttp (see New), keeps
+// net/http from replaying a request the SDK treats as non-idempotent (see
+// noReplay), and runs the attempt middleware.
+type keepIdle struct {
+	rt      http.RoundTripper
+	attempt func(*http.Request, func(*http.Request) (*http.Response, error)) (*http.Response, error)
+}
 
 func (k keepIdle) RoundTrip(r *http.Request) (*http.Response, error) {
 	if st, ok := r.Context().Value(stateKey{}).(*state); ok && !st.req.Idempotent {
 		r = noReplay(r)
 	}
-	return k.RoundTripper.RoundTrip(r)
+	if k.attempt == nil {
+		return k.rt.RoundTrip(r)
+	}
+	real := r.Header.Values("Authorization")
+	shown := r.Clone(r.Context())
+	shown.Body, shown.GetBody = r.Body, r.GetBody
+	if len(real) > 0 {
+		shown.Header.Set("Authorization", RedactedAuthorization)
+	}
+	return k.attempt(shown, func(out *http.Request) (*http.Response, error) {
+		if out == nil {
+			return nil, errors.New("attempt middleware passed a nil request")
+		}
+		if !slices.Equal(out.Header.Values("Authorization"), real) {
+			// Whatever the middleware did to it, the real credential goes
+			// out, on a copy: the middleware's request keeps what it saw.
+			cp := *out
+			cp.Header = out.Header.Clone()
+			cp.Header.Del("Authorization")
+			if len(real) > 0 {
+				cp.Header["Authorization"] = real
+			}
+			out = &cp
+		}
+		return k.rt.RoundTrip(out)
+	})
 }
 
 // noReplay returns a copy of r that net/http will not send twice.
@@ -194,6 +245,9 @@ func (t *Transport) Do(ctx context.Context, r *Request) (*http.Response, Stats, 
 	if st.maxRetries < 0 {
 		st.maxRetries = t.cfg.MaxRetries
 	}
+	if err := t.waitTurn(ctx); err != nil {
+		return nil, Stats{}, err // nothing sent
+	}
 	var body any
 	if r.Body != nil {
 		body = r.Body
@@ -238,6 +292,13 @@ func (t *Transport) checkRetry(ctx context.Context, resp *http.Response, err err
 	}
 	st.attempts++
 	t.logAttempt(ctx, st, resp, err)
+	if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
+		if ra, ok := RetryAfter(resp.Header, t.Now()); ok && ra > 0 {
+			// The limit is the account's, not this call's: every call of
+			// the client waits, up to the longest wait it honours.
+			t.pause(min(ra, t.cfg.WaitMax))
+		}
+	}
 	if cerr := ctx.Err(); cerr != nil {
 		return false, cerr
 	}
@@ -246,7 +307,7 @@ func (t *Transport) checkRetry(ctx context.Context, resp *http.Response, err err
 	}
 	wait := t.backoff(st.attempts)
 	if resp != nil {
-		if ra, ok := RetryAfter(resp.Header, time.Now()); ok {
+		if ra, ok := RetryAfter(resp.Header, t.Now()); ok {
 			if ra > t.cfg.WaitMax {
 				return false, nil // the server asks for longer than we may wait
 			}
@@ -267,7 +328,53 @@ func (t *Transport) checkRetry(ctx context.Context, resp *http.Response, err err
 	if serr := sleep(ctx, wait); serr != nil {
 		return false, serr
 	}
+	if werr := t.waitTurn(ctx); werr != nil {
+		return false, werr
+	}
 	return true, nil
+}
+
+// pause makes every attempt of the client wait until d from now, unless
+// an earlier 429 already asks for longer.
+func (t *Transport) pause(d time.Duration) {
+	until := t.Now().Add(d).UnixNano()
+	for {
+		cur := t.pauseUntil.Load()
+		if cur >= until || t.pauseUntil.CompareAndSwap(cur, until) {
+			return
+		}
+	}
+}
+
+// waitTurn waits, before an attempt, for the client-wide pause a 429 asked
+// for and then for the limiter's token, or until ctx ends.
+func (t *Transport) waitTurn(ctx context.Context) error {
+	sleep := t.Sleep
+	if sleep == nil {
+		sleep = sleepCtx
+	}
+	if until := t.pauseUntil.Load(); until != 0 {
+		if d := time.Duration(until - t.Now().UnixNano()); d > 0 {
+			if err := sleep(ctx, d); err != nil {
+				return err
+			}
+		}
+	}
+	if t.cfg.Limiter == nil {
+		return ctx.Err()
+	}
+	now := t.Now()
+	res := t.cfg.Limiter.ReserveN(now, 1)
+	if !res.OK() {
+		return errors.New("rate limiter cannot grant a request") // burst 0: refused by WithRateLimit
+	}
+	if d := res.DelayFrom(now); d > 0 {
+		if err := sleep(ctx, d); err != nil {
+			res.CancelAt(t.Now())
+			return err
+		}
+	}
+	return ctx.Err()
 }
 
 // keepFailed reads and closes a failed attempt's body (capped), so the
@@ -399,7 +506,10 @@ func RetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 }
 
 // logAttempt writes one line per attempt: method, route (the template, so no
-// ids), status or error, attempt number and duration. Headers, URLs with
+// ids), status or error, the response's request id, attempt number and
+// duration. Successes log at Debug; 404, 409 and 422, which a caller
+// expects in normal work (a lookup that finds nothing, a duplicate, a
+// refused value), at Info; every other failure at Warn. Headers, URLs with
 // query strings and bodies are never logged, so neither the API key nor a
 // token can reach the log.
 func (t *Transport) logAttempt(ctx context.Context, st *state, resp *http.Response, err error) {
@@ -407,27 +517,40 @@ func (t *Transport) logAttempt(ctx context.Context, st *state, resp *http.Respon
 	if l == nil {
 		return
 	}
-	level := slog.LevelDebug
-	attrs := make([]slog.Attr, 0, 6)
+	level := LogLevel(resp, err)
+	if !l.Enabled(ctx, level) {
+		return
+	}
+	attrs := make([]slog.Attr, 0, 7)
 	attrs = append(attrs,
 		slog.String("method", st.req.Method),
 		slog.String("route", st.req.Route),
 		slog.Int("attempt", st.attempts),
 		slog.Duration("duration", time.Since(st.start)))
-	switch {
-	case err != nil:
-		level = slog.LevelWarn
+	if err != nil {
 		attrs = append(attrs, slog.String("error", errorKind(err)))
-	default:
+	} else {
 		attrs = append(attrs, slog.Int("status", resp.StatusCode))
-		if resp.StatusCode >= 400 {
-			level = slog.LevelWarn
+		if t.cfg.RequestID != nil {
+			if id := t.cfg.RequestID(resp.Header); id != "" {
+				attrs = append(attrs, slog.String("request_id", id))
+			}
 		}
 	}
-	if !l.Enabled(ctx, level) {
-		return
-	}
 	l.LogAttrs(ctx, level, "alloy: attempt", attrs...)
+}
+
+// LogLevel is the level of an attempt's log line (see logAttempt).
+func LogLevel(resp *http.Response, err error) slog.Level {
+	switch {
+	case err != nil:
+		return slog.LevelWarn
+	case resp.StatusCode < 400:
+		return slog.LevelDebug
+	case resp.StatusCode == http.StatusNotFound, resp.StatusCode == http.StatusConflict, resp.StatusCode == http.StatusUnprocessableEntity:
+		return slog.LevelInfo
+	}
+	return slog.LevelWarn
 }
 
 // errorKind names a transport failure without echoing the URL it carries.
