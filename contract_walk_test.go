@@ -55,8 +55,7 @@ var knownFailures = map[string]string{
 	"Files.Delete":             "no SDK method yet (DELETE /connectors/files/{s3Key})",
 
 	// Embedded shapes the SDK or alloytest do not have yet.
-	"Users.CreateBatch": "BatchResult has no InvalidUsers, and alloytest answers 400 to a batch with one bad user instead of partial success",
-	"Logs.List":         "LogEntry flattens the documented notification (data.executionId, user.email, forgeWorkflow.name, forgeWorkflowId, _id) into fields of its own names",
+	"Logs.List": "LogEntry flattens the documented notification (data.executionId, user.email, forgeWorkflow.name, forgeWorkflowId, _id) into fields of its own names",
 
 	// Embedded shapes alloytest answers that no page documents.
 	"Credentials.ListMetadata": "alloytest answers properties[].required, which no page shows",

@@ -131,12 +131,12 @@ func TestUsersRequestsAndDecoding(t *testing.T) {
 		},
 		{
 			name: "CreateBatch", op: "Users.CreateBatch",
-			response: `{"message":"Users created successfully"}`,
+			response: `{"message":"success","invalidUsers":[{"username":"b@x.example"}]}`,
 			wantBody: `{"users":[{"username":"a@x.example","fullName":"A"},{"username":"b@x.example"}]}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
 				return c.Users.CreateBatch(ctx, []UserCreateParams{{Username: "a@x.example", FullName: "A"}, {Username: "b@x.example"}})
 			},
-			want: &BatchResult{Message: "Users created successfully"},
+			want: &BatchResult{Message: "success", InvalidUsers: []InvalidUser{{Username: "b@x.example"}}},
 		},
 		{
 			name: "Get", op: "Users.Get", ids: []string{"65f1c2a9d4e8b71a2c3d4e5f"},

@@ -252,6 +252,19 @@ type userFields struct {
 	FullName *string `json:"fullName"`
 }
 
+// sent returns the fields as they were sent, leaving out those that were
+// not.
+func (f userFields) sent() map[string]string {
+	out := map[string]string{}
+	if f.Username != nil {
+		out["username"] = *f.Username
+	}
+	if f.FullName != nil {
+		out["fullName"] = *f.FullName
+	}
+	return out
+}
+
 func (s *Server) createUser(w http.ResponseWriter, r *http.Request, _ *request) {
 	var in userFields
 	if !readJSON(w, r, &in) {
@@ -272,6 +285,11 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, _ *request) 
 	writeJSON(w, http.StatusOK, map[string]string{"userId": u.ID})
 }
 
+// createUsers creates the valid users of a batch and answers, as Alloy's
+// batch-create-users page documents, 200 {"message":"success",
+// "invalidUsers":[...]} with the users it refused (no username, or one
+// already taken, by an existing user or earlier in the batch) as they were
+// sent; 400 {"message":"No valid users provided"} when it refused them all.
 func (s *Server) createUsers(w http.ResponseWriter, r *http.Request, _ *request) {
 	var in struct {
 		Users []userFields `json:"users"`
@@ -285,27 +303,30 @@ func (s *Server) createUsers(w http.ResponseWriter, r *http.Request, _ *request)
 	}
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
+	invalid := []map[string]string{}
+	var valid []userFields
+	seen := map[string]bool{}
 	for _, u := range in.Users {
 		if u.Username != nil && strings.TrimSpace(*u.Username) != "" {
 			s.st.count(*u.Username).CreateRequests++
 		}
-	}
-	seen := map[string]bool{}
-	for i, u := range in.Users {
 		switch {
-		case u.Username == nil || strings.TrimSpace(*u.Username) == "":
-			writeError(w, http.StatusBadRequest, fmt.Sprintf("users[%d].username is required", i))
-			return
-		case seen[*u.Username] || s.st.byName[*u.Username] != "":
-			writeError(w, http.StatusConflict, fmt.Sprintf("A user with username %q already exists", *u.Username))
-			return
+		case u.Username == nil || strings.TrimSpace(*u.Username) == "",
+			seen[*u.Username] || s.st.byName[*u.Username] != "":
+			invalid = append(invalid, u.sent())
+		default:
+			seen[*u.Username] = true
+			valid = append(valid, u)
 		}
-		seen[*u.Username] = true
 	}
-	for _, u := range in.Users {
+	if len(valid) == 0 {
+		writeError(w, http.StatusBadRequest, "No valid users provided")
+		return
+	}
+	for _, u := range valid {
 		s.st.add(*u.Username, deref(u.FullName))
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"message": "Users created successfully"})
+	writeJSON(w, http.StatusOK, map[string]any{"message": "success", "invalidUsers": invalid})
 }
 
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, _ *request) {
