@@ -73,3 +73,33 @@ func TestPageBatchCreateUsers(t *testing.T) {
 		assert.Equal(t, "No valid users provided", apiErr.Message)
 	})
 }
+
+func TestPageCredentialMetadata(t *testing.T) {
+	shopify := &CredentialMetadata{Connector: "shopify", Icon: "https://cdn.runalloy.com/icons/shopify.png", IsOAuth: true,
+		Properties: []CredentialProperty{{Name: "shopSubdomain", DisplayName: "Shop Subdomain",
+			Description: "Enter your store subdomain. If your store domain is example.myshopify.com, the subdomain would be example."}}}
+	// 2025-09 names the connector "connector" in its example, 2024-03 "name".
+	for v, file := range map[string]string{"2025-09": "credential-medata-by-app_2025-09.json", "2024-03": "credential-medata-by-app_2024-03.json"} {
+		t.Run("by app "+v, func(t *testing.T) {
+			got, err := fromPage(t, v, "Credentials.GetMetadata", http.StatusOK, pageBody(t, file),
+				func(ctx context.Context, c *Client) (*CredentialMetadata, error) {
+					return c.Credentials.GetMetadata(ctx, "shopify")
+				})
+			require.NoError(t, err)
+			assert.Equal(t, shopify, got)
+		})
+	}
+	t.Run("list 2025-09", func(t *testing.T) {
+		got, err := fromPage(t, "2025-09", "Credentials.ListMetadata", http.StatusOK, pageBody(t, "get-credential-metadata_2025-09.json"),
+			func(ctx context.Context, c *Client) ([]CredentialMetadata, error) {
+				return c.Credentials.ListMetadata(ctx)
+			})
+		require.NoError(t, err)
+		assert.Equal(t, []CredentialMetadata{
+			{Connector: "acuityScheduling", Icon: "https://cdn.runalloy.com/icons/acuityScheduling.png",
+				Properties: []CredentialProperty{{Name: "apiKey", DisplayName: "API Key"}, {Name: "userId", DisplayName: "User Id"}}},
+			{Connector: "amazonBusiness", Icon: "https://cdn.runalloy.com/icons/amazonBusiness.png", IsOAuth: true,
+				Properties: []CredentialProperty{{Name: "regionCountry", DisplayName: "Country"}}},
+		}, got)
+	})
+}

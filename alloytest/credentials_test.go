@@ -37,7 +37,7 @@ func TestCredentialFlowInEveryVersion(t *testing.T) {
 				require.NoError(t, err)
 				assert.Equal(t, "netsuite", meta.Connector, "decoded from 'connector' or 'name' alike")
 				assert.False(t, meta.IsOAuth)
-				require.Len(t, meta.Properties, 6)
+				require.Len(t, meta.Properties, 5)
 				require.ErrorIs(t, meta.Validate(map[string]any{"accountId": "x"}), alloy.ErrInvalidArgument)
 				require.NoError(t, meta.Validate(netsuiteData))
 			}

@@ -28,7 +28,7 @@ type Property struct {
 	Name        string
 	DisplayName string
 	Description string
-	Optional    bool // optional properties may be omitted
+	Optional    bool // Create accepts data without it; the metadata does not say so, as Alloy's does not
 }
 
 // Integration is an integration users can install.
@@ -123,9 +123,10 @@ type Parameter struct {
 // WithApps replaces the default apps (DefaultApps). The server keeps a deep
 // copy: changing apps afterwards does not affect it.
 //
-// Alloy's credential metadata does not say which properties are optional;
-// the fake adds "required": false for Optional ones, which
-// alloy.CredentialMetadata.Validate honours.
+// Alloy's credential metadata does not say which properties are optional,
+// and neither does the fake's: an Optional property only changes what a
+// credential create accepts (alloy.CredentialMetadata.Validate, which
+// cannot know, requires every property).
 func WithApps(apps []App) Option {
 	return func(c *config) {
 		c.apps = make([]App, len(apps))
@@ -230,7 +231,6 @@ func DefaultApps() []App {
 				{Name: "consumerSecret", DisplayName: "Consumer Secret"},
 				{Name: "tokenId", DisplayName: "Token ID"},
 				{Name: "tokenSecret", DisplayName: "Token Secret"},
-				{Name: "restletUrl", DisplayName: "RESTlet URL", Optional: true},
 			}},
 		{Name: "bigcommerce", DisplayName: "BigCommerce", Icon: iconBase + "bigcommerce.png", Types: []string{"action", "trigger"}, Category: "commerce",
 			Properties: []Property{{Name: "storeHash", DisplayName: "Store Hash"}, {Name: "accessToken", DisplayName: "Access Token"}}},

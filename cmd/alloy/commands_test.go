@@ -128,21 +128,21 @@ func TestCredentials(t *testing.T) {
 		"APP          OAUTH  PROPERTIES\n"+
 		"shopify      yes    shopSubdomain\n"+
 		"hubspot      yes\n"+
-		"netsuite     no     accountId, consumerKey, consumerSecret, tokenId, tokenSecret, restletUrl (optional)\n"+
+		"netsuite     no     accountId, consumerKey, consumerSecret, tokenId, tokenSecret\n"+
 		"bigcommerce  no     storeHash, accessToken\n",
 		h.ok("credentials", "metadata"))
 	assert.Equal(t, ""+
 		"App    bigcommerce\n"+
 		"OAuth  no\n"+
 		"\n"+
-		"PROPERTY     REQUIRED  DISPLAY NAME  DESCRIPTION\n"+
-		"storeHash    yes       Store Hash\n"+
-		"accessToken  yes       Access Token\n",
+		"PROPERTY     DISPLAY NAME  DESCRIPTION\n"+
+		"storeHash    Store Hash\n"+
+		"accessToken  Access Token\n",
 		h.ok("credentials", "metadata", "bigcommerce"))
 	var meta alloy.CredentialMetadata
 	h.jsonOut(&meta, "credentials", "metadata", "netsuite")
 	assert.Equal(t, "netsuite", meta.Connector)
-	assert.Len(t, meta.Properties, 6)
+	assert.Len(t, meta.Properties, 5)
 
 	// --data pairs
 	var created map[string]string
