@@ -55,7 +55,7 @@ func FuzzDecodeModels(f *testing.F) {
 			new(userBody), new(struct{ Data []WorkflowUser }), new(struct{ Data []Integration }),
 			new(struct{ Data []Credential }), new(struct{ Data []CredentialMetadata }), new(struct{ Data *Workflow }),
 			new(struct{ Data []Execution }), new(LogPage), new(InstallationForm), new(struct{ Data []Installation }),
-			new(ExecutionLog), new(Connector), new(ConnectorResource), new(WorkflowError), new(FieldOption),
+			new(ExecutionLog), new(Connector), new(ConnectorResource), new(WorkflowError),
 		}
 		for _, v := range targets {
 			_ = json.Unmarshal(b, v)

@@ -2,10 +2,12 @@ package alloy
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -101,5 +103,47 @@ func TestPageCredentialMetadata(t *testing.T) {
 			{Connector: "amazonBusiness", Icon: "https://cdn.runalloy.com/icons/amazonBusiness.png", IsOAuth: true,
 				Properties: []CredentialProperty{{Name: "regionCountry", DisplayName: "Country"}}},
 		}, got)
+	})
+}
+
+func TestPageInstallations(t *testing.T) {
+	t.Run("start 2025-09", func(t *testing.T) {
+		got, err := fromPage(t, "2025-09", "Installations.Start", http.StatusOK, pageBody(t, "start-installation_2025-09.json"),
+			func(ctx context.Context, c *Client) (*InstallationForm, error) {
+				return c.Installations.Start(ctx, InstallationStartParams{UserID: "659d28e18c35f07db18fcd8c", IntegrationID: "66fa99433793749b64c1bf82"})
+			})
+		require.NoError(t, err)
+		assert.Equal(t, &InstallationForm{InstallationID: "65b701c2f5ba66db3bc53a68", Steps: []InstallationStep{{
+			WorkflowID: "65b7005ae9761102a64ddd3b", App: "netsuite", BlockID: "3a8a8e50-f0e5-488b-9b7b-53656e93d392",
+			Fields: []FormField{{Name: "customerEmail", DisplayName: "Customer's Email", Type: "string", Required: true}},
+		}}}, got)
+	})
+	t.Run("list 2025-09", func(t *testing.T) {
+		got, err := fromPage(t, "2025-09", "Installations.List", http.StatusOK, pageBody(t, "get-all-installations_2025-09.json"),
+			func(ctx context.Context, c *Client) ([]Installation, error) { return c.Installations.List(ctx) })
+		require.NoError(t, err)
+		assert.Equal(t, []Installation{
+			{ID: "6631155371184ae724f2d949", IntegrationID: "662f950e454784bc5e7caa37", UserID: "6622cd2e506ac293a3e60b00",
+				CredentialIDs: map[string]string{"shopifyApi": "66263e318dca4463fe1b480f"}, WorkflowIDs: []string{"662fa657454784bc5e7cd5ea"},
+				InstalledAt: time.Date(2024, 4, 30, 16, 0, 5, 41e6, time.UTC)},
+			{ID: "66322c61182c8c5270980ed3", IntegrationID: "66310993b37a737ba5107d1e", UserID: "6622cd2e506ac293a3e60b00",
+				FormData: []InstallationStep{{WorkflowID: "66310999b37a737ba5107d5a", App: "accountVariables", BlockID: "f7c4304a-b3d8-4088-8ca3-adeb3ddf2ce4",
+					Fields: []FormField{{Name: "variables[0].value", DisplayName: "Value", Type: "string", Required: true}}}},
+				CredentialIDs: map[string]string{"shopifyApi": "66263e318dca4463fe1b480f"}, WorkflowIDs: []string{"66310999b37a737ba5107d5a"},
+				InstalledAt: time.Date(2024, 5, 1, 11, 50, 14, 43e6, time.UTC)},
+		}, got)
+	})
+	t.Run("edit 2025-09", func(t *testing.T) {
+		got, err := fromPage(t, "2025-09", "Installations.Edit", http.StatusOK, pageBody(t, "edit-installation_2025-09.json"),
+			func(ctx context.Context, c *Client) (*Installation, error) {
+				return c.Installations.Edit(ctx, InstallationEditParams{UserID: "659d28e18c35f07db18fcd8c", IntegrationID: "66fa99433793749b64c1bf82"})
+			})
+		require.NoError(t, err)
+		assert.Equal(t, &Installation{ID: "674570d5160c297be4a3ee74", IntegrationID: "66fa99433793749b64c1bf82", UserID: "659d28e18c35f07db18fcd8c",
+			CredentialIDs: map[string]string{"klaviyoApi": "66c79e5965ede8edfa909553"}, WorkflowIDs: []string{"66fa99453793749b64c1bfa8"},
+			// The page's items are Mintlify's "<any>" placeholders: not a
+			// form step (dropped), and kept as sent in InstalledData.
+			InstalledData: []json.RawMessage{json.RawMessage(`"<any>"`)},
+			InstalledAt:   time.Date(2024, 11, 26, 6, 55, 33, 0, time.UTC)}, got)
 	})
 }

@@ -62,9 +62,12 @@ type Field struct {
 	Name        string // the key of the answer
 	DisplayName string
 	Type        string // e.g. "string"; "" is served as "string"
-	SubType     string // e.g. "dropdown"
+	SubType     string // e.g. "dropdown"; not served: no page of Alloy's shows a field's subType
 	Required    bool
-	Options     []FieldOption // the allowed answers; none allows any
+	// Options are the answers Complete accepts (none: any). They are not
+	// served in the form Start returns, as no page of Alloy's shows a
+	// field's options: a wrong answer is refused by Complete, naming them.
+	Options []FieldOption
 }
 
 // FieldOption is one allowed answer of a Field. A number or boolean

@@ -46,9 +46,9 @@ var embeddedOps = []embeddedOp{
 	{key: "generateInstallUrl", id: "Integrations.GetInstallLink", goRoot: "/url", fix: fixInstallLink},
 	{key: "startInstallation", id: "Installations.Start", since: "2024-03"},
 	{key: "completeInstallation", id: "Installations.Complete", since: "2024-03", fix: fixComplete},
-	{key: "editInstallation", id: "Installations.Edit", since: "2025-09", goRoot: "/data"},
+	{key: "editInstallation", id: "Installations.Edit", since: "2025-09", goRoot: "/data", fix: fixEditInstallation},
 	{key: "listInstallations", id: "Installations.List", since: "2025-09", goRoot: "/data"},
-	{key: "getInstallation", id: "Installations.Get", since: "2025-09", goRoot: "/data"},
+	{key: "getInstallation", id: "Installations.Get", since: "2025-09", goRoot: "/data", fix: fixGetInstallation},
 
 	// Workflows, events, logs
 	{key: "listWorkflows", id: "Workflows.List", goRoot: "/data", fix: fixListWorkflows},
@@ -239,6 +239,30 @@ func fixComplete(o *op) {
 		"fields[].value is typed string; the SDK sends a number or boolean field's answer as a JSON number or boolean, so the contract accepts those too (contested: tightened in the next issue)")
 	fields := o.body["properties"].(S)["data"].(S)["items"].(S)["properties"].(S)["fields"].(S)["items"].(S)["properties"].(S)
 	fields["value"] = S{"anyOf": []any{str(), num(), boolean()}, "x-alloy-contested": true}
+}
+
+func fixEditInstallation(o *op) {
+	o.source("page", "https://docs.runalloy.com/reference/embedded/edit-installation",
+		"the example is the whole record: installedData and installedAt, no enabled (which only the list's items carry); installedData's items are untyped ('<any>')")
+}
+
+// installationStep is an installation's form step as the list page shows
+// it (get-all-installations).
+func installationStep() S {
+	return obj(p("workflowId", str()), p("app", str()), p("blockId", with(str(), "format", "uuid")),
+		p("fields", arr(obj(p("name", str()), p("displayName", str()), p("type", str()), p("required", boolean())))))
+}
+
+func fixGetInstallation(o *op) {
+	o.source("inference", "https://docs.runalloy.com/reference/embedded/get-all-installations",
+		"the get page's schema is cut after credentialIds (get-installation.md); the properties it shows are the list item's, in the list's order and with the list's example ids, so the record is taken as the list page's item: formData steps, credentialIds as a map of credential type to id, workflowIds, installedAt and enabled")
+	data := o.responses["200"]["properties"].(S)["data"].(S)
+	props := data["properties"].(S)
+	props["formData"] = arr(installationStep())
+	props["credentialIds"] = S{"type": "object", "additionalProperties": str()}
+	props["workflowIds"] = arr(str())
+	props["installedAt"] = with(str(), "format", "date-time")
+	props["enabled"] = boolean()
 }
 
 // workflowSchema is a user's workflow as Alloy's Node SDK tests read it:
