@@ -58,8 +58,7 @@ var knownFailures = map[string]string{
 	"Logs.List": "LogEntry flattens the documented notification (data.executionId, user.email, forgeWorkflow.name, forgeWorkflowId, _id) into fields of its own names",
 
 	// Embedded shapes alloytest answers that no page documents.
-	"Integrations.Get": "alloytest answers description on the 2025-09 get, which its page does not show",
-	"Passthrough.Do":   "the guide documents {headers, statusCode, data}; alloytest answers the provider's body bare and the SDK returns it so",
+	"Passthrough.Do": "the guide documents {headers, statusCode, data}; alloytest answers the provider's body bare and the SDK returns it so",
 
 	// Unified model shapes: alloytest answers names no page documents
 	// (createdTimestamp on 2024-03, address1/postalCode/region, phone

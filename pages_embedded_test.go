@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -145,5 +146,46 @@ func TestPageInstallations(t *testing.T) {
 			// form step (dropped), and kept as sent in InstalledData.
 			InstalledData: []json.RawMessage{json.RawMessage(`"<any>"`)},
 			InstalledAt:   time.Date(2024, 11, 26, 6, 55, 33, 0, time.UTC)}, got)
+	})
+}
+
+func TestPageIntegrations(t *testing.T) {
+	get := func(ctx context.Context, c *Client) (*Integration, error) {
+		return c.Integrations.Get(ctx, "67a21c7d10e1dee8d5ec3a3d", "66326843cc9cdb107221f222")
+	}
+	shopifyConnectors := []WorkflowStep{
+		{ID: "4762a899-8f38-44d9-a091-f4b6eaba386e", Name: "On Installation Trigger", Connector: "onInstallationTrigger",
+			Icon: "https://cdn.runalloy.com/icons/OnIntegrationInstallation.svg", Subtitle: "On Installation Trigger"},
+		{ID: "0679a48c-e0f9-455a-91f2-48a739bac9d7", Name: "Shopify", Connector: "shopify", Icon: "https://cdn.runalloy.com/icons/shopify.png",
+			Subtitle: "Gets a list of all Products"},
+	}
+	t.Run("get 2025-09: app", func(t *testing.T) {
+		// The page's example is stringified JSON cut short: see the README.
+		got, err := fromPage(t, "2025-09", "Integrations.Get", http.StatusOK, pageBody(t, "get-an-integration_2025-09.json"), get)
+		require.NoError(t, err)
+		assert.Equal(t, &Integration{ID: "66326843cc9cdb107221f222", App: "Shopify", Icon: "https://cdn.runalloy.com/icons/shopify.png",
+			Workflows: []IntegrationWorkflow{{ID: "66326849cc9cdb107221f342", Name: "Untitled Workflow #346", Version: 1,
+				Steps: append(slices.Clone(shopifyConnectors), WorkflowStep{ID: "24ed5879-4aa9-4a2c-b8dc-afe6413c1ca7", Name: "Shopify",
+					Connector: "shopify", Icon: "https://cdn.runalloy.com/icons/shopify.png", Subtitle: "Shopify"})}}}, got)
+	})
+	t.Run("get 2024-03: app and blocks", func(t *testing.T) {
+		got, err := fromPage(t, "2024-03", "Integrations.Get", http.StatusOK, pageBody(t, "get-an-integration_2024-03.json"), get)
+		require.NoError(t, err)
+		assert.Equal(t, &Integration{ID: "63ea758e82c3074141968bb9", App: "Magento", Icon: "https://cdn.runalloy.com/icons/magento.png",
+			Workflows: []IntegrationWorkflow{{ID: "63ea75a2fcf2e2c72e805ddc", Name: "Magento Order Sync", Installed: true, Active: true,
+				Version: 1, InstalledVersion: Ptr(1), Steps: []WorkflowStep{
+					{ID: "bc9202b2-8e7e-47d4-9416-5ba6b319fa2a", Name: "Custom Event", Connector: "customEvent", Icon: "https://cdn.runalloy.com/icons/app-event.svg"},
+					{ID: "3363c9da-1f96-403a-bdfd-856fa5e76dad", Name: "Magento", Connector: "magento", Icon: "https://cdn.runalloy.com/icons/magento.png"},
+				}}}}, got)
+	})
+	t.Run("list 2025-09: primaryConnector", func(t *testing.T) {
+		got, err := fromPage(t, "2025-09", "Integrations.List", http.StatusOK, pageBody(t, "list-integrations_2025-09.json"),
+			func(ctx context.Context, c *Client) ([]Integration, error) {
+				return c.Integrations.List(ctx, "67a21c7d10e1dee8d5ec3a3d")
+			})
+		require.NoError(t, err)
+		assert.Equal(t, []Integration{{ID: "66326843cc9cdb107221f222", App: "Shopify", Icon: "https://cdn.runalloy.com/icons/shopify.png",
+			Credentials: []string{"PA_Sn1sp8Of8p5JICNiJ", "shopify"},
+			Workflows:   []IntegrationWorkflow{{ID: "66326849cc9cdb107221f342", Name: "Untitled Workflow #346", Version: 1, Steps: shopifyConnectors}}}}, got)
 	})
 }

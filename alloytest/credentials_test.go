@@ -174,7 +174,11 @@ func TestIntegrationsInBothShapes(t *testing.T) {
 
 			byApp, err := c.Integrations.Get(ctx, u.ID, "Shopify")
 			require.NoError(t, err)
-			assert.Equal(t, list[1], *byApp)
+			want := list[1]
+			if version == "2025-09" {
+				want.Description = "" // the list carries it, the get (get-an-integration) does not
+			}
+			assert.Equal(t, want, *byApp)
 			_, err = c.Integrations.Get(ctx, u.ID, "nope")
 			assert.ErrorIs(t, err, alloy.ErrNotFound)
 			_, err = c.Integrations.List(ctx, "ghost")

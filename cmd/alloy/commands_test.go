@@ -235,7 +235,7 @@ func TestIntegrationsAppsAndInstallURL(t *testing.T) {
 	assert.Equal(t, ""+
 		"ID           6712ab34cd56ef7890a1b2c3\n"+
 		"App          BigCommerce\n"+
-		"Description  Sync paid orders into the ERP\n"+
+		"Description\n"+ // the 2025-09 get carries none (get-an-integration)
 		"Installed    yes\n"+
 		"Credentials  bigcommerce, netsuite\n"+
 		"\n"+
