@@ -55,7 +55,6 @@ var knownFailures = map[string]string{
 	"Files.Delete":             "no SDK method yet (DELETE /connectors/files/{s3Key})",
 
 	// Embedded shapes the SDK or alloytest do not have yet.
-	"Logs.List": "LogEntry flattens the documented notification (data.executionId, user.email, forgeWorkflow.name, forgeWorkflowId, _id) into fields of its own names",
 
 	// Embedded shapes alloytest answers that no page documents.
 	"Passthrough.Do": "the guide documents {headers, statusCode, data}; alloytest answers the provider's body bare and the SDK returns it so",

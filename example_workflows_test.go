@@ -95,7 +95,7 @@ func ExampleLogsService_ListIter() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Println(entry.Message, entry.WorkflowName, entry.UserID == userID)
+		fmt.Println(entry.Message, entry.ParentWorkflow.Name, entry.UserID == userID)
 	}
 	// Output: executionError Paid order to ERP true
 }

@@ -189,3 +189,28 @@ func TestPageIntegrations(t *testing.T) {
 			Workflows:   []IntegrationWorkflow{{ID: "66326849cc9cdb107221f342", Name: "Untitled Workflow #346", Version: 1, Steps: shopifyConnectors}}}}, got)
 	})
 }
+
+func TestPageGetLogs(t *testing.T) {
+	got, err := fromPage(t, "2025-09", "Logs.List", http.StatusOK, pageBody(t, "get-logs_2025-09.json"),
+		func(ctx context.Context, c *Client) (*LogPage, error) {
+			return c.Logs.List(ctx, LogListParams{Limit: 10})
+		})
+	require.NoError(t, err)
+	at := func(s string) time.Time { v, err := time.Parse(time.RFC3339Nano, s); require.NoError(t, err); return v }
+	assert.Equal(t, &LogPage{
+		Logs: []LogEntry{{
+			ID: "68110feaa81a0e507fbdd36a", Message: "executionError",
+			Data:      LogEntryData{ExecutionID: "68110fea7d181f356acd1bf1", ExecutionUUID: "35SnGU0DUSNP5L26fsmnq"},
+			StartedAt: at("2025-04-29T17:44:10.336Z"), CompletedAt: at("2025-04-29T17:44:10.432Z"), CreatedAt: at("2025-04-29T17:44:10.432Z"),
+			WorkflowVersion: 1, TeamID: "63fcaa053522280b5357aeec",
+			ParentWorkflowID: "67ef017d8eaeb50b18e635a1", WorkflowID: "67ef01ed8eaeb50b18e646ea", UserID: "67a21c7d10e1dee8d5ec3a3d",
+			User: LogUser{Email: "eduardo.souza@runalloy.com", FullName: "Eduardo Souza"},
+			ParentWorkflow: ParentWorkflow{Name: "order_id example", Integration: LogIntegration{
+				ID: "67d8875977ce6522e517a382", Name: "Eduardo looper", BlockID: "MuK2Kk9lu0v8N86brS3x", Icon: "https://cdn.runalloy.com/icons/alloy-logo.png"}},
+		}},
+		LastFetched: at("2025-04-29T17:46:38.237Z"),
+		Pagination:  Pagination{TotalItems: 4, TotalPages: 1, CurrentPage: 1, PageSize: 10},
+	}, got)
+	assert.Equal(t, "68110fea7d181f356acd1bf1", got.Logs[0].ExecutionID())
+	assert.Equal(t, "35SnGU0DUSNP5L26fsmnq", got.Logs[0].ExecutionUUID())
+}

@@ -299,8 +299,18 @@ func (s *Server) entryJSON(e *execution) map[string]any {
 		"startedAt": e.start.Format(timeFormat), "completedAt": e.stopped.Format(timeFormat), "createdAt": e.stopped.Format(timeFormat),
 		"customVersion": false, "workflowVersion": e.version, "teamId": s.teamID,
 		"forgeWorkflowId": e.wf.ID, "workflowId": e.copyID, "userId": e.userID, "user": who,
-		"forgeWorkflow": map[string]any{"name": e.wf.Name, "integrationId": map[string]string{"_id": in.ID, "name": in.App, "icon": in.Icon}},
+		"forgeWorkflow": map[string]any{"name": e.wf.Name, "integrationId": map[string]string{"_id": in.ID, "name": in.App, "blockId": triggerOf(e.wf), "icon": in.Icon}},
 	}
+}
+
+// triggerOf is the id of a workflow's first step, its trigger: what the fake
+// gives as the blockId of a log entry's integration (get-logs shows one,
+// e.g. "MuK2Kk9lu0v8N86brS3x", without saying what it names).
+func triggerOf(wf *Workflow) string {
+	if len(wf.Steps) == 0 {
+		return ""
+	}
+	return wf.Steps[0].ID
 }
 
 // logOrder compares executions by each sortBy value GET /logs accepts.

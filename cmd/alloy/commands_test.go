@@ -353,11 +353,15 @@ func TestLogsStreamPageByPage(t *testing.T) {
 	h.srv.ResetRequests()
 	jsonl := lines(h.ok("logs", "--limit", "2", "--max", "3", "--jsonl"))
 	require.Len(t, jsonl, 3)
-	var entry map[string]any // alloy.LogEntry's JSON tags, which its UnmarshalJSON (Alloy's wire shape) does not read
+	var entry alloy.LogEntry // each line is Alloy's notification structure, which decodes back
 	require.NoError(t, json.Unmarshal([]byte(jsonl[0]), &entry))
-	assert.Equal(t, other.ID, entry["userId"])
-	assert.Equal(t, paidOrderWorkflow, entry["parentWorkflowId"])
-	assert.Equal(t, "Paid order to ERP", entry["workflowName"])
+	assert.Equal(t, other.ID, entry.UserID)
+	assert.Equal(t, paidOrderWorkflow, entry.ParentWorkflowID)
+	assert.Equal(t, "Paid order to ERP", entry.ParentWorkflow.Name)
+	assert.Len(t, entry.ExecutionID(), 24)
+	again, err := json.Marshal(entry)
+	require.NoError(t, err)
+	assert.JSONEq(t, jsonl[0], string(again), "round-trips")
 	var skips []string
 	for _, req := range h.srv.Requests() {
 		skips = append(skips, req.Path+"?"+req.Query)

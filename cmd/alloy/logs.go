@@ -49,7 +49,7 @@ arrives; --json prints them all as one array at the end.`,
 				return streamOut(x, seq, *maxEntries, []int{20, 16, 24, 24, 24},
 					[]string{"CREATED", "MESSAGE", "WORKFLOW", "USER", "EXECUTION", "WORKFLOW NAME"},
 					func(e alloy.LogEntry) []string {
-						return []string{when(e.CreatedAt), e.Message, e.ParentWorkflowID, e.UserID, e.ExecutionID, e.WorkflowName}
+						return []string{when(e.CreatedAt), e.Message, e.ParentWorkflowID, e.UserID, e.ExecutionID(), e.ParentWorkflow.Name}
 					})
 			}
 		},
