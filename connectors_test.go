@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"testing"
 	"time"
 
@@ -25,7 +26,8 @@ func TestPassthrough(t *testing.T) {
 	runAPICases(t, []apiCase{
 		{
 			name: "Do with body, query and headers", op: "Passthrough.Do", query: "credentialId=cred%2F1",
-			response: `{"customers":[{"id":1}]}`,
+			// The guide's shape: the provider's headers, statusCode and data.
+			response: `{"headers":{"content-type":"application/json","set-cookie":["a=1","b=2"],"x-count":3},"statusCode":201,"data":{"customers":[{"id":1}]}}`,
 			wantBody: `{"method":"POST","path":"/admin/api/2024-01/customers.json","body":"{\"customer\":{\"email\":\"a@b.example\"}}","query":{"limit":"5"},"extraHeaders":"{\"X-Shopify-Api-Version\":\"2024-01\"}"}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
 				return c.Passthrough.Do(ctx, "cred/1", PassthroughRequest{
@@ -34,10 +36,20 @@ func TestPassthrough(t *testing.T) {
 					Body:    map[string]any{"customer": map[string]string{"email": "a@b.example"}},
 				})
 			},
-			want: &PassthroughResponse{StatusCode: 200, Body: json.RawMessage(`{"customers":[{"id":1}]}`)},
+			want: &PassthroughResponse{StatusCode: 201, Body: json.RawMessage(`{"customers":[{"id":1}]}`),
+				Headers: http.Header{"Content-Type": {"application/json"}, "Set-Cookie": {"a=1", "b=2"}, "X-Count": {"3"}}},
 		},
 		{
-			name: "Do a bare GET", op: "Passthrough.Do", query: "credentialId=c1",
+			name: "Do, a provider's error status", op: "Passthrough.Do", query: "credentialId=c1",
+			response: `{"headers":{},"statusCode":404,"data":"Not Found"}`,
+			wantBody: `{"method":"GET","path":"/orders/9","body":null,"query":null,"extraHeaders":null}`,
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return c.Passthrough.Do(ctx, "c1", PassthroughRequest{Method: "GET", Path: "/orders/9"})
+			},
+			want: &PassthroughResponse{StatusCode: 404, Headers: http.Header{}, Body: json.RawMessage(`"Not Found"`)},
+		},
+		{
+			name: "Do a bare GET: an answer that is not the guide's shape is the body", op: "Passthrough.Do", query: "credentialId=c1",
 			response: `<xml>not json</xml>`,
 			wantBody: `{"method":"GET","path":"/orders","body":null,"query":null,"extraHeaders":null}`,
 			call: func(ctx context.Context, c *Client) (any, error) {

@@ -57,7 +57,6 @@ var knownFailures = map[string]string{
 	// Embedded shapes the SDK or alloytest do not have yet.
 
 	// Embedded shapes alloytest answers that no page documents.
-	"Passthrough.Do": "the guide documents {headers, statusCode, data}; alloytest answers the provider's body bare and the SDK returns it so",
 
 	// Unified model shapes: alloytest answers names no page documents
 	// (createdTimestamp on 2024-03, address1/postalCode/region, phone

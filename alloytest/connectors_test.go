@@ -206,6 +206,7 @@ func TestPassthroughEchoes(t *testing.T) {
 				Query: map[string]string{"limit": "5"}, Headers: map[string]string{"X-Trace": "1"}, Body: map[string]any{"entity": 7}})
 			require.NoError(t, err)
 			assert.Equal(t, http.StatusOK, resp.StatusCode)
+			assert.Equal(t, "application/json; charset=utf-8", resp.Headers.Get("Content-Type"), "the provider's headers")
 			assert.JSONEq(t, `{"method":"POST","path":"/record/v1/salesOrder","query":{"limit":"5"},"headers":{"X-Trace":"1"},"body":{"entity":7},"credentialType":"netsuite"}`, string(resp.Body))
 			plain, err := c.Passthrough.Do(ctx, cred.ID, alloy.PassthroughRequest{Method: "GET", Path: "/x"})
 			require.NoError(t, err)
@@ -240,6 +241,7 @@ func TestPassthroughRaw(t *testing.T) {
 		{"headers not a string", p, `{"method":"GET","path":"/x","extraHeaders":{"a":"b"}}`, 400, "at /extraHeaders: value must be a string"},
 		{"query not an object", p, `{"method":"GET","path":"/x","query":[1]}`, 400, "query must be an object or null"},
 		{"nulls", p, `{"method":"GET","path":"/x","body":null,"query":null,"extraHeaders":null}`, 200, `"credentialType":"bigcommerce"`},
+		{"answered as the guide documents", p, `{"method":"GET","path":"/x"}`, 200, `"statusCode":200}`},
 		{"string body", p, `{"method":"POST","path":"/x","body":"\"text\""}`, 200, `"body":"text"`},
 		{"on 2023-12", "/2023-12" + p, `{"method":"GET","path":"/x"}`, 404, "Route not found"},
 	} {
@@ -249,7 +251,7 @@ func TestPassthroughRaw(t *testing.T) {
 	}
 	usage, err := c.Analytics.GetUsage(context.Background())
 	require.NoError(t, err)
-	assert.Equal(t, 2, usage.APIActions, "the two calls that succeeded")
+	assert.Equal(t, 3, usage.APIActions, "the three calls that succeeded")
 }
 
 func TestUsageCounters(t *testing.T) {
