@@ -19,7 +19,23 @@ func TestAnalyticsUsage(t *testing.T) {
 		call:     func(ctx context.Context, c *Client) (any, error) { return c.Analytics.GetUsage(ctx) },
 		want: &Usage{StartDate: "2025-01-01", EndDate: "2025-12-31", ExecutionsLimit: 50000, SevenDays: 1204, ThirtyDays: 5120,
 			LastThreeMonths: 14877, BillingCycle: 16022, AppActions: 16022, APIActions: 431},
+	}, {
+		name: "UsageByUser", op: "Analytics.GetUsageByUser", query: "userId=ops%40northwind.example",
+		response: `{"data":{"userName":"ops@northwind.example","userId":"65f1c2a9d4e8b71a2c3d4e5f","userCreatedDate":"2025-01-09T11:07:13.963Z","isDeleted":false,` +
+			`"startDate":"2025-01-01","endDate":"2025-12-31","totalActions":9,"data":[{"month":"Mar-25","userName":"ops@northwind.example","isDeleted":false,` +
+			`"date":"2025-03-10","userId":"65f1c2a9d4e8b71a2c3d4e5f","userCreatedDate":"2025-01-09","apiActions":2,"count":9,"appActions":7}],"timePeriod":"current-billing-cycle"}}`,
+		call: func(ctx context.Context, c *Client) (any, error) {
+			return c.Analytics.GetUsageByUser(ctx, "ops@northwind.example")
+		},
+		want: &UsageByUser{UserName: "ops@northwind.example", UserID: "65f1c2a9d4e8b71a2c3d4e5f", UserCreatedDate: time.Date(2025, 1, 9, 11, 7, 13, 963e6, time.UTC),
+			StartDate: "2025-01-01", EndDate: "2025-12-31", TotalActions: 9, TimePeriod: "current-billing-cycle",
+			Months: []UserUsageMonth{{Month: "Mar-25", Date: "2025-03-10", UserName: "ops@northwind.example", UserID: "65f1c2a9d4e8b71a2c3d4e5f",
+				UserCreatedDate: "2025-01-09", AppActions: 7, APIActions: 2, Count: 9}}},
 	}})
+	h := newHarness(t)
+	_, err := h.c.Analytics.GetUsageByUser(context.Background(), " ")
+	require.ErrorIs(t, err, ErrInvalidArgument)
+	assert.Zero(t, h.mt.GetTotalCallCount(), "a missing user sends nothing")
 }
 
 func TestPassthrough(t *testing.T) {

@@ -222,6 +222,14 @@ var examples = map[string]example{
 		_, err := e.c.Analytics.GetUsageByTime(ctx)
 		return err
 	},
+	"Analytics.GetUsageByUser": func(ctx context.Context, e *walkEnv) error {
+		_, u, err := run(ctx, e)
+		if err != nil {
+			return err
+		}
+		_, err = e.c.Analytics.GetUsageByUser(ctx, u.ID)
+		return err
+	},
 	"Passthrough.Do": func(ctx context.Context, e *walkEnv) error {
 		_, err := e.c.Passthrough.Do(ctx, e.conns["Commerce"], alloy.PassthroughRequest{Method: "GET", Path: "/admin/api/2024-04/shop.json"})
 		return err

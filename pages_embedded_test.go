@@ -214,3 +214,20 @@ func TestPageGetLogs(t *testing.T) {
 	assert.Equal(t, "68110fea7d181f356acd1bf1", got.Logs[0].ExecutionID())
 	assert.Equal(t, "35SnGU0DUSNP5L26fsmnq", got.Logs[0].ExecutionUUID())
 }
+
+func TestPageDetailUsageUser(t *testing.T) {
+	got, err := fromPage(t, "2025-09", "Analytics.GetUsageByUser", http.StatusOK, pageBody(t, "get-detail-usage-user_2025-09.json"),
+		func(ctx context.Context, c *Client) (*UsageByUser, error) {
+			return c.Analytics.GetUsageByUser(ctx, "659d28e18c35f07db18fcd8c")
+		})
+	require.NoError(t, err)
+	month := func(m, date string, n int) UserUsageMonth {
+		return UserUsageMonth{Month: m, Date: date, UserName: "demo@runalloy.com", UserID: "659d28e18c35f07db18fcd8c",
+			UserCreatedDate: "2024-01-09", AppActions: n, Count: n}
+	}
+	assert.Equal(t, &UsageByUser{UserName: "demo@runalloy.com", UserID: "659d28e18c35f07db18fcd8c",
+		UserCreatedDate: time.Date(2024, 1, 9, 11, 7, 13, 963e6, time.UTC), StartDate: "2023-12-27", EndDate: "2024-12-27",
+		Months: []UserUsageMonth{month("Mar-24", "2024-03-10", 7), month("Jun-24", "2024-06-30", 2), month("Aug-24", "2024-08-05", 22), month("Sep-24", "2024-09-29", 2)},
+		// The page's totalActions is 0 although its months add up to 33: decoded as sent.
+		TimePeriod: "current-billing-cycle"}, got)
+}

@@ -284,8 +284,28 @@ func TestUsageCounters(t *testing.T) {
 	want.APIActions = 1
 	assert.Equal(t, &want, usage, "deleting logs does not change usage")
 
+	// By user: the user's own runs only, in the month they ran.
+	other, err := c.Users.Create(ctx, alloy.UserCreateParams{Username: "other@example.com"})
+	require.NoError(t, err)
+	runN(t, srv, c, other.ID, 1)
+	byUser, err := c.Analytics.GetUsageByUser(ctx, u.ID)
+	require.NoError(t, err)
+	assert.WithinDuration(t, now, byUser.UserCreatedDate, 5*time.Second)
+	assert.Equal(t, &alloy.UsageByUser{UserName: "ops@northwind.example", UserID: u.ID, UserCreatedDate: byUser.UserCreatedDate,
+		StartDate: time.Date(now.Year(), now.Month()-11, 1, 0, 0, 0, 0, time.UTC).Format(time.DateOnly), EndDate: now.Format(time.DateOnly),
+		TotalActions: 3, TimePeriod: "current-billing-cycle",
+		Months: []alloy.UserUsageMonth{{Month: now.Format("Jan-06"), Date: now.Format(time.DateOnly), UserName: "ops@northwind.example", UserID: u.ID,
+			UserCreatedDate: byUser.UserCreatedDate.Format(time.DateOnly), AppActions: 3, Count: 3}}}, byUser)
+	none, err := c.Analytics.GetUsageByUser(ctx, "other@example.com")
+	require.NoError(t, err)
+	assert.Equal(t, 1, none.TotalActions, "by username too")
+	_, err = c.Analytics.GetUsageByUser(ctx, "ghost")
+	assert.ErrorIs(t, err, alloy.ErrNotFound)
+	status, body := raw(t, srv, "GET", "/analytics/detail-usage-user", "Bearer "+srv.APIKey, "2025-09", "")
+	assert.Equal(t, 400, status, "userId is required: %s", body)
+
 	_, err = srv.Client(alloy.WithAPIVersion("2024-03")).Analytics.GetUsage(ctx)
 	assert.ErrorIs(t, err, alloy.ErrUnsupportedVersion)
-	status, _ := raw(t, srv, "GET", "/2024-03/analytics/usage", "Bearer "+srv.APIKey, "", "")
+	status, _ = raw(t, srv, "GET", "/2024-03/analytics/usage", "Bearer "+srv.APIKey, "", "")
 	assert.Equal(t, 404, status)
 }

@@ -32,6 +32,7 @@ type execution struct {
 type runStat struct {
 	at         time.Time
 	workflowID string
+	userID     string
 	appActions int
 	failed     bool
 }
@@ -53,7 +54,7 @@ func (s *Server) execute(e execution) *execution {
 		e.errMsg, s.st.failures[e.wf.ID] = q[0], q[1:]
 	}
 	s.st.executions = append(s.st.executions, &e)
-	s.st.runs = append(s.st.runs, runStat{at: now, workflowID: e.wf.ID, appActions: appActions(e.wf), failed: e.errMsg != ""})
+	s.st.runs = append(s.st.runs, runStat{at: now, workflowID: e.wf.ID, userID: e.userID, appActions: appActions(e.wf), failed: e.errMsg != ""})
 	return &e
 }
 

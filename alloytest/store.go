@@ -42,6 +42,7 @@ type grant struct {
 type user struct {
 	ID, Username, FullName string
 	seq                    uint64
+	created                time.Time
 }
 
 // install is a user's copy of a parent workflow.
@@ -68,7 +69,7 @@ func newStore() *store {
 
 func (st *store) add(username, fullName string) *user {
 	st.seq++
-	u := &user{ID: objectID(), Username: username, FullName: fullName, seq: st.seq}
+	u := &user{ID: objectID(), Username: username, FullName: fullName, seq: st.seq, created: time.Now().UTC().Truncate(time.Millisecond)}
 	st.users[u.ID] = u
 	st.byName[username] = u.ID
 	st.count(username).Created++

@@ -72,7 +72,7 @@ var embeddedOps = []embeddedOp{
 	// Analytics and passthrough
 	{key: "getUsage", id: "Analytics.GetUsage", since: "2025-09", goRoot: "/data"},
 	{key: "getDetailUsageTime", id: "Analytics.GetUsageByTime", since: "2025-09", goRoot: "/data"},
-	{key: "getDetailUsageUser", id: "Analytics.GetUsageByUser", goName: "-", since: "2025-09", goRoot: "/data"},
+	{key: "getDetailUsageUser", id: "Analytics.GetUsageByUser", since: "2025-09", goRoot: "/data", fix: fixUsageByUser},
 	{key: "passthroughRequest", id: "Passthrough.Do", since: "2024-03", fix: fixPassthrough},
 
 	// The Connectivity API
@@ -191,6 +191,16 @@ func fixRerun(o *op) {
 	o.source("sdk", "endpoints.json rerunExecution (alloy-node)", "the page is cut off before the response")
 	o.params = append(o.params, queryParam("userId", false, "the user the execution belongs to"))
 	o.responses["200"] = obj(p("message", str()), p("executionUuid", str()))
+}
+
+func fixUsageByUser(o *op) {
+	o.source("page", "https://docs.runalloy.com/reference/embedded/get-detail-usage-user",
+		"the page lists userId under its query parameters (the details are cut) and its curl sends it; a usage by user needs the user, so the contract requires it (inference)")
+	for _, prm := range o.params {
+		if prm["name"] == "userId" && prm["in"] == "query" {
+			prm["required"] = true
+		}
+	}
 }
 
 func fixPassthrough(o *op) {

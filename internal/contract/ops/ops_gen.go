@@ -13,7 +13,7 @@ const FirstHeaderVersion = "2025-09"
 var Operations = []Operation{
 	{ID: "Analytics.GetUsage", Go: "Analytics.GetUsage", Method: "GET", Path: "/analytics/usage", Since: "2025-09", Until: "", Assumed: []string(nil)},
 	{ID: "Analytics.GetUsageByTime", Go: "Analytics.GetUsageByTime", Method: "GET", Path: "/analytics/detail-usage-time", Since: "2025-09", Until: "", Assumed: []string(nil)},
-	{ID: "Analytics.GetUsageByUser", Go: "-", Method: "GET", Path: "/analytics/detail-usage-user", Since: "2025-09", Until: "", Assumed: []string(nil)},
+	{ID: "Analytics.GetUsageByUser", Go: "Analytics.GetUsageByUser", Method: "GET", Path: "/analytics/detail-usage-user", Since: "2025-09", Until: "", Assumed: []string(nil)},
 	{ID: "Apps.List", Go: "Apps.List", Method: "GET", Path: "/metadata/apps", Since: "2024-03", Until: "", Assumed: []string{"2025-09"}},
 	{ID: "Apps.List@2023-12", Go: "Apps.List", Method: "GET", Path: "/apps", Since: "2023-12", Until: "2024-03", Assumed: []string{"2023-12"}},
 	{ID: "Connectors.CreateCredential", Go: "Connectors.CreateCredential", Method: "POST", Path: "/connectors/{connectorId}/credentials", Since: "2025-09", Until: "", Assumed: []string(nil)},
