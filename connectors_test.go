@@ -38,6 +38,20 @@ func TestAnalyticsUsage(t *testing.T) {
 	assert.Zero(t, h.mt.GetTotalCallCount(), "a missing user sends nothing")
 }
 
+func TestConnectorsGetWithoutAConnector(t *testing.T) {
+	for _, body := range []string{`{}`, `{"connector":{"name":"Slack"}}`, `[1]`} {
+		h := newHarness(t)
+		h.on("GET", testRoot+"/connectors/slack", jsonResp(200, body))
+		_, err := h.c.Connectors.Get(context.Background(), "slack")
+		require.Error(t, err, body)
+		assert.Contains(t, err.Error(), "Connectors.Get", body)
+	}
+	h := newHarness(t)
+	_, err := h.c.Connectors.Get(context.Background(), "")
+	require.ErrorIs(t, err, ErrInvalidArgument)
+	assert.Zero(t, h.mt.GetTotalCallCount())
+}
+
 func TestPassthrough(t *testing.T) {
 	runAPICases(t, []apiCase{
 		{
@@ -144,6 +158,24 @@ func TestConnectorsRequestsAndDecoding(t *testing.T) {
 			response: `[{"id":"slack"}]`,
 			call:     func(ctx context.Context, c *Client) (any, error) { return c.Connectors.List(ctx) },
 			want:     []Connector{{ID: "slack", Raw: json.RawMessage(`{"id":"slack"}`)}},
+		},
+		{
+			name: "Get, under connector", op: "Connectors.Get", ids: []string{"slack/x"},
+			response: `{"connector":{"id":"slack","name":"Slack","icon":"i","actions":3}}`,
+			call:     func(ctx context.Context, c *Client) (any, error) { return c.Connectors.Get(ctx, "slack/x") },
+			want:     &Connector{ID: "slack", Name: "Slack", Icon: "i", Raw: json.RawMessage(`{"id":"slack","name":"Slack","icon":"i","actions":3}`)},
+		},
+		{
+			name: "Get, under data", op: "Connectors.Get", ids: []string{"slack"},
+			response: `{"data":{"connectorId":"slack","displayName":"Slack"}}`,
+			call:     func(ctx context.Context, c *Client) (any, error) { return c.Connectors.Get(ctx, "slack") },
+			want:     &Connector{ID: "slack", Name: "Slack", Raw: json.RawMessage(`{"connectorId":"slack","displayName":"Slack"}`)},
+		},
+		{
+			name: "Get, bare", op: "Connectors.Get", ids: []string{"slack"},
+			response: `{"id":"slack","connector":"slack"}`,
+			call:     func(ctx context.Context, c *Client) (any, error) { return c.Connectors.Get(ctx, "slack") },
+			want:     &Connector{ID: "slack", Raw: json.RawMessage(`{"id":"slack","connector":"slack"}`)},
 		},
 		{
 			name: "Resources", op: "Connectors.ListResources", ids: []string{"slack"},

@@ -239,6 +239,10 @@ var examples = map[string]example{
 		_, err := e.c.Connectors.List(ctx)
 		return err
 	},
+	"Connectors.Get": func(ctx context.Context, e *walkEnv) error {
+		_, err := e.c.Connectors.Get(ctx, "slack")
+		return err
+	},
 	"Connectors.ListResources": func(ctx context.Context, e *walkEnv) error {
 		_, err := e.c.Connectors.ListResources(ctx, "slack")
 		return err

@@ -48,7 +48,6 @@ const (
 // test, so the list can only shrink.
 var knownFailures = map[string]string{
 	// Operations the SDK has no method for yet.
-	"Connectors.Get":      "no SDK method yet (GET /connectors/{connectorId})",
 	"Files.List":          "no SDK method yet (GET /connectors/files/list)",
 	"Files.RequestUpload": "no SDK method yet (POST /connectors/files/upload/request, then the presigned PUT)",
 	"Files.Delete":        "no SDK method yet (DELETE /connectors/files/{s3Key})",

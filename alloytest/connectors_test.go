@@ -22,6 +22,13 @@ func TestConnectorCatalogue(t *testing.T) {
 	assert.Equal(t, []string{"slack", "hubspot"}, []string{list[0].ID, list[1].ID})
 	assert.Equal(t, "Slack", list[0].Name)
 	assert.Equal(t, "https://cdn.runalloy.com/icons/slack.png", list[0].Icon)
+	one, err := c.Connectors.Get(ctx, "hubspot")
+	require.NoError(t, err)
+	assert.Equal(t, list[1].ID, one.ID)
+	assert.Equal(t, list[1].Name, one.Name)
+	assert.JSONEq(t, `{"id":"hubspot","name":"HubSpot","icon":"https://cdn.runalloy.com/icons/hubspot.png"}`, string(one.Raw))
+	_, err = c.Connectors.Get(ctx, "nope")
+	assert.ErrorIs(t, err, alloy.ErrNotFound)
 
 	res, err := c.Connectors.ListResources(ctx, "slack")
 	require.NoError(t, err)

@@ -144,7 +144,6 @@ func (s *Server) handlers() map[string]handler {
 // (the SDK has no method for them either); they answer 501. Temporary: the
 // next issue serves them and empties this list.
 var notServed = map[string]bool{
-	"Connectors.Get":      true,
 	"Files.List":          true,
 	"Files.RequestUpload": true,
 	"Files.Delete":        true,

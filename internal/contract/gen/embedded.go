@@ -77,7 +77,7 @@ var embeddedOps = []embeddedOp{
 
 	// The Connectivity API
 	{key: "listConnectors", id: "Connectors.List", since: "2025-09", fix: fixConnectors},
-	{key: "getConnector", id: "Connectors.Get", goName: "-", since: "2025-09", fix: fixGetConnector},
+	{key: "getConnector", id: "Connectors.Get", since: "2025-09", fix: fixGetConnector},
 	{key: "listConnectorResources", id: "Connectors.ListResources", since: "2025-09", fix: fixResources},
 	{key: "getConnectorActionDetails", id: "Connectors.GetAction", since: "2025-09", goRoot: "/action"},
 	{key: "executeConnectorAction", id: "Connectors.Execute", since: "2025-09"},
@@ -232,7 +232,11 @@ func fixResources(o *op) {
 func fixGetConnector(o *op) {
 	o.source("page", "https://docs.runalloy.com/connectivity-api/authentication",
 		"only named ('Getting connector metadata (GET /connectors/{connectorId})'); no shape is shown")
-	o.responses["200"] = freeObject("no page shows this response")
+	o.source("inference", "",
+		"the Connectivity API answers one object under a key named after it (GET /connectors/{connectorId}/actions/{actionId} answers {action}), so the connector is read under connector; its properties are the list item's (id, name, icon: see Connectors.List), and the object stays open for what no page shows")
+	o.responses["200"] = obj(p("connector", with(obj(p("id", str()), p("name", str()), p("icon", str())),
+		"x-alloy-open", "no page shows this response beyond its name")))
+	o.goRoot = "/connector"
 }
 
 func fixCreateConnectorCredential(o *op) {

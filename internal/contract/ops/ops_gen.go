@@ -18,7 +18,7 @@ var Operations = []Operation{
 	{ID: "Apps.List@2023-12", Go: "Apps.List", Method: "GET", Path: "/apps", Since: "2023-12", Until: "2024-03", Assumed: []string{"2023-12"}},
 	{ID: "Connectors.CreateCredential", Go: "Connectors.CreateCredential", Method: "POST", Path: "/connectors/{connectorId}/credentials", Since: "2025-09", Until: "", Assumed: []string(nil)},
 	{ID: "Connectors.Execute", Go: "Connectors.Execute", Method: "POST", Path: "/connectors/{connectorId}/actions/{actionId}/execute", Since: "2025-09", Until: "", Assumed: []string(nil)},
-	{ID: "Connectors.Get", Go: "-", Method: "GET", Path: "/connectors/{connectorId}", Since: "2025-09", Until: "", Assumed: []string(nil)},
+	{ID: "Connectors.Get", Go: "Connectors.Get", Method: "GET", Path: "/connectors/{connectorId}", Since: "2025-09", Until: "", Assumed: []string(nil)},
 	{ID: "Connectors.GetAction", Go: "Connectors.GetAction", Method: "GET", Path: "/connectors/{connectorId}/actions/{actionId}", Since: "2025-09", Until: "", Assumed: []string(nil)},
 	{ID: "Connectors.List", Go: "Connectors.List", Method: "GET", Path: "/connectors", Since: "2025-09", Until: "", Assumed: []string(nil)},
 	{ID: "Connectors.ListCredentialMetadata", Go: "Connectors.ListCredentialMetadata", Method: "GET", Path: "/connectors/{connectorId}/credentials/metadata", Since: "2025-09", Until: "", Assumed: []string(nil)},
