@@ -47,15 +47,6 @@ const (
 // list. An operation listed here that passes on every version fails the
 // test, so the list can only shrink.
 var knownFailures = map[string]string{
-	// Operations the SDK has no method for yet.
-	"Files.List":          "no SDK method yet (GET /connectors/files/list)",
-	"Files.RequestUpload": "no SDK method yet (POST /connectors/files/upload/request, then the presigned PUT)",
-	"Files.Delete":        "no SDK method yet (DELETE /connectors/files/{s3Key})",
-
-	// Embedded shapes the SDK or alloytest do not have yet.
-
-	// Embedded shapes alloytest answers that no page documents.
-
 	// Unified model shapes: alloytest answers names no page documents
 	// (createdTimestamp on 2024-03, address1/postalCode/region, phone
 	// {number,type}, line items with itemId), sparse records, and models

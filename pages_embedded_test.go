@@ -231,3 +231,26 @@ func TestPageDetailUsageUser(t *testing.T) {
 		// The page's totalActions is 0 although its months add up to 33: decoded as sent.
 		TimePeriod: "current-billing-cycle"}, got)
 }
+
+func TestPageFiles(t *testing.T) {
+	t.Run("list-user-files", func(t *testing.T) {
+		// The page's example is Mintlify's placeholder, built from its schema.
+		got, err := fromPage(t, "2025-09", "Files.List", http.StatusOK, pageBody(t, "list-user-files_2025-09.json"),
+			func(ctx context.Context, c *Client) ([]File, error) { return c.Files.List(ctx) })
+		require.NoError(t, err)
+		assert.Equal(t, []File{{S3Key: "<string>", Filename: "<string>", Size: 123, LastModified: time.Date(2023, 11, 7, 5, 31, 56, 0, time.UTC)}}, got)
+	})
+	t.Run("generate-presigned-upload-url", func(t *testing.T) {
+		got, err := fromPage(t, "2025-09", "Files.RequestUpload", http.StatusOK, pageBody(t, "generate-presigned-upload-url_2025-09.json"),
+			func(ctx context.Context, c *Client) (*PresignedUpload, error) {
+				// The page's request: its md5 in hex, which its answer gives in base64.
+				return c.Files.RequestUpload(ctx, FileUploadParams{Filename: "document.pdf", MimeType: "application/pdf", MD5: "2942bfabb3d05332b66eb128e0842cff"})
+			})
+		require.NoError(t, err)
+		assert.Equal(t, &PresignedUpload{MD5: "KUK/q7PQUzK2brEo4IQs/w==", Type: "new", S3Key: "651eb6e11d156e0d7a42c59d_document.pdf",
+			URL: "https://alloy-user-files.s3.us-east-1.amazonaws.com/651eb6e11d156e0d7a42c59d_document.pdf"}, got)
+		hexSum, _ := decodeMD5("2942bfabb3d05332b66eb128e0842cff")
+		b64Sum, _ := decodeMD5(got.MD5)
+		assert.Equal(t, hexSum, b64Sum, "the same digest")
+	})
+}

@@ -120,13 +120,13 @@ func (rt *route) match(segs []string, version string) (map[string]string, bool) 
 
 // handlers are the fake's answers, by the contract's operationId, gathered
 // from the files that hold them (one per resource). Every operation of the
-// contract has one, except those in notServed.
+// contract has one.
 func (s *Server) handlers() map[string]handler {
 	h := map[string]handler{}
 	for _, m := range []map[string]handler{
 		s.usersHandlers(), s.credentialHandlers(), s.integrationHandlers(), s.workflowHandlers(),
 		s.eventHandlers(), s.logHandlers(), s.installationHandlers(), s.analyticsHandlers(),
-		s.passthroughHandlers(), s.connectorHandlers(), s.unifiedServiceHandlers(),
+		s.passthroughHandlers(), s.connectorHandlers(), s.fileHandlers(), s.unifiedServiceHandlers(),
 	} {
 		for id, hf := range m {
 			h[id] = hf
@@ -140,20 +140,13 @@ func (s *Server) handlers() map[string]handler {
 	return h
 }
 
-// notServed are the contract's operations the fake does not answer yet
-// (the SDK has no method for them either); they answer 501. Temporary: the
-// next issue serves them and empties this list.
-var notServed = map[string]bool{
-	"Files.List":          true,
-	"Files.RequestUpload": true,
-	"Files.Delete":        true,
-}
-
 // fakeOnlyRoutes are served by the fake and by no Alloy API: the pages a
-// browser visits to stand for the user approving an OAuth link.
+// browser visits to stand for the user approving an OAuth link, and the
+// storage host that presigned upload URLs point to (files.go).
 func (s *Server) fakeOnlyRoutes() []route {
 	return []route{
 		{key: "GET /oauth/{app}/authorize", method: http.MethodGet, segs: splitPath("/oauth/{app}/authorize"), handle: s.authorize, public: true},
+		{key: "PUT " + uploadPath + "{s3Key}", method: http.MethodPut, segs: splitPath(uploadPath + "{s3Key}"), handle: s.upload, public: true},
 	}
 }
 
@@ -164,12 +157,7 @@ func (s *Server) buildRoutes() []route {
 	var routes []route
 	for _, o := range ops.Operations {
 		h, ok := handlers[o.ID]
-		switch {
-		case !ok && notServed[o.ID]:
-			h = func(w http.ResponseWriter, _ *http.Request, _ *request) {
-				writeError(w, http.StatusNotImplemented, "alloytest does not serve this operation yet")
-			}
-		case !ok:
+		if !ok {
 			panic("alloytest: no handler for the contract's operation " + o.ID)
 		}
 		delete(handlers, o.ID)

@@ -21,6 +21,8 @@ type store struct {
 
 	executions    []*execution             // the logs, oldest first
 	runs          []runStat                // every execution ever, for analytics; deleting logs keeps them
+	files         map[string]*storedFile   // the Connectivity API's files, by s3Key
+	presigned     map[string]presigned     // presigned upload URLs, by signature
 	apiActions    int                      // passthrough calls and connector actions
 	failures      map[string][]string      // parent workflow id -> messages of the next runs to fail
 	installations map[string]*installation // by id
@@ -63,6 +65,8 @@ func newStore() *store {
 
 		failures:      map[string][]string{},
 		installations: map[string]*installation{},
+		files:         map[string]*storedFile{},
+		presigned:     map[string]presigned{},
 		counts:        map[string]*UserCounts{},
 	}
 }

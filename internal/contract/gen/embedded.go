@@ -84,9 +84,9 @@ var embeddedOps = []embeddedOp{
 	{key: "listConnectorCredentials", id: "Connectors.ListCredentials", since: "2025-09", goRoot: "/credentials"},
 	{key: "createConnectorCredential", id: "Connectors.CreateCredential", since: "2025-09", fix: fixCreateConnectorCredential},
 	{key: "getConnectorCredentialMetadata", id: "Connectors.ListCredentialMetadata", since: "2025-09", goRoot: "/metadata"},
-	{key: "listUserFiles", id: "Files.List", goName: "-", since: "2025-09", goRoot: "/files"},
-	{key: "requestFileUpload", id: "Files.RequestUpload", goName: "-", since: "2025-09", goRoot: "/presignedUrl"},
-	{key: "deleteUserFile", id: "Files.Delete", goName: "-", since: "2025-09"},
+	{key: "listUserFiles", id: "Files.List", since: "2025-09", goRoot: "/files"},
+	{key: "requestFileUpload", id: "Files.RequestUpload", since: "2025-09", goRoot: "/presignedUrl", fix: fixRequestUpload},
+	{key: "deleteUserFile", id: "Files.Delete", since: "2025-09"},
 }
 
 // The fixes below are facts the pages leave out or contradict; each says
@@ -248,6 +248,11 @@ func fixCreateConnectorCredential(o *op) {
 	}}
 }
 
+func fixRequestUpload(o *op) {
+	o.source("page", "https://docs.runalloy.com/connectivity-api/files",
+		"the client then PUTs the bytes to presignedUrl with Content-Type and Content-MD5 (the base64 md5 of this answer) and no API key; the URL expires after 1 hour; type tells a new file from one Alloy already holds (deduplication by MD5). Files.Upload is that composite")
+}
+
 func fixComplete(o *op) {
 	o.source("page", "https://docs.runalloy.com/reference/embedded/complete-installation.md",
 		"fields[].value is typed string; the SDK sends a number or boolean field's answer as a JSON number or boolean, so the contract accepts those too (contested: tightened in the next issue)")
@@ -303,4 +308,11 @@ func fixGetLog(o *op) {
 		"the schema is cut off after executionUuid; further properties exist, so the record stays open")
 	data := o.responses["200"]["properties"].(S)["data"].(S)
 	data["x-alloy-open"] = "the page is cut off after executionUuid"
+}
+
+// init names the Embedded and Connectivity calls that are not one
+// operation, beside main.go's composites.
+func init() {
+	composites["Files.Upload"] = S{"of": []any{"Files.RequestUpload"},
+		"note": "then PUTs the bytes to the presigned URL, which is no route of Alloy's API (https://docs.runalloy.com/connectivity-api/files)"}
 }
