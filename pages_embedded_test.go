@@ -254,3 +254,22 @@ func TestPageFiles(t *testing.T) {
 		assert.Equal(t, hexSum, b64Sum, "the same digest")
 	})
 }
+
+func TestPageRunWorkflowAndDeleteLogs(t *testing.T) {
+	t.Run("run-workflow", func(t *testing.T) {
+		got, err := fromPage(t, "2025-09", "Workflows.Run", http.StatusOK, pageBody(t, "run-workflow_2025-09.json"),
+			func(ctx context.Context, c *Client) (*RunResult, error) {
+				return c.Workflows.Run(ctx, WorkflowRunParams{UserID: "659d28e18c35f07db18fcd8c", WorkflowID: "66fa99453793749b64c1bfa8",
+					Data: map[string]string{"key": "value"}})
+			})
+		require.NoError(t, err)
+		assert.Equal(t, &RunResult{Message: "success"}, got)
+	})
+	t.Run("delete-logs-for-a-user", func(t *testing.T) {
+		h := newHarness(t, WithAPIVersion("2025-09"))
+		h.on("DELETE", testRoot+"/users/659d28e18c35f07db18fcd8c/logs?userId=659d28e18c35f07db18fcd8c",
+			jsonResp(http.StatusOK, pageBody(t, "delete-logs-for-a-user_2025-09.json")))
+		require.NoError(t, h.c.Users.DeleteLogs(context.Background(), "659d28e18c35f07db18fcd8c"))
+		assert.Equal(t, 1, h.mt.GetTotalCallCount(), "the user in the path and, as the page requires, the query")
+	})
+}

@@ -199,7 +199,10 @@ func (s *UsersService) ListByWorkflow(ctx context.Context, workflowID string, op
 }
 
 // DeleteLogs irreversibly deletes a user's execution logs.
-// DELETE /users/{userId}/logs
+// DELETE /users/{userId}/logs?userId=
+//
+// The user goes in the path and, as Alloy's page requires, in the query
+// too.
 func (s *UsersService) DeleteLogs(ctx context.Context, userID string, opts ...RequestOption) error {
-	return s.client.send(ctx, call{op: "Users.DeleteLogs", path: []string{userID}}, opts)
+	return s.client.send(ctx, call{op: "Users.DeleteLogs", path: []string{userID}, query: url.Values{"userId": {userID}}}, opts)
 }

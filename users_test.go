@@ -201,7 +201,7 @@ func TestUsersRequestsAndDecoding(t *testing.T) {
 			},
 		},
 		{
-			name: "DeleteLogs", op: "Users.DeleteLogs", ids: []string{"u1"},
+			name: "DeleteLogs, the user in the path and the query", op: "Users.DeleteLogs", ids: []string{"u1"}, query: "userId=u1",
 			response: `{"message":"Success"}`,
 			call:     func(ctx context.Context, c *Client) (any, error) { return nil, c.Users.DeleteLogs(ctx, "u1") },
 			want:     nil,

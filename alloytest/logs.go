@@ -273,7 +273,14 @@ func (s *Server) rerun(w http.ResponseWriter, r *http.Request, req *request, wf 
 	writeJSON(w, http.StatusOK, map[string]string{"message": "Rerun started", "executionUuid": e.uuid})
 }
 
-func (s *Server) deleteUserLogs(w http.ResponseWriter, _ *http.Request, _ *request, u *user) {
+// deleteUserLogs deletes the logs of the user the path names, which the
+// query's userId (required, as delete-logs-for-a-user declares it) must
+// name too.
+func (s *Server) deleteUserLogs(w http.ResponseWriter, r *http.Request, _ *request, u *user) {
+	if s.st.find(r.URL.Query().Get("userId")) != u {
+		writeError(w, http.StatusBadRequest, "userId in the query must name the user of the path")
+		return
+	}
 	s.st.deleteLogs(u.ID)
 	writeJSON(w, http.StatusOK, map[string]string{"message": "Success"})
 }

@@ -310,7 +310,10 @@ func TestLogsRawErrors(t *testing.T) {
 		{"huge page", "GET", logs + "?page=9223372036854775807&limit=30", "", 400, `query parameter \"page\": an invalid integer`},
 		{"bad filters", "GET", "/logs?" + filters, "", 400, "filters must be a JSON array"},
 		{"unknown execution", "GET", "/logs/nope", "", 404, "Execution not found"},
-		{"delete logs of unknown user", "DELETE", "/users/ghost/logs", "", 404, "User not found"},
+		{"delete logs of unknown user", "DELETE", "/users/ghost/logs?userId=ghost", "", 404, "User not found"},
+		{"delete logs without the query's userId", "DELETE", "/users/" + u.ID + "/logs", "", 400, `query parameter \"userId\": value is required but missing`},
+		{"delete logs of another user than the path's", "DELETE", "/users/" + u.ID + "/logs?userId=ghost", "", 400, "userId in the query must name the user of the path"},
+		{"delete logs, by id and by username", "DELETE", "/users/" + u.ID + "/logs?userId=u", "", 200, `{"message":"Success"}`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

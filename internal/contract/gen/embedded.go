@@ -99,8 +99,7 @@ func fixBatch(o *op) {
 
 func fixDeleteUserLogs(o *op) {
 	o.source("page", "https://docs.runalloy.com/reference/embedded/delete-logs-for-a-user.md",
-		"the page declares userId only as a required query parameter although the path holds {userId}; the contract accepts it in both, and the SDK sends the path only (contested: tightened in the next issue)")
-	o.relaxQuery("userId")
+		"the page declares userId only as a required query parameter ('This endpoint requires a userId'), although its path template holds {userId}: decided, userId is required in both, with the same value; the SDK sends both on every version")
 }
 
 func fixToken(o *op) {
@@ -173,8 +172,10 @@ func fixUpgrade(o *op) {
 
 func fixRun(o *op) {
 	o.source("page", "https://docs.runalloy.com/reference/embedded/run-workflow.md",
-		"the schema requires workflowId and workflowName, the field text says either is enough: the contract requires neither (contested: tightened in the next issue)")
+		"the schema requires workflowId and workflowName, but workflowId's text says 'If you pass this parameter, then workflowName is not required', and activate and deactivate take either one: decided, a run names its workflow by workflowId or workflowName, at least one (both are allowed, as the schema wants them; workflowId is the one that counts, as its text says)")
 	o.unrequire("workflowId", "workflowName")
+	delete(o.body, "x-alloy-contested-required")
+	o.body["anyOf"] = []any{S{"required": []any{"workflowId"}}, S{"required": []any{"workflowName"}}}
 }
 
 func fixErrors(o *op) {
