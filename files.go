@@ -22,8 +22,10 @@ import (
 // take a file by its S3 key (the Connectivity API's file management:
 // https://docs.runalloy.com/connectivity-api/files). Files belong to the
 // authenticated user: List shows only theirs and Delete checks ownership.
-// It exists from API version 2025-09 on; on older versions every method
-// fails with ErrUnsupportedVersion and sends nothing.
+// (The file pages declare no x-alloy-userid, unlike the rest of the
+// Connectivity API; AsUser still sends it, and alloytest scopes files by
+// it.) It exists from API version 2025-09 on; on older versions every
+// method fails with ErrUnsupportedVersion and sends nothing.
 //
 // Alloy's reference groups these routes as their own resource ("Files"),
 // and they name no connector, so they are a service of their own rather
