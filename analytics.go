@@ -2,6 +2,10 @@ package alloy
 
 import (
 	"context"
+	"encoding/json"
+	"net/url"
+	"strings"
+	"time"
 )
 
 // AnalyticsService reports your account's usage. A workflow's own totals
@@ -53,4 +57,61 @@ type UsageMonth struct {
 // From API version 2025-09 on.
 func (s *AnalyticsService) GetUsageByTime(ctx context.Context, opts ...RequestOption) (*UsageByTime, error) {
 	return oneInData[UsageByTime](ctx, s.client, call{op: "Analytics.GetUsageByTime"}, opts)
+}
+
+// UsageByUser is one user's actions month by month, from GetUsageByUser.
+type UsageByUser struct {
+	UserName string `json:"userName"` // the user's username
+	UserID   string `json:"userId"`
+	// UserCreatedDate is when the user was created; zero when absent or
+	// unparsable.
+	UserCreatedDate time.Time        `json:"userCreatedDate"`
+	IsDeleted       bool             `json:"isDeleted"`
+	StartDate       string           `json:"startDate"` // the period, YYYY-MM-DD
+	EndDate         string           `json:"endDate"`
+	TotalActions    int              `json:"totalActions"`
+	Months          []UserUsageMonth `json:"data"`       // the months with actions
+	TimePeriod      string           `json:"timePeriod"` // e.g. "current-billing-cycle"
+}
+
+// UserUsageMonth is one month of UsageByUser.
+type UserUsageMonth struct {
+	Month     string `json:"month"` // e.g. "Mar-24"
+	Date      string `json:"date"`  // YYYY-MM-DD
+	UserName  string `json:"userName"`
+	UserID    string `json:"userId"`
+	IsDeleted bool   `json:"isDeleted"`
+	// UserCreatedDate is the user's creation date, YYYY-MM-DD (the page
+	// gives a date here, a date-time at the top).
+	UserCreatedDate string `json:"userCreatedDate"`
+	AppActions      int    `json:"appActions"`
+	APIActions      int    `json:"apiActions"`
+	Count           int    `json:"count"` // app and API actions
+}
+
+// UnmarshalJSON decodes UserCreatedDate leniently.
+func (u *UsageByUser) UnmarshalJSON(b []byte) error {
+	type plain UsageByUser
+	var v struct {
+		plain
+		UserCreatedDate lenientTime `json:"userCreatedDate"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*u = UsageByUser(v.plain)
+	u.UserCreatedDate = time.Time(v.UserCreatedDate)
+	return nil
+}
+
+// GetUsageByUser returns one user's actions month by month.
+// GET /analytics/detail-usage-user?userId=
+//
+// From API version 2025-09 on.
+func (s *AnalyticsService) GetUsageByUser(ctx context.Context, userID string, opts ...RequestOption) (*UsageByUser, error) {
+	if strings.TrimSpace(userID) == "" {
+		return nil, invalidArg("usage by user", "userID is empty")
+	}
+	q := url.Values{"userId": {userID}}
+	return oneInData[UsageByUser](ctx, s.client, call{op: "Analytics.GetUsageByUser", query: q}, opts)
 }

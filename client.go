@@ -46,6 +46,7 @@ type Client struct {
 	Analytics     *AnalyticsService     // account usage
 	Passthrough   *PassthroughService   // raw calls to a provider's API through a credential
 	Connectors    *ConnectorsService    // the Connectivity API (2025-09)
+	Files         *FilesService         // the Connectivity API's file storage (2025-09)
 
 	// Everything below is unexported and behind pointers, so that even
 	// printing a Client value with %+v cannot reach the API key.
@@ -159,6 +160,7 @@ func newClient(apiKey string, cfg config) (*Client, error) {
 	c.Analytics = (*AnalyticsService)(&c.services)
 	c.Passthrough = (*PassthroughService)(&c.services)
 	c.Connectors = (*ConnectorsService)(&c.services)
+	c.Files = (*FilesService)(&c.services)
 	return c, nil
 }
 

@@ -1,6 +1,7 @@
 package alloy
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -164,6 +165,45 @@ type AuthMetadata struct {
 // List returns the connectors the Connectivity API offers. GET /connectors
 func (s *ConnectorsService) List(ctx context.Context, opts ...RequestOption) ([]Connector, error) {
 	return listOf[Connector](ctx, s.client, "Connectors.List", call{}, opts, "connectors", "data")
+}
+
+// Get returns one connector's metadata. GET /connectors/{connectorId}
+//
+// No page of Alloy's shows this answer (the Connectivity authentication
+// guide only names the route): Get reads the connector under "connector",
+// as GetAction's answer is under "action", or under "data", or bare, and
+// keeps all of it in Raw.
+func (s *ConnectorsService) Get(ctx context.Context, connectorID string, opts ...RequestOption) (*Connector, error) {
+	var raw json.RawMessage
+	if err := s.client.send(ctx, call{op: "Connectors.Get", path: []string{connectorID}, out: &raw}, opts); err != nil {
+		return nil, err
+	}
+	var env struct {
+		Connector json.RawMessage `json:"connector"`
+		Data      json.RawMessage `json:"data"`
+	}
+	_ = json.Unmarshal(raw, &env) // a body that is not an object fails below
+	one := raw
+	switch {
+	case isObject(env.Connector):
+		one = env.Connector
+	case isObject(env.Data):
+		one = env.Data
+	}
+	var c Connector
+	if err := json.Unmarshal(one, &c); err != nil {
+		return nil, fmt.Errorf("alloy: Connectors.Get: decode response: %w", err)
+	}
+	if c.ID == "" {
+		return nil, fmt.Errorf("alloy: Connectors.Get: response has no connector id")
+	}
+	return &c, nil
+}
+
+// isObject reports whether raw is a JSON object.
+func isObject(raw json.RawMessage) bool {
+	raw = bytes.TrimSpace(raw)
+	return len(raw) > 0 && raw[0] == '{'
 }
 
 // ListResources returns a connector's resources and their actions.

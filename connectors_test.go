@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"testing"
 	"time"
 
@@ -18,14 +19,45 @@ func TestAnalyticsUsage(t *testing.T) {
 		call:     func(ctx context.Context, c *Client) (any, error) { return c.Analytics.GetUsage(ctx) },
 		want: &Usage{StartDate: "2025-01-01", EndDate: "2025-12-31", ExecutionsLimit: 50000, SevenDays: 1204, ThirtyDays: 5120,
 			LastThreeMonths: 14877, BillingCycle: 16022, AppActions: 16022, APIActions: 431},
+	}, {
+		name: "UsageByUser", op: "Analytics.GetUsageByUser", query: "userId=ops%40northwind.example",
+		response: `{"data":{"userName":"ops@northwind.example","userId":"65f1c2a9d4e8b71a2c3d4e5f","userCreatedDate":"2025-01-09T11:07:13.963Z","isDeleted":false,` +
+			`"startDate":"2025-01-01","endDate":"2025-12-31","totalActions":9,"data":[{"month":"Mar-25","userName":"ops@northwind.example","isDeleted":false,` +
+			`"date":"2025-03-10","userId":"65f1c2a9d4e8b71a2c3d4e5f","userCreatedDate":"2025-01-09","apiActions":2,"count":9,"appActions":7}],"timePeriod":"current-billing-cycle"}}`,
+		call: func(ctx context.Context, c *Client) (any, error) {
+			return c.Analytics.GetUsageByUser(ctx, "ops@northwind.example")
+		},
+		want: &UsageByUser{UserName: "ops@northwind.example", UserID: "65f1c2a9d4e8b71a2c3d4e5f", UserCreatedDate: time.Date(2025, 1, 9, 11, 7, 13, 963e6, time.UTC),
+			StartDate: "2025-01-01", EndDate: "2025-12-31", TotalActions: 9, TimePeriod: "current-billing-cycle",
+			Months: []UserUsageMonth{{Month: "Mar-25", Date: "2025-03-10", UserName: "ops@northwind.example", UserID: "65f1c2a9d4e8b71a2c3d4e5f",
+				UserCreatedDate: "2025-01-09", AppActions: 7, APIActions: 2, Count: 9}}},
 	}})
+	h := newHarness(t)
+	_, err := h.c.Analytics.GetUsageByUser(context.Background(), " ")
+	require.ErrorIs(t, err, ErrInvalidArgument)
+	assert.Zero(t, h.mt.GetTotalCallCount(), "a missing user sends nothing")
+}
+
+func TestConnectorsGetWithoutAConnector(t *testing.T) {
+	for _, body := range []string{`{}`, `{"connector":{"name":"Slack"}}`, `[1]`} {
+		h := newHarness(t)
+		h.on("GET", testRoot+"/connectors/slack", jsonResp(200, body))
+		_, err := h.c.Connectors.Get(context.Background(), "slack")
+		require.Error(t, err, body)
+		assert.Contains(t, err.Error(), "Connectors.Get", body)
+	}
+	h := newHarness(t)
+	_, err := h.c.Connectors.Get(context.Background(), "")
+	require.ErrorIs(t, err, ErrInvalidArgument)
+	assert.Zero(t, h.mt.GetTotalCallCount())
 }
 
 func TestPassthrough(t *testing.T) {
 	runAPICases(t, []apiCase{
 		{
 			name: "Do with body, query and headers", op: "Passthrough.Do", query: "credentialId=cred%2F1",
-			response: `{"customers":[{"id":1}]}`,
+			// The guide's shape: the provider's headers, statusCode and data.
+			response: `{"headers":{"content-type":"application/json","set-cookie":["a=1","b=2"],"x-count":3},"statusCode":201,"data":{"customers":[{"id":1}]}}`,
 			wantBody: `{"method":"POST","path":"/admin/api/2024-01/customers.json","body":"{\"customer\":{\"email\":\"a@b.example\"}}","query":{"limit":"5"},"extraHeaders":"{\"X-Shopify-Api-Version\":\"2024-01\"}"}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
 				return c.Passthrough.Do(ctx, "cred/1", PassthroughRequest{
@@ -34,10 +66,20 @@ func TestPassthrough(t *testing.T) {
 					Body:    map[string]any{"customer": map[string]string{"email": "a@b.example"}},
 				})
 			},
-			want: &PassthroughResponse{StatusCode: 200, Body: json.RawMessage(`{"customers":[{"id":1}]}`)},
+			want: &PassthroughResponse{StatusCode: 201, Body: json.RawMessage(`{"customers":[{"id":1}]}`),
+				Headers: http.Header{"Content-Type": {"application/json"}, "Set-Cookie": {"a=1", "b=2"}, "X-Count": {"3"}}},
 		},
 		{
-			name: "Do a bare GET", op: "Passthrough.Do", query: "credentialId=c1",
+			name: "Do, a provider's error status", op: "Passthrough.Do", query: "credentialId=c1",
+			response: `{"headers":{},"statusCode":404,"data":"Not Found"}`,
+			wantBody: `{"method":"GET","path":"/orders/9","body":null,"query":null,"extraHeaders":null}`,
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return c.Passthrough.Do(ctx, "c1", PassthroughRequest{Method: "GET", Path: "/orders/9"})
+			},
+			want: &PassthroughResponse{StatusCode: 404, Headers: http.Header{}, Body: json.RawMessage(`"Not Found"`)},
+		},
+		{
+			name: "Do a bare GET: an answer that is not the guide's shape is the body", op: "Passthrough.Do", query: "credentialId=c1",
 			response: `<xml>not json</xml>`,
 			wantBody: `{"method":"GET","path":"/orders","body":null,"query":null,"extraHeaders":null}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
@@ -116,6 +158,24 @@ func TestConnectorsRequestsAndDecoding(t *testing.T) {
 			response: `[{"id":"slack"}]`,
 			call:     func(ctx context.Context, c *Client) (any, error) { return c.Connectors.List(ctx) },
 			want:     []Connector{{ID: "slack", Raw: json.RawMessage(`{"id":"slack"}`)}},
+		},
+		{
+			name: "Get, under connector", op: "Connectors.Get", ids: []string{"slack/x"},
+			response: `{"connector":{"id":"slack","name":"Slack","icon":"i","actions":3}}`,
+			call:     func(ctx context.Context, c *Client) (any, error) { return c.Connectors.Get(ctx, "slack/x") },
+			want:     &Connector{ID: "slack", Name: "Slack", Icon: "i", Raw: json.RawMessage(`{"id":"slack","name":"Slack","icon":"i","actions":3}`)},
+		},
+		{
+			name: "Get, under data", op: "Connectors.Get", ids: []string{"slack"},
+			response: `{"data":{"connectorId":"slack","displayName":"Slack"}}`,
+			call:     func(ctx context.Context, c *Client) (any, error) { return c.Connectors.Get(ctx, "slack") },
+			want:     &Connector{ID: "slack", Name: "Slack", Raw: json.RawMessage(`{"connectorId":"slack","displayName":"Slack"}`)},
+		},
+		{
+			name: "Get, bare", op: "Connectors.Get", ids: []string{"slack"},
+			response: `{"id":"slack","connector":"slack"}`,
+			call:     func(ctx context.Context, c *Client) (any, error) { return c.Connectors.Get(ctx, "slack") },
+			want:     &Connector{ID: "slack", Raw: json.RawMessage(`{"id":"slack","connector":"slack"}`)},
 		},
 		{
 			name: "Resources", op: "Connectors.ListResources", ids: []string{"slack"},

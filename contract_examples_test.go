@@ -222,6 +222,14 @@ var examples = map[string]example{
 		_, err := e.c.Analytics.GetUsageByTime(ctx)
 		return err
 	},
+	"Analytics.GetUsageByUser": func(ctx context.Context, e *walkEnv) error {
+		_, u, err := run(ctx, e)
+		if err != nil {
+			return err
+		}
+		_, err = e.c.Analytics.GetUsageByUser(ctx, u.ID)
+		return err
+	},
 	"Passthrough.Do": func(ctx context.Context, e *walkEnv) error {
 		_, err := e.c.Passthrough.Do(ctx, e.conns["Commerce"], alloy.PassthroughRequest{Method: "GET", Path: "/admin/api/2024-04/shop.json"})
 		return err
@@ -229,6 +237,10 @@ var examples = map[string]example{
 
 	"Connectors.List": func(ctx context.Context, e *walkEnv) error {
 		_, err := e.c.Connectors.List(ctx)
+		return err
+	},
+	"Connectors.Get": func(ctx context.Context, e *walkEnv) error {
+		_, err := e.c.Connectors.Get(ctx, "slack")
 		return err
 	},
 	"Connectors.ListResources": func(ctx context.Context, e *walkEnv) error {
@@ -258,6 +270,25 @@ var examples = map[string]example{
 	"Connectors.ListCredentialMetadata": func(ctx context.Context, e *walkEnv) error {
 		_, err := e.c.Connectors.ListCredentialMetadata(ctx, "hubspot")
 		return err
+	},
+
+	"Files.List": func(ctx context.Context, e *walkEnv) error {
+		if _, err := uploadAside(ctx, e, "list.txt"); err != nil {
+			return err
+		}
+		_, err := e.c.Files.List(ctx)
+		return err
+	},
+	"Files.RequestUpload": func(ctx context.Context, e *walkEnv) error {
+		_, err := e.c.Files.RequestUpload(ctx, alloy.FileUploadParams{Filename: "document.pdf", MimeType: "application/pdf", MD5: "2942bfabb3d05332b66eb128e0842cff"})
+		return err
+	},
+	"Files.Delete": func(ctx context.Context, e *walkEnv) error {
+		up, err := uploadAside(ctx, e, "gone.txt")
+		if err != nil {
+			return err
+		}
+		return e.c.Files.Delete(ctx, up.S3Key)
 	},
 
 	"unified.Users.Create": func(ctx context.Context, e *walkEnv) error {
@@ -387,6 +418,14 @@ func run(ctx context.Context, e *walkEnv) (string, *alloy.User, error) {
 		return "", nil, errors.New("the run left no execution")
 	}
 	return execs[len(execs)-1].ID, u, nil
+}
+
+// uploadAside uploads a file with a client the walk does not record: the
+// upload's PUT goes to the presigned URL, which is no route of the
+// contract.
+func uploadAside(ctx context.Context, e *walkEnv, name string) (*alloy.PresignedUpload, error) {
+	c := e.srv.Client(alloy.WithAPIVersion(e.v))
+	return c.Files.Upload(ctx, alloy.FileUploadParams{Filename: name, MimeType: "text/plain"}, []byte("walk "+name))
 }
 
 func subscribe(ctx context.Context, e *walkEnv) (*unified.Subscription, error) {

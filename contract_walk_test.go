@@ -42,53 +42,12 @@ const (
 	walkWorkflow    = "6712ab3acd56ef7890a1b2d9" // its "Paid order to ERP" workflow
 )
 
-// knownFailures are the contract's operations the walk does not pass yet,
-// with why. Temporary: issue 15 (faithful models) empties and removes this
-// list. An operation listed here that passes on every version fails the
-// test, so the list can only shrink.
-var knownFailures = map[string]string{
-	// Operations the SDK has no method for yet.
-	"Analytics.GetUsageByUser": "no SDK method yet (GET /analytics/detail-usage-user)",
-	"Connectors.Get":           "no SDK method yet (GET /connectors/{connectorId})",
-	"Files.List":               "no SDK method yet (GET /connectors/files/list)",
-	"Files.RequestUpload":      "no SDK method yet (POST /connectors/files/upload/request, then the presigned PUT)",
-	"Files.Delete":             "no SDK method yet (DELETE /connectors/files/{s3Key})",
-
-	// Embedded shapes the SDK or alloytest do not have yet.
-	"Users.CreateBatch": "BatchResult has no InvalidUsers, and alloytest answers 400 to a batch with one bad user instead of partial success",
-	"Logs.List":         "LogEntry flattens the documented notification (data.executionId, user.email, forgeWorkflow.name, forgeWorkflowId, _id) into fields of its own names",
-
-	// Embedded shapes alloytest answers that no page documents.
-	"Credentials.ListMetadata": "alloytest answers properties[].required, which no page shows",
-	"Credentials.GetMetadata":  "alloytest answers properties[].required, which no page shows",
-	"Installations.Start":      "alloytest answers fields[].options (and subType), which no page shows",
-	"Installations.List":       "alloytest answers formData[].fields[].value, which no page shows",
-	"Installations.Get":        "alloytest answers enabled, which the list page shows but the get page does not",
-	"Installations.Edit":       "alloytest answers enabled, which the edit page does not show (it shows installedData)",
-	"Integrations.Get":         "alloytest answers description on the 2025-09 get, which its page does not show",
-	"Passthrough.Do":           "the guide documents {headers, statusCode, data}; alloytest answers the provider's body bare and the SDK returns it so",
-}
-
 // mustUnified is unified.New for a client the test knows is good.
 func mustUnified(t testing.TB, c *alloy.Client, opts ...unified.Option) *unified.Client {
 	t.Helper()
 	u, err := unified.New(c, opts...)
 	require.NoError(t, err)
 	return u
-}
-
-// knownFailure returns the reason op is a known failure, matching entries
-// that end in ".*" as prefixes.
-func knownFailure(op string) (string, bool) {
-	if r, ok := knownFailures[op]; ok {
-		return r, true
-	}
-	for k, r := range knownFailures {
-		if p, ok := strings.CutSuffix(k, "*"); ok && strings.HasPrefix(op, p) {
-			return r, true
-		}
-	}
-	return "", false
 }
 
 // exchange is one request and its response, as sent and received.
@@ -165,35 +124,14 @@ type failure struct {
 
 func (f failure) String() string { return f.op + " on " + f.version + ": " + f.kind + ": " + f.msg }
 
-// TestContractWalk walks every operation × version.
+// TestContractWalk walks every operation × version: every request the SDK
+// sends and every response alloytest answers is checked against the
+// strict contract, and every decoded value against the response's. There
+// is no list of known failures: an operation that fails fails the test.
 func TestContractWalk(t *testing.T) {
-	failed := map[string][]failure{}
 	for _, v := range walkVersions {
 		for _, f := range walk(t, v, nil) {
-			failed[f.op] = append(failed[f.op], f)
-		}
-	}
-	for op, fs := range failed {
-		if reason, known := knownFailure(op); known {
-			t.Logf("known failure (%s): %s", reason, fs[0])
-			continue
-		}
-		for _, f := range fs {
 			t.Error(f)
-		}
-	}
-	for op := range fieldFailures(t) {
-		failed[op] = append(failed[op], failure{op: op, kind: "field"})
-	}
-	for entry := range knownFailures {
-		still := false
-		for op := range failed {
-			if op == entry || strings.HasSuffix(entry, "*") && strings.HasPrefix(op, strings.TrimSuffix(entry, "*")) {
-				still = true
-			}
-		}
-		if !still {
-			t.Errorf("%s passes now: remove it from knownFailures", entry)
 		}
 	}
 }

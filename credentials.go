@@ -73,21 +73,20 @@ func (p CredentialCreateParams) LogValue() slog.Value { return slog.StringValue(
 // CredentialMetadata says what a credential for one connector needs.
 type CredentialMetadata struct {
 	// Connector is the credential type to use in CredentialCreateParams and
-	// OAuthURLParams. 2025-09 calls the field "connector", older versions "name".
-	Connector  string               `json:"connector"`
+	// OAuthURLParams. Alloy's pages give it as "connector" (the 2025-09
+	// examples) and as "name" (the 2025-09 schema, 2024-03); both are read.
+	Connector  string               `json:"connector" wire:"name"`
 	Icon       string               `json:"icon,omitempty"`
 	IsOAuth    bool                 `json:"isOauth"`
 	Properties []CredentialProperty `json:"properties"`
 }
 
-// CredentialProperty is one field a credential needs.
+// CredentialProperty is one field a credential needs. Alloy's metadata
+// does not say which properties are optional.
 type CredentialProperty struct {
 	Name        string `json:"name"` // the key in CredentialCreateParams.Data or OAuthURLParams.Fields
 	DisplayName string `json:"displayName,omitempty"`
 	Description string `json:"description,omitempty"`
-	// Required is as Alloy reports it; Alloy's metadata usually omits it,
-	// and a property without it is treated as required by Validate.
-	Required *bool `json:"required,omitempty"`
 }
 
 // UnmarshalJSON accepts the connector under "connector" or "name".
@@ -107,11 +106,12 @@ func (m *CredentialMetadata) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Validate checks data against the metadata before a Create: every required
+// Validate checks data against the metadata before a Create: every
 // property must be present and not empty. Alloy's metadata does not say
-// which properties are optional, so a property is required unless its
-// Required is explicitly false; the server's answer to Create stays the
-// authority. The error matches
+// which properties are optional, so Validate treats them all as required;
+// for a connector with an optional property, skip Validate or fill the
+// property: the server's answer to Create stays the authority. The error
+// matches
 // ErrInvalidArgument and names every missing property, e.g.
 // "netsuite needs consumerKey, tokenSecret". OAuth connectors are refused:
 // their credentials come from GetOAuthURL.
@@ -121,9 +121,6 @@ func (m *CredentialMetadata) Validate(data map[string]any) error {
 	}
 	var missing []string
 	for _, p := range m.Properties {
-		if p.Required != nil && !*p.Required {
-			continue
-		}
 		v, ok := data[p.Name]
 		if !ok || v == nil || v == "" {
 			missing = append(missing, p.Name)

@@ -44,10 +44,10 @@ func TestCredentialsRequestsAndDecoding(t *testing.T) {
 		},
 		{
 			name: "Metadata", op: "Credentials.ListMetadata",
-			response: `{"data":[{"connector":"bigcommerce","isOauth":false,"properties":[{"name":"storeHash","displayName":"Store Hash","required":true}]},{"name":"hubspot","isOauth":true,"properties":[]}]}`,
+			response: `{"data":[{"connector":"bigcommerce","isOauth":false,"properties":[{"name":"storeHash","displayName":"Store Hash"}]},{"name":"hubspot","isOauth":true,"properties":[]}]}`,
 			call:     func(ctx context.Context, c *Client) (any, error) { return c.Credentials.ListMetadata(ctx) },
 			want: []CredentialMetadata{
-				{Connector: "bigcommerce", Properties: []CredentialProperty{{Name: "storeHash", DisplayName: "Store Hash", Required: Ptr(true)}}},
+				{Connector: "bigcommerce", Properties: []CredentialProperty{{Name: "storeHash", DisplayName: "Store Hash"}}},
 				{Connector: "hubspot", IsOAuth: true, Properties: []CredentialProperty{}},
 			},
 		},
@@ -191,12 +191,12 @@ func TestCredentialsCreateMissingPropertyIs422(t *testing.T) {
 
 func TestCredentialMetadataValidate(t *testing.T) {
 	netsuite := CredentialMetadata{Connector: "netsuite", Properties: []CredentialProperty{
-		{Name: "accountId"}, {Name: "consumerKey", Required: Ptr(true)}, {Name: "note", Required: Ptr(false)},
+		{Name: "accountId"}, {Name: "consumerKey"}, {Name: "note"},
 	}}
-	assert.NoError(t, netsuite.Validate(map[string]any{"accountId": "A", "consumerKey": 7}))
+	assert.NoError(t, netsuite.Validate(map[string]any{"accountId": "A", "consumerKey": 7, "note": "n"}))
 	err := netsuite.Validate(map[string]any{"accountId": "", "note": nil})
 	require.ErrorIs(t, err, ErrInvalidArgument)
-	assert.Contains(t, err.Error(), "netsuite needs accountId, consumerKey")
+	assert.Contains(t, err.Error(), "netsuite needs accountId, consumerKey, note", "every property is required: Alloy's metadata marks none optional")
 	oauth := CredentialMetadata{Connector: "shopify", IsOAuth: true}
 	err = oauth.Validate(map[string]any{})
 	require.True(t, errors.Is(err, ErrInvalidArgument))

@@ -1,7 +1,7 @@
 // Package alloy is a client for Alloy Automation's REST APIs: the Embedded
 // iPaaS API (users, user JWTs, credentials, integrations, apps, workflows,
 // events, logs, installations, analytics, passthrough) and the Connectivity
-// API, on every API version, 2025-09 (header-versioned) as well as 2024-03
+// API (connectors and files), on every API version, 2025-09 (header-versioned) as well as 2024-03
 // and 2023-12 (path-versioned). The Unified API is package unified, on the
 // same Client; inbound webhooks are package webhook.
 //
@@ -22,6 +22,7 @@
 //
 // Paged lists have iterators (Logs.ListIter, Logs.ListExecutionsIter) that fetch page
 // after page as the loop needs them. TokenCache and TokenHandler hand user
-// JWTs to a frontend. Package alloytest runs a stateful fake of the API,
-// with fault injection, for tests.
+// JWTs to a frontend. OutboundIPs lists the addresses Alloy calls from, for
+// allow-lists. Package alloytest runs a stateful fake of the API, with fault
+// injection, for tests.
 package alloy

@@ -95,7 +95,7 @@ func ExampleLogsService_ListIter() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Println(entry.Message, entry.WorkflowName, entry.UserID == userID)
+		fmt.Println(entry.Message, entry.ParentWorkflow.Name, entry.UserID == userID)
 	}
 	// Output: executionError Paid order to ERP true
 }
@@ -125,7 +125,7 @@ func ExampleInstallationForm_Answers() {
 	}
 	for _, step := range form.Steps {
 		for _, f := range step.Fields {
-			fmt.Printf("%s (%s) required=%v options=%d\n", f.Name, f.DisplayName, f.Required, len(f.Options))
+			fmt.Printf("%s (%s) required=%v\n", f.Name, f.DisplayName, f.Required)
 		}
 	}
 	_, err = form.Answers(map[string]any{"syncMode": "merge"})
@@ -144,9 +144,9 @@ func ExampleInstallationForm_Answers() {
 	}
 	fmt.Println(len(installed), installed[0].UserID == user.ID, installed[0].Enabled)
 	// Output:
-	// subsidiary (Subsidiary) required=true options=0
-	// syncMode (Sync mode) required=false options=2
-	// alloy: answer installation form: invalid argument: subsidiary is required; syncMode is not one of its options
+	// subsidiary (Subsidiary) required=true
+	// syncMode (Sync mode) required=false
+	// alloy: answer installation form: invalid argument: subsidiary is required
 	// 1 true true
 }
 

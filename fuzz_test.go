@@ -49,18 +49,30 @@ func FuzzDecodeModels(f *testing.F) {
 		}
 		f.Add(b)
 	}
+	for _, name := range []string{"get-detail-usage-user_2025-09.json", "list-user-files_2025-09.json", "edit-installation_2025-09.json"} {
+		b, err := readTestdata("embedded-pages/" + name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
 	f.Add([]byte(`{"data":[{"finished":{"x":1},"startedAt":[],"results":[{"blockId":5}]}]}`))
+	f.Add([]byte(`{"headers":{"a":["b",1],"c":null},"statusCode":201,"data":"x"}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		targets := []any{
 			new(userBody), new(struct{ Data []WorkflowUser }), new(struct{ Data []Integration }),
 			new(struct{ Data []Credential }), new(struct{ Data []CredentialMetadata }), new(struct{ Data *Workflow }),
 			new(struct{ Data []Execution }), new(LogPage), new(InstallationForm), new(struct{ Data []Installation }),
-			new(ExecutionLog), new(Connector), new(ConnectorResource), new(WorkflowError), new(FieldOption),
+			new(ExecutionLog), new(Connector), new(ConnectorResource), new(WorkflowError),
+			new(struct{ Data *UsageByUser }), new(struct{ Files []File }), new(struct{ Data *Installation }),
 		}
 		for _, v := range targets {
 			_ = json.Unmarshal(b, v)
 		}
 		_, _ = decodeList[WorkflowError](b, "data", "errors")
+		if r := passthroughResponse(200, b); r == nil {
+			t.Fatal("no response")
+		}
 	})
 }
 

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -40,46 +39,21 @@ type InstallationStep struct {
 	Fields     []FormField `json:"fields"`
 }
 
-// FormField is one question of an installation form.
+// FormField is one question of an installation form, as Alloy's
+// start-installation page documents it: no page shows the answers a field
+// allows, so none are given here.
 type FormField struct {
-	Name        string        `json:"name"` // the key of the answer
-	DisplayName string        `json:"displayName"`
-	Type        string        `json:"type"`              // e.g. "string"
-	SubType     string        `json:"subType,omitempty"` // e.g. "dropdown"
-	Required    bool          `json:"required"`
-	Options     []FieldOption `json:"options,omitempty"` // the allowed answers, when listed
-}
-
-// FieldOption is one allowed answer of a FormField.
-type FieldOption struct {
+	Name        string `json:"name"` // the key of the answer
 	DisplayName string `json:"displayName"`
-	// Value is the answer to send; Alloy sends strings or numbers, and a
-	// number is given here in its JSON form, e.g. "42".
-	Value string `json:"value"`
-}
-
-// UnmarshalJSON accepts a string, number or boolean value.
-func (o *FieldOption) UnmarshalJSON(b []byte) error {
-	var v struct {
-		DisplayName string          `json:"displayName"`
-		Value       json.RawMessage `json:"value"`
-	}
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	o.DisplayName = v.DisplayName
-	o.Value = ""
-	if json.Unmarshal(v.Value, &o.Value) != nil && len(v.Value) > 0 && string(v.Value) != "null" {
-		o.Value = string(v.Value)
-	}
-	return nil
+	Type        string `json:"type"` // e.g. "string"
+	Required    bool   `json:"required"`
 }
 
 // Answers returns the params that complete this form with values, keyed by
 // field name: each step gets the values of its fields. It fails with
-// ErrInvalidArgument, naming them, when required fields have no value or
-// a value is not among a field's options. Values are sent as given (a
-// string, number or boolean).
+// ErrInvalidArgument, naming them, when required fields have no value.
+// Values are sent as given (a string, number or boolean); whether a value
+// is allowed is Alloy's to say, in its answer to Complete.
 func (f *InstallationForm) Answers(values map[string]any) (InstallationCompleteParams, error) {
 	params := InstallationCompleteParams{InstallationID: f.InstallationID}
 	var problems []string
@@ -93,10 +67,6 @@ func (f *InstallationForm) Answers(values map[string]any) (InstallationCompleteP
 				}
 				continue
 			}
-			if len(fl.Options) > 0 && !fl.allows(v) {
-				problems = append(problems, fl.Name+" is not one of its options")
-				continue
-			}
 			answer.Fields = append(answer.Fields, FieldAnswer{Name: fl.Name, Value: v})
 		}
 		params.Steps = append(params.Steps, answer)
@@ -105,29 +75,6 @@ func (f *InstallationForm) Answers(values map[string]any) (InstallationCompleteP
 		return InstallationCompleteParams{}, invalidArg("answer installation form", "%s", strings.Join(problems, "; "))
 	}
 	return params, nil
-}
-
-// allows reports whether v is one of the field's options.
-func (f *FormField) allows(v any) bool {
-	var s string
-	switch x := v.(type) {
-	case string:
-		s = x
-	case int:
-		s = strconv.Itoa(x)
-	default:
-		b, err := json.Marshal(v)
-		if err != nil {
-			return false
-		}
-		s = string(b)
-	}
-	for _, o := range f.Options {
-		if o.Value == s {
-			return true
-		}
-	}
-	return false
 }
 
 // InstallationCompleteParams answer an installation form.
@@ -168,7 +115,12 @@ type Installation struct {
 	CredentialIDs map[string]string `json:"credentialIds"`
 	WorkflowIDs   []string          `json:"workflowIds"`
 	InstalledAt   time.Time         `json:"installedAt"` // zero when absent or unparsable
-	Enabled       bool              `json:"enabled"`
+	// Enabled reports whether the installation runs. List and Get carry it;
+	// Edit's answer does not (edit-installation), so it is false there.
+	Enabled bool `json:"enabled"`
+	// InstalledData is what Edit answers with besides the record, as Alloy
+	// sent it: its page types the items "any". Only Edit fills it.
+	InstalledData []json.RawMessage `json:"installedData,omitempty"`
 }
 
 // UnmarshalJSON decodes leniently: formData items that are not steps (the
@@ -248,7 +200,8 @@ func (s *InstallationsService) Complete(ctx context.Context, params Installation
 }
 
 // Edit reopens a user's installation, e.g. with other credentials, and
-// returns it. POST /headless/editInstallation
+// returns it with its InstalledData (and without Enabled, which Alloy's
+// answer does not carry). POST /headless/editInstallation
 //
 // From API version 2025-09 on.
 func (s *InstallationsService) Edit(ctx context.Context, params InstallationEditParams, opts ...RequestOption) (*Installation, error) {

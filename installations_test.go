@@ -17,9 +17,7 @@ func startedForm() *InstallationForm {
 			WorkflowID: "6712ab3acd56ef7890a1b2d9", App: "netsuite", BlockID: "5c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
 			Fields: []FormField{
 				{Name: "subsidiary", DisplayName: "Subsidiary", Type: "string", Required: true},
-				{Name: "syncMode", DisplayName: "Sync mode", Type: "string", SubType: "dropdown", Options: []FieldOption{
-					{DisplayName: "Create only", Value: "create"}, {DisplayName: "Upsert", Value: "upsert"},
-				}},
+				{Name: "syncMode", DisplayName: "Sync mode", Type: "string"},
 			},
 		}},
 	}
@@ -63,7 +61,7 @@ func TestInstallationsRequestsAndDecoding(t *testing.T) {
 			want: &Installation{ID: "i1", IntegrationID: "int1", UserID: "u1",
 				FormData:      []InstallationStep{{WorkflowID: "w1", BlockID: "b1", Fields: []FormField{}}},
 				CredentialIDs: map[string]string{"netsuite": "c9"}, WorkflowIDs: []string{"w1"},
-				InstalledAt: time.Date(2025, 3, 4, 8, 20, 33, 117e6, time.UTC)},
+				InstalledAt: time.Date(2025, 3, 4, 8, 20, 33, 117e6, time.UTC), InstalledData: []json.RawMessage{json.RawMessage("1")}},
 		},
 		{
 			name: "List", op: "Installations.List",
@@ -95,21 +93,13 @@ func TestInstallationFormAnswers(t *testing.T) {
 	require.NoError(t, err, "an optional field may be left out")
 	assert.Equal(t, []FieldAnswer{{Name: "subsidiary", Value: 3}}, params.Steps[0].Fields)
 
-	_, err = form.Answers(map[string]any{"syncMode": "delete"})
-	require.ErrorIs(t, err, ErrInvalidArgument)
-	assert.Equal(t, "alloy: answer installation form: invalid argument: subsidiary is required; syncMode is not one of its options", err.Error())
-}
+	params, err = form.Answers(map[string]any{"subsidiary": "3", "syncMode": "delete"})
+	require.NoError(t, err, "whether a value is allowed is Alloy's to say: no page lists a field's options")
+	assert.Equal(t, []FieldAnswer{{Name: "subsidiary", Value: "3"}, {Name: "syncMode", Value: "delete"}}, params.Steps[0].Fields)
 
-func TestFieldOptionValues(t *testing.T) {
-	var f FormField
-	require.NoError(t, json.Unmarshal([]byte(`{"name":"n","options":[{"displayName":"Ten","value":10},{"displayName":"On","value":true},{"value":null},{"value":"x"}]}`), &f))
-	assert.Equal(t, []FieldOption{{DisplayName: "Ten", Value: "10"}, {DisplayName: "On", Value: "true"}, {}, {Value: "x"}}, f.Options)
-	assert.True(t, f.allows(10))
-	assert.True(t, f.allows(10.0))
-	assert.True(t, f.allows(true))
-	assert.True(t, f.allows("x"))
-	assert.False(t, f.allows(11))
-	assert.False(t, f.allows(func() {}))
+	_, err = form.Answers(map[string]any{"syncMode": "upsert"})
+	require.ErrorIs(t, err, ErrInvalidArgument)
+	assert.Equal(t, "alloy: answer installation form: invalid argument: subsidiary is required", err.Error())
 }
 
 func TestInstallationsBadInputSendsNothing(t *testing.T) {

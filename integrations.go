@@ -16,9 +16,11 @@ type IntegrationsService service
 // Integration is an integration as seen by one user.
 type Integration struct {
 	ID string `json:"integrationId"`
-	// App is the integration's main app: 2025-09 "primaryConnector",
-	// older versions "app".
-	App         string `json:"app,omitempty" wire:"primaryConnector"`
+	// App is the integration's main app: "primaryConnector" in the 2025-09
+	// list, "app" in the 2025-09 get and on older versions.
+	App string `json:"app,omitempty" wire:"primaryConnector"`
+	// Description is the integration's description, which only the 2025-09
+	// list carries (its get page shows none).
 	Description string `json:"description,omitempty"`
 	Installed   bool   `json:"installed"`
 	// InstalledVersion is the version the user installed, when Installed

@@ -262,85 +262,82 @@ func (p *LogPage) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// LogEntry is one entry of the account-wide log: an execution's outcome.
+// LogEntry is one entry of the account-wide log (Alloy calls them
+// notifications): an execution's outcome, in the structure Alloy's get-logs
+// page documents (https://docs.runalloy.com/reference/embedded/get-logs).
+// It encodes to that structure too, so an entry written as JSON (e.g. by
+// alloy logs --jsonl) decodes back to the same value.
 type LogEntry struct {
-	ID               string    `json:"id"`
-	Message          string    `json:"message"` // e.g. "executionError"
-	ExecutionID      string    `json:"executionId"`
-	ExecutionUUID    string    `json:"executionUuid"`
-	StartedAt        time.Time `json:"startedAt"`
-	CompletedAt      time.Time `json:"completedAt"`
-	CreatedAt        time.Time `json:"createdAt"`
-	UserID           string    `json:"userId"`
-	UserEmail        string    `json:"userEmail,omitempty"`
-	UserFullName     string    `json:"userFullName,omitempty"`
-	WorkflowID       string    `json:"workflowId"`       // the user's workflow
-	ParentWorkflowID string    `json:"parentWorkflowId"` // Alloy's forgeWorkflowId
-	WorkflowName     string    `json:"workflowName,omitempty"`
-	WorkflowVersion  int       `json:"workflowVersion"`
-	CustomVersion    bool      `json:"customVersion"`
-	IntegrationID    string    `json:"integrationId,omitempty"`
-	IntegrationName  string    `json:"integrationName,omitempty"`
-	TeamID           string    `json:"teamId,omitempty"`
+	ID      string       `json:"_id"`
+	Message string       `json:"message"` // e.g. "executionError"
+	Data    LogEntryData `json:"data"`    // the execution's ids; see ExecutionID
+	// StartedAt, CompletedAt and CreatedAt are zero when absent or unparsable.
+	StartedAt       time.Time `json:"startedAt"`
+	CompletedAt     time.Time `json:"completedAt"`
+	CreatedAt       time.Time `json:"createdAt"`
+	CustomVersion   bool      `json:"customVersion"` // the user runs a version made for them
+	WorkflowVersion int       `json:"workflowVersion"`
+	TeamID          string    `json:"teamId"` // your Alloy account
+	// ParentWorkflowID is the parent workflow (Alloy's "forge" workflow),
+	// WorkflowID the user's copy of it.
+	ParentWorkflowID string         `json:"forgeWorkflowId"`
+	WorkflowID       string         `json:"workflowId"`
+	UserID           string         `json:"userId"`
+	User             LogUser        `json:"user"`
+	ParentWorkflow   ParentWorkflow `json:"forgeWorkflow"`
 }
 
-// UnmarshalJSON flattens Alloy's nested entry (data, user, forgeWorkflow),
-// and also reads the flat form LogEntry encodes to.
+// LogEntryData holds the ids of the execution an entry reports.
+type LogEntryData struct {
+	ExecutionID   string `json:"executionId"`   // the execution's id, e.g. for Logs.Get and Logs.Rerun
+	ExecutionUUID string `json:"executionUuid"` // the execution's uuid
+}
+
+// LogUser is the user an entry's execution ran for.
+type LogUser struct {
+	Email    string `json:"email"` // the user's username, typically an email
+	FullName string `json:"fullName"`
+}
+
+// ParentWorkflow is the parent workflow of an entry's execution and its
+// integration.
+type ParentWorkflow struct {
+	Name string `json:"name"`
+	// Integration is the integration the workflow belongs to; Alloy sends
+	// it under "integrationId", as an object.
+	Integration LogIntegration `json:"integrationId"`
+}
+
+// LogIntegration is the integration of an entry's parent workflow.
+type LogIntegration struct {
+	ID      string `json:"_id"`
+	Name    string `json:"name"`
+	BlockID string `json:"blockId"`
+	Icon    string `json:"icon"`
+}
+
+// ExecutionID returns the id of the entry's execution (data.executionId),
+// e.g. for Logs.Get and Logs.Rerun.
+func (e *LogEntry) ExecutionID() string { return e.Data.ExecutionID }
+
+// ExecutionUUID returns the uuid of the entry's execution
+// (data.executionUuid).
+func (e *LogEntry) ExecutionUUID() string { return e.Data.ExecutionUUID }
+
+// UnmarshalJSON decodes the timestamps leniently.
 func (e *LogEntry) UnmarshalJSON(b []byte) error {
+	type plain LogEntry
 	var v struct {
-		ID      string `json:"_id"`
-		Message string `json:"message"`
-		Data    struct {
-			ExecutionID   string `json:"executionId"`
-			ExecutionUUID string `json:"executionUuid"`
-		} `json:"data"`
-		StartedAt       lenientTime `json:"startedAt"`
-		CompletedAt     lenientTime `json:"completedAt"`
-		CreatedAt       lenientTime `json:"createdAt"`
-		CustomVersion   bool        `json:"customVersion"`
-		WorkflowVersion int         `json:"workflowVersion"`
-		TeamID          string      `json:"teamId"`
-		ForgeWorkflowID string      `json:"forgeWorkflowId"`
-		WorkflowID      string      `json:"workflowId"`
-		UserID          string      `json:"userId"`
-		User            struct {
-			Email    string `json:"email"`
-			FullName string `json:"fullName"`
-		} `json:"user"`
-		ForgeWorkflow struct {
-			Name        string `json:"name"`
-			Integration struct {
-				ID   string `json:"_id"`
-				Name string `json:"name"`
-			} `json:"integrationId"`
-		} `json:"forgeWorkflow"`
-		// The flattened names LogEntry encodes to, so that it round-trips.
-		FlatID              string `json:"id"`
-		FlatExecutionID     string `json:"executionId"`
-		FlatExecutionUUID   string `json:"executionUuid"`
-		FlatUserEmail       string `json:"userEmail"`
-		FlatUserFullName    string `json:"userFullName"`
-		FlatParentWorkflow  string `json:"parentWorkflowId"`
-		FlatWorkflowName    string `json:"workflowName"`
-		FlatIntegrationID   string `json:"integrationId"`
-		FlatIntegrationName string `json:"integrationName"`
+		plain
+		StartedAt   lenientTime `json:"startedAt"`
+		CompletedAt lenientTime `json:"completedAt"`
+		CreatedAt   lenientTime `json:"createdAt"`
 	}
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
 	}
-	*e = LogEntry{
-		ID: firstNonEmpty(v.ID, v.FlatID), Message: v.Message,
-		ExecutionID:   firstNonEmpty(v.Data.ExecutionID, v.FlatExecutionID),
-		ExecutionUUID: firstNonEmpty(v.Data.ExecutionUUID, v.FlatExecutionUUID),
-		StartedAt:     time.Time(v.StartedAt), CompletedAt: time.Time(v.CompletedAt), CreatedAt: time.Time(v.CreatedAt),
-		UserID: v.UserID, UserEmail: firstNonEmpty(v.User.Email, v.FlatUserEmail), UserFullName: firstNonEmpty(v.User.FullName, v.FlatUserFullName),
-		WorkflowID: v.WorkflowID, ParentWorkflowID: firstNonEmpty(v.ForgeWorkflowID, v.FlatParentWorkflow),
-		WorkflowName:    firstNonEmpty(v.ForgeWorkflow.Name, v.FlatWorkflowName),
-		WorkflowVersion: v.WorkflowVersion, CustomVersion: v.CustomVersion,
-		IntegrationID:   firstNonEmpty(v.ForgeWorkflow.Integration.ID, v.FlatIntegrationID),
-		IntegrationName: firstNonEmpty(v.ForgeWorkflow.Integration.Name, v.FlatIntegrationName),
-		TeamID:          v.TeamID,
-	}
+	*e = LogEntry(v.plain)
+	e.StartedAt, e.CompletedAt, e.CreatedAt = time.Time(v.StartedAt), time.Time(v.CompletedAt), time.Time(v.CreatedAt)
 	return nil
 }
 
@@ -438,7 +435,7 @@ const defaultLogLimit = 10
 //		if err != nil {
 //			return err
 //		}
-//		fmt.Println(entry.ExecutionID, entry.Message)
+//		fmt.Println(entry.ExecutionID(), entry.Message)
 //	}
 //
 // From API version 2025-09 on.

@@ -59,11 +59,14 @@ func TestLogsRequestsAndDecoding(t *testing.T) {
 		},
 	}
 	entry := LogEntry{
-		ID: "6801aa11bb22cc33dd44ee55", Message: "executionError", ExecutionID: "6801aa10bb22cc33dd44ee50", ExecutionUUID: "Qw8rT2yU6iO0pA4sD9fG3",
+		ID: "6801aa11bb22cc33dd44ee55", Message: "executionError",
+		Data:      LogEntryData{ExecutionID: "6801aa10bb22cc33dd44ee50", ExecutionUUID: "Qw8rT2yU6iO0pA4sD9fG3"},
 		StartedAt: ts("2025-04-17T07:30:00.101Z"), CompletedAt: ts("2025-04-17T07:30:00.655Z"), CreatedAt: ts("2025-04-17T07:30:00.655Z"),
-		UserID: "65f1c2a9d4e8b71a2c3d4e5f", UserEmail: "ops@northwind-goods.example", UserFullName: "Northwind Goods",
-		WorkflowID: "6790ff00ee11dd22cc33bb44", ParentWorkflowID: "6712ab3acd56ef7890a1b2d9", WorkflowName: "Paid order to ERP",
-		WorkflowVersion: 3, IntegrationID: "6712ab34cd56ef7890a1b2c3", IntegrationName: "BigCommerce to NetSuite", TeamID: "63aa00bb11cc22dd33ee44ff",
+		WorkflowVersion: 3, TeamID: "63aa00bb11cc22dd33ee44ff",
+		ParentWorkflowID: "6712ab3acd56ef7890a1b2d9", WorkflowID: "6790ff00ee11dd22cc33bb44",
+		UserID: "65f1c2a9d4e8b71a2c3d4e5f", User: LogUser{Email: "ops@northwind-goods.example", FullName: "Northwind Goods"},
+		ParentWorkflow: ParentWorkflow{Name: "Paid order to ERP", Integration: LogIntegration{ID: "6712ab34cd56ef7890a1b2c3",
+			Name: "BigCommerce to NetSuite", BlockID: "Zr81kLmN0pQ2sT4uV6wX", Icon: "https://cdn.runalloy.com/icons/bigcommerce.png"}},
 	}
 	runAPICases(t, []apiCase{
 		{
@@ -444,5 +447,15 @@ func TestLogEntryRoundTripsThroughItsOwnJSON(t *testing.T) {
 	var back LogEntry
 	require.NoError(t, json.Unmarshal(b, &back))
 	assert.Equal(t, entry, back)
-	assert.Equal(t, "Paid order to ERP", back.WorkflowName)
+	assert.Equal(t, "Paid order to ERP", back.ParentWorkflow.Name)
+	assert.Equal(t, "6801aa10bb22cc33dd44ee50", back.ExecutionID())
+	assert.Equal(t, "Qw8rT2yU6iO0pA4sD9fG3", back.ExecutionUUID())
+	// It encodes to Alloy's own structure, not a flattened one.
+	var fromAlloy, encoded map[string]any
+	require.NoError(t, json.Unmarshal(b, &encoded))
+	raw := readFixture(t, "logs_all_2025-09.json")
+	var wire struct{ Notifications []map[string]any }
+	require.NoError(t, json.Unmarshal([]byte(raw), &wire))
+	fromAlloy = wire.Notifications[0]
+	assert.Equal(t, fromAlloy, encoded)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 
@@ -25,10 +26,22 @@ type PassthroughRequest struct {
 	Body any
 }
 
-// PassthroughResponse is the provider's answer, unchanged.
+// PassthroughResponse is the provider's answer as Alloy relays it. The
+// passthrough guide documents Alloy's answer as the provider's "headers,
+// statusCode, and data" (https://docs.runalloy.com/embedded/passthrough-api);
+// the fields below are those three.
 type PassthroughResponse struct {
-	StatusCode int             // the HTTP status Alloy answered with
-	Body       json.RawMessage // the provider's body as sent; not always JSON
+	// StatusCode is the provider's HTTP status (statusCode). Where Alloy's
+	// answer does not carry one, it is the status Alloy answered with.
+	StatusCode int `json:"statusCode"`
+	// Headers are the provider's response headers (headers), keyed in
+	// canonical form so that Headers.Get works; nil when Alloy sent none.
+	Headers http.Header `json:"headers,omitempty"`
+	// Body is the provider's answer (data) as Alloy sent it: the JSON value,
+	// which for a provider body that is not JSON is typically a JSON string.
+	// Where Alloy's answer is not {headers, statusCode, data}, Body is that
+	// whole answer.
+	Body json.RawMessage `json:"data"`
 }
 
 // Decode decodes the body as JSON into v.
@@ -43,8 +56,11 @@ func (r *PassthroughResponse) Decode(v any) error {
 // response. POST /passthrough?credentialId=
 //
 // Alloy takes the provider body and headers as JSON text inside its own
-// JSON body; Do does that encoding. A non-2xx answer is an *Error whose Body
-// is the provider's. From API version 2024-03 on. Not retried on 5xx or
+// JSON body; Do does that encoding. Alloy answers with the provider's
+// status, headers and body ({headers, statusCode, data}), which Do decodes:
+// a provider's error status arrives in the response's StatusCode, not as an
+// error. Only a non-2xx answer from Alloy itself is an *Error (its Body is
+// what Alloy sent). From API version 2024-03 on. Not retried on 5xx or
 // timeouts, because the provider call may have been made; pass
 // WithIdempotent for reads.
 func (s *PassthroughService) Do(ctx context.Context, credentialID string, req PassthroughRequest, opts ...RequestOption) (*PassthroughResponse, error) {
@@ -60,5 +76,45 @@ func (s *PassthroughService) Do(ctx context.Context, credentialID string, req Pa
 	if err := s.client.send(ctx, call{op: "Passthrough.Do", query: q, body: body, raw: &raw}, opts); err != nil {
 		return nil, err
 	}
-	return &PassthroughResponse{StatusCode: raw.status, Body: raw.body}, nil
+	return passthroughResponse(raw.status, raw.body), nil
+}
+
+// passthroughResponse decodes Alloy's answer: {headers, statusCode, data}
+// as the guide documents it, or, when the answer is not an object with any
+// of those keys, the whole answer as the body with Alloy's status.
+func passthroughResponse(status int, body []byte) *PassthroughResponse {
+	var env struct {
+		Headers    map[string]json.RawMessage `json:"headers"`
+		StatusCode *int                       `json:"statusCode"`
+		Data       json.RawMessage            `json:"data"`
+	}
+	if json.Unmarshal(body, &env) != nil || (env.Headers == nil && env.StatusCode == nil && env.Data == nil) {
+		return &PassthroughResponse{StatusCode: status, Body: body}
+	}
+	out := &PassthroughResponse{StatusCode: status, Body: env.Data}
+	if env.StatusCode != nil {
+		out.StatusCode = *env.StatusCode
+	}
+	if env.Headers != nil {
+		out.Headers = make(http.Header, len(env.Headers))
+		for k, raw := range env.Headers {
+			out.Headers[http.CanonicalHeaderKey(k)] = headerValues(raw)
+		}
+	}
+	return out
+}
+
+// headerValues reads one header of the provider's answer: a string, an
+// array of them (as Node gives set-cookie), or another JSON value, kept in
+// its JSON form.
+func headerValues(raw json.RawMessage) []string {
+	var one string
+	if json.Unmarshal(raw, &one) == nil {
+		return []string{one}
+	}
+	var many []string
+	if json.Unmarshal(raw, &many) == nil {
+		return many
+	}
+	return []string{string(raw)}
 }

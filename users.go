@@ -73,9 +73,23 @@ type UserListParams struct {
 	ParentWorkflowID string
 }
 
-// BatchResult is Alloy's answer to a batch call.
+// BatchResult is Alloy's answer to a batch create. Alloy creates every
+// valid user of the batch and answers 200 even when some are not: those it
+// refused (a missing username, a username already taken) come back in
+// InvalidUsers, as they were sent, and were not created.
+// (https://alloy-docs.netlify.app/reference/embedded/batch-create-users)
 type BatchResult struct {
-	Message string `json:"message"` // e.g. "Users created successfully"
+	Message string `json:"message"` // "success"
+	// InvalidUsers are the users of the batch Alloy did not create; empty
+	// when it created them all.
+	InvalidUsers []InvalidUser `json:"invalidUsers"`
+}
+
+// InvalidUser is a user of a batch that Alloy refused, with the fields it
+// was sent with.
+type InvalidUser struct {
+	Username string `json:"username,omitempty"`
+	FullName string `json:"fullName,omitempty"`
 }
 
 // WorkflowUser is a user who installed a parent workflow.
@@ -144,6 +158,12 @@ func (s *UsersService) Create(ctx context.Context, params UserCreateParams, opts
 }
 
 // CreateBatch creates up to 1000 users in one call. POST /users/batch
+//
+// A batch is not all or nothing: Alloy creates the valid users and lists
+// the others in the result's InvalidUsers (a nil error does not mean every
+// user was created). Only when no user of the batch is valid does it answer
+// 400 ("No valid users provided"), an *Error matching ErrBadRequest. A user
+// without a username is refused here, before anything is sent.
 func (s *UsersService) CreateBatch(ctx context.Context, users []UserCreateParams, opts ...RequestOption) (*BatchResult, error) {
 	switch {
 	case len(users) == 0:
@@ -210,7 +230,10 @@ func (s *UsersService) ListByWorkflow(ctx context.Context, workflowID string, op
 }
 
 // DeleteLogs irreversibly deletes a user's execution logs.
-// DELETE /users/{userId}/logs
+// DELETE /users/{userId}/logs?userId=
+//
+// The user goes in the path and, as Alloy's page requires, in the query
+// too.
 func (s *UsersService) DeleteLogs(ctx context.Context, userID string, opts ...RequestOption) error {
-	return s.client.send(ctx, call{op: "Users.DeleteLogs", path: []string{userID}}, opts)
+	return s.client.send(ctx, call{op: "Users.DeleteLogs", path: []string{userID}, query: url.Values{"userId": {userID}}}, opts)
 }

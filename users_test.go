@@ -131,12 +131,12 @@ func TestUsersRequestsAndDecoding(t *testing.T) {
 		},
 		{
 			name: "CreateBatch", op: "Users.CreateBatch",
-			response: `{"message":"Users created successfully"}`,
+			response: `{"message":"success","invalidUsers":[{"username":"b@x.example"}]}`,
 			wantBody: `{"users":[{"username":"a@x.example","fullName":"A"},{"username":"b@x.example"}]}`,
 			call: func(ctx context.Context, c *Client) (any, error) {
 				return c.Users.CreateBatch(ctx, []UserCreateParams{{Username: "a@x.example", FullName: "A"}, {Username: "b@x.example"}})
 			},
-			want: &BatchResult{Message: "Users created successfully"},
+			want: &BatchResult{Message: "success", InvalidUsers: []InvalidUser{{Username: "b@x.example"}}},
 		},
 		{
 			name: "Get", op: "Users.Get", ids: []string{"65f1c2a9d4e8b71a2c3d4e5f"},
@@ -201,7 +201,7 @@ func TestUsersRequestsAndDecoding(t *testing.T) {
 			},
 		},
 		{
-			name: "DeleteLogs", op: "Users.DeleteLogs", ids: []string{"u1"},
+			name: "DeleteLogs, the user in the path and the query", op: "Users.DeleteLogs", ids: []string{"u1"}, query: "userId=u1",
 			response: `{"message":"Success"}`,
 			call:     func(ctx context.Context, c *Client) (any, error) { return nil, c.Users.DeleteLogs(ctx, "u1") },
 			want:     nil,

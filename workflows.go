@@ -100,10 +100,13 @@ func (p *WorkflowActivateParams) check(op string) error {
 }
 
 // WorkflowRunParams start a run of a workflow whose trigger is a webhook.
+// WorkflowID or WorkflowName names the workflow; at least one is
+// required, and when both are set Alloy goes by WorkflowID (run-workflow:
+// "If you pass this parameter, then workflowName is not required").
 type WorkflowRunParams struct {
 	UserID       string `json:"userId"`
-	WorkflowID   string `json:"workflowId,omitempty"`   // one of WorkflowID and WorkflowName
-	WorkflowName string `json:"workflowName,omitempty"` //
+	WorkflowID   string `json:"workflowId,omitempty"`
+	WorkflowName string `json:"workflowName,omitempty"`
 	// Data is the trigger's payload, encoded as a JSON object; nil sends {}.
 	Data any `json:"data"`
 }
@@ -228,9 +231,11 @@ func (s *WorkflowsService) Delete(ctx context.Context, userID, workflowID string
 // Not retried on 5xx or timeouts, which could run it twice; pass
 // WithIdempotent if the workflow tolerates that.
 func (s *WorkflowsService) Run(ctx context.Context, params WorkflowRunParams, opts ...RequestOption) (*RunResult, error) {
-	ref := WorkflowActivateParams{UserID: params.UserID, WorkflowID: params.WorkflowID, WorkflowName: params.WorkflowName}
-	if err := ref.check("run workflow"); err != nil {
-		return nil, err
+	switch {
+	case strings.TrimSpace(params.UserID) == "":
+		return nil, invalidArg("run workflow", "userID is empty")
+	case strings.TrimSpace(params.WorkflowID) == "" && strings.TrimSpace(params.WorkflowName) == "":
+		return nil, invalidArg("run workflow", "one of WorkflowID and WorkflowName is required")
 	}
 	data, err := jsonObject("run workflow", "data", params.Data)
 	if err != nil {

@@ -93,6 +93,15 @@ func TestWorkflowsRequestsAndDecoding(t *testing.T) {
 			want: &RunResult{Message: "success"},
 		},
 		{
+			name: "Run by id and name (run-workflow's schema wants both)", op: "Workflows.Run",
+			response: `{"message":"success"}`,
+			wantBody: `{"userId":"u1","workflowId":"wf1","workflowName":"Paid order to ERP","data":{}}`,
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return c.Workflows.Run(ctx, WorkflowRunParams{UserID: "u1", WorkflowID: "wf1", WorkflowName: "Paid order to ERP"})
+			},
+			want: &RunResult{Message: "success"},
+		},
+		{
 			name: "Run by name without data", op: "Workflows.Run",
 			response: `{"message":"success"}`,
 			wantBody: `{"userId":"u1","workflowName":"Paid order to ERP","data":{}}`,

@@ -93,10 +93,50 @@ func (s *Server) usageByTime(w http.ResponseWriter, _ *http.Request, _ *request)
 	}})
 }
 
+// usageByUser reports one user's app actions over the last twelve
+// months, as get-detail-usage-user shows them: the user, the period's
+// total, and one item for each month with actions, oldest first, dated by
+// the month's last run. API actions are not attributed to users here (0).
+func (s *Server) usageByUser(w http.ResponseWriter, r *http.Request, _ *request) {
+	now := time.Now().UTC()
+	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -11, 0)
+	s.st.mu.Lock()
+	defer s.st.mu.Unlock()
+	u, ok := s.queryUser(w, r)
+	if !ok {
+		return
+	}
+	months := []map[string]any{}
+	total := 0
+	for i := 0; i < 12; i++ {
+		from := first.AddDate(0, i, 0)
+		app, last := 0, time.Time{}
+		for _, run := range s.st.runs {
+			if run.userID == u.ID && !run.at.Before(from) && run.at.Before(from.AddDate(0, 1, 0)) {
+				app += run.appActions
+				last = run.at
+			}
+		}
+		if last.IsZero() {
+			continue
+		}
+		total += app
+		months = append(months, map[string]any{"month": from.Format("Jan-06"), "userName": u.Username, "isDeleted": false,
+			"date": last.Format(time.DateOnly), "userId": u.ID, "userCreatedDate": u.created.Format(time.DateOnly),
+			"apiActions": 0, "count": app, "appActions": app})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{
+		"userName": u.Username, "userId": u.ID, "userCreatedDate": u.created.Format(timeFormat), "isDeleted": false,
+		"startDate": first.Format(time.DateOnly), "endDate": now.Format(time.DateOnly), "totalActions": total,
+		"data": months, "timePeriod": "current-billing-cycle",
+	}})
+}
+
 // analyticsHandlers are this file's answers, by the contract's operationId.
 func (s *Server) analyticsHandlers() map[string]handler {
 	return map[string]handler{
 		"Analytics.GetUsage":       s.usage,
 		"Analytics.GetUsageByTime": s.usageByTime,
+		"Analytics.GetUsageByUser": s.usageByUser,
 	}
 }

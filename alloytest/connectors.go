@@ -57,6 +57,12 @@ func (s *Server) listConnectors(w http.ResponseWriter, _ *http.Request, _ *reque
 	writeJSON(w, http.StatusOK, map[string]any{"connectors": out})
 }
 
+// getConnector answers one connector as its list item, under "connector"
+// (no page shows this answer: see the contract's Connectors.Get).
+func (s *Server) getConnector(w http.ResponseWriter, _ *http.Request, _ *request, c *Connector) {
+	writeJSON(w, http.StatusOK, map[string]any{"connector": map[string]string{"id": c.ID, "name": c.Name, "icon": c.Icon}})
+}
+
 func (s *Server) connectorResources(w http.ResponseWriter, _ *http.Request, _ *request, c *Connector) {
 	out := make([]map[string]any, 0, len(c.Resources))
 	for _, res := range c.Resources {
@@ -253,6 +259,7 @@ func (s *Server) connectorCredentialMetadata(w http.ResponseWriter, _ *http.Requ
 func (s *Server) connectorHandlers() map[string]handler {
 	return map[string]handler{
 		"Connectors.List":                   s.listConnectors,
+		"Connectors.Get":                    s.forConnector(s.getConnector),
 		"Connectors.ListResources":          s.forConnector(s.connectorResources),
 		"Connectors.GetAction":              s.forConnector(s.connectorAction),
 		"Connectors.Execute":                s.forConnector(s.executeAction),

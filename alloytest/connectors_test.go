@@ -22,6 +22,13 @@ func TestConnectorCatalogue(t *testing.T) {
 	assert.Equal(t, []string{"slack", "hubspot"}, []string{list[0].ID, list[1].ID})
 	assert.Equal(t, "Slack", list[0].Name)
 	assert.Equal(t, "https://cdn.runalloy.com/icons/slack.png", list[0].Icon)
+	one, err := c.Connectors.Get(ctx, "hubspot")
+	require.NoError(t, err)
+	assert.Equal(t, list[1].ID, one.ID)
+	assert.Equal(t, list[1].Name, one.Name)
+	assert.JSONEq(t, `{"id":"hubspot","name":"HubSpot","icon":"https://cdn.runalloy.com/icons/hubspot.png"}`, string(one.Raw))
+	_, err = c.Connectors.Get(ctx, "nope")
+	assert.ErrorIs(t, err, alloy.ErrNotFound)
 
 	res, err := c.Connectors.ListResources(ctx, "slack")
 	require.NoError(t, err)
@@ -206,6 +213,7 @@ func TestPassthroughEchoes(t *testing.T) {
 				Query: map[string]string{"limit": "5"}, Headers: map[string]string{"X-Trace": "1"}, Body: map[string]any{"entity": 7}})
 			require.NoError(t, err)
 			assert.Equal(t, http.StatusOK, resp.StatusCode)
+			assert.Equal(t, "application/json; charset=utf-8", resp.Headers.Get("Content-Type"), "the provider's headers")
 			assert.JSONEq(t, `{"method":"POST","path":"/record/v1/salesOrder","query":{"limit":"5"},"headers":{"X-Trace":"1"},"body":{"entity":7},"credentialType":"netsuite"}`, string(resp.Body))
 			plain, err := c.Passthrough.Do(ctx, cred.ID, alloy.PassthroughRequest{Method: "GET", Path: "/x"})
 			require.NoError(t, err)
@@ -240,6 +248,7 @@ func TestPassthroughRaw(t *testing.T) {
 		{"headers not a string", p, `{"method":"GET","path":"/x","extraHeaders":{"a":"b"}}`, 400, "at /extraHeaders: value must be a string"},
 		{"query not an object", p, `{"method":"GET","path":"/x","query":[1]}`, 400, "query must be an object or null"},
 		{"nulls", p, `{"method":"GET","path":"/x","body":null,"query":null,"extraHeaders":null}`, 200, `"credentialType":"bigcommerce"`},
+		{"answered as the guide documents", p, `{"method":"GET","path":"/x"}`, 200, `"statusCode":200}`},
 		{"string body", p, `{"method":"POST","path":"/x","body":"\"text\""}`, 200, `"body":"text"`},
 		{"on 2023-12", "/2023-12" + p, `{"method":"GET","path":"/x"}`, 404, "Route not found"},
 	} {
@@ -249,7 +258,7 @@ func TestPassthroughRaw(t *testing.T) {
 	}
 	usage, err := c.Analytics.GetUsage(context.Background())
 	require.NoError(t, err)
-	assert.Equal(t, 2, usage.APIActions, "the two calls that succeeded")
+	assert.Equal(t, 3, usage.APIActions, "the three calls that succeeded")
 }
 
 func TestUsageCounters(t *testing.T) {
@@ -282,8 +291,28 @@ func TestUsageCounters(t *testing.T) {
 	want.APIActions = 1
 	assert.Equal(t, &want, usage, "deleting logs does not change usage")
 
+	// By user: the user's own runs only, in the month they ran.
+	other, err := c.Users.Create(ctx, alloy.UserCreateParams{Username: "other@example.com"})
+	require.NoError(t, err)
+	runN(t, srv, c, other.ID, 1)
+	byUser, err := c.Analytics.GetUsageByUser(ctx, u.ID)
+	require.NoError(t, err)
+	assert.WithinDuration(t, now, byUser.UserCreatedDate, 5*time.Second)
+	assert.Equal(t, &alloy.UsageByUser{UserName: "ops@northwind.example", UserID: u.ID, UserCreatedDate: byUser.UserCreatedDate,
+		StartDate: time.Date(now.Year(), now.Month()-11, 1, 0, 0, 0, 0, time.UTC).Format(time.DateOnly), EndDate: now.Format(time.DateOnly),
+		TotalActions: 3, TimePeriod: "current-billing-cycle",
+		Months: []alloy.UserUsageMonth{{Month: now.Format("Jan-06"), Date: now.Format(time.DateOnly), UserName: "ops@northwind.example", UserID: u.ID,
+			UserCreatedDate: byUser.UserCreatedDate.Format(time.DateOnly), AppActions: 3, Count: 3}}}, byUser)
+	none, err := c.Analytics.GetUsageByUser(ctx, "other@example.com")
+	require.NoError(t, err)
+	assert.Equal(t, 1, none.TotalActions, "by username too")
+	_, err = c.Analytics.GetUsageByUser(ctx, "ghost")
+	assert.ErrorIs(t, err, alloy.ErrNotFound)
+	status, body := raw(t, srv, "GET", "/analytics/detail-usage-user", "Bearer "+srv.APIKey, "2025-09", "")
+	assert.Equal(t, 400, status, "userId is required: %s", body)
+
 	_, err = srv.Client(alloy.WithAPIVersion("2024-03")).Analytics.GetUsage(ctx)
 	assert.ErrorIs(t, err, alloy.ErrUnsupportedVersion)
-	status, _ := raw(t, srv, "GET", "/2024-03/analytics/usage", "Bearer "+srv.APIKey, "", "")
+	status, _ = raw(t, srv, "GET", "/2024-03/analytics/usage", "Bearer "+srv.APIKey, "", "")
 	assert.Equal(t, 404, status)
 }

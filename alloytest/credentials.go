@@ -36,18 +36,13 @@ func (s *Server) app(name string) *App {
 }
 
 // appJSON is an app in the credential-metadata shape; 2025-09 names the
-// connector "connector", older versions "name".
+// connector "connector", older versions "name". Properties carry no
+// "required": no page of Alloy's shows one (get-credential-metadata,
+// credential-medata-by-app), so Optional shows only in what Create accepts.
 func appJSON(a *App, version string) map[string]any {
 	props := make([]map[string]any, 0, len(a.Properties))
 	for _, p := range a.Properties {
-		m := map[string]any{"name": p.Name, "displayName": p.DisplayName}
-		if p.Description != "" {
-			m["description"] = p.Description
-		}
-		if p.Optional {
-			m["required"] = false // Alloy's metadata omits the key; a property without it is required
-		}
-		props = append(props, m)
+		props = append(props, map[string]any{"name": p.Name, "displayName": p.DisplayName, "description": p.Description})
 	}
 	key := "name"
 	if headerVersioned(version) {

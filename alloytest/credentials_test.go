@@ -37,7 +37,7 @@ func TestCredentialFlowInEveryVersion(t *testing.T) {
 				require.NoError(t, err)
 				assert.Equal(t, "netsuite", meta.Connector, "decoded from 'connector' or 'name' alike")
 				assert.False(t, meta.IsOAuth)
-				require.Len(t, meta.Properties, 6)
+				require.Len(t, meta.Properties, 5)
 				require.ErrorIs(t, meta.Validate(map[string]any{"accountId": "x"}), alloy.ErrInvalidArgument)
 				require.NoError(t, meta.Validate(netsuiteData))
 			}
@@ -174,7 +174,11 @@ func TestIntegrationsInBothShapes(t *testing.T) {
 
 			byApp, err := c.Integrations.Get(ctx, u.ID, "Shopify")
 			require.NoError(t, err)
-			assert.Equal(t, list[1], *byApp)
+			want := list[1]
+			if version == "2025-09" {
+				want.Description = "" // the list carries it, the get (get-an-integration) does not
+			}
+			assert.Equal(t, want, *byApp)
 			_, err = c.Integrations.Get(ctx, u.ID, "nope")
 			assert.ErrorIs(t, err, alloy.ErrNotFound)
 			_, err = c.Integrations.List(ctx, "ghost")

@@ -51,26 +51,27 @@ func formOf(workflows []*Workflow) []formStep {
 	return form
 }
 
+// json renders the step as Alloy's start-installation and
+// get-all-installations pages show a form step: each field's name,
+// displayName, type and required, and nothing else (no page shows a field's
+// subType, options or answer).
 func (f *formStep) json() map[string]any {
 	fields := make([]map[string]any, 0, len(f.step.Fields))
 	for _, fl := range f.step.Fields {
-		m := map[string]any{"name": fl.Name, "displayName": fl.DisplayName, "type": cmp.Or(fl.Type, "string"), "required": fl.Required}
-		if fl.SubType != "" {
-			m["subType"] = fl.SubType
-		}
-		if len(fl.Options) > 0 {
-			opts := make([]map[string]string, 0, len(fl.Options))
-			for _, o := range fl.Options {
-				opts = append(opts, map[string]string{"displayName": o.DisplayName, "value": o.Value})
-			}
-			m["options"] = opts
-		}
-		if v, ok := f.values[fl.Name]; ok {
-			m["value"] = v
-		}
-		fields = append(fields, m)
+		fields = append(fields, map[string]any{"name": fl.Name, "displayName": fl.DisplayName, "type": cmp.Or(fl.Type, "string"), "required": fl.Required})
 	}
 	return map[string]any{"workflowId": f.wf.ID, "app": f.step.Connector, "blockId": f.step.ID, "fields": fields}
+}
+
+// answersJSON renders the step's answers in the shape Complete took them.
+func (f *formStep) answersJSON() map[string]any {
+	fields := make([]map[string]any, 0, len(f.values))
+	for _, fl := range f.step.Fields {
+		if v, ok := f.values[fl.Name]; ok {
+			fields = append(fields, map[string]any{"name": fl.Name, "value": v})
+		}
+	}
+	return map[string]any{"workflowId": f.wf.ID, "blockId": f.step.ID, "fields": fields}
 }
 
 func (inst *installation) formJSON() []map[string]any {
@@ -81,9 +82,10 @@ func (inst *installation) formJSON() []map[string]any {
 	return out
 }
 
-// installationJSON renders a completed installation; it is enabled while
-// one of its workflows is installed and active for the user. The caller
-// holds the store lock.
+// installationJSON renders a completed installation as the list page
+// (get-all-installations) shows one; it is enabled while one of its
+// workflows is installed and active for the user. The caller holds the
+// store lock.
 func (s *Server) installationJSON(inst *installation) map[string]any {
 	ids := make([]string, 0, len(inst.workflows))
 	enabled := false
@@ -358,8 +360,16 @@ func (s *Server) editInstallation(w http.ResponseWriter, r *http.Request, _ *req
 		}
 		inst.credentials = creds
 	}
+	// The edit page's record has installedData and no enabled. Its items
+	// are untyped ("<any>"); the fake puts the answers the installation was
+	// completed with there, in Complete's shape.
 	out := s.installationJSON(inst)
-	out["installedData"] = []any{}
+	delete(out, "enabled")
+	answers := make([]map[string]any, 0, len(inst.form))
+	for i := range inst.form {
+		answers = append(answers, inst.form[i].answersJSON())
+	}
+	out["installedData"] = answers
 	writeJSON(w, http.StatusOK, map[string]any{"data": out})
 }
 

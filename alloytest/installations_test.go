@@ -18,8 +18,7 @@ var bigcommerceForm = []alloy.InstallationStep{{
 	WorkflowID: paidOrderWorkflow, App: "netsuite", BlockID: netsuiteStep,
 	Fields: []alloy.FormField{
 		{Name: "subsidiary", DisplayName: "Subsidiary", Type: "string", Required: true},
-		{Name: "syncMode", DisplayName: "Sync mode", Type: "string", SubType: "dropdown",
-			Options: []alloy.FieldOption{{DisplayName: "Create only", Value: "create"}, {DisplayName: "Upsert", Value: "upsert"}}},
+		{Name: "syncMode", DisplayName: "Sync mode", Type: "string"}, // its options are not served: no page shows them
 	},
 }}
 
@@ -111,6 +110,10 @@ func TestHeadlessInstallation(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, map[string]string{"bigcommerce": bcID, "netsuite": ns2.ID}, edited.CredentialIDs)
 			assert.Equal(t, in.ID, edited.ID)
+			assert.False(t, edited.Enabled, "edit-installation's record has no enabled")
+			require.Len(t, edited.InstalledData, 1)
+			assert.JSONEq(t, `{"workflowId":"`+paidOrderWorkflow+`","blockId":"`+netsuiteStep+`","fields":[{"name":"subsidiary","value":"US"},{"name":"syncMode","value":"upsert"}]}`,
+				string(edited.InstalledData[0]), "installedData holds the answers the installation was completed with")
 			one, err = c.Installations.Get(ctx, in.ID)
 			require.NoError(t, err)
 			assert.Equal(t, edited.CredentialIDs, one.CredentialIDs, "kept")
@@ -150,7 +153,7 @@ func TestInstallationOfWorkflowsWithoutFields(t *testing.T) {
 	require.NoError(t, err, "an integration that needs no credentials")
 	assert.Equal(t, []alloy.InstallationStep{
 		{WorkflowID: "wf-1", App: "acmeTrigger", BlockID: "s1", Fields: []alloy.FormField{}},
-		{WorkflowID: "wf-3", App: "acme", BlockID: "s3", Fields: []alloy.FormField{{Name: "n", DisplayName: "N", Type: "string", Options: []alloy.FieldOption{{DisplayName: "Forty-two", Value: "42"}}}}},
+		{WorkflowID: "wf-3", App: "acme", BlockID: "s3", Fields: []alloy.FormField{{Name: "n", DisplayName: "N", Type: "string"}}},
 	}, form.Steps, "a workflow without fields is listed by its first step")
 	answers, err := form.Answers(map[string]any{"n": 42})
 	require.NoError(t, err)
@@ -196,7 +199,7 @@ func TestInstallationsRaw(t *testing.T) {
 		{"complete empty required", "/headless/completeInstallation", `{` + id + `,"data":[{` + step + `,"fields":[{"name":"subsidiary","value":""}]}]}`, 400, "subsidiary is required"},
 		{"complete", "/headless/completeInstallation", `{` + id + `,"data":[{` + step + `,"fields":[{"name":"subsidiary","value":"US"},{"name":"syncMode","value":""}]}]}`, 200, `{"message":"Installation completed successfully"}`},
 		{"edit without integration", "/headless/editInstallation", `{"userId":"u"}`, 400, `at /integrationId: property \"integrationId\" is missing`},
-		{"edit", "/headless/editInstallation", `{"userId":"u","integrationId":"` + bigcommerceIntegration + `"}`, 200, `"installedData":[]`},
+		{"edit", "/headless/editInstallation", `{"userId":"u","integrationId":"` + bigcommerceIntegration + `"}`, 200, `"installedData":[{` + `"blockId":"` + netsuiteStep + `","fields":[{"name":"subsidiary","value":"US"}],"workflowId":"` + paidOrderWorkflow + `"}]`},
 	} {
 		status, body := raw(t, srv, "POST", tc.path, "Bearer k", "", tc.body)
 		assert.Equal(t, tc.status, status, "%s: %s", tc.name, body)
@@ -207,7 +210,8 @@ func TestInstallationsRaw(t *testing.T) {
 		assert.Equal(t, want, status, "%s: %s", path, body)
 	}
 	_, body := raw(t, srv, "GET", "/installations/"+form.InstallationID, "Bearer k", "", "")
-	assert.Contains(t, body, `{"displayName":"Subsidiary","name":"subsidiary","required":true,"type":"string","value":"US"}`, "answers are kept")
+	assert.Contains(t, body, `{"displayName":"Subsidiary","name":"subsidiary","required":true,"type":"string"}`, "the form, as the list page shows it")
+	assert.NotContains(t, body, `"value"`, "no page shows a form field's answer")
 }
 
 func TestDeletingAUserDeletesTheirInstallations(t *testing.T) {

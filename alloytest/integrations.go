@@ -15,10 +15,12 @@ func (s *Server) integration(idOrApp string) *Integration {
 	return nil
 }
 
-// integrationJSON renders an integration for one user in the version's
-// shape: 2025-09 (primaryConnector, connectors, credentials) or older (app,
-// blocks). The caller holds the store lock.
-func (s *Server) integrationJSON(in *Integration, userID, version string) map[string]any {
+// integrationJSON renders an integration for one user in the shape of the
+// version and the call: the 2025-09 list (primaryConnector, description,
+// connectors, credentials: list-integrations), the 2025-09 get (app,
+// connectors, credentials, and no description: get-an-integration), or
+// older versions' (app, blocks). The caller holds the store lock.
+func (s *Server) integrationJSON(in *Integration, userID, version string, one bool) map[string]any {
 	keys := blockKeys
 	if headerVersioned(version) {
 		keys = integrationConnectorKeys
@@ -32,9 +34,12 @@ func (s *Server) integrationJSON(in *Integration, userID, version string) map[st
 		workflows = append(workflows, w)
 	}
 	out := map[string]any{"integrationId": in.ID, "installed": anyInstalled, "icon": in.Icon, "workflows": workflows}
-	if headerVersioned(version) {
+	switch {
+	case headerVersioned(version) && one:
+		out["app"], out["credentials"] = in.App, in.Credentials
+	case headerVersioned(version):
 		out["primaryConnector"], out["description"], out["credentials"] = in.App, in.Description, in.Credentials
-	} else {
+	default:
 		out["app"] = in.App
 	}
 	return out
@@ -85,7 +90,7 @@ func (s *Server) listIntegrations(w http.ResponseWriter, r *http.Request, req *r
 	}
 	out := make([]map[string]any, 0, len(s.cfg.integrations))
 	for i := range s.cfg.integrations {
-		out = append(out, s.integrationJSON(&s.cfg.integrations[i], u.ID, req.version))
+		out = append(out, s.integrationJSON(&s.cfg.integrations[i], u.ID, req.version, false))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"data": out})
 }
@@ -102,7 +107,7 @@ func (s *Server) getIntegration(w http.ResponseWriter, r *http.Request, req *req
 		writeError(w, http.StatusNotFound, "Integration not found")
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": s.integrationJSON(in, u.ID, req.version)})
+	writeJSON(w, http.StatusOK, map[string]any{"data": s.integrationJSON(in, u.ID, req.version, true)})
 }
 
 // installURL answers with a hosted-install link carrying a user token, as

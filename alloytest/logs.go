@@ -32,6 +32,7 @@ type execution struct {
 type runStat struct {
 	at         time.Time
 	workflowID string
+	userID     string
 	appActions int
 	failed     bool
 }
@@ -53,7 +54,7 @@ func (s *Server) execute(e execution) *execution {
 		e.errMsg, s.st.failures[e.wf.ID] = q[0], q[1:]
 	}
 	s.st.executions = append(s.st.executions, &e)
-	s.st.runs = append(s.st.runs, runStat{at: now, workflowID: e.wf.ID, appActions: appActions(e.wf), failed: e.errMsg != ""})
+	s.st.runs = append(s.st.runs, runStat{at: now, workflowID: e.wf.ID, userID: e.userID, appActions: appActions(e.wf), failed: e.errMsg != ""})
 	return &e
 }
 
@@ -272,7 +273,14 @@ func (s *Server) rerun(w http.ResponseWriter, r *http.Request, req *request, wf 
 	writeJSON(w, http.StatusOK, map[string]string{"message": "Rerun started", "executionUuid": e.uuid})
 }
 
-func (s *Server) deleteUserLogs(w http.ResponseWriter, _ *http.Request, _ *request, u *user) {
+// deleteUserLogs deletes the logs of the user the path names, which the
+// query's userId (required, as delete-logs-for-a-user declares it) must
+// name too.
+func (s *Server) deleteUserLogs(w http.ResponseWriter, r *http.Request, _ *request, u *user) {
+	if s.st.find(r.URL.Query().Get("userId")) != u {
+		writeError(w, http.StatusBadRequest, "userId in the query must name the user of the path")
+		return
+	}
 	s.st.deleteLogs(u.ID)
 	writeJSON(w, http.StatusOK, map[string]string{"message": "Success"})
 }
@@ -299,8 +307,18 @@ func (s *Server) entryJSON(e *execution) map[string]any {
 		"startedAt": e.start.Format(timeFormat), "completedAt": e.stopped.Format(timeFormat), "createdAt": e.stopped.Format(timeFormat),
 		"customVersion": false, "workflowVersion": e.version, "teamId": s.teamID,
 		"forgeWorkflowId": e.wf.ID, "workflowId": e.copyID, "userId": e.userID, "user": who,
-		"forgeWorkflow": map[string]any{"name": e.wf.Name, "integrationId": map[string]string{"_id": in.ID, "name": in.App, "icon": in.Icon}},
+		"forgeWorkflow": map[string]any{"name": e.wf.Name, "integrationId": map[string]string{"_id": in.ID, "name": in.App, "blockId": triggerOf(e.wf), "icon": in.Icon}},
 	}
+}
+
+// triggerOf is the id of a workflow's first step, its trigger: what the fake
+// gives as the blockId of a log entry's integration (get-logs shows one,
+// e.g. "MuK2Kk9lu0v8N86brS3x", without saying what it names).
+func triggerOf(wf *Workflow) string {
+	if len(wf.Steps) == 0 {
+		return ""
+	}
+	return wf.Steps[0].ID
 }
 
 // logOrder compares executions by each sortBy value GET /logs accepts.

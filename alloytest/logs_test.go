@@ -208,21 +208,23 @@ func TestAccountLogs(t *testing.T) {
 	assert.WithinDuration(t, time.Now(), page.LastFetched, 5*time.Second)
 	require.Len(t, page.Logs, 4)
 	e := page.Logs[0]
-	assert.Equal(t, ex[5].ID, e.ExecutionUUID, "newest first")
-	assert.Len(t, e.ExecutionID, 24)
+	assert.Equal(t, ex[5].ID, e.ExecutionUUID(), "newest first")
+	assert.Len(t, e.ExecutionID(), 24)
 	assert.Len(t, e.ID, 24)
-	assert.NotEqual(t, e.ID, e.ExecutionID)
+	assert.NotEqual(t, e.ID, e.ExecutionID())
 	assert.Equal(t, "executionSuccess", e.Message)
 	assert.Equal(t, u.ID, e.UserID)
-	assert.Equal(t, "ops@northwind.example", e.UserEmail)
-	assert.Equal(t, "Northwind", e.UserFullName)
+	assert.Equal(t, "ops@northwind.example", e.User.Email)
+	assert.Equal(t, "Northwind", e.User.FullName)
 	assert.Equal(t, newCustomerWorkflow, e.ParentWorkflowID)
 	assert.Len(t, e.WorkflowID, 24, "the user's copy")
 	assert.NotEqual(t, newCustomerWorkflow, e.WorkflowID)
-	assert.Equal(t, "New customer to HubSpot contact", e.WorkflowName)
+	assert.Equal(t, "New customer to HubSpot contact", e.ParentWorkflow.Name)
 	assert.Equal(t, 1, e.WorkflowVersion)
-	assert.Equal(t, "6712ab34cd56ef7890a1b2c4", e.IntegrationID)
-	assert.Equal(t, "Shopify", e.IntegrationName)
+	assert.Equal(t, "6712ab34cd56ef7890a1b2c4", e.ParentWorkflow.Integration.ID)
+	assert.Equal(t, "Shopify", e.ParentWorkflow.Integration.Name)
+	assert.Equal(t, "8d9e0f1a-2b3c-4d5e-8f9a-0b1c2d3e4f5a", e.ParentWorkflow.Integration.BlockID, "the workflow's trigger step")
+	assert.Equal(t, "https://cdn.runalloy.com/icons/shopify.png", e.ParentWorkflow.Integration.Icon)
 	assert.Len(t, e.TeamID, 24)
 	assert.Equal(t, e.CreatedAt, e.CompletedAt)
 
@@ -230,35 +232,35 @@ func TestAccountLogs(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, rest.Logs, 2)
 	assert.Equal(t, alloy.Pagination{TotalItems: 6, TotalPages: 2, CurrentPage: 2, PageSize: 4}, rest.Pagination)
-	assert.Equal(t, ex[0].ID, rest.Logs[1].ExecutionUUID)
+	assert.Equal(t, ex[0].ID, rest.Logs[1].ExecutionUUID())
 	var ids []string
 	for entry, err := range c.Logs.ListIter(ctx, alloy.LogListParams{Limit: 5}) {
 		require.NoError(t, err)
-		ids = append(ids, entry.ExecutionUUID)
+		ids = append(ids, entry.ExecutionUUID())
 	}
 	assert.Equal(t, []string{ex[5].ID, ex[4].ID, ex[3].ID, ex[2].ID, ex[1].ID, ex[0].ID}, ids)
 
 	failed, err := c.Logs.List(ctx, alloy.LogListParams{Filters: []alloy.LogFilter{{Column: "message", Operator: "equals", Value: "executionError"}, {Column: "userId", Operator: "contains", Value: "ignored"}}})
 	require.NoError(t, err)
 	require.Len(t, failed.Logs, 1)
-	assert.Equal(t, ex[0].ID, failed.Logs[0].ExecutionUUID)
+	assert.Equal(t, ex[0].ID, failed.Logs[0].ExecutionUUID())
 	assert.Equal(t, "executionError", failed.Logs[0].Message)
 
 	byWorkflow, err := c.Logs.List(ctx, alloy.LogListParams{WorkflowID: paidOrderWorkflow, UserID: "b-other", SortOrder: "asc"})
 	require.NoError(t, err)
 	require.Len(t, byWorkflow.Logs, 2)
-	assert.Equal(t, []string{ex[3].ID, ex[4].ID}, []string{byWorkflow.Logs[0].ExecutionUUID, byWorkflow.Logs[1].ExecutionUUID})
+	assert.Equal(t, []string{ex[3].ID, ex[4].ID}, []string{byWorkflow.Logs[0].ExecutionUUID(), byWorkflow.Logs[1].ExecutionUUID()})
 	assert.Equal(t, 2, byWorkflow.Pagination.TotalItems)
 
 	byMessage, err := c.Logs.List(ctx, alloy.LogListParams{SortBy: "message", SortOrder: "asc", Limit: 1})
 	require.NoError(t, err)
 	assert.Equal(t, "executionError", byMessage.Logs[0].Message)
 
-	detail, err := c.Logs.Get(ctx, e.ExecutionID)
+	detail, err := c.Logs.Get(ctx, e.ExecutionID())
 	require.NoError(t, err)
-	assert.Equal(t, e.ExecutionID, detail.ID)
+	assert.Equal(t, e.ExecutionID(), detail.ID)
 	assert.Equal(t, "manual", detail.ExecutionMode)
-	assert.Equal(t, e.ExecutionUUID, detail.ExecutionUUID)
+	assert.Equal(t, e.ExecutionUUID(), detail.ExecutionUUID)
 	byUUID, err := c.Logs.Get(ctx, ex[0].ID)
 	require.NoError(t, err)
 	var rawDetail map[string]any
@@ -308,7 +310,10 @@ func TestLogsRawErrors(t *testing.T) {
 		{"huge page", "GET", logs + "?page=9223372036854775807&limit=30", "", 400, `query parameter \"page\": an invalid integer`},
 		{"bad filters", "GET", "/logs?" + filters, "", 400, "filters must be a JSON array"},
 		{"unknown execution", "GET", "/logs/nope", "", 404, "Execution not found"},
-		{"delete logs of unknown user", "DELETE", "/users/ghost/logs", "", 404, "User not found"},
+		{"delete logs of unknown user", "DELETE", "/users/ghost/logs?userId=ghost", "", 404, "User not found"},
+		{"delete logs without the query's userId", "DELETE", "/users/" + u.ID + "/logs", "", 400, `query parameter \"userId\": value is required but missing`},
+		{"delete logs of another user than the path's", "DELETE", "/users/" + u.ID + "/logs?userId=ghost", "", 400, "userId in the query must name the user of the path"},
+		{"delete logs, by id and by username", "DELETE", "/users/" + u.ID + "/logs?userId=u", "", 200, `{"message":"Success"}`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

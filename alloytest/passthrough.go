@@ -1,25 +1,71 @@
 package alloytest
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 )
 
 // passthrough serves the Embedded API's POST /passthrough?credentialId=,
-// for a credential of any user.
+// for a credential of any user. It answers as the passthrough guide
+// documents (https://docs.runalloy.com/embedded/passthrough-api): the
+// provider's headers, statusCode and data, where data is the echo of the
+// provider call (see proxy) and headers the provider's content type.
 func (s *Server) passthrough(w http.ResponseWriter, r *http.Request, _ *request) {
 	credentialID := r.URL.Query().Get("credentialId")
 	if credentialID == "" {
 		writeError(w, http.StatusBadRequest, "credentialId is required")
 		return
 	}
-	s.proxy(w, r, "path", func(w http.ResponseWriter) (*credential, bool) {
+	var echo bufferedResponse
+	s.proxy(&echo, r, "path", func(w http.ResponseWriter) (*credential, bool) {
 		_, c := s.st.credential(credentialID)
 		if c == nil {
 			writeError(w, http.StatusNotFound, "Credential not found")
 		}
 		return c, c != nil
 	})
+	if echo.status != http.StatusOK {
+		echo.flush(w) // Alloy's own refusal
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"headers":    map[string]string{"content-type": "application/json; charset=utf-8"},
+		"statusCode": http.StatusOK,
+		"data":       json.RawMessage(echo.body.Bytes()),
+	})
+}
+
+// bufferedResponse keeps what a handler writes, to be wrapped or passed on.
+type bufferedResponse struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (b *bufferedResponse) Header() http.Header {
+	if b.header == nil {
+		b.header = http.Header{}
+	}
+	return b.header
+}
+
+func (b *bufferedResponse) WriteHeader(status int) { b.status = status }
+
+func (b *bufferedResponse) Write(p []byte) (int, error) {
+	if b.status == 0 {
+		b.status = http.StatusOK
+	}
+	return b.body.Write(p)
+}
+
+// flush writes the kept response to w.
+func (b *bufferedResponse) flush(w http.ResponseWriter) {
+	for k, v := range b.header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(b.status)
+	_, _ = w.Write(b.body.Bytes())
 }
 
 // forward serves the Unified API's POST /one/forward, whose connection is

@@ -120,13 +120,13 @@ func (rt *route) match(segs []string, version string) (map[string]string, bool) 
 
 // handlers are the fake's answers, by the contract's operationId, gathered
 // from the files that hold them (one per resource). Every operation of the
-// contract has one, except those in notServed.
+// contract has one.
 func (s *Server) handlers() map[string]handler {
 	h := map[string]handler{}
 	for _, m := range []map[string]handler{
 		s.usersHandlers(), s.credentialHandlers(), s.integrationHandlers(), s.workflowHandlers(),
 		s.eventHandlers(), s.logHandlers(), s.installationHandlers(), s.analyticsHandlers(),
-		s.passthroughHandlers(), s.connectorHandlers(), s.unifiedServiceHandlers(),
+		s.passthroughHandlers(), s.connectorHandlers(), s.fileHandlers(), s.unifiedServiceHandlers(),
 	} {
 		for id, hf := range m {
 			h[id] = hf
@@ -140,22 +140,13 @@ func (s *Server) handlers() map[string]handler {
 	return h
 }
 
-// notServed are the contract's operations the fake does not answer yet
-// (the SDK has no method for them either); they answer 501. Temporary: the
-// next issue serves them and empties this list.
-var notServed = map[string]bool{
-	"Analytics.GetUsageByUser": true,
-	"Connectors.Get":           true,
-	"Files.List":               true,
-	"Files.RequestUpload":      true,
-	"Files.Delete":             true,
-}
-
 // fakeOnlyRoutes are served by the fake and by no Alloy API: the pages a
-// browser visits to stand for the user approving an OAuth link.
+// browser visits to stand for the user approving an OAuth link, and the
+// storage host that presigned upload URLs point to (files.go).
 func (s *Server) fakeOnlyRoutes() []route {
 	return []route{
 		{key: "GET /oauth/{app}/authorize", method: http.MethodGet, segs: splitPath("/oauth/{app}/authorize"), handle: s.authorize, public: true},
+		{key: "PUT " + uploadPath + "{s3Key}", method: http.MethodPut, segs: splitPath(uploadPath + "{s3Key}"), handle: s.upload, public: true},
 	}
 }
 
@@ -166,12 +157,7 @@ func (s *Server) buildRoutes() []route {
 	var routes []route
 	for _, o := range ops.Operations {
 		h, ok := handlers[o.ID]
-		switch {
-		case !ok && notServed[o.ID]:
-			h = func(w http.ResponseWriter, _ *http.Request, _ *request) {
-				writeError(w, http.StatusNotImplemented, "alloytest does not serve this operation yet")
-			}
-		case !ok:
+		if !ok {
 			panic("alloytest: no handler for the contract's operation " + o.ID)
 		}
 		delete(handlers, o.ID)
@@ -252,6 +238,19 @@ type userFields struct {
 	FullName *string `json:"fullName"`
 }
 
+// sent returns the fields as they were sent, leaving out those that were
+// not.
+func (f userFields) sent() map[string]string {
+	out := map[string]string{}
+	if f.Username != nil {
+		out["username"] = *f.Username
+	}
+	if f.FullName != nil {
+		out["fullName"] = *f.FullName
+	}
+	return out
+}
+
 func (s *Server) createUser(w http.ResponseWriter, r *http.Request, _ *request) {
 	var in userFields
 	if !readJSON(w, r, &in) {
@@ -272,6 +271,11 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, _ *request) 
 	writeJSON(w, http.StatusOK, map[string]string{"userId": u.ID})
 }
 
+// createUsers creates the valid users of a batch and answers, as Alloy's
+// batch-create-users page documents, 200 {"message":"success",
+// "invalidUsers":[...]} with the users it refused (no username, or one
+// already taken, by an existing user or earlier in the batch) as they were
+// sent; 400 {"message":"No valid users provided"} when it refused them all.
 func (s *Server) createUsers(w http.ResponseWriter, r *http.Request, _ *request) {
 	var in struct {
 		Users []userFields `json:"users"`
@@ -285,27 +289,30 @@ func (s *Server) createUsers(w http.ResponseWriter, r *http.Request, _ *request)
 	}
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
+	invalid := []map[string]string{}
+	var valid []userFields
+	seen := map[string]bool{}
 	for _, u := range in.Users {
 		if u.Username != nil && strings.TrimSpace(*u.Username) != "" {
 			s.st.count(*u.Username).CreateRequests++
 		}
-	}
-	seen := map[string]bool{}
-	for i, u := range in.Users {
 		switch {
-		case u.Username == nil || strings.TrimSpace(*u.Username) == "":
-			writeError(w, http.StatusBadRequest, fmt.Sprintf("users[%d].username is required", i))
-			return
-		case seen[*u.Username] || s.st.byName[*u.Username] != "":
-			writeError(w, http.StatusConflict, fmt.Sprintf("A user with username %q already exists", *u.Username))
-			return
+		case u.Username == nil || strings.TrimSpace(*u.Username) == "",
+			seen[*u.Username] || s.st.byName[*u.Username] != "":
+			invalid = append(invalid, u.sent())
+		default:
+			seen[*u.Username] = true
+			valid = append(valid, u)
 		}
-		seen[*u.Username] = true
 	}
-	for _, u := range in.Users {
+	if len(valid) == 0 {
+		writeError(w, http.StatusBadRequest, "No valid users provided")
+		return
+	}
+	for _, u := range valid {
 		s.st.add(*u.Username, deref(u.FullName))
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"message": "Users created successfully"})
+	writeJSON(w, http.StatusOK, map[string]any{"message": "success", "invalidUsers": invalid})
 }
 
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, _ *request) {

@@ -28,7 +28,7 @@ type Property struct {
 	Name        string
 	DisplayName string
 	Description string
-	Optional    bool // optional properties may be omitted
+	Optional    bool // Create accepts data without it; the metadata does not say so, as Alloy's does not
 }
 
 // Integration is an integration users can install.
@@ -62,9 +62,12 @@ type Field struct {
 	Name        string // the key of the answer
 	DisplayName string
 	Type        string // e.g. "string"; "" is served as "string"
-	SubType     string // e.g. "dropdown"
+	SubType     string // e.g. "dropdown"; not served: no page of Alloy's shows a field's subType
 	Required    bool
-	Options     []FieldOption // the allowed answers; none allows any
+	// Options are the answers Complete accepts (none: any). They are not
+	// served in the form Start returns, as no page of Alloy's shows a
+	// field's options: a wrong answer is refused by Complete, naming them.
+	Options []FieldOption
 }
 
 // FieldOption is one allowed answer of a Field. A number or boolean
@@ -123,9 +126,10 @@ type Parameter struct {
 // WithApps replaces the default apps (DefaultApps). The server keeps a deep
 // copy: changing apps afterwards does not affect it.
 //
-// Alloy's credential metadata does not say which properties are optional;
-// the fake adds "required": false for Optional ones, which
-// alloy.CredentialMetadata.Validate honours.
+// Alloy's credential metadata does not say which properties are optional,
+// and neither does the fake's: an Optional property only changes what a
+// credential create accepts (alloy.CredentialMetadata.Validate, which
+// cannot know, requires every property).
 func WithApps(apps []App) Option {
 	return func(c *config) {
 		c.apps = make([]App, len(apps))
@@ -230,7 +234,6 @@ func DefaultApps() []App {
 				{Name: "consumerSecret", DisplayName: "Consumer Secret"},
 				{Name: "tokenId", DisplayName: "Token ID"},
 				{Name: "tokenSecret", DisplayName: "Token Secret"},
-				{Name: "restletUrl", DisplayName: "RESTlet URL", Optional: true},
 			}},
 		{Name: "bigcommerce", DisplayName: "BigCommerce", Icon: iconBase + "bigcommerce.png", Types: []string{"action", "trigger"}, Category: "commerce",
 			Properties: []Property{{Name: "storeHash", DisplayName: "Store Hash"}, {Name: "accessToken", DisplayName: "Access Token"}}},

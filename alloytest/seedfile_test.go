@@ -65,7 +65,14 @@ func TestLoadSeedMakesUsersInstallsConnectionsAndCatalog(t *testing.T) {
 	assert.Equal(t, alloy.App{Name: "shop", OAuth: true, Type: []string{"action"}}, apps[0])
 	meta, err := c.Credentials.GetMetadata(ctx, "ledger")
 	require.NoError(t, err)
-	require.NoError(t, meta.Validate(map[string]any{"token": "t"}), "region is optional")
+	// The metadata does not say region is optional (Alloy's never marks
+	// one), so Validate wants it; Create does without it.
+	require.ErrorIs(t, meta.Validate(map[string]any{"token": "t"}), alloy.ErrInvalidArgument)
+	require.NoError(t, meta.Validate(map[string]any{"token": "t", "region": "eu"}))
+	other, err := c.Users.Create(ctx, alloy.UserCreateParams{Username: "ledger-check@example.com"})
+	require.NoError(t, err)
+	_, err = c.Credentials.Create(ctx, other.ID, alloy.CredentialCreateParams{Type: "ledger", Data: map[string]any{"token": "t"}})
+	require.NoError(t, err, "region is optional to Create")
 
 	wfs, err := c.Workflows.List(ctx, "ops@northwind.example")
 	require.NoError(t, err)

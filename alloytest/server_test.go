@@ -100,11 +100,21 @@ func TestErrorsAreAlloyShaped(t *testing.T) {
 	assert.Equal(t, `A user with username "dup" already exists`, apiErr.Message)
 	assert.True(t, strings.HasPrefix(apiErr.RequestID, "req_"))
 
-	_, err = c.Users.CreateBatch(ctx, []alloy.UserCreateParams{{Username: "new"}, {Username: "dup"}})
-	assert.ErrorIs(t, err, alloy.ErrConflict)
-	assert.Len(t, srv.Users(), 1, "a failed batch creates nobody")
-	_, err = c.Users.CreateBatch(ctx, []alloy.UserCreateParams{{Username: "x"}, {Username: "x"}})
-	assert.ErrorIs(t, err, alloy.ErrConflict)
+	// A batch creates its valid users and lists the others (batch-create-users).
+	res, err := c.Users.CreateBatch(ctx, []alloy.UserCreateParams{{Username: "new"}, {Username: "dup", FullName: "Dup"}})
+	require.NoError(t, err)
+	assert.Equal(t, &alloy.BatchResult{Message: "success", InvalidUsers: []alloy.InvalidUser{{Username: "dup", FullName: "Dup"}}}, res)
+	assert.Len(t, srv.Users(), 2, "the valid user was created")
+	res, err = c.Users.CreateBatch(ctx, []alloy.UserCreateParams{{Username: "x"}, {Username: "x"}})
+	require.NoError(t, err)
+	assert.Equal(t, []alloy.InvalidUser{{Username: "x"}}, res.InvalidUsers, "a username repeated in the batch")
+	assert.Len(t, srv.Users(), 3)
+	// No valid user: 400, nobody created.
+	_, err = c.Users.CreateBatch(ctx, []alloy.UserCreateParams{{Username: "dup"}, {Username: "new"}})
+	require.ErrorAs(t, err, &apiErr)
+	assert.ErrorIs(t, err, alloy.ErrBadRequest)
+	assert.Equal(t, "No valid users provided", apiErr.Message)
+	assert.Len(t, srv.Users(), 3)
 
 	other, err := c.Users.Create(ctx, alloy.UserCreateParams{Username: "other"})
 	require.NoError(t, err)
@@ -205,7 +215,9 @@ func TestRawHTTPBehaviour(t *testing.T) {
 		{"bad json", "POST", "/users", "Bearer k", "", `{"username":`, 400, "request body is not valid JSON"},
 		{"missing username", "POST", "/users", "Bearer k", "", `{"fullName":"x"}`, 400, `at /username: property \"username\" is missing`},
 		{"empty batch", "POST", "/users/batch", "Bearer k", "", `{"users":[]}`, 400, "between 1 and 1000"},
-		{"batch without username", "POST", "/users/batch", "Bearer k", "", `{"users":[{}]}`, 400, "users[0].username"},
+		{"batch without a valid user", "POST", "/users/batch", "Bearer k", "", `{"users":[{}]}`, 400, `{"message":"No valid users provided"}`},
+		{"batch, partly valid", "POST", "/users/batch", "Bearer k", "", `{"users":[{"fullName":"Missing Username"},{"username":"b1"}]}`, 200,
+			`{"invalidUsers":[{"fullName":"Missing Username"}],"message":"success"}`},
 		{"update to empty username", "PUT", "/users/s", "Bearer k", "", `{"username":""}`, 400, "cannot be empty"},
 		{"huge body", "POST", "/users", "Bearer k", "", `{"username":"` + strings.Repeat("a", 2<<20) + `"}`, 413, "too large"},
 	}

@@ -21,6 +21,8 @@ type store struct {
 
 	executions    []*execution             // the logs, oldest first
 	runs          []runStat                // every execution ever, for analytics; deleting logs keeps them
+	files         map[string]*storedFile   // the Connectivity API's files, by s3Key
+	presigned     map[string]presigned     // presigned upload URLs, by signature
 	apiActions    int                      // passthrough calls and connector actions
 	failures      map[string][]string      // parent workflow id -> messages of the next runs to fail
 	installations map[string]*installation // by id
@@ -42,6 +44,7 @@ type grant struct {
 type user struct {
 	ID, Username, FullName string
 	seq                    uint64
+	created                time.Time
 }
 
 // install is a user's copy of a parent workflow.
@@ -62,13 +65,15 @@ func newStore() *store {
 
 		failures:      map[string][]string{},
 		installations: map[string]*installation{},
+		files:         map[string]*storedFile{},
+		presigned:     map[string]presigned{},
 		counts:        map[string]*UserCounts{},
 	}
 }
 
 func (st *store) add(username, fullName string) *user {
 	st.seq++
-	u := &user{ID: objectID(), Username: username, FullName: fullName, seq: st.seq}
+	u := &user{ID: objectID(), Username: username, FullName: fullName, seq: st.seq, created: time.Now().UTC().Truncate(time.Millisecond)}
 	st.users[u.ID] = u
 	st.byName[username] = u.ID
 	st.count(username).Created++

@@ -224,6 +224,9 @@ func (s *Server) runWorkflow(w http.ResponseWriter, r *http.Request, _ *request)
 	if !ok {
 		return
 	}
+	if in.WorkflowID != "" {
+		in.WorkflowName = "" // workflowId counts: "If you pass this parameter, then workflowName is not required"
+	}
 	s.st.mu.Lock()
 	defer s.st.mu.Unlock()
 	u, wf, ok := s.resolve(w, in.workflowRef)

@@ -197,6 +197,9 @@ func TestRunWorkflowRecordsAnExecution(t *testing.T) {
 			_, err = c.Workflows.Run(ctx, alloy.WorkflowRunParams{UserID: u.ID, WorkflowName: "Paid order to ERP"})
 			require.NoError(t, err, "by name; nil data is sent as {}")
 			assert.Len(t, srv.Executions(""), 2)
+			_, err = c.Workflows.Run(ctx, alloy.WorkflowRunParams{UserID: u.ID, WorkflowID: paidOrderWorkflow, WorkflowName: "no such name"})
+			require.NoError(t, err, "given both, workflowId counts (run-workflow)")
+			assert.Len(t, srv.Executions(paidOrderWorkflow), 3)
 			_, err = c.Workflows.Run(ctx, alloy.WorkflowRunParams{UserID: "ghost", WorkflowID: paidOrderWorkflow})
 			assert.ErrorIs(t, err, alloy.ErrNotFound)
 			_, err = c.Workflows.Run(ctx, alloy.WorkflowRunParams{UserID: u.ID, WorkflowID: "nope"})
@@ -204,7 +207,7 @@ func TestRunWorkflowRecordsAnExecution(t *testing.T) {
 
 			stats, err := c.Workflows.GetAnalytics(ctx, paidOrderWorkflow)
 			require.NoError(t, err)
-			assert.Equal(t, &alloy.WorkflowAnalytics{TotalAppActions: 2, TotalWorkflowRuns: 2}, stats, "one app action per step after the trigger")
+			assert.Equal(t, &alloy.WorkflowAnalytics{TotalAppActions: 3, TotalWorkflowRuns: 3}, stats, "one app action per step after the trigger")
 		})
 	}
 }
@@ -239,6 +242,7 @@ func TestWorkflowErrorsRaw(t *testing.T) {
 		{"run with string data", "POST", "/run/workflow", `{"userId":"u",` + wf + `,"data":"x"}`, 400, "at /data: value must be an object"},
 		{"run inactive", "POST", "/run/workflow", `{"userId":"u",` + wf + `,"data":{}}`, 400, "not active"},
 		{"run not installed", "POST", "/run/workflow", `{"userId":"u","workflowId":"` + newCustomerWorkflow + `","data":{}}`, 400, "not installed"},
+		{"run naming no workflow", "POST", "/run/workflow", `{"userId":"u","data":{}}`, 400, "Invalid request: request body"},
 		{"analytics unknown workflow", "GET", "/workflows/nope/analytics", "", 404, "Workflow not found"},
 		{"analytics", "GET", "/workflows/" + paidOrderWorkflow + "/analytics", "", 200, `{"totalAppActions":0,"totalWorkflowRuns":0,"totalErrors":0}`},
 		{"delete without user", "DELETE", "/workflows/" + paidOrderWorkflow, "", 400, `query parameter \"userId\": value is required but missing`},

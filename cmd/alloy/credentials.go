@@ -146,7 +146,7 @@ A missing property fails with HTTP 422 naming it (exit status 1).`,
 				for _, m := range list {
 					var props []string
 					for _, p := range m.Properties {
-						props = append(props, p.Name+optionalMark(p))
+						props = append(props, p.Name)
 					}
 					t.row(m.Connector, yesNo(m.IsOAuth), strings.Join(props, ", "))
 				}
@@ -221,18 +221,12 @@ func metadataTable(t *table, m *alloy.CredentialMetadata) {
 		return
 	}
 	t.blank()
-	t.row("PROPERTY", "REQUIRED", "DISPLAY NAME", "DESCRIPTION")
+	t.row("PROPERTY", "DISPLAY NAME", "DESCRIPTION")
 	for _, p := range m.Properties {
-		t.row(p.Name, yesNo(p.Required == nil || *p.Required), p.DisplayName, p.Description)
+		t.row(p.Name, p.DisplayName, p.Description)
 	}
 }
 
-func optionalMark(p alloy.CredentialProperty) string {
-	if p.Required != nil && !*p.Required {
-		return " (optional)"
-	}
-	return ""
-}
 
 // credentialData is the repeatable --data of credentials create: each
 // value a key=value pair or a JSON object source (text, @file or -).

@@ -77,14 +77,10 @@ installations complete'.`,
 		return x.emit(form, func(t *table) {
 			t.row("Installation", form.InstallationID)
 			t.blank()
-			t.row("WORKFLOW", "APP", "BLOCK", "FIELD", "TYPE", "REQUIRED", "OPTIONS")
+			t.row("WORKFLOW", "APP", "BLOCK", "FIELD", "TYPE", "REQUIRED")
 			for _, s := range form.Steps {
 				for _, f := range s.Fields {
-					var opts []string
-					for _, o := range f.Options {
-						opts = append(opts, o.Value)
-					}
-					t.row(s.WorkflowID, s.App, s.BlockID, f.Name, f.Type, yesNo(f.Required), strings.Join(opts, ", "))
+					t.row(s.WorkflowID, s.App, s.BlockID, f.Name, f.Type, yesNo(f.Required))
 				}
 			}
 		})

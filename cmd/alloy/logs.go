@@ -176,7 +176,7 @@ func (x *cli) streamLog(params alloy.LogListParams, maxEntries int) error {
 	return streamOut(x, seq, maxEntries, []int{20, 16, 24, 24, 24},
 		[]string{"CREATED", "MESSAGE", "WORKFLOW", "USER", "EXECUTION", "WORKFLOW NAME"},
 		func(e alloy.LogEntry) []string {
-			return []string{when(e.CreatedAt), e.Message, e.ParentWorkflowID, e.UserID, e.ExecutionID, e.WorkflowName}
+			return []string{when(e.CreatedAt), e.Message, e.ParentWorkflowID, e.UserID, e.ExecutionID(), e.ParentWorkflow.Name}
 		})
 }
 

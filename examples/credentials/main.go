@@ -66,11 +66,7 @@ func run(ctx context.Context) error {
 	}
 	fmt.Println("2. a netsuite credential needs:")
 	for _, p := range netsuite.Properties {
-		opt := ""
-		if p.Required != nil && !*p.Required {
-			opt = " (optional)"
-		}
-		fmt.Printf("   - %s: %s%s\n", p.Name, p.DisplayName, opt)
+		fmt.Printf("   - %s: %s\n", p.Name, p.DisplayName)
 	}
 
 	// 3. A new user, and a NetSuite credential for them. Validate names any

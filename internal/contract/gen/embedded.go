@@ -46,9 +46,9 @@ var embeddedOps = []embeddedOp{
 	{key: "generateInstallUrl", id: "Integrations.GetInstallLink", goRoot: "/url", fix: fixInstallLink},
 	{key: "startInstallation", id: "Installations.Start", since: "2024-03"},
 	{key: "completeInstallation", id: "Installations.Complete", since: "2024-03", fix: fixComplete},
-	{key: "editInstallation", id: "Installations.Edit", since: "2025-09", goRoot: "/data"},
+	{key: "editInstallation", id: "Installations.Edit", since: "2025-09", goRoot: "/data", fix: fixEditInstallation},
 	{key: "listInstallations", id: "Installations.List", since: "2025-09", goRoot: "/data"},
-	{key: "getInstallation", id: "Installations.Get", since: "2025-09", goRoot: "/data"},
+	{key: "getInstallation", id: "Installations.Get", since: "2025-09", goRoot: "/data", fix: fixGetInstallation},
 
 	// Workflows, events, logs
 	{key: "listWorkflows", id: "Workflows.List", goRoot: "/data", fix: fixListWorkflows},
@@ -72,21 +72,21 @@ var embeddedOps = []embeddedOp{
 	// Analytics and passthrough
 	{key: "getUsage", id: "Analytics.GetUsage", since: "2025-09", goRoot: "/data"},
 	{key: "getDetailUsageTime", id: "Analytics.GetUsageByTime", since: "2025-09", goRoot: "/data"},
-	{key: "getDetailUsageUser", id: "Analytics.GetUsageByUser", goName: "-", since: "2025-09", goRoot: "/data"},
+	{key: "getDetailUsageUser", id: "Analytics.GetUsageByUser", since: "2025-09", goRoot: "/data", fix: fixUsageByUser},
 	{key: "passthroughRequest", id: "Passthrough.Do", since: "2024-03", fix: fixPassthrough},
 
 	// The Connectivity API
 	{key: "listConnectors", id: "Connectors.List", since: "2025-09", fix: fixConnectors},
-	{key: "getConnector", id: "Connectors.Get", goName: "-", since: "2025-09", fix: fixGetConnector},
+	{key: "getConnector", id: "Connectors.Get", since: "2025-09", fix: fixGetConnector},
 	{key: "listConnectorResources", id: "Connectors.ListResources", since: "2025-09", fix: fixResources},
 	{key: "getConnectorActionDetails", id: "Connectors.GetAction", since: "2025-09", goRoot: "/action"},
 	{key: "executeConnectorAction", id: "Connectors.Execute", since: "2025-09"},
 	{key: "listConnectorCredentials", id: "Connectors.ListCredentials", since: "2025-09", goRoot: "/credentials"},
 	{key: "createConnectorCredential", id: "Connectors.CreateCredential", since: "2025-09", fix: fixCreateConnectorCredential},
 	{key: "getConnectorCredentialMetadata", id: "Connectors.ListCredentialMetadata", since: "2025-09", goRoot: "/metadata"},
-	{key: "listUserFiles", id: "Files.List", goName: "-", since: "2025-09", goRoot: "/files"},
-	{key: "requestFileUpload", id: "Files.RequestUpload", goName: "-", since: "2025-09", goRoot: "/presignedUrl"},
-	{key: "deleteUserFile", id: "Files.Delete", goName: "-", since: "2025-09"},
+	{key: "listUserFiles", id: "Files.List", since: "2025-09", goRoot: "/files"},
+	{key: "requestFileUpload", id: "Files.RequestUpload", since: "2025-09", goRoot: "/presignedUrl", fix: fixRequestUpload},
+	{key: "deleteUserFile", id: "Files.Delete", since: "2025-09"},
 }
 
 // The fixes below are facts the pages leave out or contradict; each says
@@ -99,8 +99,7 @@ func fixBatch(o *op) {
 
 func fixDeleteUserLogs(o *op) {
 	o.source("page", "https://docs.runalloy.com/reference/embedded/delete-logs-for-a-user.md",
-		"the page declares userId only as a required query parameter although the path holds {userId}; the contract accepts it in both, and the SDK sends the path only (contested: tightened in the next issue)")
-	o.relaxQuery("userId")
+		"the page declares userId only as a required query parameter ('This endpoint requires a userId'), although its path template holds {userId}: decided, userId is required in both, with the same value; the SDK sends both on every version")
 }
 
 func fixToken(o *op) {
@@ -173,8 +172,10 @@ func fixUpgrade(o *op) {
 
 func fixRun(o *op) {
 	o.source("page", "https://docs.runalloy.com/reference/embedded/run-workflow.md",
-		"the schema requires workflowId and workflowName, the field text says either is enough: the contract requires neither (contested: tightened in the next issue)")
+		"the schema requires workflowId and workflowName, but workflowId's text says 'If you pass this parameter, then workflowName is not required', and activate and deactivate take either one: decided, a run names its workflow by workflowId or workflowName, at least one (both are allowed, as the schema wants them; workflowId is the one that counts, as its text says)")
 	o.unrequire("workflowId", "workflowName")
+	delete(o.body, "x-alloy-contested-required")
+	o.body["anyOf"] = []any{S{"required": []any{"workflowId"}}, S{"required": []any{"workflowName"}}}
 }
 
 func fixErrors(o *op) {
@@ -191,6 +192,16 @@ func fixRerun(o *op) {
 	o.source("sdk", "endpoints.json rerunExecution (alloy-node)", "the page is cut off before the response")
 	o.params = append(o.params, queryParam("userId", false, "the user the execution belongs to"))
 	o.responses["200"] = obj(p("message", str()), p("executionUuid", str()))
+}
+
+func fixUsageByUser(o *op) {
+	o.source("page", "https://docs.runalloy.com/reference/embedded/get-detail-usage-user",
+		"the page lists userId under its query parameters (the details are cut) and its curl sends it; a usage by user needs the user, so the contract requires it (inference)")
+	for _, prm := range o.params {
+		if prm["name"] == "userId" && prm["in"] == "query" {
+			prm["required"] = true
+		}
+	}
 }
 
 func fixPassthrough(o *op) {
@@ -222,7 +233,11 @@ func fixResources(o *op) {
 func fixGetConnector(o *op) {
 	o.source("page", "https://docs.runalloy.com/connectivity-api/authentication",
 		"only named ('Getting connector metadata (GET /connectors/{connectorId})'); no shape is shown")
-	o.responses["200"] = freeObject("no page shows this response")
+	o.source("inference", "",
+		"the Connectivity API answers one object under a key named after it (GET /connectors/{connectorId}/actions/{actionId} answers {action}), so the connector is read under connector; its properties are the list item's (id, name, icon: see Connectors.List), and the object stays open for what no page shows")
+	o.responses["200"] = obj(p("connector", with(obj(p("id", str()), p("name", str()), p("icon", str())),
+		"x-alloy-open", "no page shows this response beyond its name")))
+	o.goRoot = "/connector"
 }
 
 func fixCreateConnectorCredential(o *op) {
@@ -234,11 +249,40 @@ func fixCreateConnectorCredential(o *op) {
 	}}
 }
 
+func fixRequestUpload(o *op) {
+	o.source("page", "https://docs.runalloy.com/connectivity-api/files",
+		"the client then PUTs the bytes to presignedUrl with Content-Type and Content-MD5 (the base64 md5 of this answer) and no API key; the URL expires after 1 hour; type tells a new file from one Alloy already holds (deduplication by MD5). Files.Upload is that composite")
+}
+
 func fixComplete(o *op) {
 	o.source("page", "https://docs.runalloy.com/reference/embedded/complete-installation.md",
 		"fields[].value is typed string; the SDK sends a number or boolean field's answer as a JSON number or boolean, so the contract accepts those too (contested: tightened in the next issue)")
 	fields := o.body["properties"].(S)["data"].(S)["items"].(S)["properties"].(S)["fields"].(S)["items"].(S)["properties"].(S)
 	fields["value"] = S{"anyOf": []any{str(), num(), boolean()}, "x-alloy-contested": true}
+}
+
+func fixEditInstallation(o *op) {
+	o.source("page", "https://docs.runalloy.com/reference/embedded/edit-installation",
+		"the example is the whole record: installedData and installedAt, no enabled (which only the list's items carry); installedData's items are untyped ('<any>')")
+}
+
+// installationStep is an installation's form step as the list page shows
+// it (get-all-installations).
+func installationStep() S {
+	return obj(p("workflowId", str()), p("app", str()), p("blockId", with(str(), "format", "uuid")),
+		p("fields", arr(obj(p("name", str()), p("displayName", str()), p("type", str()), p("required", boolean())))))
+}
+
+func fixGetInstallation(o *op) {
+	o.source("inference", "https://docs.runalloy.com/reference/embedded/get-all-installations",
+		"the get page's schema is cut after credentialIds (get-installation.md); the properties it shows are the list item's, in the list's order and with the list's example ids, so the record is taken as the list page's item: formData steps, credentialIds as a map of credential type to id, workflowIds, installedAt and enabled")
+	data := o.responses["200"]["properties"].(S)["data"].(S)
+	props := data["properties"].(S)
+	props["formData"] = arr(installationStep())
+	props["credentialIds"] = S{"type": "object", "additionalProperties": str()}
+	props["workflowIds"] = arr(str())
+	props["installedAt"] = with(str(), "format", "date-time")
+	props["enabled"] = boolean()
 }
 
 // workflowSchema is a user's workflow as Alloy's Node SDK tests read it:
@@ -265,4 +309,11 @@ func fixGetLog(o *op) {
 		"the schema is cut off after executionUuid; further properties exist, so the record stays open")
 	data := o.responses["200"]["properties"].(S)["data"].(S)
 	data["x-alloy-open"] = "the page is cut off after executionUuid"
+}
+
+// init names the Embedded and Connectivity calls that are not one
+// operation, beside main.go's composites.
+func init() {
+	composites["Files.Upload"] = S{"of": []any{"Files.RequestUpload"},
+		"note": "then PUTs the bytes to the presigned URL, which is no route of Alloy's API (https://docs.runalloy.com/connectivity-api/files)"}
 }
