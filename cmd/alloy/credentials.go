@@ -227,7 +227,6 @@ func metadataTable(t *table, m *alloy.CredentialMetadata) {
 	}
 }
 
-
 // credentialData is the repeatable --data of credentials create: each
 // value a key=value pair or a JSON object source (text, @file or -).
 type credentialData []string
