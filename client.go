@@ -236,9 +236,9 @@ func (c *config) keyFromEnvironment() (string, error) {
 	}
 	hint := ""
 	if c.env == Production && c.keyFromEnv("ALLOY_DEV_API_KEY") != "" {
-		hint = " (ALLOY_DEV_API_KEY is set: add ALLOY_ENVIRONMENT=development to use it)"
+		hint = " (ALLOY_DEV_API_KEY is set: choose the development environment, e.g. ALLOY_ENVIRONMENT=development, to use it)"
 	}
-	return "", invalidArg("new client from env", "neither ALLOY_API_KEY nor %s is set for the %s environment%s", name, c.env, hint)
+	return "", invalidArg("new client", "no API key: set ALLOY_API_KEY (or %s for the %s environment)%s", name, c.env, hint)
 }
 
 // baseURL derives the URL every route is appended to.

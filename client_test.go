@@ -421,7 +421,7 @@ func TestOptionsFromEnv(t *testing.T) {
 			opts: []Option{WithEnvironment(Development)}, wantKey: "dev"},
 		{name: "an explicit key wins", env: map[string]string{"ALLOY_API_KEY": "env"}, key: "explicit", wantKey: "explicit"},
 		{name: "no key, with a hint", env: map[string]string{"ALLOY_DEV_API_KEY": "dev"},
-			wantErr: "neither ALLOY_API_KEY nor ALLOY_PROD_API_KEY is set for the production environment (ALLOY_DEV_API_KEY is set: add ALLOY_ENVIRONMENT=development to use it)"},
+			wantErr: "no API key: set ALLOY_API_KEY (or ALLOY_PROD_API_KEY for the production environment) (ALLOY_DEV_API_KEY is set: choose the development environment, e.g. ALLOY_ENVIRONMENT=development, to use it)"},
 		{name: "bad environment", env: map[string]string{"ALLOY_API_KEY": "k", "ALLOY_ENVIRONMENT": "staging"}, wantErr: `environment "staging"`},
 		{name: "bad version", env: map[string]string{"ALLOY_API_KEY": "k", "ALLOY_API_VERSION": "2024-06"}, wantErr: "not one the SDK knows"},
 	}

@@ -34,7 +34,7 @@ var (
 	ErrServer       = errors.New("alloy: server error")      // any 5xx
 	// ErrInvalidArgument is matched by every error that a method returns
 	// before sending anything because an argument is missing or malformed.
-	ErrInvalidArgument = errs.InvalidArgument
+	ErrInvalidArgument = errs.ErrInvalidArgument
 	// ErrUnsupportedVersion is matched when a method does not exist in the
 	// client's API version; nothing is sent.
 	ErrUnsupportedVersion = ops.ErrUnsupported

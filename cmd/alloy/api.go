@@ -1,45 +1,62 @@
 package main
 
 import (
-	"errors"
+	"encoding/json"
+	"net/url"
 	"strings"
 
+	alloy "github.com/alloysdk/alloy-go"
 	"github.com/spf13/cobra"
 )
-
-// errNoRawCall is what alloy api answers until the SDK has a public raw
-// call (alloy.Client.Do): the CLI calls the API only through the SDK.
-var errNoRawCall = errors.New("not available yet: this SDK has no public raw call (alloy.Client.Do) to send it through; nothing was sent. Use the typed commands ('alloy --help')")
 
 func (x *cli) apiCommand() *cobra.Command {
 	var f rawCallFlags
 	cmd := &cobra.Command{
-		Use: "api METHOD PATH [--data JSON] [--query k=v]", Short: "call any route of the Alloy API (not yet: waits for the SDK's raw call)",
+		Use: "api METHOD PATH [--data JSON] [--query k=v]", Short: "call any route of the Alloy API",
 		Args: args([]string{"METHOD", "PATH"}),
 		Long: `
 Sends METHOD PATH (e.g. GET /users, relative to the API root, without the
-version) through the SDK's pipeline, with its key, version, retries and
-redaction, and prints the answer's JSON.
-
-Not available yet: it waits for the SDK's public raw call (alloy.Client.Do).
-Until then it checks its arguments, sends nothing and exits with status 2.`,
+version) through the SDK's pipeline (alloy.Client.Do), with its key,
+version, retries and redaction, and prints the answer's JSON. POST and
+PATCH are sent once (not retried). PATH is sent as written: it must start
+with / and hold no query (use --query), %-escape or space.`,
 		Example: examples(
-			"alloy api GET /users   # not yet",
-			`alloy api POST /users --data '{"username": "a@contoso.example"}'   # not yet`,
+			"alloy api GET /users",
+			`alloy api POST /users --data '{"username": "api@northwind.example"}'`,
+			"alloy api GET /workflows --query userId=ops@northwind.example",
 		),
 	}
 	f.register(cmd, false)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		if _, err := f.request(x, args); err != nil {
+		req, err := f.request(x, args)
+		if err != nil {
 			return err
 		}
-		if !strings.HasPrefix(args[1], "/") {
+		if !strings.HasPrefix(req.Path, "/") {
 			return usagef("PATH must start with /, e.g. /users")
 		}
-		if _, err := x.api(); err != nil {
+		c, err := x.api()
+		if err != nil {
 			return err
 		}
-		return configf("%v", errNoRawCall)
+		var q url.Values
+		for k, v := range req.Query {
+			if q == nil {
+				q = url.Values{}
+			}
+			q.Set(k, v)
+		}
+		var out json.RawMessage
+		if err := c.Do(x.ctx, alloy.Request{Operation: "alloy api", Method: req.Method, Route: req.Path, Query: q, Body: req.Body}, &out); err != nil {
+			return err
+		}
+		if len(out) == 0 {
+			out = json.RawMessage("null")
+		}
+		if x.g.jsonl {
+			return x.writeJSON(out, false)
+		}
+		return x.writeJSON(out, true) // JSON is the only form an arbitrary answer has
 	}
 	return cmd
 }

@@ -25,6 +25,8 @@ type globals struct {
 	// showToken is set by the commands that print a user token on request
 	// (--show-token); until then every JWT in the output is redacted.
 	showToken bool
+	// secrets are the keys the environment offers, redacted from output.
+	secrets []string
 }
 
 // register adds the global flags to fs (the root's persistent flags).
@@ -121,34 +123,29 @@ func isTerminal(f any) bool {
 	return ok && term.IsTerminal(int(file.Fd()))
 }
 
-// client builds the SDK client from the flags, then the environment, as
-// alloy.NewClientFromEnv would (but reading env, so tests need not touch
-// the process environment).
+// client builds the SDK client from the environment (alloy.OptionsFromEnv,
+// read through env so tests need not touch the process environment), then
+// the flags, which override it.
 func (g *globals) client(env func(string) string) (*alloy.Client, error) {
-	pick := func(flagValue, name string) string {
-		if flagValue != "" {
-			return flagValue
+	opts := append(alloy.OptionsFromEnv(env), alloy.WithUserAgent("alloy-cli/"+alloy.Version))
+	if g.env != "" {
+		environment := alloy.Environment(strings.ToLower(strings.TrimSpace(g.env)))
+		switch environment {
+		case "dev":
+			environment = alloy.Development
+		case "prod":
+			environment = alloy.Production
 		}
-		return strings.TrimSpace(env(name))
+		opts = append(opts, alloy.WithEnvironment(environment))
 	}
-	environment := alloy.Environment(strings.ToLower(pick(g.env, "ALLOY_ENVIRONMENT")))
-	switch environment {
-	case "":
-		environment = alloy.Production
-	case "dev":
-		environment = alloy.Development
-	case "prod":
-		environment = alloy.Production
+	if g.version != "" {
+		opts = append(opts, alloy.WithAPIVersion(g.version))
 	}
-	opts := []alloy.Option{alloy.WithEnvironment(environment), alloy.WithUserAgent("alloy-cli/" + alloy.Version)}
-	if v := pick(g.version, "ALLOY_API_VERSION"); v != "" {
-		opts = append(opts, alloy.WithAPIVersion(v))
+	if g.region != "" {
+		opts = append(opts, alloy.WithRegion(alloy.Region(strings.ToLower(g.region))))
 	}
-	if v := pick(g.region, "ALLOY_REGION"); v != "" {
-		opts = append(opts, alloy.WithRegion(alloy.Region(strings.ToLower(v))))
-	}
-	if v := pick(g.baseURL, "ALLOY_BASE_URL"); v != "" {
-		opts = append(opts, alloy.WithBaseURL(v))
+	if g.baseURL != "" {
+		opts = append(opts, alloy.WithBaseURL(g.baseURL))
 	}
 	if g.timeoutSet {
 		opts = append(opts, alloy.WithTimeout(g.timeout))
@@ -156,22 +153,10 @@ func (g *globals) client(env func(string) string) (*alloy.Client, error) {
 	if g.retries >= 0 {
 		opts = append(opts, alloy.WithMaxRetries(g.retries))
 	}
-	key := pick(g.apiKey, "ALLOY_API_KEY")
-	if key == "" {
-		name := "ALLOY_PROD_API_KEY"
-		if environment == alloy.Development {
-			name = "ALLOY_DEV_API_KEY"
-		}
-		if key = strings.TrimSpace(env(name)); key == "" {
-			hint := ""
-			if environment == alloy.Production && env("ALLOY_DEV_API_KEY") != "" {
-				hint = " (ALLOY_DEV_API_KEY is set: add --env development or ALLOY_ENVIRONMENT=development to use it)"
-			}
-			return nil, configf("no API key: set ALLOY_API_KEY (or %s for the %s environment)%s", name, environment, hint)
-		}
-	}
-	g.apiKey = key // for redact
-	return alloy.NewClient(key, opts...)
+	// Every key the command could be using is redacted from what it
+	// prints, whichever the SDK picks.
+	g.secrets = []string{g.apiKey, env("ALLOY_API_KEY"), env("ALLOY_DEV_API_KEY"), env("ALLOY_PROD_API_KEY")}
+	return alloy.NewClient(g.apiKey, opts...)
 }
 
 // redact removes from s, should anything ever carry them, the API key
@@ -179,11 +164,14 @@ func (g *globals) client(env func(string) string) (*alloy.Client, error) {
 // the command was asked to show a token, JWTs: the SDK already redacts what
 // it takes from responses, and this guards everything the CLI prints.
 func (g *globals) redact(s string) string {
-	if len(g.apiKey) >= 4 {
-		s = strings.ReplaceAll(s, g.apiKey, "[REDACTED]")
+	keys := append([]string{g.apiKey}, g.secrets...)
+	for _, k := range keys {
+		if k = strings.TrimSpace(k); len(k) >= 4 {
+			s = strings.ReplaceAll(s, k, "[REDACTED]")
+		}
 	}
 	if g.showToken {
 		return s
 	}
-	return redact.New(g.apiKey).String(s, false)
+	return redact.New(keys...).String(s, false)
 }

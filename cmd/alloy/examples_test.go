@@ -256,11 +256,6 @@ func TestExamplesRun(t *testing.T) {
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		err := cmd.Run()
-		if strings.HasPrefix(part, "alloy api ") { // documented as not yet
-			assert.Error(t, err, part)
-			assert.Contains(t, stderr.String(), "not available yet", part)
-			continue
-		}
 		assert.NoError(t, err, "%s: %s\nstdout: %s\nstderr: %s", ex.where, part, stdout.String(), stderr.String())
 	}
 	t.Logf("ran %d distinct examples", ran)

@@ -8,16 +8,16 @@ import (
 	"fmt"
 )
 
-// InvalidArgument is matched by every ArgError.
-var InvalidArgument = errors.New("alloy: invalid argument")
+// ErrInvalidArgument is matched by every ArgError.
+var ErrInvalidArgument = errors.New("alloy: invalid argument")
 
 // ArgError is bad input, found before anything was sent.
 type ArgError struct{ Op, Reason string }
 
 func (e *ArgError) Error() string { return "alloy: " + e.Op + ": invalid argument: " + e.Reason }
 
-// Is matches InvalidArgument.
-func (e *ArgError) Is(target error) bool { return target == InvalidArgument }
+// Is matches ErrInvalidArgument.
+func (e *ArgError) Is(target error) bool { return target == ErrInvalidArgument }
 
 // Invalid returns an *ArgError for op.
 func Invalid(op, format string, args ...any) error {
