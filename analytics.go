@@ -3,8 +3,6 @@ package alloy
 import (
 	"context"
 	"encoding/json"
-	"net/url"
-	"strings"
 	"time"
 )
 
@@ -109,9 +107,5 @@ func (u *UsageByUser) UnmarshalJSON(b []byte) error {
 //
 // From API version 2025-09 on.
 func (s *AnalyticsService) GetUsageByUser(ctx context.Context, userID string, opts ...RequestOption) (*UsageByUser, error) {
-	if strings.TrimSpace(userID) == "" {
-		return nil, invalidArg("usage by user", "userID is empty")
-	}
-	q := url.Values{"userId": {userID}}
-	return oneInData[UsageByUser](ctx, s.client, call{op: "Analytics.GetUsageByUser", query: q}, opts)
+	return oneInData[UsageByUser](ctx, s.client, call{op: "Analytics.GetUsageByUser", params: []param{required("userId", userID)}}, opts)
 }

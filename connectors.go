@@ -233,8 +233,8 @@ func (s *ConnectorsService) GetAction(ctx context.Context, connectorID, actionID
 // Not retried on 5xx or timeouts, because the provider may have acted;
 // pass WithIdempotent for actions that only read.
 func (s *ConnectorsService) Execute(ctx context.Context, connectorID, actionID string, params ConnectorExecuteParams, opts ...RequestOption) (*ActionResult, error) {
-	if strings.TrimSpace(params.CredentialID) == "" {
-		return nil, invalidArg("execute action", "credentialID is empty")
+	if err := requireFields("execute action", "credentialID", params.CredentialID); err != nil {
+		return nil, err
 	}
 	if params.UserID != "" {
 		opts = append([]RequestOption{AsUser(params.UserID)}, opts...)
@@ -260,11 +260,8 @@ func (s *ConnectorsService) ListCredentials(ctx context.Context, connectorID str
 //
 // Not retried on 5xx or timeouts, which could create it twice.
 func (s *ConnectorsService) CreateCredential(ctx context.Context, connectorID string, params ConnectorCredentialCreateParams, opts ...RequestOption) (*ConnectorCredential, error) {
-	switch {
-	case strings.TrimSpace(params.UserID) == "":
-		return nil, invalidArg("create connector credential", "userID is empty")
-	case strings.TrimSpace(params.AuthenticationType) == "":
-		return nil, invalidArg("create connector credential", "authenticationType is empty")
+	if err := requireFields("create connector credential", "userID", params.UserID, "authenticationType", params.AuthenticationType); err != nil {
+		return nil, err
 	}
 	out, err := into[ConnectorCredential](ctx, s.client, call{op: "Connectors.CreateCredential", path: []string{connectorID}, body: params}, opts)
 	if err != nil {

@@ -155,12 +155,10 @@ func (s *CredentialsService) List(ctx context.Context, userID string, opts ...Re
 // to check it against the connector's properties first. A POST is not
 // retried on 5xx: retrying could create the credential twice.
 func (s *CredentialsService) Create(ctx context.Context, userID string, params CredentialCreateParams, opts ...RequestOption) (*Credential, error) {
-	switch {
-	case strings.TrimSpace(userID) == "":
-		return nil, invalidArg("create credential", "userID is empty")
-	case strings.TrimSpace(params.Type) == "":
-		return nil, invalidArg("create credential", "type is empty")
-	case params.Data == nil:
+	if err := requireFields("create credential", "userID", userID, "type", params.Type); err != nil {
+		return nil, err
+	}
+	if params.Data == nil {
 		return nil, invalidArg("create credential", "data is nil")
 	}
 	type credential struct {
@@ -212,11 +210,8 @@ func (s *CredentialsService) GetMetadata(ctx context.Context, app string, opts .
 //
 // From API version 2024-03 on; older versions get ErrUnsupportedVersion.
 func (s *CredentialsService) GetOAuthURL(ctx context.Context, params OAuthURLParams, opts ...RequestOption) (string, error) {
-	switch {
-	case strings.TrimSpace(params.UserID) == "":
-		return "", invalidArg("oauth url", "userID is empty")
-	case strings.TrimSpace(params.App) == "":
-		return "", invalidArg("oauth url", "app is empty")
+	if err := requireFields("oauth url", "userID", params.UserID, "app", params.App); err != nil {
+		return "", err
 	}
 	q := url.Values{"userId": {params.UserID}, "app": {params.App}}
 	keys := make([]string, 0, len(params.Fields))

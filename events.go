@@ -3,8 +3,6 @@ package alloy
 import (
 	"context"
 	"encoding/json"
-	"net/url"
-	"strings"
 )
 
 // EventsService lists the custom events your account defines and fires
@@ -38,11 +36,11 @@ type EventRunParams struct {
 //
 // From API version 2023-12 on.
 func (s *EventsService) List(ctx context.Context, params *EventListParams, opts ...RequestOption) ([]Event, error) {
-	var q url.Values
-	if params != nil && params.UserID != "" {
-		q = url.Values{"userId": {params.UserID}}
+	var user string
+	if params != nil {
+		user = params.UserID
 	}
-	return inData[[]Event](ctx, s.client, call{op: "Events.List", query: q}, opts)
+	return inData[[]Event](ctx, s.client, call{op: "Events.List", params: []param{optional("userId", user)}}, opts)
 }
 
 // Run fires a custom event for a user. POST /run/event
@@ -50,11 +48,8 @@ func (s *EventsService) List(ctx context.Context, params *EventListParams, opts 
 // Not retried on 5xx or timeouts, which could fire it twice; pass
 // WithIdempotent if your workflows tolerate duplicates.
 func (s *EventsService) Run(ctx context.Context, params EventRunParams, opts ...RequestOption) (*RunResult, error) {
-	switch {
-	case strings.TrimSpace(params.Event) == "":
-		return nil, invalidArg("run event", "event name is empty")
-	case strings.TrimSpace(params.UserID) == "":
-		return nil, invalidArg("run event", "userID is empty")
+	if err := requireFields("run event", "event name", params.Event, "userID", params.UserID); err != nil {
+		return nil, err
 	}
 	data, err := jsonObject("run event", "data", params.Data)
 	if err != nil {

@@ -153,11 +153,8 @@ func (in *Installation) UnmarshalJSON(b []byte) error {
 //
 // From API version 2024-03 on. Not retried on 5xx or timeouts.
 func (s *InstallationsService) Start(ctx context.Context, params InstallationStartParams, opts ...RequestOption) (*InstallationForm, error) {
-	switch {
-	case strings.TrimSpace(params.UserID) == "":
-		return nil, invalidArg("start installation", "userID is empty")
-	case strings.TrimSpace(params.IntegrationID) == "":
-		return nil, invalidArg("start installation", "integrationID is empty")
+	if err := requireFields("start installation", "userID", params.UserID, "integrationID", params.IntegrationID); err != nil {
+		return nil, err
 	}
 	out, err := into[InstallationForm](ctx, s.client, call{op: "Installations.Start", body: params}, opts)
 	if err != nil {
@@ -175,8 +172,8 @@ func (s *InstallationsService) Start(ctx context.Context, params InstallationSta
 //
 // From API version 2024-03 on. Not retried on 5xx or timeouts.
 func (s *InstallationsService) Complete(ctx context.Context, params InstallationCompleteParams, opts ...RequestOption) error {
-	if strings.TrimSpace(params.InstallationID) == "" {
-		return invalidArg("complete installation", "installationID is empty")
+	if err := requireFields("complete installation", "installationID", params.InstallationID); err != nil {
+		return err
 	}
 	// No steps is valid: an integration without settings has an empty form.
 	params.Steps = slices.Clone(params.Steps) // never change the caller's slice
@@ -205,11 +202,8 @@ func (s *InstallationsService) Complete(ctx context.Context, params Installation
 //
 // From API version 2025-09 on.
 func (s *InstallationsService) Edit(ctx context.Context, params InstallationEditParams, opts ...RequestOption) (*Installation, error) {
-	switch {
-	case strings.TrimSpace(params.UserID) == "":
-		return nil, invalidArg("edit installation", "userID is empty")
-	case strings.TrimSpace(params.IntegrationID) == "":
-		return nil, invalidArg("edit installation", "integrationID is empty")
+	if err := requireFields("edit installation", "userID", params.UserID, "integrationID", params.IntegrationID); err != nil {
+		return nil, err
 	}
 	return oneInData[Installation](ctx, s.client, call{op: "Installations.Edit", body: params}, opts)
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/url"
-	"strings"
 )
 
 // IntegrationsService lists the integrations (sets of workflows around an
@@ -223,11 +221,7 @@ func firstNonEmpty(a, b string) string {
 // List returns the integrations a user (id or username) can install, with
 // what the user has installed. GET /integrations?userId=
 func (s *IntegrationsService) List(ctx context.Context, userID string, opts ...RequestOption) ([]Integration, error) {
-	if strings.TrimSpace(userID) == "" {
-		return nil, invalidArg("list integrations", "userID is empty")
-	}
-	q := url.Values{"userId": {userID}}
-	wire, err := inData[[]integrationWire](ctx, s.client, call{op: "Integrations.List", query: q}, opts)
+	wire, err := inData[[]integrationWire](ctx, s.client, call{op: "Integrations.List", params: []param{required("userId", userID)}}, opts)
 	if err != nil || wire == nil {
 		return nil, err
 	}
@@ -242,11 +236,7 @@ func (s *IntegrationsService) List(ctx context.Context, userID string, opts ...R
 // Get returns one integration (by id, or by its app name) as a user sees
 // it. GET /integrations/{integrationId}?userId=
 func (s *IntegrationsService) Get(ctx context.Context, userID, integrationID string, opts ...RequestOption) (*Integration, error) {
-	if strings.TrimSpace(userID) == "" {
-		return nil, invalidArg("get integration", "userID is empty")
-	}
-	q := url.Values{"userId": {userID}}
-	wire, err := oneInData[integrationWire](ctx, s.client, call{op: "Integrations.Get", path: []string{integrationID}, query: q}, opts)
+	wire, err := oneInData[integrationWire](ctx, s.client, call{op: "Integrations.Get", path: []string{integrationID}, params: []param{required("userId", userID)}}, opts)
 	if err != nil {
 		return nil, err
 	}

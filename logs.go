@@ -380,11 +380,7 @@ func (s *LogsService) ListExecutions(ctx context.Context, workflowID string, par
 //
 // From API version 2023-12 on.
 func (s *LogsService) ListErrors(ctx context.Context, workflowID, userID string, opts ...RequestOption) ([]WorkflowError, error) {
-	var q url.Values
-	if userID != "" {
-		q = url.Values{"userId": {userID}}
-	}
-	return listOf[WorkflowError](ctx, s.client, "Logs.ListErrors", call{path: []string{workflowID}, query: q}, opts, "data", "errors")
+	return listOf[WorkflowError](ctx, s.client, "Logs.ListErrors", call{path: []string{workflowID}, params: []param{optional("userId", userID)}}, opts, "data", "errors")
 }
 
 // Rerun runs a past execution again; userID may be empty.
@@ -393,11 +389,7 @@ func (s *LogsService) ListErrors(ctx context.Context, workflowID, userID string,
 // From API version 2023-12 on. Not retried on 5xx or timeouts, which could
 // run it twice.
 func (s *LogsService) Rerun(ctx context.Context, workflowID, executionID, userID string, opts ...RequestOption) (*RunResult, error) {
-	var q url.Values
-	if userID != "" {
-		q = url.Values{"userId": {userID}}
-	}
-	return into[RunResult](ctx, s.client, call{op: "Logs.Rerun", path: []string{workflowID, executionID}, query: q}, opts)
+	return into[RunResult](ctx, s.client, call{op: "Logs.Rerun", path: []string{workflowID, executionID}, params: []param{optional("userId", userID)}}, opts)
 }
 
 // List returns one page of the account-wide log. GET /logs

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
-	"strings"
 
 	"github.com/alloysdk/alloy-go/internal/passthrough"
 )
@@ -64,16 +62,12 @@ func (r *PassthroughResponse) Decode(v any) error {
 // timeouts, because the provider call may have been made; pass
 // WithIdempotent for reads.
 func (s *PassthroughService) Do(ctx context.Context, credentialID string, req PassthroughRequest, opts ...RequestOption) (*PassthroughResponse, error) {
-	if strings.TrimSpace(credentialID) == "" {
-		return nil, invalidArg("passthrough", "credentialID is empty")
-	}
 	body, err := passthrough.Body("path", req.Method, req.Path, req.Query, req.Headers, req.Body)
 	if err != nil {
 		return nil, invalidArg("passthrough", "%s", err.Error())
 	}
 	var raw rawResponse
-	q := url.Values{"credentialId": {credentialID}}
-	if err := s.client.send(ctx, call{op: "Passthrough.Do", query: q, body: body, raw: &raw}, opts); err != nil {
+	if err := s.client.send(ctx, call{op: "Passthrough.Do", params: []param{required("credentialId", credentialID)}, body: body, raw: &raw}, opts); err != nil {
 		return nil, err
 	}
 	return passthroughResponse(raw.status, raw.body), nil

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"net/http"
 	"net/url"
@@ -24,10 +25,27 @@ type call struct {
 	route  string   // path template, e.g. "/users/{userId}"
 	path   []string // values for the route's placeholders, in order
 	query  url.Values
-	body   any // JSON-encoded when non-nil
+	params []param // query parameters checked and added by build
+	body   any     // JSON-encoded when non-nil
 	out    any // JSON-decoded into when non-nil and the body is not empty
 	raw    *rawResponse
 }
+
+// param is a query parameter a method names: build refuses a required one
+// that is blank, and any with a control character, and adds the rest that
+// are set. The methods declare theirs with required and optional instead
+// of checking and encoding each by hand.
+type param struct {
+	name, value string
+	required    bool
+}
+
+// required is a query parameter the call cannot go without, e.g. the userId
+// of GET /workflows?userId=.
+func required(name, value string) param { return param{name, value, true} }
+
+// optional is a query parameter sent only when set.
+func optional(name, value string) param { return param{name, value, false} }
 
 // rawResponse receives a successful response's status and body as sent,
 // for calls that hand a third party's answer back unchanged.
@@ -145,6 +163,11 @@ func (c *Client) build(ctx context.Context, k call, opts []RequestOption) (*outb
 	path, err := expandRoute(k.route, k.path)
 	if err != nil {
 		return nil, invalidArg(where, "%s", err.Error())
+	}
+	if len(k.params) > 0 {
+		if k.query, err = addParams(k.query, k.params); err != nil {
+			return nil, invalidArg(where, "%s", err.Error())
+		}
 	}
 	if ctx == nil {
 		return nil, invalidArg(where, "context is nil")
@@ -268,6 +291,38 @@ func (c *Client) read(resp *http.Response, stats transport.Stats, ob *outbound, 
 	}
 	if err := json.Unmarshal(buf, out); err != nil {
 		return fmt.Errorf("alloy: %s %s: decode response: %w", method, path, err)
+	}
+	return nil
+}
+
+// addParams returns q (copied, when it has values already) with ps added.
+func addParams(q url.Values, ps []param) (url.Values, error) {
+	if q == nil {
+		q = make(url.Values, len(ps))
+	} else {
+		q = maps.Clone(q)
+	}
+	for _, p := range ps {
+		switch {
+		case p.required && strings.TrimSpace(p.value) == "":
+			return nil, fmt.Errorf("%s is empty", p.name)
+		case strings.ContainsFunc(p.value, isControl):
+			return nil, fmt.Errorf("%s contains a control character", p.name)
+		case p.value != "":
+			q.Set(p.name, p.value)
+		}
+	}
+	return q, nil
+}
+
+// requireFields returns an ErrInvalidArgument for op naming the first of
+// the (name, value) pairs whose value is blank: the body fields a method
+// cannot send without.
+func requireFields(op string, nameValues ...string) error {
+	for i := 0; i+1 < len(nameValues); i += 2 {
+		if strings.TrimSpace(nameValues[i+1]) == "" {
+			return invalidArg(op, "%s is empty", nameValues[i])
+		}
 	}
 	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
 	"time"
 
 	"github.com/alloysdk/alloy-go/internal/jwt"
@@ -50,15 +49,15 @@ func (t UserToken) LogValue() slog.Value {
 // when it has none, it is 30 minutes from now. Mint a token for each
 // frontend session rather than storing it for long.
 func (s *TokensService) Create(ctx context.Context, userID string, opts ...RequestOption) (*UserToken, error) {
-	var q url.Values
+	var ps []param
 	if s.client.headerVersioned() {
 		// The 2025-09 reference also lists userId as a query parameter.
-		q = url.Values{"userId": {userID}}
+		ps = []param{required("userId", userID)}
 	}
 	var out struct {
 		Token string `json:"token"`
 	}
-	if err := s.client.send(ctx, call{op: "Tokens.Create", path: []string{userID}, query: q, out: &out}, opts); err != nil {
+	if err := s.client.send(ctx, call{op: "Tokens.Create", path: []string{userID}, params: ps, out: &out}, opts); err != nil {
 		return nil, err
 	}
 	if out.Token == "" {

@@ -235,5 +235,5 @@ func (s *UsersService) ListByWorkflow(ctx context.Context, workflowID string, op
 // The user goes in the path and, as Alloy's page requires, in the query
 // too.
 func (s *UsersService) DeleteLogs(ctx context.Context, userID string, opts ...RequestOption) error {
-	return s.client.send(ctx, call{op: "Users.DeleteLogs", path: []string{userID}, query: url.Values{"userId": {userID}}}, opts)
+	return s.client.send(ctx, call{op: "Users.DeleteLogs", path: []string{userID}, params: []param{required("userId", userID)}}, opts)
 }

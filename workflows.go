@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 )
@@ -88,10 +87,11 @@ type WorkflowDeactivateParams = WorkflowActivateParams
 
 // check validates the user and the one-of workflow reference.
 func (p *WorkflowActivateParams) check(op string) error {
+	if err := requireFields(op, "userID", p.UserID); err != nil {
+		return err
+	}
 	switch {
-	case strings.TrimSpace(p.UserID) == "":
-		return invalidArg(op, "userID is empty")
-	case strings.TrimSpace(p.WorkflowID) == "" && strings.TrimSpace(p.WorkflowName) == "":
+	case strings.TrimSpace(p.WorkflowID+p.WorkflowName) == "":
 		return invalidArg(op, "one of WorkflowID and WorkflowName is required")
 	case p.WorkflowID != "" && p.WorkflowName != "":
 		return invalidArg(op, "WorkflowID and WorkflowName are both set; give one")
@@ -128,21 +128,13 @@ type WorkflowAnalytics struct {
 
 // List returns the workflows a user can use. GET /workflows?userId=
 func (s *WorkflowsService) List(ctx context.Context, userID string, opts ...RequestOption) ([]Workflow, error) {
-	if strings.TrimSpace(userID) == "" {
-		return nil, invalidArg("list workflows", "userID is empty")
-	}
-	q := url.Values{"userId": {userID}}
-	return inData[[]Workflow](ctx, s.client, call{op: "Workflows.List", query: q}, opts)
+	return inData[[]Workflow](ctx, s.client, call{op: "Workflows.List", params: []param{required("userId", userID)}}, opts)
 }
 
 // Get returns one workflow as a user sees it.
 // GET /workflows/{workflowId}?userId=
 func (s *WorkflowsService) Get(ctx context.Context, userID, workflowID string, opts ...RequestOption) (*Workflow, error) {
-	if strings.TrimSpace(userID) == "" {
-		return nil, invalidArg("get workflow", "userID is empty")
-	}
-	q := url.Values{"userId": {userID}}
-	return oneInData[Workflow](ctx, s.client, call{op: "Workflows.Get", path: []string{workflowID}, query: q}, opts)
+	return oneInData[Workflow](ctx, s.client, call{op: "Workflows.Get", path: []string{workflowID}, params: []param{required("userId", userID)}}, opts)
 }
 
 // ListVersions lists the published versions of a parent workflow; userID is
@@ -151,11 +143,7 @@ func (s *WorkflowsService) Get(ctx context.Context, userID, workflowID string, o
 //
 // From API version 2023-12 on.
 func (s *WorkflowsService) ListVersions(ctx context.Context, workflowID, userID string, opts ...RequestOption) ([]WorkflowVersion, error) {
-	var q url.Values
-	if userID != "" {
-		q = url.Values{"userId": {userID}}
-	}
-	return inData[[]WorkflowVersion](ctx, s.client, call{op: "Workflows.ListVersions", path: []string{workflowID}, query: q}, opts)
+	return inData[[]WorkflowVersion](ctx, s.client, call{op: "Workflows.ListVersions", path: []string{workflowID}, params: []param{optional("userId", userID)}}, opts)
 }
 
 // Activate switches a user's workflow on. PUT /workflows/activate
@@ -207,21 +195,13 @@ func (s *WorkflowsService) DeactivateAll(ctx context.Context, userID string, opt
 //
 // From API version 2023-12 on.
 func (s *WorkflowsService) Upgrade(ctx context.Context, userID, workflowID string, opts ...RequestOption) error {
-	if strings.TrimSpace(userID) == "" {
-		return invalidArg("upgrade workflow", "userID is empty")
-	}
-	q := url.Values{"userId": {userID}}
-	return s.client.send(ctx, call{op: "Workflows.Upgrade", path: []string{workflowID}, query: q}, opts)
+	return s.client.send(ctx, call{op: "Workflows.Upgrade", path: []string{workflowID}, params: []param{required("userId", userID)}}, opts)
 }
 
 // Delete deletes one user's copy of a workflow; other users keep theirs.
 // DELETE /workflows/{workflowId}?userId=
 func (s *WorkflowsService) Delete(ctx context.Context, userID, workflowID string, opts ...RequestOption) error {
-	if strings.TrimSpace(userID) == "" {
-		return invalidArg("delete workflow", "userID is empty")
-	}
-	q := url.Values{"userId": {userID}}
-	return s.client.send(ctx, call{op: "Workflows.Delete", path: []string{workflowID}, query: q}, opts)
+	return s.client.send(ctx, call{op: "Workflows.Delete", path: []string{workflowID}, params: []param{required("userId", userID)}}, opts)
 }
 
 // Run starts a run of a user's workflow whose trigger is a webhook; a
@@ -231,10 +211,10 @@ func (s *WorkflowsService) Delete(ctx context.Context, userID, workflowID string
 // Not retried on 5xx or timeouts, which could run it twice; pass
 // WithIdempotent if the workflow tolerates that.
 func (s *WorkflowsService) Run(ctx context.Context, params WorkflowRunParams, opts ...RequestOption) (*RunResult, error) {
-	switch {
-	case strings.TrimSpace(params.UserID) == "":
-		return nil, invalidArg("run workflow", "userID is empty")
-	case strings.TrimSpace(params.WorkflowID) == "" && strings.TrimSpace(params.WorkflowName) == "":
+	if err := requireFields("run workflow", "userID", params.UserID); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(params.WorkflowID+params.WorkflowName) == "" {
 		return nil, invalidArg("run workflow", "one of WorkflowID and WorkflowName is required")
 	}
 	data, err := jsonObject("run workflow", "data", params.Data)
