@@ -27,7 +27,7 @@ type call struct {
 	query  url.Values
 	params []param // query parameters checked and added by build
 	body   any     // JSON-encoded when non-nil
-	out    any // JSON-decoded into when non-nil and the body is not empty
+	out    any     // JSON-decoded into when non-nil and the body is not empty
 	raw    *rawResponse
 }
 
