@@ -2,8 +2,6 @@ package alloy
 
 import (
 	"context"
-	"encoding/json"
-	"time"
 )
 
 // AnalyticsService reports your account's usage. A workflow's own totals
@@ -63,7 +61,7 @@ type UsageByUser struct {
 	UserID   string `json:"userId"`
 	// UserCreatedDate is when the user was created; zero when absent or
 	// unparsable.
-	UserCreatedDate time.Time        `json:"userCreatedDate"`
+	UserCreatedDate Timestamp        `json:"userCreatedDate"`
 	IsDeleted       bool             `json:"isDeleted"`
 	StartDate       string           `json:"startDate"` // the period, YYYY-MM-DD
 	EndDate         string           `json:"endDate"`
@@ -85,21 +83,6 @@ type UserUsageMonth struct {
 	AppActions      int    `json:"appActions"`
 	APIActions      int    `json:"apiActions"`
 	Count           int    `json:"count"` // app and API actions
-}
-
-// UnmarshalJSON decodes UserCreatedDate leniently.
-func (u *UsageByUser) UnmarshalJSON(b []byte) error {
-	type plain UsageByUser
-	var v struct {
-		plain
-		UserCreatedDate lenientTime `json:"userCreatedDate"`
-	}
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	*u = UsageByUser(v.plain)
-	u.UserCreatedDate = time.Time(v.UserCreatedDate)
-	return nil
 }
 
 // GetUsageByUser returns one user's actions month by month.

@@ -27,7 +27,7 @@ func TestAnalyticsUsage(t *testing.T) {
 		call: func(ctx context.Context, c *Client) (any, error) {
 			return c.Analytics.GetUsageByUser(ctx, "ops@northwind.example")
 		},
-		want: &UsageByUser{UserName: "ops@northwind.example", UserID: "65f1c2a9d4e8b71a2c3d4e5f", UserCreatedDate: time.Date(2025, 1, 9, 11, 7, 13, 963e6, time.UTC),
+		want: &UsageByUser{UserName: "ops@northwind.example", UserID: "65f1c2a9d4e8b71a2c3d4e5f", UserCreatedDate: Timestamp{time.Date(2025, 1, 9, 11, 7, 13, 963e6, time.UTC)},
 			StartDate: "2025-01-01", EndDate: "2025-12-31", TotalActions: 9, TimePeriod: "current-billing-cycle",
 			Months: []UserUsageMonth{{Month: "Mar-25", Date: "2025-03-10", UserName: "ops@northwind.example", UserID: "65f1c2a9d4e8b71a2c3d4e5f",
 				UserCreatedDate: "2025-01-09", AppActions: 7, APIActions: 2, Count: 9}}},
@@ -218,7 +218,7 @@ func TestConnectorsRequestsAndDecoding(t *testing.T) {
 			name: "Credentials", op: "Connectors.ListCredentials", ids: []string{"slack"},
 			response: readFixture(t, "connectivity_credentials_list.json"),
 			call:     func(ctx context.Context, c *Client) (any, error) { return c.Connectors.ListCredentials(ctx, "slack") },
-			want:     []Credential{{ID: "67b01c2d3e4f5a6b7c8d9e0f", Name: "Ops team Slack", Type: "slack-oauth2", CreatedAt: created, UpdatedAt: updated}},
+			want:     []Credential{{ID: "67b01c2d3e4f5a6b7c8d9e0f", Name: "Ops team Slack", Type: "slack-oauth2", CreatedAt: Timestamp{created}, UpdatedAt: Timestamp{updated}}},
 		},
 		{
 			name: "CreateCredential OAuth", op: "Connectors.CreateCredential", ids: []string{"slack"},

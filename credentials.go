@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"sort"
 	"strings"
-	"time"
 )
 
 // CredentialsService manages a user's credentials: their authorisations to
@@ -22,24 +21,8 @@ type Credential struct {
 	ID        string    `json:"credentialId"`
 	Type      string    `json:"type"` // the connector, e.g. "shopify" or "netsuite"
 	Name      string    `json:"name"`
-	CreatedAt time.Time `json:"createdAt"` // zero when absent or unparsable
-	UpdatedAt time.Time `json:"updatedAt"`
-}
-
-// UnmarshalJSON decodes timestamps leniently.
-func (c *Credential) UnmarshalJSON(b []byte) error {
-	type plain Credential
-	var v struct {
-		plain
-		CreatedAt lenientTime `json:"createdAt"`
-		UpdatedAt lenientTime `json:"updatedAt"`
-	}
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	*c = Credential(v.plain)
-	c.CreatedAt, c.UpdatedAt = time.Time(v.CreatedAt), time.Time(v.UpdatedAt)
-	return nil
+	CreatedAt Timestamp `json:"createdAt"` // zero when absent or unparsable
+	UpdatedAt Timestamp `json:"updatedAt"`
 }
 
 // CredentialCreateParams are the fields of a new credential.

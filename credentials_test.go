@@ -24,7 +24,7 @@ func TestCredentialsRequestsAndDecoding(t *testing.T) {
 			response: `{"data":[{"credentialId":"c1","type":"netsuite","name":"NetSuite","createdAt":"2025-03-04T08:15:09.552Z","updatedAt":null}]}`,
 			call:     func(ctx context.Context, c *Client) (any, error) { return c.Credentials.List(ctx, "u1") },
 			want: []Credential{{ID: "c1", Type: "netsuite", Name: "NetSuite",
-				CreatedAt: time.Date(2025, 3, 4, 8, 15, 9, 552e6, time.UTC)}},
+				CreatedAt: Timestamp{time.Date(2025, 3, 4, 8, 15, 9, 552e6, time.UTC)}}},
 		},
 		{
 			// ids: the older route names the user; the body has userId on
@@ -94,7 +94,7 @@ func TestCredentialsFixturesDecode(t *testing.T) {
 	creds, err := h.c.Credentials.List(ctx, "u1")
 	require.NoError(t, err)
 	assert.Equal(t, Credential{ID: "6720cd5aef22a033b4c5d6f1", Type: "netsuite", Name: "NetSuite TSTDRV1234567",
-		CreatedAt: time.Date(2025, 3, 4, 8, 15, 9, 552e6, time.UTC), UpdatedAt: time.Date(2025, 5, 18, 22, 47, 13, 4e6, time.UTC)}, creds[1])
+		CreatedAt: Timestamp{time.Date(2025, 3, 4, 8, 15, 9, 552e6, time.UTC)}, UpdatedAt: Timestamp{time.Date(2025, 5, 18, 22, 47, 13, 4e6, time.UTC)}}, creds[1])
 	meta, err := h.c.Credentials.ListMetadata(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"bigcommerce", "hubspot"}, []string{meta[0].Connector, meta[1].Connector})

@@ -9,21 +9,28 @@ import (
 	"github.com/alloysdk/alloy-go/internal/transport"
 )
 
-// lenientTime decodes a timestamp with internal/timeparse (RFC 3339, dates,
-// or Unix seconds or milliseconds told apart by magnitude); anything else
-// (null, "", a typo) is the zero time, so one odd timestamp never fails a
-// whole response.
-type lenientTime time.Time
+// Timestamp is a time Alloy sent. It reads every form Alloy's pages use:
+// RFC 3339 with or without a zone and a fraction, a date (YYYY-MM-DD), or
+// a Unix number, read as seconds below 1e11 and as milliseconds up to 1e14
+// (internal/timeparse documents the rule); anything else (null, "", a
+// typo) reads as the zero time instead of failing a whole response. Like
+// go-github's Timestamp it embeds time.Time: t.Before, t.Format and
+// t.IsZero work as they are, and t.Time is the time.Time. It encodes as
+// RFC 3339 in UTC with milliseconds, or null when zero.
+type Timestamp struct{ time.Time }
 
-func (t *lenientTime) UnmarshalJSON(b []byte) error {
-	*t = lenientTime(parseTime(b))
+// UnmarshalJSON never fails.
+func (t *Timestamp) UnmarshalJSON(b []byte) error {
+	t.Time, _ = timeparse.JSON(b)
 	return nil
 }
 
-// parseTime reads a JSON timestamp leniently; the zero time when it is none.
-func parseTime(raw json.RawMessage) time.Time {
-	t, _ := timeparse.JSON(raw)
-	return t
+// MarshalJSON writes RFC 3339 with milliseconds, or null when zero.
+func (t Timestamp) MarshalJSON() ([]byte, error) {
+	if t.IsZero() {
+		return []byte("null"), nil
+	}
+	return json.Marshal(t.UTC().Format("2006-01-02T15:04:05.000Z07:00"))
 }
 
 // parseRetryAfter reads a Retry-After header relative to now.

@@ -6,14 +6,12 @@ import (
 	"crypto/md5"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/alloysdk/alloy-go/internal/transport"
 )
@@ -38,22 +36,7 @@ type File struct {
 	Filename string `json:"filename"` // the file's name, without the user prefix of its key
 	Size     int64  `json:"size"`     // in bytes
 	// LastModified is zero when absent or unparsable.
-	LastModified time.Time `json:"lastModified"`
-}
-
-// UnmarshalJSON decodes LastModified leniently.
-func (f *File) UnmarshalJSON(b []byte) error {
-	type plain File
-	var v struct {
-		plain
-		LastModified lenientTime `json:"lastModified"`
-	}
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	*f = File(v.plain)
-	f.LastModified = time.Time(v.LastModified)
-	return nil
+	LastModified Timestamp `json:"lastModified"`
 }
 
 // FileUploadParams describe a file to upload.

@@ -27,7 +27,7 @@ func TestFilesRequestsAndDecoding(t *testing.T) {
 			response: `{"files":[{"s3Key":"651eb6e11d156e0d7a42c59d_document.pdf","filename":"document.pdf","size":2048,"lastModified":"2025-10-01T08:30:00Z"}]}`,
 			call:     func(ctx context.Context, c *Client) (any, error) { return c.Files.List(ctx) },
 			want: []File{{S3Key: "651eb6e11d156e0d7a42c59d_document.pdf", Filename: "document.pdf", Size: 2048,
-				LastModified: time.Date(2025, 10, 1, 8, 30, 0, 0, time.UTC)}},
+				LastModified: Timestamp{time.Date(2025, 10, 1, 8, 30, 0, 0, time.UTC)}}},
 		},
 		{
 			name: "RequestUpload", op: "Files.RequestUpload",

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 )
 
 // InstallationsService installs integrations for users without Alloy's
@@ -114,7 +113,7 @@ type Installation struct {
 	// CredentialIDs maps each credential type to the credential used.
 	CredentialIDs map[string]string `json:"credentialIds"`
 	WorkflowIDs   []string          `json:"workflowIds"`
-	InstalledAt   time.Time         `json:"installedAt"` // zero when absent or unparsable
+	InstalledAt   Timestamp         `json:"installedAt"` // zero when absent or unparsable
 	// Enabled reports whether the installation runs. List and Get carry it;
 	// Edit's answer does not (edit-installation), so it is false there.
 	Enabled bool `json:"enabled"`
@@ -131,13 +130,11 @@ func (in *Installation) UnmarshalJSON(b []byte) error {
 		plain
 		FormData      []json.RawMessage `json:"formData"`
 		CredentialIDs json.RawMessage   `json:"credentialIds"`
-		InstalledAt   lenientTime       `json:"installedAt"`
 	}
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
 	}
 	*in = Installation(v.plain)
-	in.InstalledAt = time.Time(v.InstalledAt)
 	for _, raw := range v.FormData {
 		var st InstallationStep
 		if json.Unmarshal(raw, &st) == nil {

@@ -28,7 +28,7 @@ func TestInstallationsRequestsAndDecoding(t *testing.T) {
 		ID: "6733ef01aa23bc45de67f890", IntegrationID: "6712ab34cd56ef7890a1b2c3", UserID: "65f1c2a9d4e8b71a2c3d4e5f",
 		CredentialIDs: map[string]string{"bigcommerceApi": "6720cd11ef22a033b4c5d6e7", "netsuiteApi": "6720cd5aef22a033b4c5d6f1"},
 		WorkflowIDs:   []string{"6712ab3acd56ef7890a1b2d9"},
-		InstalledAt:   time.Date(2025, 3, 4, 8, 20, 33, 117e6, time.UTC), Enabled: true,
+		InstalledAt:   Timestamp{time.Date(2025, 3, 4, 8, 20, 33, 117e6, time.UTC)}, Enabled: true,
 	}
 	runAPICases(t, []apiCase{
 		{
@@ -61,7 +61,7 @@ func TestInstallationsRequestsAndDecoding(t *testing.T) {
 			want: &Installation{ID: "i1", IntegrationID: "int1", UserID: "u1",
 				FormData:      []InstallationStep{{WorkflowID: "w1", BlockID: "b1", Fields: []FormField{}}},
 				CredentialIDs: map[string]string{"netsuite": "c9"}, WorkflowIDs: []string{"w1"},
-				InstalledAt: time.Date(2025, 3, 4, 8, 20, 33, 117e6, time.UTC), InstalledData: []json.RawMessage{json.RawMessage("1")}},
+				InstalledAt: Timestamp{time.Date(2025, 3, 4, 8, 20, 33, 117e6, time.UTC)}, InstalledData: []json.RawMessage{json.RawMessage("1")}},
 		},
 		{
 			name: "List", op: "Installations.List",

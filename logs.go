@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/alloysdk/alloy-go/internal/pager"
 )
@@ -22,8 +21,8 @@ type LogsService service
 // Execution is one run of a user's workflow.
 type Execution struct {
 	ID        string    `json:"executionId"` // pass to Rerun
-	StartedAt time.Time `json:"startedAt"`   // zero when absent or unparsable
-	StoppedAt time.Time `json:"stoppedAt"`
+	StartedAt Timestamp `json:"startedAt"`   // zero when absent or unparsable
+	StoppedAt Timestamp `json:"stoppedAt"`
 	// Finished reports whether the run ended (2025-09 sends a boolean).
 	Finished bool `json:"finished"`
 	// Status is the run's status where Alloy reports one as a string
@@ -36,8 +35,8 @@ type Execution struct {
 // ExecutionResult is what one step of a run produced.
 type ExecutionResult struct {
 	ConnectorID string          `json:"connectorId" wire:"blockId"` // the step's id (older versions: blockId)
-	StartedAt   time.Time       `json:"startedAt"`
-	StoppedAt   time.Time       `json:"stoppedAt"`
+	StartedAt   Timestamp       `json:"startedAt"`
+	StoppedAt   Timestamp       `json:"stoppedAt"`
 	Data        json.RawMessage `json:"data,omitempty"` // the step's output, as Alloy sent it
 }
 
@@ -48,20 +47,17 @@ type ExecutionInput struct {
 }
 
 // UnmarshalJSON reads finished as a boolean or, as older versions send it,
-// a status string, and decodes timestamps leniently.
+// a status string.
 func (e *Execution) UnmarshalJSON(b []byte) error {
 	type plain Execution
 	var v struct {
 		plain
-		StartedAt lenientTime     `json:"startedAt"`
-		StoppedAt lenientTime     `json:"stoppedAt"`
-		Finished  json.RawMessage `json:"finished"`
+		Finished json.RawMessage `json:"finished"`
 	}
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
 	}
 	*e = Execution(v.plain)
-	e.StartedAt, e.StoppedAt = time.Time(v.StartedAt), time.Time(v.StoppedAt)
 	if json.Unmarshal(v.Finished, &e.Finished) != nil {
 		_ = json.Unmarshal(v.Finished, &e.Status)
 	}
@@ -83,21 +79,17 @@ func (in *ExecutionInput) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// UnmarshalJSON accepts connectorId or blockId and decodes timestamps
-// leniently.
+// UnmarshalJSON accepts connectorId or blockId.
 func (r *ExecutionResult) UnmarshalJSON(b []byte) error {
 	type plain ExecutionResult
 	var v struct {
 		plain
-		StartedAt lenientTime `json:"startedAt"`
-		StoppedAt lenientTime `json:"stoppedAt"`
-		BlockID   string      `json:"blockId"`
+		BlockID string `json:"blockId"`
 	}
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
 	}
 	*r = ExecutionResult(v.plain)
-	r.StartedAt, r.StoppedAt = time.Time(v.StartedAt), time.Time(v.StoppedAt)
 	r.ConnectorID = firstNonEmpty(r.ConnectorID, v.BlockID)
 	return nil
 }
@@ -139,25 +131,22 @@ func (p *WorkflowLogParams) query(op string) (url.Values, error) {
 // WorkflowError is one recorded error of a workflow.
 type WorkflowError struct {
 	Message    string    `json:"message"`
-	Timestamp  time.Time `json:"timestamp"` // zero when absent or unparsable
+	Timestamp  Timestamp `json:"timestamp"` // zero when absent or unparsable
 	Block      string    `json:"block,omitempty"`
 	WorkflowID string    `json:"workflowId,omitempty"`
 }
 
-// UnmarshalJSON decodes the timestamp leniently and keeps a block given as
-// an object in its JSON form.
+// UnmarshalJSON keeps a block given as an object in its JSON form.
 func (e *WorkflowError) UnmarshalJSON(b []byte) error {
 	type plain WorkflowError
 	var v struct {
 		plain
-		Timestamp lenientTime     `json:"timestamp"`
-		Block     json.RawMessage `json:"block"`
+		Block json.RawMessage `json:"block"`
 	}
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
 	}
 	*e = WorkflowError(v.plain)
-	e.Timestamp = time.Time(v.Timestamp)
 	if json.Unmarshal(v.Block, &e.Block) != nil && len(v.Block) > 0 && string(v.Block) != "null" {
 		e.Block = string(v.Block)
 	}
@@ -235,7 +224,7 @@ func (p *LogListParams) query(op string) (url.Values, error) {
 // LogPage is one page of the account-wide log.
 type LogPage struct {
 	Logs        []LogEntry `json:"notifications"`
-	LastFetched time.Time  `json:"lastFetched"`
+	LastFetched Timestamp  `json:"lastFetched"`
 	Pagination  Pagination `json:"pagination"`
 }
 
@@ -245,21 +234,6 @@ type Pagination struct {
 	TotalPages  int `json:"totalPages"`
 	CurrentPage int `json:"currentPage"`
 	PageSize    int `json:"pageSize"`
-}
-
-// UnmarshalJSON decodes LastFetched leniently.
-func (p *LogPage) UnmarshalJSON(b []byte) error {
-	type plain LogPage
-	var v struct {
-		plain
-		LastFetched lenientTime `json:"lastFetched"`
-	}
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	*p = LogPage(v.plain)
-	p.LastFetched = time.Time(v.LastFetched)
-	return nil
 }
 
 // LogEntry is one entry of the account-wide log (Alloy calls them
@@ -272,9 +246,9 @@ type LogEntry struct {
 	Message string       `json:"message"` // e.g. "executionError"
 	Data    LogEntryData `json:"data"`    // the execution's ids; see ExecutionID
 	// StartedAt, CompletedAt and CreatedAt are zero when absent or unparsable.
-	StartedAt       time.Time `json:"startedAt"`
-	CompletedAt     time.Time `json:"completedAt"`
-	CreatedAt       time.Time `json:"createdAt"`
+	StartedAt       Timestamp `json:"startedAt"`
+	CompletedAt     Timestamp `json:"completedAt"`
+	CreatedAt       Timestamp `json:"createdAt"`
 	CustomVersion   bool      `json:"customVersion"` // the user runs a version made for them
 	WorkflowVersion int       `json:"workflowVersion"`
 	TeamID          string    `json:"teamId"` // your Alloy account
@@ -323,23 +297,6 @@ func (e *LogEntry) ExecutionID() string { return e.Data.ExecutionID }
 // ExecutionUUID returns the uuid of the entry's execution
 // (data.executionUuid).
 func (e *LogEntry) ExecutionUUID() string { return e.Data.ExecutionUUID }
-
-// UnmarshalJSON decodes the timestamps leniently.
-func (e *LogEntry) UnmarshalJSON(b []byte) error {
-	type plain LogEntry
-	var v struct {
-		plain
-		StartedAt   lenientTime `json:"startedAt"`
-		CompletedAt lenientTime `json:"completedAt"`
-		CreatedAt   lenientTime `json:"createdAt"`
-	}
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	*e = LogEntry(v.plain)
-	e.StartedAt, e.CompletedAt, e.CreatedAt = time.Time(v.StartedAt), time.Time(v.CompletedAt), time.Time(v.CreatedAt)
-	return nil
-}
 
 // ExecutionLog is the detail of one execution, from Logs.Get.
 type ExecutionLog struct {

@@ -23,9 +23,9 @@ func TestLogsRequestsAndDecoding(t *testing.T) {
 		return v
 	}
 	execution := Execution{
-		ID: "Xk29aPq7LmN3vB5tR8sW1", StartedAt: ts("2025-04-02T18:11:03.014Z"), StoppedAt: ts("2025-04-02T18:11:04.377Z"), Finished: true,
+		ID: "Xk29aPq7LmN3vB5tR8sW1", StartedAt: Timestamp{ts("2025-04-02T18:11:03.014Z")}, StoppedAt: Timestamp{ts("2025-04-02T18:11:04.377Z")}, Finished: true,
 		Results: []ExecutionResult{
-			{ConnectorID: "0b7e6a52-3d4f-4e1a-9c2b-7f8e9d0a1b2c", StartedAt: ts("2025-04-02T18:11:03.014Z"), StoppedAt: ts("2025-04-02T18:11:03.052Z"),
+			{ConnectorID: "0b7e6a52-3d4f-4e1a-9c2b-7f8e9d0a1b2c", StartedAt: Timestamp{ts("2025-04-02T18:11:03.014Z")}, StoppedAt: Timestamp{ts("2025-04-02T18:11:03.052Z")},
 				Data: json.RawMessage(`[
             [
               {
@@ -37,7 +37,7 @@ func TestLogsRequestsAndDecoding(t *testing.T) {
               }
             ]
           ]`)},
-			{ConnectorID: "5c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f", StartedAt: ts("2025-04-02T18:11:03.101Z"), StoppedAt: ts("2025-04-02T18:11:04.360Z"),
+			{ConnectorID: "5c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f", StartedAt: Timestamp{ts("2025-04-02T18:11:03.101Z")}, StoppedAt: Timestamp{ts("2025-04-02T18:11:04.360Z")},
 				Data: json.RawMessage(`[
             [
               {
@@ -61,7 +61,7 @@ func TestLogsRequestsAndDecoding(t *testing.T) {
 	entry := LogEntry{
 		ID: "6801aa11bb22cc33dd44ee55", Message: "executionError",
 		Data:      LogEntryData{ExecutionID: "6801aa10bb22cc33dd44ee50", ExecutionUUID: "Qw8rT2yU6iO0pA4sD9fG3"},
-		StartedAt: ts("2025-04-17T07:30:00.101Z"), CompletedAt: ts("2025-04-17T07:30:00.655Z"), CreatedAt: ts("2025-04-17T07:30:00.655Z"),
+		StartedAt: Timestamp{ts("2025-04-17T07:30:00.101Z")}, CompletedAt: Timestamp{ts("2025-04-17T07:30:00.655Z")}, CreatedAt: Timestamp{ts("2025-04-17T07:30:00.655Z")},
 		WorkflowVersion: 3, TeamID: "63aa00bb11cc22dd33ee44ff",
 		ParentWorkflowID: "6712ab3acd56ef7890a1b2d9", WorkflowID: "6790ff00ee11dd22cc33bb44",
 		UserID: "65f1c2a9d4e8b71a2c3d4e5f", User: LogUser{Email: "ops@northwind-goods.example", FullName: "Northwind Goods"},
@@ -90,7 +90,7 @@ func TestLogsRequestsAndDecoding(t *testing.T) {
 			name: "Errors bare array", op: "Logs.ListErrors", ids: []string{"wf1"}, query: "userId=u1",
 			response: `[{"message":"NetSuite refused the order","timestamp":"2025-04-17T07:30:00.655Z","block":"netsuite","workflowId":"wf1"}]`,
 			call:     func(ctx context.Context, c *Client) (any, error) { return c.Logs.ListErrors(ctx, "wf1", "u1") },
-			want:     []WorkflowError{{Message: "NetSuite refused the order", Timestamp: ts("2025-04-17T07:30:00.655Z"), Block: "netsuite", WorkflowID: "wf1"}},
+			want:     []WorkflowError{{Message: "NetSuite refused the order", Timestamp: Timestamp{ts("2025-04-17T07:30:00.655Z")}, Block: "netsuite", WorkflowID: "wf1"}},
 		},
 		{
 			name: "Errors in data, block as object", op: "Logs.ListErrors", ids: []string{"wf1"},
@@ -122,7 +122,7 @@ func TestLogsRequestsAndDecoding(t *testing.T) {
 					Filters: []LogFilter{{Column: "message", Operator: "equals", Value: "executionError"}},
 				})
 			},
-			want: &LogPage{Logs: []LogEntry{entry}, LastFetched: ts("2025-04-17T07:35:12.880Z"), Pagination: Pagination{TotalItems: 1, TotalPages: 1, CurrentPage: 1, PageSize: 10}},
+			want: &LogPage{Logs: []LogEntry{entry}, LastFetched: Timestamp{ts("2025-04-17T07:35:12.880Z")}, Pagination: Pagination{TotalItems: 1, TotalPages: 1, CurrentPage: 1, PageSize: 10}},
 		},
 		{
 			name: "Get", op: "Logs.Get", ids: []string{"6801aa10bb22cc33dd44ee50"},

@@ -126,12 +126,12 @@ func TestPageInstallations(t *testing.T) {
 		assert.Equal(t, []Installation{
 			{ID: "6631155371184ae724f2d949", IntegrationID: "662f950e454784bc5e7caa37", UserID: "6622cd2e506ac293a3e60b00",
 				CredentialIDs: map[string]string{"shopifyApi": "66263e318dca4463fe1b480f"}, WorkflowIDs: []string{"662fa657454784bc5e7cd5ea"},
-				InstalledAt: time.Date(2024, 4, 30, 16, 0, 5, 41e6, time.UTC)},
+				InstalledAt: Timestamp{time.Date(2024, 4, 30, 16, 0, 5, 41e6, time.UTC)}},
 			{ID: "66322c61182c8c5270980ed3", IntegrationID: "66310993b37a737ba5107d1e", UserID: "6622cd2e506ac293a3e60b00",
 				FormData: []InstallationStep{{WorkflowID: "66310999b37a737ba5107d5a", App: "accountVariables", BlockID: "f7c4304a-b3d8-4088-8ca3-adeb3ddf2ce4",
 					Fields: []FormField{{Name: "variables[0].value", DisplayName: "Value", Type: "string", Required: true}}}},
 				CredentialIDs: map[string]string{"shopifyApi": "66263e318dca4463fe1b480f"}, WorkflowIDs: []string{"66310999b37a737ba5107d5a"},
-				InstalledAt: time.Date(2024, 5, 1, 11, 50, 14, 43e6, time.UTC)},
+				InstalledAt: Timestamp{time.Date(2024, 5, 1, 11, 50, 14, 43e6, time.UTC)}},
 		}, got)
 	})
 	t.Run("edit 2025-09", func(t *testing.T) {
@@ -145,7 +145,7 @@ func TestPageInstallations(t *testing.T) {
 			// The page's items are Mintlify's "<any>" placeholders: not a
 			// form step (dropped), and kept as sent in InstalledData.
 			InstalledData: []json.RawMessage{json.RawMessage(`"<any>"`)},
-			InstalledAt:   time.Date(2024, 11, 26, 6, 55, 33, 0, time.UTC)}, got)
+			InstalledAt:   Timestamp{time.Date(2024, 11, 26, 6, 55, 33, 0, time.UTC)}}, got)
 	})
 }
 
@@ -201,14 +201,14 @@ func TestPageGetLogs(t *testing.T) {
 		Logs: []LogEntry{{
 			ID: "68110feaa81a0e507fbdd36a", Message: "executionError",
 			Data:      LogEntryData{ExecutionID: "68110fea7d181f356acd1bf1", ExecutionUUID: "35SnGU0DUSNP5L26fsmnq"},
-			StartedAt: at("2025-04-29T17:44:10.336Z"), CompletedAt: at("2025-04-29T17:44:10.432Z"), CreatedAt: at("2025-04-29T17:44:10.432Z"),
+			StartedAt: Timestamp{at("2025-04-29T17:44:10.336Z")}, CompletedAt: Timestamp{at("2025-04-29T17:44:10.432Z")}, CreatedAt: Timestamp{at("2025-04-29T17:44:10.432Z")},
 			WorkflowVersion: 1, TeamID: "63fcaa053522280b5357aeec",
 			ParentWorkflowID: "67ef017d8eaeb50b18e635a1", WorkflowID: "67ef01ed8eaeb50b18e646ea", UserID: "67a21c7d10e1dee8d5ec3a3d",
 			User: LogUser{Email: "eduardo.souza@runalloy.com", FullName: "Eduardo Souza"},
 			ParentWorkflow: ParentWorkflow{Name: "order_id example", Integration: LogIntegration{
 				ID: "67d8875977ce6522e517a382", Name: "Eduardo looper", BlockID: "MuK2Kk9lu0v8N86brS3x", Icon: "https://cdn.runalloy.com/icons/alloy-logo.png"}},
 		}},
-		LastFetched: at("2025-04-29T17:46:38.237Z"),
+		LastFetched: Timestamp{at("2025-04-29T17:46:38.237Z")},
 		Pagination:  Pagination{TotalItems: 4, TotalPages: 1, CurrentPage: 1, PageSize: 10},
 	}, got)
 	assert.Equal(t, "68110fea7d181f356acd1bf1", got.Logs[0].ExecutionID())
@@ -226,7 +226,7 @@ func TestPageDetailUsageUser(t *testing.T) {
 			UserCreatedDate: "2024-01-09", AppActions: n, Count: n}
 	}
 	assert.Equal(t, &UsageByUser{UserName: "demo@runalloy.com", UserID: "659d28e18c35f07db18fcd8c",
-		UserCreatedDate: time.Date(2024, 1, 9, 11, 7, 13, 963e6, time.UTC), StartDate: "2023-12-27", EndDate: "2024-12-27",
+		UserCreatedDate: Timestamp{time.Date(2024, 1, 9, 11, 7, 13, 963e6, time.UTC)}, StartDate: "2023-12-27", EndDate: "2024-12-27",
 		Months: []UserUsageMonth{month("Mar-24", "2024-03-10", 7), month("Jun-24", "2024-06-30", 2), month("Aug-24", "2024-08-05", 22), month("Sep-24", "2024-09-29", 2)},
 		// The page's totalActions is 0 although its months add up to 33: decoded as sent.
 		TimePeriod: "current-billing-cycle"}, got)
@@ -238,7 +238,7 @@ func TestPageFiles(t *testing.T) {
 		got, err := fromPage(t, "2025-09", "Files.List", http.StatusOK, pageBody(t, "list-user-files_2025-09.json"),
 			func(ctx context.Context, c *Client) ([]File, error) { return c.Files.List(ctx) })
 		require.NoError(t, err)
-		assert.Equal(t, []File{{S3Key: "<string>", Filename: "<string>", Size: 123, LastModified: time.Date(2023, 11, 7, 5, 31, 56, 0, time.UTC)}}, got)
+		assert.Equal(t, []File{{S3Key: "<string>", Filename: "<string>", Size: 123, LastModified: Timestamp{time.Date(2023, 11, 7, 5, 31, 56, 0, time.UTC)}}}, got)
 	})
 	t.Run("generate-presigned-upload-url", func(t *testing.T) {
 		got, err := fromPage(t, "2025-09", "Files.RequestUpload", http.StatusOK, pageBody(t, "generate-presigned-upload-url_2025-09.json"),

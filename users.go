@@ -2,11 +2,9 @@ package alloy
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"strings"
-	"time"
 )
 
 // UsersService manages the end users of your product: one Alloy user per
@@ -97,23 +95,7 @@ type WorkflowUser struct {
 	User
 	WorkflowActive   bool      `json:"workflowActive"`             // whether the user's copy runs
 	InstalledVersion *int      `json:"installedVersion,omitempty"` // nil when not reported
-	InstalledAt      time.Time `json:"installedAt"`                // zero when absent or unparsable
-}
-
-// UnmarshalJSON decodes leniently: a missing or malformed installedAt leaves
-// InstalledAt zero instead of failing the whole list.
-func (w *WorkflowUser) UnmarshalJSON(b []byte) error {
-	type plain WorkflowUser
-	var v struct {
-		plain
-		InstalledAt lenientTime `json:"installedAt"`
-	}
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	*w = WorkflowUser(v.plain)
-	w.InstalledAt = time.Time(v.InstalledAt)
-	return nil
+	InstalledAt      Timestamp `json:"installedAt"`                // zero when absent or unparsable
 }
 
 // maxBatchUsers is Alloy's limit on one batch create.

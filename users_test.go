@@ -197,7 +197,7 @@ func TestUsersRequestsAndDecoding(t *testing.T) {
 			call: func(ctx context.Context, c *Client) (any, error) { return c.Users.ListByWorkflow(ctx, "wf1") },
 			want: []WorkflowUser{
 				{User: User{ID: "u1", Username: "a", FullName: "A"}, WorkflowActive: true},
-				{User: User{ID: "u2", Username: "b", FullName: "B"}, InstalledVersion: Ptr(3), InstalledAt: installedAt},
+				{User: User{ID: "u2", Username: "b", FullName: "B"}, InstalledVersion: Ptr(3), InstalledAt: Timestamp{installedAt}},
 			},
 		},
 		{
@@ -218,7 +218,7 @@ func TestUsersFixturesDecode(t *testing.T) {
 	require.Len(t, wu, 2)
 	assert.Nil(t, wu[0].InstalledVersion)
 	assert.Equal(t, 3, *wu[1].InstalledVersion)
-	assert.Equal(t, time.Date(2025, 1, 14, 9, 21, 5, 118e6, time.UTC), wu[0].InstalledAt)
+	assert.Equal(t, time.Date(2025, 1, 14, 9, 21, 5, 118e6, time.UTC), wu[0].InstalledAt.Time)
 	users, err := h.c.Users.List(context.Background(), &UserListParams{})
 	require.NoError(t, err)
 	require.Len(t, users, 3)

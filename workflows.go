@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 )
 
 // WorkflowsService manages users' copies of workflows: reading, switching
@@ -20,8 +19,8 @@ type Workflow struct {
 	ID               string    `json:"workflowId"`
 	IntegrationID    string    `json:"integrationId,omitempty"`
 	Name             string    `json:"name"`
-	CreatedAt        time.Time `json:"createdAt"` // zero when absent or unparsable
-	UpdatedAt        time.Time `json:"updatedAt"`
+	CreatedAt        Timestamp `json:"createdAt"` // zero when absent or unparsable
+	UpdatedAt        Timestamp `json:"updatedAt"`
 	Installed        bool      `json:"installed"`
 	Active           bool      `json:"active"`
 	Version          int       `json:"version"`                    // the parent workflow's latest version
@@ -31,21 +30,20 @@ type Workflow struct {
 	Steps []WorkflowStep `json:"steps" wire:"connectors,blocks"`
 }
 
-// UnmarshalJSON merges connectors and blocks into Steps and decodes
-// timestamps leniently.
+// UnmarshalJSON merges connectors and blocks into Steps.
 func (w *Workflow) UnmarshalJSON(b []byte) error {
 	var v struct {
 		integrationWorkflowWire
-		IntegrationID string      `json:"integrationId"`
-		CreatedAt     lenientTime `json:"createdAt"`
-		UpdatedAt     lenientTime `json:"updatedAt"`
+		IntegrationID string    `json:"integrationId"`
+		CreatedAt     Timestamp `json:"createdAt"`
+		UpdatedAt     Timestamp `json:"updatedAt"`
 	}
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
 	}
 	iw := v.workflow(nil)
-	*w = Workflow{ID: iw.ID, IntegrationID: v.IntegrationID, Name: iw.Name, CreatedAt: time.Time(v.CreatedAt),
-		UpdatedAt: time.Time(v.UpdatedAt), Installed: iw.Installed, Active: iw.Active, Version: iw.Version,
+	*w = Workflow{ID: iw.ID, IntegrationID: v.IntegrationID, Name: iw.Name, CreatedAt: v.CreatedAt,
+		UpdatedAt: v.UpdatedAt, Installed: iw.Installed, Active: iw.Active, Version: iw.Version,
 		InstalledVersion: iw.InstalledVersion, Steps: iw.Steps}
 	return nil
 }
@@ -54,23 +52,8 @@ func (w *Workflow) UnmarshalJSON(b []byte) error {
 type WorkflowVersion struct {
 	ID           string    `json:"versionId"`
 	Name         string    `json:"versionName"`
-	LastModified time.Time `json:"lastModified"`
+	LastModified Timestamp `json:"lastModified"`
 	Status       string    `json:"status"`
-}
-
-// UnmarshalJSON decodes LastModified leniently.
-func (v *WorkflowVersion) UnmarshalJSON(b []byte) error {
-	type plain WorkflowVersion
-	var x struct {
-		plain
-		LastModified lenientTime `json:"lastModified"`
-	}
-	if err := json.Unmarshal(b, &x); err != nil {
-		return err
-	}
-	*v = WorkflowVersion(x.plain)
-	v.LastModified = time.Time(x.LastModified)
-	return nil
 }
 
 // WorkflowActivateParams name a user's workflow by id or by name; exactly

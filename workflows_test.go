@@ -21,7 +21,7 @@ func TestWorkflowsRequestsAndDecoding(t *testing.T) {
 			call:     func(ctx context.Context, c *Client) (any, error) { return c.Workflows.List(ctx, "u/1") },
 			want: []Workflow{{
 				ID: "6712ab3acd56ef7890a1b2d9", IntegrationID: "6712ab34cd56ef7890a1b2c3", Name: "Paid order to ERP",
-				CreatedAt: created, UpdatedAt: updated, Installed: true, Active: true, Version: 4, InstalledVersion: Ptr(3),
+				CreatedAt: Timestamp{created}, UpdatedAt: Timestamp{updated}, Installed: true, Active: true, Version: 4, InstalledVersion: Ptr(3),
 				Steps: []WorkflowStep{
 					{ID: "e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a5b", Name: "Custom Event", Connector: "customEvent", Icon: "https://cdn.runalloy.com/icons/app-event.svg"},
 					{ID: "5c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f", Name: "NetSuite", Connector: "netsuite", Icon: "https://cdn.runalloy.com/icons/netsuite.png"},
@@ -36,7 +36,7 @@ func TestWorkflowsRequestsAndDecoding(t *testing.T) {
 			},
 			want: &Workflow{
 				ID: "6712ab3acd56ef7890a1b2d9", IntegrationID: "6712ab34cd56ef7890a1b2c3", Name: "Paid order to ERP",
-				CreatedAt: created, UpdatedAt: updated, Installed: true, Active: true, Version: 4,
+				CreatedAt: Timestamp{created}, UpdatedAt: Timestamp{updated}, Installed: true, Active: true, Version: 4,
 				Steps: []WorkflowStep{{ID: "0b7e6a52-3d4f-4e1a-9c2b-7f8e9d0a1b2c", Name: "BigCommerce Trigger", Connector: "bigcommerceTrigger", Icon: "https://cdn.runalloy.com/icons/bigcommerce.png"}},
 			},
 		},
@@ -44,7 +44,7 @@ func TestWorkflowsRequestsAndDecoding(t *testing.T) {
 			name: "Versions", op: "Workflows.ListVersions", ids: []string{"wf1"}, query: "userId=u1",
 			response: `{"data":[{"versionId":"v4","versionName":"Version 4","lastModified":"2025-01-09T10:44:27.016Z","status":"published"},{"versionId":"v3","lastModified":"bad"}]}`,
 			call:     func(ctx context.Context, c *Client) (any, error) { return c.Workflows.ListVersions(ctx, "wf1", "u1") },
-			want:     []WorkflowVersion{{ID: "v4", Name: "Version 4", LastModified: updated, Status: "published"}, {ID: "v3"}},
+			want:     []WorkflowVersion{{ID: "v4", Name: "Version 4", LastModified: Timestamp{updated}, Status: "published"}, {ID: "v3"}},
 		},
 		{
 			name: "Versions without user", op: "Workflows.ListVersions", ids: []string{"wf1"},

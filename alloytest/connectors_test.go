@@ -94,7 +94,7 @@ func TestConnectorCredentialsAndExecute(t *testing.T) {
 	assert.Equal(t, created.CredentialID, hub[0].ID)
 	assert.Equal(t, "hubspot-apiKey", hub[0].Type)
 	assert.Equal(t, "HubSpot "+created.CredentialID[18:], hub[0].Name)
-	assert.WithinDuration(t, time.Now(), hub[0].CreatedAt, 5*time.Second)
+	assert.WithinDuration(t, time.Now(), hub[0].CreatedAt.Time, 5*time.Second)
 	slack, err := c.Connectors.ListCredentials(ctx, "slack")
 	require.NoError(t, err)
 	require.Len(t, slack, 1, "granted by visiting the link")
@@ -297,7 +297,7 @@ func TestUsageCounters(t *testing.T) {
 	runN(t, srv, c, other.ID, 1)
 	byUser, err := c.Analytics.GetUsageByUser(ctx, u.ID)
 	require.NoError(t, err)
-	assert.WithinDuration(t, now, byUser.UserCreatedDate, 5*time.Second)
+	assert.WithinDuration(t, now, byUser.UserCreatedDate.Time, 5*time.Second)
 	assert.Equal(t, &alloy.UsageByUser{UserName: "ops@northwind.example", UserID: u.ID, UserCreatedDate: byUser.UserCreatedDate,
 		StartDate: time.Date(now.Year(), now.Month()-11, 1, 0, 0, 0, 0, time.UTC).Format(time.DateOnly), EndDate: now.Format(time.DateOnly),
 		TotalActions: 3, TimePeriod: "current-billing-cycle",

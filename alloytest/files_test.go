@@ -39,7 +39,7 @@ func TestFilesUploadListDelete(t *testing.T) {
 	assert.Equal(t, up.S3Key, files[0].S3Key)
 	assert.Equal(t, "orders.csv", files[0].Filename)
 	assert.Equal(t, int64(len(content)), files[0].Size)
-	assert.WithinDuration(t, time.Now(), files[0].LastModified, 5*time.Second)
+	assert.WithinDuration(t, time.Now(), files[0].LastModified.Time, 5*time.Second)
 
 	// The same bytes again: Alloy already holds them, nothing is uploaded.
 	puts := srv.Counts().Routes["PUT /alloytest-files/{s3Key}"].Handled

@@ -91,7 +91,7 @@ func TestHeadlessInstallation(t *testing.T) {
 			assert.Equal(t, map[string]string{"bigcommerce": bcID, "netsuite": nsID}, in.CredentialIDs)
 			assert.Equal(t, []string{paidOrderWorkflow}, in.WorkflowIDs)
 			assert.Equal(t, bigcommerceForm, in.FormData)
-			assert.WithinDuration(t, time.Now(), in.InstalledAt, 5*time.Second)
+			assert.WithinDuration(t, time.Now(), in.InstalledAt.Time, 5*time.Second)
 			assert.True(t, in.Enabled)
 			one, err := c.Installations.Get(ctx, in.ID)
 			require.NoError(t, err)

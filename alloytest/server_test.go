@@ -173,7 +173,7 @@ func TestListByWorkflow(t *testing.T) {
 	assert.Equal(t, a.ID, wu[0].ID)
 	assert.True(t, wu[0].WorkflowActive)
 	assert.Equal(t, 1, *wu[0].InstalledVersion)
-	assert.WithinDuration(t, time.Now(), wu[0].InstalledAt, 5*time.Second)
+	assert.WithinDuration(t, time.Now(), wu[0].InstalledAt.Time, 5*time.Second)
 
 	list, err := c.Users.List(ctx, &alloy.UserListParams{ParentWorkflowID: "wf-1"})
 	require.NoError(t, err)

@@ -53,7 +53,7 @@ func TestWorkflowsListAndGetInEveryShape(t *testing.T) {
 			assert.Equal(t, 4, wf.Version)
 			require.NotNil(t, wf.InstalledVersion)
 			assert.Equal(t, 1, *wf.InstalledVersion)
-			assert.WithinDuration(t, before, wf.CreatedAt, 5*time.Second)
+			assert.WithinDuration(t, before, wf.CreatedAt.Time, 5*time.Second)
 			assert.Equal(t, wf.CreatedAt, wf.UpdatedAt)
 			require.Len(t, wf.Steps, 2, "from connectors or blocks alike")
 			assert.Equal(t, alloy.WorkflowStep{ID: netsuiteStep, Name: "NetSuite", Connector: "netsuite", Icon: "https://cdn.runalloy.com/icons/netsuite.png"}, wf.Steps[1])
@@ -104,7 +104,7 @@ func TestWorkflowVersions(t *testing.T) {
 			}
 			assert.Equal(t, "published", list[3].Status)
 			assert.Equal(t, "archived", list[0].Status)
-			assert.Equal(t, 72*time.Hour, list[3].LastModified.Sub(list[0].LastModified))
+			assert.Equal(t, 72*time.Hour, list[3].LastModified.Sub(list[0].LastModified.Time))
 			withUser, err := c.Workflows.ListVersions(ctx, paidOrderWorkflow, u.ID)
 			require.NoError(t, err)
 			assert.Equal(t, list, withUser)

@@ -28,7 +28,7 @@ func at(s string) Timestamp {
 	if err != nil {
 		panic(err)
 	}
-	return Timestamp{t}
+	return Timestamp{Time: t}
 }
 
 // page returns the repaired body of a page's example.
@@ -453,7 +453,7 @@ func TestWritableStripsNestedStamps(t *testing.T) {
 	at := func(s string) Timestamp {
 		tm, err := time.Parse(time.RFC3339, s)
 		require.NoError(t, err)
-		return Timestamp{tm}
+		return Timestamp{Time: tm}
 	}
 	p := &Product{
 		Record: Record{ID: "p1", RemoteID: "r1", CreatedAt: at("2024-01-01T00:00:00Z"),

@@ -247,8 +247,8 @@ func TestTypedDecoding(t *testing.T) {
 	got.Raw = nil
 	assert.Equal(t, &Customer{
 		Record: Record{ID: "c_7f3e1b", RemoteID: "7102938475610",
-			CreatedTimestamp: Timestamp{time.Date(2024, 6, 11, 13, 45, 0, 0, time.UTC)},
-			UpdatedTimestamp: Timestamp{time.Date(2024, 9, 2, 8, 12, 44, 0, time.UTC)}},
+			CreatedTimestamp: Timestamp{Time: time.Date(2024, 6, 11, 13, 45, 0, 0, time.UTC)},
+			UpdatedTimestamp: Timestamp{Time: time.Date(2024, 9, 2, 8, 12, 44, 0, time.UTC)}},
 		FirstName: "Dana", LastName: "Okafor", Email: "dana.okafor@example.com", Phone: "+15125550147",
 	}, got)
 
@@ -332,7 +332,7 @@ func TestEncoding(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, want, string(got), "Decimal(%q)", string(d))
 	}
-	ts, err := json.Marshal(Timestamp{time.Date(2025, 1, 2, 3, 4, 5, 6e6, time.FixedZone("x", 3600))})
+	ts, err := json.Marshal(Timestamp{Time: time.Date(2025, 1, 2, 3, 4, 5, 6e6, time.FixedZone("x", 3600))})
 	require.NoError(t, err)
 	assert.Equal(t, `"2025-01-02T02:04:05.006Z"`, string(ts))
 	ts, err = json.Marshal(Timestamp{})
@@ -362,7 +362,7 @@ func TestFilters(t *testing.T) {
 	assert.Equal(t, Filter{"x", "Min", "1.5"}, Min("x", float32(1.5)))
 	assert.Equal(t, Filter{"active", "", "true"}, Eq("active", true))
 	assert.Equal(t, Filter{"issueDate", "Min", "2024-06-10"}, Min("issueDate", NewDate(2024, time.June, 10)))
-	assert.Equal(t, Filter{"remoteUpdatedAt", "Min", "2024-06-10T12:00:00Z"}, Min("remoteUpdatedAt", Timestamp{time.Date(2024, 6, 10, 14, 0, 0, 0, time.FixedZone("x", 7200))}))
+	assert.Equal(t, Filter{"remoteUpdatedAt", "Min", "2024-06-10T12:00:00Z"}, Min("remoteUpdatedAt", Timestamp{Time: time.Date(2024, 6, 10, 14, 0, 0, 0, time.FixedZone("x", 7200))}))
 	assert.Equal(t, Filter{"billNumber", "", "1001"}, Eq("billNumber", Code("1001")))
 }
 

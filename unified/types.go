@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	alloy "github.com/alloysdk/alloy-go"
 	"github.com/alloysdk/alloy-go/internal/timeparse"
 )
 
@@ -139,27 +140,11 @@ func isNumber(s string) bool {
 	return s != "" && (s[0] == '-' || s[0] >= '0' && s[0] <= '9') && json.Valid([]byte(s))
 }
 
-// Timestamp is a time decoded leniently, as the root package decodes its
-// own: RFC 3339 with or without a zone and a fraction, a date (YYYY-MM-DD),
-// or a Unix number read as seconds below 1e11 and as milliseconds up to
-// 1e14 (so 2023-12's createdTimestamp in seconds and the customers page's
-// milliseconds both read right); anything else gives the zero time instead
-// of failing a whole page. The zero Timestamp is left out of request bodies.
-type Timestamp struct{ time.Time }
-
-// UnmarshalJSON never fails.
-func (t *Timestamp) UnmarshalJSON(b []byte) error {
-	t.Time, _ = timeparse.JSON(b)
-	return nil
-}
-
-// MarshalJSON writes RFC 3339 with milliseconds, or null when zero.
-func (t Timestamp) MarshalJSON() ([]byte, error) {
-	if t.IsZero() {
-		return []byte("null"), nil
-	}
-	return json.Marshal(t.UTC().Format("2006-01-02T15:04:05.000Z07:00"))
-}
+// Timestamp is alloy.Timestamp: a time read leniently (RFC 3339 with or
+// without a zone and a fraction, a date, or Unix seconds or milliseconds
+// told apart by magnitude; anything else is the zero time), sent as RFC
+// 3339 with milliseconds. The zero Timestamp is left out of request bodies.
+type Timestamp = alloy.Timestamp
 
 // Date is a calendar date, as Alloy's pages type an invoice's issueDate or
 // a payment's transactionDate ("Format: YYYY-MM-DD"). It reads whatever

@@ -109,7 +109,7 @@ func (x *cli) connectorsCommand() *cobra.Command {
 		return x.emit(list, func(t *table) {
 			t.row("ID", "TYPE", "NAME", "CREATED")
 			for _, c := range list {
-				t.row(c.ID, c.Type, c.Name, when(c.CreatedAt))
+				t.row(c.ID, c.Type, c.Name, when(c.CreatedAt.Time))
 			}
 		})
 	}

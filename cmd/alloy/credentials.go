@@ -32,7 +32,7 @@ func (x *cli) credentialsCommand() *cobra.Command {
 		return x.emit(creds, func(t *table) {
 			t.row("ID", "TYPE", "NAME", "CREATED")
 			for _, c := range creds {
-				t.row(c.ID, c.Type, c.Name, when(c.CreatedAt))
+				t.row(c.ID, c.Type, c.Name, when(c.CreatedAt.Time))
 			}
 		})
 	}

@@ -25,7 +25,7 @@ func (x *cli) installationsCommand() *cobra.Command {
 			return x.emit(list, func(t *table) {
 				t.row("ID", "INTEGRATION", "USER", "ENABLED", "WORKFLOWS", "INSTALLED")
 				for _, in := range list {
-					t.row(in.ID, in.IntegrationID, in.UserID, yesNo(in.Enabled), fmt.Sprint(len(in.WorkflowIDs)), when(in.InstalledAt))
+					t.row(in.ID, in.IntegrationID, in.UserID, yesNo(in.Enabled), fmt.Sprint(len(in.WorkflowIDs)), when(in.InstalledAt.Time))
 				}
 			})
 		},
@@ -147,7 +147,7 @@ func installationTable(t *table, in *alloy.Installation) {
 	t.row("Integration", in.IntegrationID)
 	t.row("User", in.UserID)
 	t.row("Enabled", yesNo(in.Enabled))
-	t.row("Installed", when(in.InstalledAt))
+	t.row("Installed", when(in.InstalledAt.Time))
 	t.row("Workflows", strings.Join(in.WorkflowIDs, ", "))
 	for _, k := range sortedKeys(in.CredentialIDs) {
 		t.row("Credential", k+" "+in.CredentialIDs[k])

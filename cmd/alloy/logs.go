@@ -110,7 +110,7 @@ arrive; --user narrows them to one user's.`,
 		return x.emit(list, func(t *table) {
 			t.row("TIME", "BLOCK", "MESSAGE")
 			for _, e := range list {
-				t.row(when(e.Timestamp), e.Block, e.Message)
+				t.row(when(e.Timestamp.Time), e.Block, e.Message)
 			}
 		})
 	}
@@ -176,7 +176,7 @@ func (x *cli) streamLog(params alloy.LogListParams, maxEntries int) error {
 	return streamOut(x, seq, maxEntries, []int{20, 16, 24, 24, 24},
 		[]string{"CREATED", "MESSAGE", "WORKFLOW", "USER", "EXECUTION", "WORKFLOW NAME"},
 		func(e alloy.LogEntry) []string {
-			return []string{when(e.CreatedAt), e.Message, e.ParentWorkflowID, e.UserID, e.ExecutionID(), e.ParentWorkflow.Name}
+			return []string{when(e.CreatedAt.Time), e.Message, e.ParentWorkflowID, e.UserID, e.ExecutionID(), e.ParentWorkflow.Name}
 		})
 }
 
@@ -193,7 +193,7 @@ func (x *cli) streamExecutions(workflowID, user string, f streamFlags) error {
 			if e.Status != "" {
 				finished = e.Status
 			}
-			return []string{e.ID, when(e.StartedAt), when(e.StoppedAt), finished}
+			return []string{e.ID, when(e.StartedAt.Time), when(e.StoppedAt.Time), finished}
 		})
 }
 

@@ -59,8 +59,8 @@ func (x *cli) workflowsCommand() *cobra.Command {
 			t.row("Installed", yesNo(w.Installed))
 			t.row("Active", yesNo(w.Active))
 			t.row("Version", version(w.Version, w.InstalledVersion))
-			t.row("Created", when(w.CreatedAt))
-			t.row("Updated", when(w.UpdatedAt))
+			t.row("Created", when(w.CreatedAt.Time))
+			t.row("Updated", when(w.UpdatedAt.Time))
 		})
 	}
 
@@ -184,7 +184,7 @@ before trying again.`,
 		return x.emit(list, func(t *table) {
 			t.row("ID", "NAME", "STATUS", "LAST MODIFIED")
 			for _, v := range list {
-				t.row(v.ID, v.Name, v.Status, when(v.LastModified))
+				t.row(v.ID, v.Name, v.Status, when(v.LastModified.Time))
 			}
 		})
 	}
@@ -228,7 +228,7 @@ before trying again.`,
 					if u.InstalledVersion != nil {
 						v = strconv.Itoa(*u.InstalledVersion)
 					}
-					t.row(u.ID, u.Username, yesNo(u.WorkflowActive), v, when(u.InstalledAt))
+					t.row(u.ID, u.Username, yesNo(u.WorkflowActive), v, when(u.InstalledAt.Time))
 				}
 			})
 		},
