@@ -257,7 +257,7 @@ func TestLenientDecoding(t *testing.T) {
 	assert.ErrorContains(t, err, "Users.Get: response has no userId", "an empty 200 is not a user")
 	_, err = h.c.Users.Get(context.Background(), "bad")
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "GET /users/bad: decode response")
+	assert.Contains(t, err.Error(), "GET /users/{userId}: decode response")
 	assert.NoError(t, h.c.Users.Delete(context.Background(), "u1"), "a body nobody reads is not decoded")
 }
 

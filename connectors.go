@@ -5,8 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"slices"
-	"strings"
 )
 
 // ConnectorsService is the Connectivity API: it lists connectors and their
@@ -126,26 +126,39 @@ type ConnectorCredentialCreateParams struct {
 	AuthConfigID       string `json:"authConfigId,omitempty"`
 	RedirectURI        string `json:"redirectUri,omitempty"` // where OAuth returns the user
 	// Data holds the connector's fields, as CredentialMetadata's input
-	// schema describes them.
-	Data map[string]any `json:"data,omitempty"`
+	// schema describes them: secrets, which print and log as keys only.
+	Data SecretData `json:"data,omitempty"`
 }
 
 // String shows the fields but not Data's values, which are secrets; fmt
 // uses it for every verb.
 func (p ConnectorCredentialCreateParams) String() string {
-	keys := make([]string, 0, len(p.Data))
-	for k := range p.Data {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return fmt.Sprintf("alloy.ConnectorCredentialCreateParams{UserID: %s, AuthenticationType: %s, Data keys: [%s] (values redacted)}",
-		p.UserID, p.AuthenticationType, strings.Join(keys, " "))
+	return fmt.Sprintf("alloy.ConnectorCredentialCreateParams{UserID: %s, AuthenticationType: %s, AuthConfigID: %s, RedirectURI: %s, Data: %s}",
+		p.UserID, p.AuthenticationType, p.AuthConfigID, p.RedirectURI, p.Data.String())
+}
+
+// GoString is String, so %#v does not reveal Data either.
+func (p ConnectorCredentialCreateParams) GoString() string { return p.String() }
+
+// wire is the body CreateCredential sends, Data's values included.
+func (p ConnectorCredentialCreateParams) wire() any {
+	return struct {
+		UserID             string         `json:"userId"`
+		AuthenticationType string         `json:"authenticationType"`
+		AuthConfigID       string         `json:"authConfigId,omitempty"`
+		RedirectURI        string         `json:"redirectUri,omitempty"`
+		Data               map[string]any `json:"data,omitempty"`
+	}{p.UserID, p.AuthenticationType, p.AuthConfigID, p.RedirectURI, p.Data.wire()}
 }
 
 // Format prints String for every verb.
 func (p ConnectorCredentialCreateParams) Format(f fmt.State, _ rune) {
 	_, _ = f.Write([]byte(p.String()))
 }
+
+// LogValue logs the fields and Data's keys only; without it slog's JSON
+// handler would encode Data's values.
+func (p ConnectorCredentialCreateParams) LogValue() slog.Value { return slog.StringValue(p.String()) }
 
 // ConnectorCredential is the outcome of CreateCredential: an OAuth link to
 // send the user to, or the new credential's id.
@@ -263,7 +276,7 @@ func (s *ConnectorsService) CreateCredential(ctx context.Context, connectorID st
 	if err := requireFields("create connector credential", "userID", params.UserID, "authenticationType", params.AuthenticationType); err != nil {
 		return nil, err
 	}
-	out, err := into[ConnectorCredential](ctx, s.client, call{op: "Connectors.CreateCredential", path: []string{connectorID}, body: params}, opts)
+	out, err := into[ConnectorCredential](ctx, s.client, call{op: "Connectors.CreateCredential", path: []string{connectorID}, body: params.wire()}, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -29,19 +29,15 @@ type Credential struct {
 type CredentialCreateParams struct {
 	// Type is the connector's credential name from Metadata, e.g. "netsuite".
 	Type string
-	// Data holds the connector's properties, keyed by CredentialProperty.Name.
-	Data map[string]any
+	// Data holds the connector's properties, keyed by
+	// CredentialProperty.Name: secrets, which print and log as keys only.
+	Data SecretData
 }
 
 // String shows the type and the keys of Data, never its values (they are
 // secrets such as consumerSecret); fmt uses it for every verb.
 func (p CredentialCreateParams) String() string {
-	keys := make([]string, 0, len(p.Data))
-	for k := range p.Data {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return "alloy.CredentialCreateParams{Type: " + p.Type + ", Data keys: [" + strings.Join(keys, " ") + "] (values redacted)}"
+	return "alloy.CredentialCreateParams{Type: " + p.Type + ", Data: " + p.Data.String() + "}"
 }
 
 // GoString is String, so %#v does not reveal Data either.
@@ -151,7 +147,7 @@ func (s *CredentialsService) Create(ctx context.Context, userID string, params C
 	body := struct {
 		UserID     string     `json:"userId"`
 		Credential credential `json:"credential"`
-	}{userID, credential(params)}
+	}{userID, credential{params.Type, params.Data.wire()}}
 	var out struct {
 		Success      *bool  `json:"success"`
 		CredentialID string `json:"credentialId"`

@@ -2,6 +2,7 @@ package alloy
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -64,7 +65,11 @@ type Error struct {
 	Code       string        // the body's "code", when present
 	RequestID  string        // from a request-id response header, when present
 	Method     string        // HTTP method of the call
-	Path       string        // URL path of the call, without host or query
+	Route      string        // the route template, e.g. "/users/{userId}": what Error shows
+	// Path is the call's path as sent, escaped, without host or query. It
+	// holds the ids the call named, which may be usernames or emails: Error
+	// shows Route instead, and so should logs that must not carry them.
+	Path       string
 	RetryAfter time.Duration // parsed Retry-After of the last response; 0 when absent
 	Attempts   int           // how many times the request was sent
 	Body       []byte        // the raw response body, capped at 64 KiB
@@ -72,14 +77,15 @@ type Error struct {
 	idempotent bool // the call could be repeated safely (see ErrOutcomeUnknown)
 }
 
-// Error returns a one-line description with the method, path, status,
-// message, request id and attempt count. It never contains credentials.
+// Error returns a one-line description with the method, route template,
+// status, message, request id and attempt count. It never contains
+// credentials, and names the route, not the ids in the path.
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("alloy: ")
 	b.WriteString(e.Method)
 	b.WriteByte(' ')
-	b.WriteString(e.Path)
+	b.WriteString(cmp.Or(e.Route, e.Path))
 	b.WriteString(": ")
 	b.WriteString(strconv.Itoa(e.StatusCode))
 	if txt := http.StatusText(e.StatusCode); txt != "" {
@@ -143,7 +149,8 @@ func (e *Error) Is(target error) bool {
 // not have acted on it.
 type TransportError struct {
 	Method   string // HTTP method of the call
-	Path     string // URL path of the call, without host or query
+	Route    string // the route template, e.g. "/users/{userId}": what Error shows
+	Path     string // the call's path as sent, ids included (see Error.Path)
 	Attempts int    // how many times the request was sent; 0 if the context had ended before
 	Err      error  // the cause, e.g. a *url.Error wrapping a *net.OpError
 
@@ -158,15 +165,16 @@ func (e *TransportError) Is(target error) bool {
 	return target == ErrOutcomeUnknown && !e.idempotent && e.sent
 }
 
-// Error describes the failure without repeating the URL (the cause of a
-// *url.Error is shown without it); it never contains credentials.
+// Error describes the failure by method and route template, without the
+// URL (the cause of a *url.Error is shown without it); it never contains
+// credentials or the ids in the path.
 func (e *TransportError) Error() string {
 	cause := e.Err
 	var ue *url.Error
 	if errors.As(cause, &ue) && ue.Err != nil {
 		cause = ue.Err
 	}
-	s := "alloy: " + e.Method + " " + e.Path + ": " + cause.Error()
+	s := "alloy: " + e.Method + " " + cmp.Or(e.Route, e.Path) + ": " + cause.Error()
 	if e.Attempts > 1 {
 		s += fmt.Sprintf(" (after %d attempts)", e.Attempts)
 	}

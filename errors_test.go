@@ -108,11 +108,11 @@ func TestErrorFromPipelineHasEveryField(t *testing.T) {
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, &Error{
 		StatusCode: 404, Message: "User not found", Code: "USER_NOT_FOUND", RequestID: "req_77",
-		Method: "DELETE", Path: "/users/u1", Attempts: 1,
+		Method: "DELETE", Route: "/users/{userId}", Path: "/users/u1", Attempts: 1,
 		Body:       []byte(`{"message":"User not found","code":"USER_NOT_FOUND"}`),
 		idempotent: true, // a DELETE
 	}, apiErr)
-	assert.Equal(t, "alloy: DELETE /users/u1: 404 Not Found: User not found (code USER_NOT_FOUND) [request id req_77]", err.Error())
+	assert.Equal(t, "alloy: DELETE /users/{userId}: 404 Not Found: User not found (code USER_NOT_FOUND) [request id req_77]", err.Error(), "the route, not the id")
 }
 
 func TestTransportErrorDoesNotRepeatTheURL(t *testing.T) {

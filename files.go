@@ -222,12 +222,12 @@ func (c *Client) put(ctx context.Context, target, shown, contentType, contentMD5
 		body = nil
 	}
 	resp, stats, err := c.tr.Do(ctx, &transport.Request{
-		Method: http.MethodPut, URL: target, Route: "PUT {presignedUrl}", Header: header,
+		Method: http.MethodPut, URL: target, Route: presignedRoute, Header: header,
 		Body: body, Idempotent: true, MaxRetries: -1,
 	})
 	if err != nil {
 		return fmt.Errorf("alloy: Files.Upload: upload to %s: %w", shown,
-			&TransportError{Method: http.MethodPut, Path: path, Attempts: stats.Attempts, Err: c.red.Err(withoutURL(err, shown))})
+			&TransportError{Method: http.MethodPut, Route: presignedRoute, Path: path, Attempts: stats.Attempts, Err: c.red.Err(withoutURL(err, shown))})
 	}
 	defer resp.Body.Close()
 	errBody, _, _ := readCapped(nil, resp.Body, maxErrorBody)
@@ -239,12 +239,22 @@ func (c *Client) put(ctx context.Context, target, shown, contentType, contentMD5
 			where = "the same host, past the redirect limit"
 		}
 		return fmt.Errorf("alloy: Files.Upload: %s answered %d, a redirect to %s, which is not followed: %w",
-			shown, resp.StatusCode, where, newError(http.MethodPut, path, resp.StatusCode, resp.Header, errBody, stats.Attempts, c.red))
+			shown, resp.StatusCode, where, uploadError(path, resp, errBody, stats.Attempts, c))
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		return fmt.Errorf("alloy: Files.Upload: upload to %s: %w", shown,
-			newError(http.MethodPut, path, resp.StatusCode, resp.Header, errBody, stats.Attempts, c.red))
+			uploadError(path, resp, errBody, stats.Attempts, c))
 	}
 	return nil
+}
+
+// presignedRoute names the presigned upload URL in errors.
+const presignedRoute = "{presignedUrl}"
+
+// uploadError is the *Error of an upload the storage host refused.
+func uploadError(path string, resp *http.Response, body []byte, attempts int, c *Client) *Error {
+	e := newError(http.MethodPut, path, resp.StatusCode, resp.Header, body, attempts, c.red)
+	e.Route = presignedRoute
+	return e
 }
 
 // withoutURL replaces the URL that net/http's *url.Error repeats (with the

@@ -248,17 +248,18 @@ func (s *IntegrationsService) Get(ctx context.Context, userID, integrationID str
 // integration without your frontend embedding Alloy's SDK.
 // GET /users/{userId}/integrations/{integrationId}/install-url
 //
-// The link embeds a token that acts as the user: hand it to that user only,
-// and do not log it.
-func (s *IntegrationsService) GetInstallLink(ctx context.Context, userID, integrationID string, opts ...RequestOption) (string, error) {
+// The link embeds a token that acts as the user: the InstallLink prints
+// and logs without it, and its URL method gives the whole link, for that
+// user only.
+func (s *IntegrationsService) GetInstallLink(ctx context.Context, userID, integrationID string, opts ...RequestOption) (*InstallLink, error) {
 	var out struct {
 		URL string `json:"url"`
 	}
 	if err := s.client.send(ctx, call{op: "Integrations.GetInstallLink", path: []string{userID, integrationID}, out: &out}, opts); err != nil {
-		return "", err
+		return nil, err
 	}
 	if out.URL == "" {
-		return "", fmt.Errorf("alloy: Integrations.GetInstallLink: response has no url")
+		return nil, fmt.Errorf("alloy: Integrations.GetInstallLink: response has no url")
 	}
-	return out.URL, nil
+	return &InstallLink{url: out.URL}, nil
 }

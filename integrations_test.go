@@ -60,7 +60,11 @@ func TestIntegrationsRequestsAndDecoding(t *testing.T) {
 			name: "InstallURL", op: "Integrations.GetInstallLink", ids: []string{"u1", "6712ab34cd56ef7890a1b2c3"},
 			response: readFixture(t, "install_url.json"),
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return c.Integrations.GetInstallLink(ctx, "u1", "6712ab34cd56ef7890a1b2c3")
+				link, err := c.Integrations.GetInstallLink(ctx, "u1", "6712ab34cd56ef7890a1b2c3")
+				if err != nil {
+					return nil, err
+				}
+				return link.URL(), nil
 			},
 			want: "https://app.runalloy.com/embedded-install?integrationId=6712ab34cd56ef7890a1b2c3&token=AAAA.BBBB.CCCC&forgeMode=engaged&alwaysShowCredentials=true",
 		},

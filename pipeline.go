@@ -120,7 +120,7 @@ func (c *Client) send(ctx context.Context, k call, opts []RequestOption) error {
 func (c *Client) exchange(ctx context.Context, ob *outbound, k call) error {
 	if c.inFlight != nil {
 		if err := c.inFlight.acquire(ctx); err != nil {
-			return &TransportError{Method: ob.req.Method, Path: ob.path, Err: err} // nothing sent
+			return &TransportError{Method: ob.req.Method, Route: ob.req.Route, Path: ob.path, Err: err} // nothing sent
 		}
 		defer c.inFlight.release()
 	}
@@ -173,7 +173,7 @@ func (c *Client) build(ctx context.Context, k call, opts []RequestOption) (*outb
 		return nil, invalidArg(where, "context is nil")
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, &TransportError{Method: k.method, Path: path, Err: err} // nothing sent
+		return nil, &TransportError{Method: k.method, Route: k.route, Path: path, Err: err} // nothing sent
 	}
 	var body []byte
 	if k.body != nil {
@@ -232,10 +232,10 @@ func (c *Client) execute(ctx context.Context, ob *outbound) (*http.Response, tra
 	if last := stats.Last; last != nil && ctx.Err() != nil {
 		c.answer(ob, last.StatusCode, last.Header, stats.Attempts)
 		apiErr := newError(ob.req.Method, ob.path, last.StatusCode, last.Header, last.Body, stats.Attempts, c.red)
-		apiErr.idempotent = ob.req.Idempotent
+		apiErr.Route, apiErr.idempotent = ob.req.Route, ob.req.Idempotent
 		return nil, stats, fmt.Errorf("%w; stopped waiting to retry: %w", apiErr, ctx.Err())
 	}
-	return nil, stats, &TransportError{Method: ob.req.Method, Path: ob.path, Attempts: stats.Attempts, Err: c.red.Err(err),
+	return nil, stats, &TransportError{Method: ob.req.Method, Route: ob.req.Route, Path: ob.path, Attempts: stats.Attempts, Err: c.red.Err(err),
 		idempotent: ob.req.Idempotent, sent: stats.Attempts > 0 && !transport.Refused(err)}
 }
 
@@ -246,7 +246,7 @@ func (c *Client) execute(ctx context.Context, ob *outbound) (*http.Response, tra
 // and kept as sent in raw (when raw is non-nil). A
 // 404 to a retried DELETE whose earlier attempt may have acted is success.
 func (c *Client) read(resp *http.Response, stats transport.Stats, ob *outbound, out any, raw *rawResponse) error {
-	method, path := ob.req.Method, ob.path
+	method, route := ob.req.Method, ob.req.Route
 	c.answer(ob, resp.StatusCode, resp.Header, stats.Attempts)
 	if resp.StatusCode == http.StatusNotFound && method == http.MethodDelete && stats.MayHaveActed {
 		// An earlier attempt of this DELETE may have taken effect (a 5xx or
@@ -261,13 +261,13 @@ func (c *Client) read(resp *http.Response, stats transport.Stats, ob *outbound, 
 		// An error is reported whatever its body's size: only its head is kept.
 		body, _, _ := readCapped((*bp)[:0], resp.Body, maxErrorBody)
 		*bp = body
-		apiErr := newError(method, path, resp.StatusCode, resp.Header, bytes.Clone(body[:min(len(body), maxErrorBody)]), stats.Attempts, c.red)
-		apiErr.idempotent = ob.req.Idempotent
+		apiErr := newError(method, ob.path, resp.StatusCode, resp.Header, bytes.Clone(body[:min(len(body), maxErrorBody)]), stats.Attempts, c.red)
+		apiErr.Route, apiErr.idempotent = route, ob.req.Idempotent
 		return apiErr
 	}
 	limit := c.cfg.maxResponseBytes
 	if resp.ContentLength > limit {
-		return fmt.Errorf("alloy: %s %s: %w (limit %d bytes, Content-Length %d)", method, path, ErrResponseTooLarge, limit, resp.ContentLength)
+		return fmt.Errorf("alloy: %s %s: %w (limit %d bytes, Content-Length %d)", method, route, ErrResponseTooLarge, limit, resp.ContentLength)
 	}
 	buf := (*bp)[:0]
 	if resp.ContentLength > int64(cap(buf)) {
@@ -276,11 +276,11 @@ func (c *Client) read(resp *http.Response, stats transport.Stats, ob *outbound, 
 	buf, over, rerr := readCapped(buf, resp.Body, limit)
 	*bp = buf
 	if over {
-		return fmt.Errorf("alloy: %s %s: %w (limit %d bytes)", method, path, ErrResponseTooLarge, limit)
+		return fmt.Errorf("alloy: %s %s: %w (limit %d bytes)", method, route, ErrResponseTooLarge, limit)
 	}
 	if rerr != nil {
 		// The server answered 2xx and the body was cut: it acted.
-		return &TransportError{Method: method, Path: path, Attempts: stats.Attempts, Err: c.red.Err(rerr),
+		return &TransportError{Method: method, Route: route, Path: ob.path, Attempts: stats.Attempts, Err: c.red.Err(rerr),
 			idempotent: ob.req.Idempotent, sent: true}
 	}
 	if raw != nil {
@@ -290,7 +290,7 @@ func (c *Client) read(resp *http.Response, stats transport.Stats, ob *outbound, 
 		return nil
 	}
 	if err := json.Unmarshal(buf, out); err != nil {
-		return fmt.Errorf("alloy: %s %s: decode response: %w", method, path, err)
+		return fmt.Errorf("alloy: %s %s: decode response: %w", method, route, err)
 	}
 	return nil
 }

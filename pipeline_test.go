@@ -139,9 +139,9 @@ func TestReadTurnsAnswersIntoResults(t *testing.T) {
 	answer := func(status int, body io.Reader, length int64) *http.Response {
 		return &http.Response{StatusCode: status, Header: http.Header{}, Body: io.NopCloser(body), ContentLength: length}
 	}
-	get := &outbound{req: transport.Request{Method: "GET", Idempotent: true}, path: "/users/u1"}
-	post := &outbound{req: transport.Request{Method: "POST"}, path: "/users"}
-	del := &outbound{req: transport.Request{Method: "DELETE", Idempotent: true}, path: "/users/u1"}
+	get := &outbound{req: transport.Request{Method: "GET", Route: "/users/{userId}", Idempotent: true}, path: "/users/u1"}
+	post := &outbound{req: transport.Request{Method: "POST", Route: "/users"}, path: "/users"}
+	del := &outbound{req: transport.Request{Method: "DELETE", Route: "/users/{userId}", Idempotent: true}, path: "/users/u1"}
 
 	var out struct{ N int }
 	var raw rawResponse
@@ -181,7 +181,7 @@ func TestReadTurnsAnswersIntoResults(t *testing.T) {
 	err = c.read(answer(200, strings.NewReader(`{"N":"x"}`), -1), transport.Stats{Attempts: 1}, get, &out, nil)
 	var ute *json.UnmarshalTypeError
 	assert.ErrorAs(t, err, &ute)
-	assert.Contains(t, err.Error(), "GET /users/u1: decode response")
+	assert.Contains(t, err.Error(), "GET /users/{userId}: decode response")
 }
 
 // failingReader records that it was read and fails.

@@ -186,7 +186,7 @@ func TestIntegrationsInBothShapes(t *testing.T) {
 
 			link, err := c.Integrations.GetInstallLink(ctx, u.ID, bc.ID)
 			require.NoError(t, err)
-			assert.True(t, strings.HasPrefix(link, srv.URL+"/embedded-install?integrationId="+bc.ID+"&token=ey"), link)
+			assert.True(t, strings.HasPrefix(link.URL(), srv.URL+"/embedded-install?integrationId="+bc.ID+"&token=ey"), link)
 			_, err = c.Integrations.GetInstallLink(ctx, u.ID, "nope")
 			assert.ErrorIs(t, err, alloy.ErrNotFound)
 			_, err = c.Integrations.GetInstallLink(ctx, "ghost", bc.ID)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -97,10 +96,11 @@ func (x *cli) installLink(user, integrationID string, show bool) error {
 		return err
 	}
 	x.g.showToken = show
-	if !show {
-		link = withoutToken(link)
+	shown := link.String() // the token redacted
+	if show {
+		shown = link.URL()
 	}
-	return x.emit(map[string]string{"url": link}, func(t *table) { t.row(link) })
+	return x.emit(map[string]string{"url": shown}, func(t *table) { t.row(shown) })
 }
 
 // userAndID returns the user and object id of a command that took both as
@@ -146,19 +146,3 @@ func version(latest int, installed *int) string {
 	return s
 }
 
-// withoutToken replaces the value of a link's token query parameter,
-// keeping the rest of the link as it was.
-func withoutToken(link string) string {
-	u, err := url.Parse(link)
-	if err != nil {
-		return "[unparsable link]"
-	}
-	parts := strings.Split(u.RawQuery, "&")
-	for i, p := range parts {
-		if k, _, _ := strings.Cut(p, "="); k == "token" {
-			parts[i] = "token=[REDACTED]"
-		}
-	}
-	u.RawQuery = strings.Join(parts, "&")
-	return u.String()
-}

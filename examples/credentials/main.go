@@ -16,7 +16,6 @@ import (
 	"log"
 	"net/http"
 	"os"
-	"strings"
 	"time"
 
 	alloy "github.com/alloysdk/alloy-go"
@@ -134,15 +133,13 @@ func run(ctx context.Context) error {
 		fmt.Printf("   - %s %s: %d workflow(s), installed=%v\n", in.ID, in.App, len(in.Workflows), in.Installed)
 	}
 	if len(integrations) > 0 {
-		installURL, err := client.Integrations.GetInstallLink(ctx, user.ID, integrations[0].ID)
+		link, err := client.Integrations.GetInstallLink(ctx, user.ID, integrations[0].ID)
 		if err != nil {
-			return fmt.Errorf("install url: %w", err)
+			return fmt.Errorf("install link: %w", err)
 		}
-		// The link carries a token that acts as the user: show only where it goes.
-		if i := strings.Index(installURL, "token="); i >= 0 {
-			installURL = installURL[:i] + "token=[REDACTED]"
-		}
-		fmt.Printf("   install link: %s\n", installURL)
+		// The link carries a token that acts as the user: printed, it shows
+		// only where it goes; link.URL() is the whole link, for that user.
+		fmt.Printf("   install link: %s\n", link)
 	}
 	fmt.Println("done")
 	return nil
