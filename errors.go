@@ -60,12 +60,12 @@ const maxErrorBody = 64 << 10
 
 // Error is returned for every response with a non-2xx status.
 type Error struct {
-	StatusCode int           // HTTP status code
-	Message    string        // the body's "message", else its "error", else the raw text
-	Code       string        // the body's "code", when present
-	RequestID  string        // from a request-id response header, when present
-	Method     string        // HTTP method of the call
-	Route      string        // the route template, e.g. "/users/{userId}": what Error shows
+	StatusCode int    // HTTP status code
+	Message    string // the body's "message", else its "error", else the raw text
+	Code       string // the body's "code", when present
+	RequestID  string // from a request-id response header, when present
+	Method     string // HTTP method of the call
+	Route      string // the route template, e.g. "/users/{userId}": what Error shows
 	// Path is the call's path as sent, escaped, without host or query. It
 	// holds the ids the call named, which may be usernames or emails: Error
 	// shows Route instead, and so should logs that must not carry them.

@@ -145,4 +145,3 @@ func version(latest int, installed *int) string {
 	}
 	return s
 }
-
