@@ -2,8 +2,10 @@ package alloy
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -139,34 +141,119 @@ func (s *UsersService) Create(ctx context.Context, params UserCreateParams, opts
 	return &User{ID: out.UserID, Username: params.Username, FullName: params.FullName}, nil
 }
 
-// CreateBatch creates up to 1000 users in one call. POST /users/batch
+// Ensure returns the user with params.Username, creating it when there is
+// none: a get-or-create that never creates twice and never reports as an
+// error a create that happened. created is true only when this call's own
+// create is known to have made the user.
+//
+// It reads the user by username first (GET /users/{userId} takes a username
+// too) and creates only on a 404. When the create is refused as a
+// duplicate (409, or a 400 or 422 while the user exists: Alloy does not
+// document the status it answers a duplicate with), or may have been
+// applied although it failed (ErrOutcomeUnknown: a 5xx after sending, a
+// lost connection, a timeout), Ensure reads the user again instead of
+// sending the create again, and returns it with created false. Only when
+// that read finds no user after a conflict, an ambiguous failure or a rate
+// limit is the create sent again, within the client's retry budget
+// (WithMaxRetries); a 400 or 422 for a user that does not exist is
+// returned as it is.
+//
+// It relies on usernames being unique, as Alloy's authentication guide
+// requires them to be ("a unique identifier for each user", typically an
+// email). Its params are checked like Create's.
+func (s *UsersService) Ensure(ctx context.Context, params UserCreateParams, opts ...RequestOption) (u *User, created bool, err error) {
+	if err := params.Validate(); err != nil {
+		return nil, false, err
+	}
+	found, err := s.Get(ctx, params.Username, opts...)
+	for attempt := 0; ; attempt++ {
+		switch {
+		case err == nil:
+			return found, false, nil
+		case !errors.Is(err, ErrNotFound):
+			return nil, false, err
+		}
+		u, cerr := s.Create(ctx, params, opts...)
+		if cerr == nil {
+			return u, true, nil
+		}
+		duplicate := errors.Is(cerr, ErrConflict) || errors.Is(cerr, ErrBadRequest) || errors.Is(cerr, ErrValidation)
+		if !duplicate && !errors.Is(cerr, ErrOutcomeUnknown) && !errors.Is(cerr, ErrRateLimited) {
+			return nil, false, cerr
+		}
+		// The user may exist now, made by this create or another one: read
+		// it rather than create again.
+		found, err = s.Get(ctx, params.Username, opts...)
+		if errors.Is(err, ErrNotFound) && (duplicate && !errors.Is(cerr, ErrConflict) || attempt >= s.client.cfg.maxRetries) {
+			return nil, false, cerr // refused for another reason, or out of budget
+		}
+		// Found: returned above. Not found after a conflict, an ambiguous
+		// failure or a rate limit: the create did not happen; try again.
+	}
+}
+
+// CreateBatch creates users, 1000 (Alloy's limit) per request: more are
+// sent as consecutive chunks of at most 1000, in order. POST /users/batch
 //
 // A batch is not all or nothing: Alloy creates the valid users and lists
-// the others in the result's InvalidUsers (a nil error does not mean every
-// user was created). Only when no user of the batch is valid does it answer
-// 400 ("No valid users provided"), an *Error matching ErrBadRequest. A user
-// without a username is refused here, before anything is sent.
+// the others in InvalidUsers (a nil error does not mean every user was
+// created); the result merges every chunk's. Only when no user of a chunk
+// is valid does Alloy answer 400 ("No valid users provided"), an *Error
+// matching ErrBadRequest. A user without a username is refused here,
+// before anything is sent.
+//
+// When a chunk fails, the chunks after it are not sent, and the error is a
+// *BatchError naming the chunk and the users it held, with the merged
+// result of the chunks before it (also returned as the result). Like
+// Create, a chunk is not retried on 5xx or timeouts (errors.Is(err,
+// ErrOutcomeUnknown) then holds): check which of its users exist before
+// sending them again.
 func (s *UsersService) CreateBatch(ctx context.Context, users []UserCreateParams, opts ...RequestOption) (*BatchResult, error) {
-	switch {
-	case len(users) == 0:
+	if len(users) == 0 {
 		return nil, invalidArg("create users", "no users given")
-	case len(users) > maxBatchUsers:
-		return nil, invalidArg("create users", "%d users given, at most %d per call", len(users), maxBatchUsers)
 	}
 	for i, u := range users {
 		if reason := u.problem(); reason != "" {
 			return nil, invalidArg("create users", "users[%d]: %s", i, reason)
 		}
 	}
-	body := struct {
-		Users []UserCreateParams `json:"users"`
-	}{users}
-	var out BatchResult
-	if err := s.client.send(ctx, call{op: "Users.CreateBatch", body: body, out: &out}, opts); err != nil {
-		return nil, err
+	done := &BatchResult{}
+	for start, chunk := 0, 0; start < len(users); start, chunk = start+maxBatchUsers, chunk+1 {
+		part := users[start:min(start+maxBatchUsers, len(users))]
+		body := struct {
+			Users []UserCreateParams `json:"users"`
+		}{part}
+		var out BatchResult
+		if err := s.client.send(ctx, call{op: "Users.CreateBatch", body: body, out: &out}, opts); err != nil {
+			if len(users) <= maxBatchUsers {
+				return nil, err // one request: its error as it is
+			}
+			return done, &BatchError{Chunk: chunk, First: start, Users: slices.Clone(part), Done: done, Err: err}
+		}
+		done.Message = out.Message
+		done.InvalidUsers = append(done.InvalidUsers, out.InvalidUsers...)
 	}
-	return &out, nil
+	return done, nil
 }
+
+// BatchError is a chunk of a CreateBatch of more than 1000 users that
+// failed. The chunks before it were created (Done); the ones after it were
+// not sent. Its text gives the chunk's position, never the usernames.
+type BatchError struct {
+	Chunk int                // the failed chunk, from 0
+	First int                // the index, in the users given, of the chunk's first user
+	Users []UserCreateParams // the chunk's users
+	Done  *BatchResult       // the merged result of the chunks before it
+	Err   error              // why the chunk failed, e.g. an *Error
+}
+
+func (e *BatchError) Error() string {
+	return fmt.Sprintf("alloy: Users.CreateBatch: chunk %d (users %d to %d) failed, %d chunk(s) before it created: %v",
+		e.Chunk, e.First, e.First+len(e.Users)-1, e.Chunk, e.Err)
+}
+
+// Unwrap returns the chunk's error, so errors.Is and errors.As see it.
+func (e *BatchError) Unwrap() error { return e.Err }
 
 // Get returns one user by id or username. GET /users/{userId}
 func (s *UsersService) Get(ctx context.Context, userID string, opts ...RequestOption) (*User, error) {

@@ -230,6 +230,7 @@ func TestUsersRejectBadArgumentsWithoutSending(t *testing.T) {
 	for i := range many {
 		many[i].Username = "u"
 	}
+	many[1000].Username = " " // checked before any chunk is sent
 	cases := map[string]func(ctx context.Context, c *Client) error{
 		"Create without username": func(ctx context.Context, c *Client) error {
 			_, err := c.Users.Create(ctx, UserCreateParams{FullName: "x"})
@@ -243,7 +244,7 @@ func TestUsersRejectBadArgumentsWithoutSending(t *testing.T) {
 			_, err := c.Users.CreateBatch(ctx, nil)
 			return err
 		},
-		"CreateBatch too many": func(ctx context.Context, c *Client) error {
+		"CreateBatch with a bad user in a later chunk": func(ctx context.Context, c *Client) error {
 			_, err := c.Users.CreateBatch(ctx, many)
 			return err
 		},
