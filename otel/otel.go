@@ -107,7 +107,9 @@ func (c *config) fail(msg string) {
 //	c, err := alloy.NewClientFromEnv(alloyotel.Options(alloyotel.WithTracerProvider(tp))...)
 //
 // Without options it uses OpenTelemetry's global providers and
-// propagator, as they are when a call is made. A bad option (a nil
+// propagator: set them before calling Options (globals set later reach it
+// only when none were set before, through OpenTelemetry's forwarding
+// defaults). A bad option (a nil
 // provider) or an instrument the meter refuses is reported by the client's
 // constructor, as an error matching alloy.ErrInvalidArgument; a nil Option
 // is skipped.
