@@ -79,7 +79,7 @@
 // The call metrics carry alloy.operation, http.request.method and
 // url.template, and the duration also http.response.status_code and
 // error.type; the attempt metric carries the attempt span's attributes
-// but the resend count. None carries an id, a request id or an attempt
+// except the resend count. None carries an id, a request id or an attempt
 // number, so their series are bounded by the operations a program uses.
 //
 // # What is never recorded
