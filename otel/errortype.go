@@ -57,8 +57,7 @@ func errorType(ctx context.Context, err error) string {
 		return errCanceled
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		return errDeadline
-	case errors.As(err, &netErr) && netErr.Timeout(), errors.Is(err, context.DeadlineExceeded),
-		err.Error() == errRequestCanceled:
+	case errors.As(err, &netErr) && netErr.Timeout(), errors.Is(err, context.DeadlineExceeded):
 		// A deadline that is not the call's: a dial timeout, or the
 		// Timeout of the caller's http.Client (WithHTTPClient).
 		return errTimeout
@@ -77,6 +76,8 @@ func errorType(ctx context.Context, err error) string {
 		return errTLS
 	case errors.As(err, &syntax), errors.As(err, &typ):
 		return errMalformedResponse
+	case err.Error() == errRequestCanceled:
+		return errTimeout
 	}
 	return errOther
 }
