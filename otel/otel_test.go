@@ -367,8 +367,8 @@ func TestConcurrentCallsKeepTheirOwnTraces(t *testing.T) {
 		ctx, parent := r.tp.Tracer("test").Start(context.Background(), fmt.Sprintf("job %d", i))
 		parents[i] = parent.SpanContext()
 		go func() {
-			defer parent.End()
 			_, err := r.c.Users.Get(ctx, id, alloy.WithRetries(10))
+			parent.End() // before the send: every span has ended once all are received
 			errs <- err
 		}()
 	}
@@ -376,12 +376,14 @@ func TestConcurrentCallsKeepTheirOwnTraces(t *testing.T) {
 		require.NoError(t, <-errs)
 	}
 
+	ended := r.ended()
 	byID := map[trace.SpanID]sdktrace.ReadOnlySpan{}
 	children := map[trace.SpanID][]sdktrace.ReadOnlySpan{}
-	for _, s := range r.ended() {
+	for _, s := range ended {
 		byID[s.SpanContext().SpanID()] = s
 		children[s.Parent().SpanID()] = append(children[s.Parent().SpanID()], s)
 	}
+	total := 2 * n // the jobs and their calls; then their attempts
 	for i, p := range parents {
 		calls := children[p.SpanID()]
 		require.Len(t, calls, 1, "job %d has one call", i)
@@ -390,6 +392,7 @@ func TestConcurrentCallsKeepTheirOwnTraces(t *testing.T) {
 		assert.Equal(t, p.TraceID(), call.SpanContext().TraceID())
 		attempts := children[call.SpanContext().SpanID()]
 		require.Len(t, attempts, int(attrs(call.Attributes())["alloy.attempts"].(int64)), "job %d", i)
+		total += len(attempts)
 		for j, a := range attempts {
 			assert.Equal(t, p.TraceID(), a.SpanContext().TraceID())
 			if j == 0 {
@@ -399,7 +402,8 @@ func TestConcurrentCallsKeepTheirOwnTraces(t *testing.T) {
 			}
 		}
 	}
-	assert.Len(t, byID, len(r.ended()), "span ids are unique")
+	assert.Len(t, ended, total, "no other span")
+	assert.Len(t, byID, len(ended), "span ids are unique")
 	// Every request the server got carried the trace of one of the jobs.
 	traces := map[string]bool{}
 	for _, p := range parents {
