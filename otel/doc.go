@@ -4,10 +4,14 @@
 // OpenTelemetry package; it is built on the SDK's middleware
 // (alloy.WithCallMiddleware and alloy.WithAttemptMiddleware).
 //
-//	c, err := alloy.NewClientFromEnv(alloyotel.Options(
+//	otelOpts, err := alloyotel.Options(
 //		alloyotel.WithTracerProvider(tp),
 //		alloyotel.WithMeterProvider(mp),
-//	)...)
+//	)
+//	if err != nil {
+//		return err
+//	}
+//	c, err := alloy.NewClientFromEnv(otelOpts...)
 //
 // Without options, Options uses OpenTelemetry's global tracer provider,
 // meter provider and propagator: set them before calling it.

@@ -26,10 +26,14 @@ func Example() {
 
 	srv := alloytest.NewServer() // a fake Alloy; against Alloy, NewClientFromEnv and no base URL
 	defer srv.Close()
-	c, err := alloy.NewClient(srv.APIKey, append(alloyotel.Options(
+	otelOpts, err := alloyotel.Options(
 		alloyotel.WithTracerProvider(tp),
 		alloyotel.WithPropagators(propagation.TraceContext{}), // traceparent on every attempt
-	), alloy.WithBaseURL(srv.URL))...)
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	c, err := alloy.NewClient(srv.APIKey, append(otelOpts, alloy.WithBaseURL(srv.URL))...)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -59,11 +59,15 @@ func newProviders(t *testing.T, opts ...sdktrace.TracerProviderOption) *rig {
 
 // options are the instrumentation's client options for the rig's providers.
 func (r *rig) options() []alloy.Option {
-	return alloyotel.Options(
+	opts, err := alloyotel.Options(
 		alloyotel.WithTracerProvider(r.tp),
 		alloyotel.WithMeterProvider(r.mp),
 		alloyotel.WithPropagators(propagation.TraceContext{}),
 	)
+	if err != nil {
+		panic(err)
+	}
+	return opts
 }
 
 // user creates a user through an uninstrumented client.

@@ -3,9 +3,9 @@ package alloyotel
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
-	"reflect"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -52,7 +52,7 @@ type config struct {
 }
 
 // WithTracerProvider records spans with tp instead of the global provider
-// (otel.GetTracerProvider). A nil tp makes NewClient fail with
+// (otel.GetTracerProvider). A nil tp makes Options fail with
 // alloy.ErrInvalidArgument.
 func WithTracerProvider(tp trace.TracerProvider) Option {
 	return func(c *config) {
@@ -65,7 +65,7 @@ func WithTracerProvider(tp trace.TracerProvider) Option {
 }
 
 // WithMeterProvider records metrics with mp instead of the global provider
-// (otel.GetMeterProvider). A nil mp makes NewClient fail with
+// (otel.GetMeterProvider). A nil mp makes Options fail with
 // alloy.ErrInvalidArgument.
 func WithMeterProvider(mp metric.MeterProvider) Option {
 	return func(c *config) {
@@ -81,7 +81,7 @@ func WithMeterProvider(mp metric.MeterProvider) Option {
 // headers with p instead of the global propagator
 // (otel.GetTextMapPropagator, which injects nothing until the program sets
 // one, e.g. with otel.SetTextMapPropagator(propagation.TraceContext{})). A
-// nil p makes NewClient fail with alloy.ErrInvalidArgument.
+// nil p makes Options fail with alloy.ErrInvalidArgument.
 func WithPropagators(p propagation.TextMapPropagator) Option {
 	return func(c *config) {
 		if p == nil {
@@ -104,16 +104,17 @@ func (c *config) fail(msg string) {
 // trace context in the attempt's headers). Pass them to alloy.NewClient or
 // alloy.NewClientFromEnv, with the client's other options:
 //
-//	c, err := alloy.NewClientFromEnv(alloyotel.Options(alloyotel.WithTracerProvider(tp))...)
+//	otelOpts, err := alloyotel.Options(alloyotel.WithTracerProvider(tp))
+//	...
+//	c, err := alloy.NewClientFromEnv(otelOpts...)
 //
 // Without options it uses OpenTelemetry's global providers and
 // propagator: set them before calling Options (globals set later reach it
 // only when none were set before, through OpenTelemetry's forwarding
-// defaults). A bad option (a nil
-// provider) or an instrument the meter refuses is reported by the client's
-// constructor, as an error matching alloy.ErrInvalidArgument; a nil Option
-// is skipped.
-func Options(opts ...Option) []alloy.Option {
+// defaults). A bad option value (a nil provider) is an error matching
+// alloy.ErrInvalidArgument, as the SDK's constructors report theirs, and
+// so is an instrument the meter refuses; a nil Option is skipped.
+func Options(opts ...Option) ([]alloy.Option, error) {
 	cfg := config{tp: otel.GetTracerProvider(), mp: otel.GetMeterProvider(), props: otel.GetTextMapPropagator()}
 	for _, o := range opts {
 		if o != nil {
@@ -121,24 +122,13 @@ func Options(opts ...Option) []alloy.Option {
 		}
 	}
 	if cfg.err != nil {
-		return []alloy.Option{refuse(cfg.err)}
+		return nil, fmt.Errorf("%w: %w", alloy.ErrInvalidArgument, cfg.err)
 	}
 	in, err := newInstruments(cfg)
 	if err != nil {
-		return []alloy.Option{refuse(err)}
+		return nil, fmt.Errorf("%w: alloyotel: %w", alloy.ErrInvalidArgument, err)
 	}
-	return []alloy.Option{alloy.WithCallMiddleware(in.call), alloy.WithAttemptMiddleware(in.attempt)}
-}
-
-// refuse returns an alloy.Option that makes the client's constructor fail
-// with err, as the SDK's own options do when given a value they cannot use
-// (the constructor wraps it in alloy.ErrInvalidArgument). alloy.Option's
-// parameter type is unexported, so the function is made by reflection.
-func refuse(err error) alloy.Option {
-	fn := reflect.MakeFunc(reflect.TypeFor[alloy.Option](), func([]reflect.Value) []reflect.Value {
-		return []reflect.Value{reflect.ValueOf(&err).Elem()}
-	})
-	return fn.Interface().(alloy.Option)
+	return []alloy.Option{alloy.WithCallMiddleware(in.call), alloy.WithAttemptMiddleware(in.attempt)}, nil
 }
 
 // instruments are what the middleware records with; read-only once made.

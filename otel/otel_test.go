@@ -313,11 +313,14 @@ func TestBadOptions(t *testing.T) {
 		"meter provider is nil":  alloyotel.WithMeterProvider(nil),
 		"propagator is nil":      alloyotel.WithPropagators(nil),
 	} {
-		_, err := alloy.NewClient("key", alloyotel.Options(opt)...)
+		opts, err := alloyotel.Options(opt)
 		require.ErrorIs(t, err, alloy.ErrInvalidArgument, name)
 		assert.Contains(t, err.Error(), "alloyotel: "+name)
+		assert.Nil(t, opts)
 	}
-	c, err := alloy.NewClient("key", alloyotel.Options(nil)...)
+	opts, err := alloyotel.Options(nil)
+	require.NoError(t, err)
+	c, err := alloy.NewClient("key", opts...)
 	require.NoError(t, err)
 	require.NotNil(t, c)
 }
@@ -331,8 +334,10 @@ func TestPropagatorSeesNoKey(t *testing.T) {
 	defer srv.Close()
 	spy := &spyPropagator{TextMapPropagator: propagation.TraceContext{}}
 	r := newProviders(t)
-	c := srv.Client(alloyotel.Options(alloyotel.WithTracerProvider(r.tp), alloyotel.WithMeterProvider(r.mp), alloyotel.WithPropagators(spy))...)
-	_, err := c.Users.List(context.Background(), nil) // accepted: the real key arrived
+	opts, err := alloyotel.Options(alloyotel.WithTracerProvider(r.tp), alloyotel.WithMeterProvider(r.mp), alloyotel.WithPropagators(spy))
+	require.NoError(t, err)
+	c := srv.Client(opts...)
+	_, err = c.Users.List(context.Background(), nil) // accepted: the real key arrived
 	require.NoError(t, err)
 	assert.Equal(t, []string{"Bearer [REDACTED]"}, spy.seen)
 	require.Len(t, srv.Requests(), 1)
@@ -567,8 +572,10 @@ func TestGlobalsByDefault(t *testing.T) {
 		otel.SetTextMapPropagator(propagation.NewCompositeTextMapPropagator())
 	})
 
-	c := srv.Client(alloyotel.Options()...)
-	_, err := c.Users.List(context.Background(), nil)
+	opts, err := alloyotel.Options()
+	require.NoError(t, err)
+	c := srv.Client(opts...)
+	_, err = c.Users.List(context.Background(), nil)
 	require.NoError(t, err)
 	spans := r.ended()
 	require.Len(t, spans, 2)
