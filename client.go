@@ -57,6 +57,10 @@ type Client struct {
 	bufPool  sync.Pool
 	services service
 	inFlight inFlight // WithMaxInFlight's slots; nil: unbounded
+	// maxPages bounds every iterator, so that a server that always claims
+	// more pages cannot keep one running forever (ops.MaxPages; tests lower
+	// it on their own client).
+	maxPages int
 }
 
 // service is what every resource service holds: the client it calls through.
@@ -118,7 +122,7 @@ func newClient(apiKey string, cfg config) (*Client, error) {
 	if err != nil {
 		return nil, invalidArg("new client", "%s", err.Error())
 	}
-	c := &Client{cfg: &cfg, base: base, red: redact.New(apiKey)}
+	c := &Client{cfg: &cfg, base: base, red: redact.New(apiKey), maxPages: ops.MaxPages}
 	ua := fmt.Sprintf("alloy-go/%s (%s/%s; %s)", Version, runtime.GOOS, runtime.GOARCH, runtime.Version())
 	if cfg.userAgent != "" {
 		ua += " " + cfg.userAgent

@@ -2,8 +2,6 @@ package alloy
 
 import (
 	"context"
-	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/alloysdk/alloy-go/internal/contract/ops"
+	"github.com/alloysdk/alloy-go/internal/testharness"
 )
 
 const (
@@ -50,35 +49,31 @@ var versions = func() []testVersion {
 }()
 
 // sent is one request as the server saw it.
-type sent struct {
-	Method string
-	URL    string // scheme://host/escaped-path?query
-	Header http.Header
-	Body   []byte
-}
+type sent = testharness.Sent
 
-// harness is a client wired to a per-test httpmock transport that records
-// every request, and a sleeper that records retry waits instead of sleeping.
+// harness is a client wired to the module's test recorder (a per-test
+// httpmock transport that records every request; see internal/testharness),
+// and a sleeper that records retry waits instead of sleeping, on a clock
+// that moves only by those waits.
 type harness struct {
-	t     *testing.T
-	c     *Client
-	mt    *httpmock.MockTransport
-	mu    sync.Mutex
-	reqs  []sent
+	*testharness.Recorder
+	t  *testing.T
+	c  *Client
+	mt *httpmock.MockTransport
+
+	mu    sync.Mutex // guards waits and now
 	waits []time.Duration
-	now   time.Time // the transport's clock (see newHarness)
+	now   time.Time
 }
 
 func newHarness(t *testing.T, opts ...Option) *harness {
 	t.Helper()
-	h := &harness{t: t, mt: httpmock.NewMockTransport()}
-	all := append([]Option{WithBaseURL(testRoot), WithHTTPClient(&http.Client{Transport: h.mt})}, opts...)
+	rec := testharness.New(t)
+	h := &harness{Recorder: rec, t: t, mt: rec.MT, now: time.Now()}
+	all := append([]Option{WithBaseURL(testRoot), WithHTTPClient(rec.HTTPClient())}, opts...)
 	c, err := NewClient(testKey, all...)
 	require.NoError(t, err)
 	h.c = c
-	// The pacing's clock moves only by the waits, which are recorded, not
-	// slept.
-	h.now = time.Now()
 	c.tr.Now = func() time.Time {
 		h.mu.Lock()
 		defer h.mu.Unlock()
@@ -91,48 +86,21 @@ func newHarness(t *testing.T, opts ...Option) *harness {
 		h.mu.Unlock()
 		return ctx.Err()
 	}
-	h.mt.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
-		t.Errorf("unexpected request %s %s", r.Method, r.URL.String())
-		return httpmock.NewStringResponse(599, "no responder"), nil
-	})
 	return h
 }
 
 // on registers a responder for method and URL that also records the request.
-func (h *harness) on(method, url string, r httpmock.Responder) {
-	h.mt.RegisterResponder(method, url, func(req *http.Request) (*http.Response, error) {
-		var body []byte
-		if req.Body != nil {
-			body, _ = io.ReadAll(req.Body)
-		}
-		h.mu.Lock()
-		h.reqs = append(h.reqs, sent{Method: req.Method, URL: req.URL.String(), Header: req.Header.Clone(), Body: body})
-		h.mu.Unlock()
-		return r(req)
-	})
-}
+func (h *harness) on(method, url string, r httpmock.Responder) { h.On(method, url, r) }
 
-// json responds with status and a JSON body.
-func jsonResp(status int, body string) httpmock.Responder {
-	return func(*http.Request) (*http.Response, error) {
-		resp := httpmock.NewStringResponse(status, body)
-		resp.Header.Set("Content-Type", "application/json")
-		return resp, nil
-	}
-}
-
-func (h *harness) requests() []sent {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return append([]sent(nil), h.reqs...)
-}
+func (h *harness) requests() []sent { return h.Requests() }
 
 func (h *harness) only() sent {
 	h.t.Helper()
-	reqs := h.requests()
-	require.Len(h.t, reqs, 1, "exactly one request")
-	return reqs[0]
+	return h.Only()
 }
+
+// jsonResp responds with status and a JSON body.
+func jsonResp(status int, body string) httpmock.Responder { return testharness.JSON(status, body) }
 
 // readFixture returns a golden body from testdata/ (copied from the API
 // reference's example bodies).

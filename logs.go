@@ -367,10 +367,6 @@ func (s *LogsService) Get(ctx context.Context, executionID string, opts ...Reque
 	return oneInData[ExecutionLog](ctx, s.client, call{op: "Logs.Get", path: []string{executionID}}, opts)
 }
 
-// maxPages bounds every iterator, so that a server that always claims more
-// pages cannot keep one running forever. A variable for tests.
-var maxPages = ops.MaxPages
-
 // defaultLogLimit is the page size iterators use when the params give none.
 const defaultLogLimit = 10
 
@@ -410,7 +406,7 @@ func (s *LogsService) ListIter(ctx context.Context, params LogListParams, opts .
 			p.Skip += step
 			return page.Logs, more, nil
 		}
-	}, &maxPages, func(pages int) error { return pageLimitError("logs", pages) })
+	}, s.client.maxPages, func(pages int) error { return pageLimitError("logs", pages) })
 }
 
 // morePages decides whether a page at skip of size step is followed by
@@ -447,7 +443,7 @@ func (s *LogsService) ListExecutionsIter(ctx context.Context, workflowID string,
 			p.Page++
 			return list, len(list) >= p.Limit, err
 		}
-	}, &maxPages, func(pages int) error { return pageLimitError("workflow logs", pages) })
+	}, s.client.maxPages, func(pages int) error { return pageLimitError("workflow logs", pages) })
 }
 
 // pageLimitError ends an iterator that reached maxPages.

@@ -310,10 +310,8 @@ func TestLogsAllStopsAtTheFirstError(t *testing.T) {
 }
 
 func TestLogsAllMaxPagesGuard(t *testing.T) {
-	old := maxPages
-	maxPages = 4
-	t.Cleanup(func() { maxPages = old })
 	h := newHarness(t)
+	h.c.maxPages = 4
 	n := 0
 	h.on("GET", `=~^`+testRoot+`/logs`, func(r *http.Request) (*http.Response, error) {
 		n++
@@ -400,10 +398,8 @@ func TestLogsWorkflowAllDefaultsAndStops(t *testing.T) {
 		assert.Len(t, h.requests(), 2)
 	})
 	t.Run("guard", func(t *testing.T) {
-		old := maxPages
-		maxPages = 3
-		t.Cleanup(func() { maxPages = old })
 		h := newHarness(t)
+		h.c.maxPages = 3
 		h.on("GET", `=~^`+testRoot+`/workflows/wf1/logs`, jsonResp(200, `{"data":[{"executionId":"x"}]}`))
 		err := firstErr(h.c.Logs.ListExecutionsIter(ctx, "wf1", WorkflowLogParams{Limit: 1}))
 		assert.True(t, errors.Is(err, ErrTooManyPages), "%v", err)

@@ -136,16 +136,11 @@ func WithMaxInFlight(n int) Option {
 	}
 }
 
-// Sizes of the shared transport's connection pool.
-const (
-	// DefaultMaxConnsPerHost bounds the shared transport's connections to
-	// one host, idle or busy. Over HTTP/1.1 a call holds a connection for
-	// its round trip, so 64 calls run at once and more wait for one; over
-	// HTTP/2 (Alloy's hosts speak it over TLS) calls share a connection.
-	DefaultMaxConnsPerHost = 64
-	// DefaultMaxIdleConns is the shared transport's idle pool across hosts.
-	DefaultMaxIdleConns = 256
-)
+// DefaultMaxConnsPerHost bounds the shared transport's connections to one
+// host, idle or busy. Over HTTP/1.1 a call holds a connection for its round
+// trip, so 64 calls run at once and more wait for one; over HTTP/2 (Alloy's
+// hosts speak it over TLS) calls share a connection.
+const DefaultMaxConnsPerHost = 64
 
 // sharedTransport is the transport of every Client given no WithHTTPClient:
 // http.DefaultTransport's settings (proxy from the environment, dial and
@@ -162,7 +157,10 @@ var sharedTransport = sync.OnceValue(func() http.RoundTripper {
 		return http.DefaultTransport
 	}
 	t := base.Clone()
-	t.MaxIdleConns = DefaultMaxIdleConns
+	// No bound across hosts: each host's is DefaultMaxConnsPerHost. A
+	// bound across hosts evicts one host's idle connections for another's,
+	// which only costs new connections.
+	t.MaxIdleConns = 0
 	t.MaxIdleConnsPerHost = DefaultMaxConnsPerHost
 	t.MaxConnsPerHost = DefaultMaxConnsPerHost
 	if t.DialContext == nil {

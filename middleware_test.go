@@ -336,7 +336,7 @@ func TestSharedTransport(t *testing.T) {
 	assert.Same(t, tr, sharedTransport())
 	assert.Equal(t, DefaultMaxConnsPerHost, tr.MaxConnsPerHost)
 	assert.Equal(t, DefaultMaxConnsPerHost, tr.MaxIdleConnsPerHost)
-	assert.Equal(t, DefaultMaxIdleConns, tr.MaxIdleConns)
+	assert.Zero(t, tr.MaxIdleConns, "idle connections bounded per host only")
 	def := http.DefaultTransport.(*http.Transport)
 	assert.True(t, tr.ForceAttemptHTTP2, "HTTP/2 kept")
 	assert.Equal(t, def.TLSHandshakeTimeout, tr.TLSHandshakeTimeout)

@@ -21,17 +21,12 @@ import (
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/alloysdk/alloy-go/internal/testharness"
 )
 
 // seq answers with each responder in turn, then repeats the last.
-func seq(rs ...httpmock.Responder) httpmock.Responder {
-	i := 0
-	return func(r *http.Request) (*http.Response, error) {
-		cur := rs[min(i, len(rs)-1)]
-		i++
-		return cur(r)
-	}
-}
+func seq(rs ...httpmock.Responder) httpmock.Responder { return testharness.Seq(rs...) }
 
 func withRetryAfter(status int, retryAfter, body string) httpmock.Responder {
 	return func(r *http.Request) (*http.Response, error) {

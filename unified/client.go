@@ -68,6 +68,10 @@ type Client struct {
 
 	c        *alloy.Client
 	selector string
+	// maxPages bounds every ListIter, so that a server that always claims
+	// more pages cannot keep it running forever (ops.MaxPages; tests lower
+	// it on their own client).
+	maxPages int
 }
 
 // Option configures New. A bad value makes New fail with
@@ -95,7 +99,7 @@ func New(c *alloy.Client, opts ...Option) (*Client, error) {
 	if c == nil {
 		return nil, invalidArg("unified.New", "client is nil")
 	}
-	u := &Client{c: c, selector: CredentialIDParam}
+	u := &Client{c: c, selector: CredentialIDParam, maxPages: ops.MaxPages}
 	if c.APIVersion() < ops.UnifiedCredentialIdSince {
 		u.selector = ConnectionIDParam
 	}

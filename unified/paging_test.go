@@ -135,10 +135,8 @@ func TestAllStopsOnBreakErrorAndGuard(t *testing.T) {
 		assert.Len(t, h.requests(), 2)
 	})
 	t.Run("max pages guard", func(t *testing.T) {
-		old := maxPages
-		maxPages = 5
-		t.Cleanup(func() { maxPages = old })
 		h := newHarness(t, "2024-03")
+		h.u.maxPages = 5
 		h.on("GET", `=~^`+testRoot+`/2024-03/one/crm/leads`, 200, `{"leads":[{"id":"a"}]}`)
 		err := firstErr(h.u.CRM.Leads.ListIter(ctx, "c", &ListParams{PageSize: 1}))
 		assert.ErrorIs(t, err, alloy.ErrTooManyPages)

@@ -353,10 +353,6 @@ func decodeRecord[T any](b []byte, v *T) error {
 	return nil
 }
 
-// maxPages bounds All, so that a server that always claims more pages
-// cannot keep it running forever. A variable for tests.
-var maxPages = ops.MaxPages
-
 func all[T any](ctx context.Context, r *resource, conn string, params *ListParams, opts []alloy.RequestOption) iter.Seq2[T, error] {
 	var p ListParams
 	if params != nil {
@@ -383,7 +379,7 @@ func all[T any](ctx context.Context, r *resource, conn string, params *ListParam
 			}
 			return page.Items, true, nil
 		}
-	}, &maxPages, func(pages int) error {
+	}, r.u.maxPages, func(pages int) error {
 		return fmt.Errorf("alloy: %s.ListIter: %w: stopped after %d pages", r.name, alloy.ErrTooManyPages, pages)
 	})
 }

@@ -2,20 +2,20 @@ package unified
 
 import (
 	"context"
-	"github.com/alloysdk/alloy-go/internal/contract/ops"
-	"io"
 	"net/http"
 	"os"
 	"reflect"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
-	alloy "github.com/alloysdk/alloy-go"
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	alloy "github.com/alloysdk/alloy-go"
+	"github.com/alloysdk/alloy-go/internal/contract/ops"
+	"github.com/alloysdk/alloy-go/internal/testharness"
 )
 
 const (
@@ -34,61 +34,43 @@ var versions = []struct {
 	{"2025-09", testRoot, CredentialIDParam},
 }
 
-type sent struct {
-	Method, URL string
-	Header      http.Header
-	Body        []byte
-}
+type sent = testharness.Sent
 
+// harness is a unified client on the module's test recorder (see
+// internal/testharness).
 type harness struct {
-	t    *testing.T
-	u    *Client
-	mt   *httpmock.MockTransport
-	mu   sync.Mutex
-	reqs []sent
+	*testharness.Recorder
+	t  *testing.T
+	u  *Client
+	mt *httpmock.MockTransport
 }
 
 func newHarness(t *testing.T, version string, opts ...Option) *harness {
 	t.Helper()
-	h := &harness{t: t, mt: httpmock.NewMockTransport()}
+	rec := testharness.New(t)
+	h := &harness{Recorder: rec, t: t, mt: rec.MT}
 	c, err := alloy.NewClient(testKey, alloy.WithBaseURL(testRoot), alloy.WithAPIVersion(version),
-		alloy.WithHTTPClient(&http.Client{Transport: h.mt}), alloy.WithRetryWait(1, 1))
+		alloy.WithHTTPClient(rec.HTTPClient()), alloy.WithRetryWait(1, 1))
 	require.NoError(t, err)
 	h.u, err = New(c, opts...)
 	require.NoError(t, err)
-	h.mt.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
-		t.Errorf("unexpected request %s %s", r.Method, r.URL)
-		return httpmock.NewStringResponse(599, ""), nil
-	})
 	return h
 }
 
 // on answers method+url (httpmock syntax, "=~" for a regexp) and records.
 func (h *harness) on(method, url string, status int, body string) {
-	h.onFunc(method, url, func(*http.Request) (int, string) { return status, body })
+	h.On(method, url, testharness.JSON(status, body))
 }
 
+// onFunc answers with what f says, as JSON, and records.
 func (h *harness) onFunc(method, url string, f func(*http.Request) (int, string)) {
-	h.mt.RegisterResponder(method, url, func(r *http.Request) (*http.Response, error) {
-		var b []byte
-		if r.Body != nil {
-			b, _ = io.ReadAll(r.Body)
-		}
-		h.mu.Lock()
-		h.reqs = append(h.reqs, sent{r.Method, r.URL.String(), r.Header.Clone(), b})
-		h.mu.Unlock()
+	h.On(method, url, func(r *http.Request) (*http.Response, error) {
 		status, body := f(r)
-		resp := httpmock.NewStringResponse(status, body)
-		resp.Header.Set("Content-Type", "application/json")
-		return resp, nil
+		return testharness.JSON(status, body)(r)
 	})
 }
 
-func (h *harness) requests() []sent {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return append([]sent(nil), h.reqs...)
-}
+func (h *harness) requests() []sent { return h.Requests() }
 
 func fixture(t *testing.T, name string) string {
 	t.Helper()

@@ -16,23 +16,15 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var (
-	testKeyOnce sync.Once
-	testKey     *rsa.PrivateKey
-)
-
 // SharedTestKey is the one 2048-bit key of this test binary, generated on
 // first use; the external example tests use it too.
-func SharedTestKey() *rsa.PrivateKey {
-	testKeyOnce.Do(func() {
-		k, err := rsa.GenerateKey(rand.Reader, 2048)
-		if err != nil {
-			panic(err)
-		}
-		testKey = k
-	})
-	return testKey
-}
+var SharedTestKey = sync.OnceValue(func() *rsa.PrivateKey {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic(err)
+	}
+	return k
+})
 
 // signWith signs SHA-256(msg) with the shared key.
 func signWith(t testing.TB, msg []byte, pss bool) []byte {

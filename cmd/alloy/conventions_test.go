@@ -24,18 +24,27 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var (
-	binOnce sync.Once
-	binPath string
-	binErr  error
-	binDir  string
-)
+// binDir holds the alloy binary alloyBinary builds; TestMain removes it.
+var binDir string
+
+// buildBinary builds the alloy command into binDir, once.
+var buildBinary = sync.OnceValues(func() (string, error) {
+	path := filepath.Join(binDir, "alloy")
+	out, err := exec.Command("go", "build", "-o", path, ".").CombinedOutput()
+	if err != nil {
+		return "", errors.New(string(out))
+	}
+	return path, nil
+})
 
 func TestMain(m *testing.M) {
-	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
+	dir, err := os.MkdirTemp("", "alloy-bin-")
+	if err != nil {
+		panic(err)
 	}
+	binDir = dir
+	code := m.Run()
+	os.RemoveAll(binDir)
 	os.Exit(code)
 }
 
@@ -43,19 +52,9 @@ func TestMain(m *testing.M) {
 // path, for the tests that need a process of their own (signals, shells).
 func alloyBinary(t *testing.T) string {
 	t.Helper()
-	binOnce.Do(func() {
-		binDir, binErr = os.MkdirTemp("", "alloy-bin-")
-		if binErr != nil {
-			return
-		}
-		binPath = filepath.Join(binDir, "alloy")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			binErr = errors.New(string(out))
-		}
-	})
-	require.NoError(t, binErr)
-	return binPath
+	path, err := buildBinary()
+	require.NoError(t, err)
+	return path
 }
 
 func TestVersion(t *testing.T) {

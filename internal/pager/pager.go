@@ -9,12 +9,12 @@ import "iter"
 // Seq returns an iterator over the items of successive pages. start is
 // called at the beginning of each range over the result and returns the
 // fetcher for that walk; the fetcher returns one page's items, whether
-// another page follows, and an error that ends the walk after the items. After *maxPages pages the iterator yields
-// tooMany(pages) and ends; maxPages is read at the start of each walk.
-func Seq[T any](start func() func() ([]T, bool, error), maxPages *int, tooMany func(pages int) error) iter.Seq2[T, error] {
+// another page follows, and an error that ends the walk after the items.
+// After maxPages pages the iterator yields tooMany(pages) and ends.
+func Seq[T any](start func() func() ([]T, bool, error), maxPages int, tooMany func(pages int) error) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
-		next, limit := start(), *maxPages
+		next, limit := start(), maxPages
 		for pages := 0; ; pages++ {
 			if pages == limit {
 				yield(zero, tooMany(pages))
