@@ -64,10 +64,13 @@ func TestVersion(t *testing.T) {
 		assert.Regexp(t, `^alloy \S+ \(github.com/alloysdk/alloy-go, SDK \d+\.\d+\.\d+, .*go1\.\d+\S* `+runtime.GOOS+`/`+runtime.GOARCH+`\)\n$`, out)
 		assert.Contains(t, out, runtime.Version())
 	}
-	// the built binary knows its module from its build information
+	// The built binary knows its module from its build information: a
+	// checkout gives "(devel)", or, since Go 1.24 stamps versions from the
+	// repository, a pseudo-version such as v0.0.0-20261130071550-66e551eb4262
+	// (+dirty with local changes), with the commit.
 	out, err := exec.Command(alloyBinary(t), "--version").Output()
 	require.NoError(t, err)
-	assert.Regexp(t, `^alloy \(devel\) \(github.com/alloysdk/alloy-go, SDK `, string(out))
+	assert.Regexp(t, `^alloy (\(devel\)|v\d+\.\d+\.\d+\S*) \(github.com/alloysdk/alloy-go, SDK `, string(out))
 }
 
 func TestCompletionScriptsLoad(t *testing.T) {
