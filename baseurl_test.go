@@ -11,6 +11,7 @@ import (
 // bare "?"), a fragment or userinfo is refused, and the error shows the URL
 // only as scheme://host[:port]/path.
 func TestBaseURLRefusesQueryFragmentUserinfo(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, url, reason, shown string
 	}{
@@ -37,6 +38,7 @@ func TestBaseURLRefusesQueryFragmentUserinfo(t *testing.T) {
 
 // TestBaseURLKeepsPortAndPath: what is allowed still works unchanged.
 func TestBaseURLKeepsPortAndPath(t *testing.T) {
+	t.Parallel()
 	c, err := NewClient(testKey, WithBaseURL("https://proxy.example:8443/alloy/v/"), WithAPIVersion("2024-03"))
 	require.NoError(t, err)
 	assert.Equal(t, "https://proxy.example:8443/alloy/v/2024-03", c.BaseURL())

@@ -28,6 +28,7 @@ func (e *endless) Close() error { return nil }
 // reads at most limit+1 bytes and its buffer never holds more capacity than
 // limit+1, for limits on and off the doubling steps.
 func TestReadCappedStaysWithinTheCap(t *testing.T) {
+	t.Parallel()
 	for _, limit := range []int64{0, 1, 511, 4 << 10, 64 << 10, 1<<20 + 3, 32 << 20} {
 		body := &endless{}
 		b, over, err := readCapped(nil, body, limit)
@@ -43,6 +44,7 @@ func TestReadCappedStaysWithinTheCap(t *testing.T) {
 // (from Content-Length) costs no second allocation, and the limit itself is
 // not "over".
 func TestReadCappedExactFit(t *testing.T) {
+	t.Parallel()
 	b, over, err := readCapped(make([]byte, 0, 10), strings.NewReader("0123456789"), 10)
 	require.NoError(t, err)
 	assert.False(t, over)
@@ -60,6 +62,7 @@ func TestReadCappedExactFit(t *testing.T) {
 // ErrResponseTooLarge having read at most the cap plus one byte (and nothing
 // for the announced one); an endless error body is read to 64 KiB.
 func TestHostileBodyIsReadOnlyToTheCap(t *testing.T) {
+	t.Parallel()
 	const limit = 1 << 20
 	var body *endless
 	var status int

@@ -17,6 +17,7 @@ import (
 )
 
 func TestNewClientDefaults(t *testing.T) {
+	t.Parallel()
 	c, err := NewClient(testKey)
 	require.NoError(t, err)
 	assert.Equal(t, Production, c.Environment())
@@ -29,6 +30,7 @@ func TestNewClientDefaults(t *testing.T) {
 }
 
 func TestNewClientBaseURL(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		opts []Option
@@ -56,6 +58,7 @@ func TestNewClientBaseURL(t *testing.T) {
 }
 
 func TestNewClientRejectsBadConfiguration(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		key  string
@@ -95,6 +98,7 @@ func TestNewClientRejectsBadConfiguration(t *testing.T) {
 }
 
 func TestNewClientIgnoresNilOption(t *testing.T) {
+	t.Parallel()
 	c, err := NewClient(testKey, nil, WithMaxRetries(1))
 	require.NoError(t, err)
 	assert.Equal(t, 1, c.cfg.maxRetries)
@@ -163,6 +167,7 @@ func TestNewClientFromEnv(t *testing.T) {
 }
 
 func TestUserAgentAndExtraHeaders(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, WithUserAgent("acme-backend/1.2"))
 	h.on("GET", testRoot+"/users/u1", jsonResp(200, `{"userId":"u1"}`))
 	_, err := h.c.Users.Get(context.Background(), "u1", WithHeader("X-Trace", "t-1"))
@@ -177,6 +182,7 @@ func TestUserAgentAndExtraHeaders(t *testing.T) {
 }
 
 func TestCallOptionsCannotReplaceOwnHeaders(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{"Authorization", "x-api-version", "User-Agent", "accept", "Content-Type"} {
 		h := newHarness(t)
 		_, err := h.c.Users.Get(context.Background(), "u1", WithHeader(name, "x"))
@@ -190,6 +196,7 @@ func TestCallOptionsCannotReplaceOwnHeaders(t *testing.T) {
 }
 
 func TestPathSegmentsAreEscaped(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		"../x?y":           "/users/..%2Fx%3Fy",
 		"a/b":              "/users/a%2Fb",
@@ -212,6 +219,7 @@ func TestPathSegmentsAreEscaped(t *testing.T) {
 }
 
 func TestBadIDsAreRejectedWithoutSending(t *testing.T) {
+	t.Parallel()
 	for _, id := range []string{"", " ", ".", "..", "a\nb", "a\rb", "a\x00b", "a\x7fb", "\t"} {
 		h := newHarness(t)
 		_, err := h.c.Users.Get(context.Background(), id)
@@ -222,6 +230,7 @@ func TestBadIDsAreRejectedWithoutSending(t *testing.T) {
 }
 
 func TestNilContextIsInvalidArgument(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	var ctx context.Context
 	_, err := h.c.Users.Get(ctx, "u1")
@@ -230,6 +239,7 @@ func TestNilContextIsInvalidArgument(t *testing.T) {
 }
 
 func TestResponseBodyCap(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, WithMaxResponseBytes(64))
 	h.on("GET", testRoot+"/users", jsonResp(200, `{"data":[`+strings.Repeat(`{"userId":"u"},`, 20)+`{}]}`))
 	users, err := h.c.Users.List(context.Background(), nil)
@@ -248,6 +258,7 @@ func TestResponseBodyCap(t *testing.T) {
 }
 
 func TestLenientDecoding(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.on("GET", testRoot+"/users/empty", jsonResp(200, ""))
 	h.on("GET", testRoot+"/users/bad", jsonResp(200, "<html>oops</html>"))
@@ -262,6 +273,7 @@ func TestLenientDecoding(t *testing.T) {
 }
 
 func TestClientNeverPrintsAPIKey(t *testing.T) {
+	t.Parallel()
 	c, err := NewClient(testKey, WithBaseURL("https://x.example"))
 	require.NoError(t, err)
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
@@ -278,6 +290,7 @@ func TestClientNeverPrintsAPIKey(t *testing.T) {
 }
 
 func TestTimeoutBoundsTheWholeCall(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, WithTimeout(50*time.Millisecond))
 	var deadline time.Time
 	h.on("GET", testRoot+"/users/u1", func(r *http.Request) (*http.Response, error) {
@@ -312,6 +325,7 @@ func TestTimeoutBoundsTheWholeCall(t *testing.T) {
 }
 
 func TestCallerHTTPClientIsUsedAndNotModified(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t) // for its recording mock transport
 	var redirects int
 	hc := &http.Client{
@@ -337,6 +351,7 @@ func TestCallerHTTPClientIsUsedAndNotModified(t *testing.T) {
 }
 
 func TestEchoedAPIKeyIsRedactedFromErrors(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.on("GET", testRoot+"/users/u1", jsonResp(401, `{"message":"Invalid key Bearer `+testKey+`","key":"`+testKey+`"}`))
 	_, err := h.c.Users.Get(context.Background(), "u1")
@@ -348,6 +363,7 @@ func TestEchoedAPIKeyIsRedactedFromErrors(t *testing.T) {
 }
 
 func TestLargeErrorBodyStillGivesTheError(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, WithMaxResponseBytes(1024), WithMaxRetries(0))
 	h.on("GET", testRoot+"/users/u1", jsonResp(502, "<html>"+strings.Repeat("x", 200<<10)+"</html>"))
 	_, err := h.c.Users.Get(context.Background(), "u1")
@@ -359,6 +375,7 @@ func TestLargeErrorBodyStillGivesTheError(t *testing.T) {
 }
 
 func TestInvalidHeaderNamesAreRejected(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{"bad key", "", "x:y", "ü"} {
 		h := newHarness(t)
 		_, err := h.c.Users.Get(context.Background(), "u1", WithHeader(name, "v"))
@@ -379,12 +396,14 @@ func TestNewClientFromEnvHintsAtTheDevKey(t *testing.T) {
 }
 
 func TestBaseURLErrorsNeverEchoAPassword(t *testing.T) {
+	t.Parallel()
 	_, err := NewClient(testKey, WithBaseURL("ftp://user:hunter2@x.example"))
 	require.ErrorIs(t, err, ErrInvalidArgument)
 	assert.NotContains(t, err.Error(), "hunter2")
 }
 
 func TestErrorsNeverCarryAPIKey(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.on("GET", testRoot+"/users/u401", jsonResp(401, readFixture(t, "error_401.json")))
 	_, err := h.c.Users.Get(context.Background(), "u401")

@@ -12,6 +12,7 @@ import (
 )
 
 func TestAnalyticsUsage(t *testing.T) {
+	t.Parallel()
 	runAPICases(t, []apiCase{{
 		name: "Usage", op: "Analytics.GetUsage",
 		response: readFixture(t, "analytics_usage.json"),
@@ -38,6 +39,7 @@ func TestAnalyticsUsage(t *testing.T) {
 }
 
 func TestConnectorsGetWithoutAConnector(t *testing.T) {
+	t.Parallel()
 	for _, body := range []string{`{}`, `{"connector":{"name":"Slack"}}`, `[1]`} {
 		h := newHarness(t)
 		h.on("GET", testRoot+"/connectors/slack", jsonResp(200, body))
@@ -52,6 +54,7 @@ func TestConnectorsGetWithoutAConnector(t *testing.T) {
 }
 
 func TestPassthrough(t *testing.T) {
+	t.Parallel()
 	runAPICases(t, []apiCase{
 		{
 			name: "Do with body, query and headers", op: "Passthrough.Do", query: "credentialId=cred%2F1",
@@ -90,6 +93,7 @@ func TestPassthrough(t *testing.T) {
 }
 
 func TestPassthroughDecodeAndErrors(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	h := newHarness(t)
 	h.on("POST", testRoot+"/passthrough?credentialId=c1", jsonResp(201, `{"id":7}`))
@@ -140,6 +144,7 @@ func TestPassthroughDecodeAndErrors(t *testing.T) {
 }
 
 func TestConnectorsRequestsAndDecoding(t *testing.T) {
+	t.Parallel()
 	created := time.Date(2025, 6, 1, 10, 0, 0, 0, time.UTC)
 	updated := time.Date(2025, 6, 20, 9, 30, 0, 0, time.UTC)
 	runAPICases(t, []apiCase{
@@ -249,6 +254,7 @@ func TestConnectorsRequestsAndDecoding(t *testing.T) {
 }
 
 func TestConnectorsMetadataFixture(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.on("GET", testRoot+"/connectors/slack/credentials/metadata", jsonResp(200, readFixture(t, "connectivity_credentials_metadata.json")))
 	md, err := h.c.Connectors.ListCredentialMetadata(context.Background(), "slack")
@@ -259,6 +265,7 @@ func TestConnectorsMetadataFixture(t *testing.T) {
 }
 
 func TestConnectorsActAsUser(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	h := newHarness(t)
 	h.on("POST", testRoot+"/connectors/slack/actions/a/execute", jsonResp(200, `{"success":false,"result":{"error":"channel_not_found"}}`))
@@ -284,6 +291,7 @@ func TestConnectorsActAsUser(t *testing.T) {
 }
 
 func TestConnectorsBadInputSendsNothing(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	calls := map[string]func() error{
@@ -315,6 +323,7 @@ func TestConnectorsBadInputSendsNothing(t *testing.T) {
 }
 
 func TestConnectorsOddResponses(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	h := newHarness(t)
 	h.on("GET", testRoot+"/connectors", jsonResp(200, `{"items":[]}`))
@@ -333,6 +342,7 @@ func TestConnectorsOddResponses(t *testing.T) {
 }
 
 func TestConnectivityIsRefusedBefore2025(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, WithAPIVersion("2024-03"))
 	_, err := h.c.Connectors.Execute(context.Background(), "slack", "a", ConnectorExecuteParams{CredentialID: "c"})
 	require.ErrorIs(t, err, ErrUnsupportedVersion)

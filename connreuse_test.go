@@ -17,6 +17,7 @@ import (
 // POSTs and a large body all leave the keep-alive connection reusable, so
 // sequential calls open exactly one TCP connection.
 func TestSequentialCallsReuseOneConnection(t *testing.T) {
+	t.Parallel()
 	var conns atomic.Int64
 	var n atomic.Int64
 	big := `{"data":[` + strings.TrimSuffix(strings.Repeat(`{"userId":"u1","username":"a","fullName":"A"},`, 3000), ",") + `]}`

@@ -22,6 +22,7 @@ var docRoute = regexp.MustCompile(`\b(GET|POST|PUT|DELETE|PATCH) (/[^\s,;)]*)`)
 // route, as pkg.go.dev readers expect, and every route it names is a route
 // of that operation in the contract, so the comment cannot drift from it.
 func TestDocCommentRoutesAreTheContracts(t *testing.T) {
+	t.Parallel()
 	routes := map[string][]string{}
 	for _, o := range ops.Operations {
 		routes[o.Go] = append(routes[o.Go], o.Method+" "+o.Path)

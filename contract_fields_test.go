@@ -24,6 +24,7 @@ import (
 // field is documented to read too (wire:"..."). A field that keeps a
 // documented structure as raw JSON does not count, nor does Raw.
 func TestEveryDocumentedPropertyHasAGoField(t *testing.T) {
+	t.Parallel()
 	for op, paths := range fieldFailures(t) {
 		t.Errorf("%s: documented but no Go field: %s", op, strings.Join(paths, ", "))
 	}
@@ -67,6 +68,7 @@ func fieldFailures(t *testing.T) map[string][]string {
 // TestFieldMapCatchesADroppedField: the check above names a property whose
 // Go field is gone.
 func TestFieldMapCatchesADroppedField(t *testing.T) {
+	t.Parallel()
 	s := contract.MustLoad("2025-09", false)
 	sch := at(successSchema(s.Operation("Users.Get")), "")
 	type userWithoutFullName struct {
@@ -249,6 +251,7 @@ func sorted(s []string) []string {
 // would do nothing), one with a wire:"..." field decodes through its own
 // UnmarshalJSON.
 func TestUnifiedWireTypesAreTheContracts(t *testing.T) {
+	t.Parallel()
 	e := &walkEnv{c: mustClient(t), conns: map[string]string{}}
 	e.u = mustUnified(t, e.c)
 	checked := 0

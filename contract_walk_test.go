@@ -129,6 +129,7 @@ func (f failure) String() string { return f.op + " on " + f.version + ": " + f.k
 // strict contract, and every decoded value against the response's. There
 // is no list of known failures: an operation that fails fails the test.
 func TestContractWalk(t *testing.T) {
+	t.Parallel()
 	for _, v := range walkVersions {
 		for _, f := range walk(t, v, nil) {
 			t.Error(f)
@@ -377,6 +378,7 @@ func boolInt(b bool) int {
 // example (or is a Unified model operation, called by reflection), and
 // every example names an operation of the contract.
 func TestWalkCoversEveryOperation(t *testing.T) {
+	t.Parallel()
 	known := map[string]bool{}
 	for _, o := range ops.Operations {
 		known[o.Go] = true
@@ -395,6 +397,7 @@ func TestWalkCoversEveryOperation(t *testing.T) {
 // under another name (here Users.Get's fullName as full_name), the walk
 // fails on that operation and names the property.
 func TestWalkCatchesARenamedProperty(t *testing.T) {
+	t.Parallel()
 	rename := func(x *exchange) {
 		if x.method == http.MethodGet && strings.HasPrefix(unversioned(x.path), "/users/") && !strings.Contains(x.path, "/token") {
 			x.respBody = bytes.Replace(x.respBody, []byte(`"fullName"`), []byte(`"full_name"`), 1)

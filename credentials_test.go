@@ -11,6 +11,7 @@ import (
 )
 
 func TestCredentialsRequestsAndDecoding(t *testing.T) {
+	t.Parallel()
 	shopify := &CredentialMetadata{
 		Connector: "shopify", Icon: "https://cdn.runalloy.com/icons/shopify.png", IsOAuth: true,
 		Properties: []CredentialProperty{{Name: "shopSubdomain", DisplayName: "Shop Subdomain", Description: "The part before .myshopify.com in the store URL."}},
@@ -67,6 +68,7 @@ func TestCredentialsRequestsAndDecoding(t *testing.T) {
 }
 
 func TestCredentialsFixturesDecode(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.on("GET", testRoot+"/credentials/users/u1", jsonResp(200, readFixture(t, "credentials_list.json")))
 	h.on("GET", testRoot+"/metadata/credentials", jsonResp(200, readFixture(t, "credential_metadata_list_2025-09.json")))
@@ -95,6 +97,7 @@ func TestCredentialsFixturesDecode(t *testing.T) {
 }
 
 func TestCredentialsBadArgumentsSendNothing(t *testing.T) {
+	t.Parallel()
 	cases := map[string]func(context.Context, *Client) error{
 		"List empty user": func(ctx context.Context, c *Client) error { _, err := c.Credentials.List(ctx, ""); return err },
 		"Create empty user": func(ctx context.Context, c *Client) error {
@@ -152,6 +155,7 @@ func TestCredentialsBadArgumentsSendNothing(t *testing.T) {
 }
 
 func TestCredentialsIncompleteResponsesAreErrors(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.on("POST", testRoot+"/headless/credentials", jsonResp(200, `{"success":false,"credentialId":"c1"}`))
 	h.on("GET", testRoot+"/metadata/credentials/x", jsonResp(200, `{}`))
@@ -166,6 +170,7 @@ func TestCredentialsIncompleteResponsesAreErrors(t *testing.T) {
 }
 
 func TestCredentialsCreateMissingPropertyIs422(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.on("POST", testRoot+"/headless/credentials", jsonResp(422, `{"message":"Missing required field: consumerKey"}`))
 	_, err := h.c.Credentials.Create(context.Background(), "u", CredentialCreateParams{Type: "netsuite", Data: map[string]any{}})
@@ -174,6 +179,7 @@ func TestCredentialsCreateMissingPropertyIs422(t *testing.T) {
 }
 
 func TestCredentialMetadataValidate(t *testing.T) {
+	t.Parallel()
 	netsuite := CredentialMetadata{Connector: "netsuite", Properties: []CredentialProperty{
 		{Name: "accountId"}, {Name: "consumerKey"}, {Name: "note"},
 	}}

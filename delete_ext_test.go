@@ -15,6 +15,7 @@ import (
 // server deletes the user but answers 503; the retry finds no user (404).
 // The delete worked, so Delete returns nil, and the user is gone.
 func TestDeleteThatActedThenFailedIsSuccess(t *testing.T) {
+	t.Parallel()
 	srv := alloytest.NewServer()
 	defer srv.Close()
 	c := srv.Client(alloy.WithRetryWait(time.Millisecond, time.Millisecond))

@@ -18,6 +18,7 @@ import (
 // failures the server cannot have acted on (429, refused connection), is
 // ErrNotFound.
 func TestDeleteIsNotReportedFailedWhenItWorked(t *testing.T) {
+	t.Parallel()
 	reset := func(*http.Request) (*http.Response, error) { return nil, io.ErrUnexpectedEOF }
 	refused := func(*http.Request) (*http.Response, error) { return nil, refusedErr }
 	cases := []struct {
@@ -51,6 +52,7 @@ func TestDeleteIsNotReportedFailedWhenItWorked(t *testing.T) {
 // TestOnly404IsForgiven: after an ambiguous attempt, any other final
 // failure is still reported, and a GET's 404 is never forgiven.
 func TestOnly404IsForgiven(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, WithMaxRetries(1))
 	h.on("DELETE", testRoot+"/users/u1", seq(jsonResp(503, `{}`), jsonResp(403, `{}`)))
 	require.ErrorIs(t, h.c.Users.Delete(context.Background(), "u1"), ErrForbidden)

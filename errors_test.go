@@ -18,6 +18,7 @@ import (
 var sentinels = []error{ErrBadRequest, ErrUnauthorized, ErrForbidden, ErrNotFound, ErrConflict, ErrValidation, ErrRateLimited, ErrServer}
 
 func TestErrorSentinels(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		status int
 		want   error // nil: matches no sentinel
@@ -46,6 +47,7 @@ func TestErrorSentinels(t *testing.T) {
 }
 
 func TestErrorMessageAndFields(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name     string
 		body     string
@@ -79,6 +81,7 @@ func TestErrorMessageAndFields(t *testing.T) {
 }
 
 func TestErrorString(t *testing.T) {
+	t.Parallel()
 	e := &Error{StatusCode: 429, Message: "slow down", Code: "RL", RequestID: "r1", Method: "POST", Path: "/users", Attempts: 4, RetryAfter: 30 * time.Second}
 	assert.Equal(t, "alloy: POST /users: 429 Too Many Requests: slow down (code RL) [request id r1] after 4 attempts, retry after 30s", e.Error())
 	e = &Error{StatusCode: 404, Message: "Not Found", Method: "GET", Path: "/users/x", Attempts: 1}
@@ -86,6 +89,7 @@ func TestErrorString(t *testing.T) {
 }
 
 func TestErrorBodyIsCappedAndMessageClipped(t *testing.T) {
+	t.Parallel()
 	big := strings.Repeat("x", maxErrorBody+100)
 	e := newError("GET", "/x", 500, nil, []byte(big), 1, redact.New())
 	assert.Len(t, e.Body, maxErrorBody)
@@ -97,6 +101,7 @@ func TestErrorBodyIsCappedAndMessageClipped(t *testing.T) {
 }
 
 func TestErrorFromPipelineHasEveryField(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.on("DELETE", testRoot+"/users/u1", func(r *http.Request) (*http.Response, error) {
 		resp, _ := jsonResp(404, `{"message":"User not found","code":"USER_NOT_FOUND"}`)(r)
@@ -116,6 +121,7 @@ func TestErrorFromPipelineHasEveryField(t *testing.T) {
 }
 
 func TestTransportErrorDoesNotRepeatTheURL(t *testing.T) {
+	t.Parallel()
 	cause := &url.Error{Op: "Get", URL: "https://api.alloy.test/headless/oauthUrl?userId=u1&shopSubdomain=x", Err: errors.New("connection reset by peer")}
 	e := &TransportError{Method: "GET", Path: "/headless/oauthUrl", Attempts: 2, Err: cause}
 	assert.Equal(t, "alloy: GET /headless/oauthUrl: connection reset by peer (after 2 attempts)", e.Error())
@@ -124,6 +130,7 @@ func TestTransportErrorDoesNotRepeatTheURL(t *testing.T) {
 }
 
 func TestTransportErrorUnwraps(t *testing.T) {
+	t.Parallel()
 	cause := errors.New("boom")
 	e := &TransportError{Method: "GET", Path: "/users", Attempts: 3, Err: cause}
 	assert.ErrorIs(t, e, cause)
@@ -133,6 +140,7 @@ func TestTransportErrorUnwraps(t *testing.T) {
 }
 
 func TestInvalidArgumentMessage(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	_, err := h.c.Users.Get(context.Background(), "")
 	require.ErrorIs(t, err, ErrInvalidArgument)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestEventsRequestsAndDecoding(t *testing.T) {
+	t.Parallel()
 	runAPICases(t, []apiCase{
 		{
 			name: "List", op: "Events.List",
@@ -57,6 +58,7 @@ func TestEventsRequestsAndDecoding(t *testing.T) {
 }
 
 func TestEventsBadInputSendsNothing(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	for name, p := range map[string]EventRunParams{
@@ -72,6 +74,7 @@ func TestEventsBadInputSendsNothing(t *testing.T) {
 }
 
 func TestEventRunIsNotRetriedOn5xx(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.on("POST", testRoot+"/run/event", jsonResp(500, `{"message":"boom"}`))
 	_, err := h.c.Events.Run(context.Background(), EventRunParams{Event: "e", UserID: "u"})

@@ -21,6 +21,7 @@ import (
 )
 
 func TestFilesRequestsAndDecoding(t *testing.T) {
+	t.Parallel()
 	runAPICases(t, []apiCase{
 		{
 			name: "List", op: "Files.List",
@@ -50,6 +51,7 @@ func TestFilesRequestsAndDecoding(t *testing.T) {
 }
 
 func TestFilesBadInputSendsNothing(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	for name, call := range map[string]func() error{
@@ -140,6 +142,7 @@ const uploadSignature = "X-Amz-Signature=s3cr3t-sig&X-Amz-Expires=3600"
 // headers: no Authorization, no x-api-version, no x-alloy-userid, no
 // header from WithHeader.
 func TestUploadCarriesNoAlloyCredentials(t *testing.T) {
+	t.Parallel()
 	content := []byte("id,total\n1,9.99\n")
 	sum := md5.Sum(content)
 	host := newUploadHost(t, func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
@@ -184,6 +187,7 @@ func TestUploadCarriesNoAlloyCredentials(t *testing.T) {
 // redirects elsewhere gets an error back, and the other host sees nothing;
 // within the same host a redirect is followed, still without credentials.
 func TestUploadFollowsNoRedirectToAnotherHost(t *testing.T) {
+	t.Parallel()
 	content := []byte("%PDF-1.7")
 	sum := md5.Sum(content)
 	md5b64 := base64.StdEncoding.EncodeToString(sum[:])
@@ -232,6 +236,7 @@ func TestUploadFollowsNoRedirectToAnotherHost(t *testing.T) {
 }
 
 func TestUploadRefusals(t *testing.T) {
+	t.Parallel()
 	content := []byte("hello")
 	sum := md5.Sum(content)
 	md5b64 := base64.StdEncoding.EncodeToString(sum[:])
@@ -315,6 +320,7 @@ func TestUploadRefusals(t *testing.T) {
 }
 
 func TestDecodeMD5(t *testing.T) {
+	t.Parallel()
 	for in, ok := range map[string]bool{
 		"2942bfabb3d05332b66eb128e0842cff": true, "KUK/q7PQUzK2brEo4IQs/w==": true, "2942BFABB3D05332B66EB128E0842CFF": true,
 		"": false, "abc": false, "2942bfabb3d05332b66eb128e0842cfg": false, base64.StdEncoding.EncodeToString([]byte("short")): false,

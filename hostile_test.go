@@ -63,6 +63,7 @@ func errorSurface(err error) []string {
 // the first 8 characters of the key) reaches the error, its chain, its
 // fields under any fmt verb, or the log.
 func TestHostileServersLeakNothing(t *testing.T) {
+	t.Parallel()
 	for _, sc := range hostile.Scenarios() {
 		t.Run(sc.Name, func(t *testing.T) {
 			srv := httptest.NewServer(sc.Handler)
@@ -102,6 +103,7 @@ func TestHostileServersLeakNothing(t *testing.T) {
 // TestRedactionKeepsTheRestOfTheError checks that redaction replaces the
 // secret and nothing else: the message, request id and status stay usable.
 func TestRedactionKeepsTheRestOfTheError(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Request-Id", "req_7 "+r.Header.Get("Authorization"))
 		w.WriteHeader(http.StatusUnauthorized)
@@ -124,6 +126,7 @@ func TestRedactionKeepsTheRestOfTheError(t *testing.T) {
 // ends in a dropped connection still matches its cause with errors.Is and
 // errors.As, while its URL shows neither the query nor the key in the path.
 func TestTransportErrorOfARedirectIsRedacted(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(hostile.Scenarios()[len(hostile.Scenarios())-1].Handler)
 	defer srv.Close()
 	c, err := NewClient(hostileKey, WithBaseURL(srv.URL), WithMaxRetries(0))
@@ -141,6 +144,7 @@ func TestTransportErrorOfARedirectIsRedacted(t *testing.T) {
 // response body reaches an error: the failed attempt kept while waiting to
 // retry, reported when the caller's context ends during the wait.
 func TestContextEndDuringRetryWaitIsRedacted(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Request-Id", r.Header.Get("Authorization"))
 		w.WriteHeader(http.StatusServiceUnavailable)

@@ -24,6 +24,7 @@ func startedForm() *InstallationForm {
 }
 
 func TestInstallationsRequestsAndDecoding(t *testing.T) {
+	t.Parallel()
 	installed := Installation{
 		ID: "6733ef01aa23bc45de67f890", IntegrationID: "6712ab34cd56ef7890a1b2c3", UserID: "65f1c2a9d4e8b71a2c3d4e5f",
 		CredentialIDs: map[string]string{"bigcommerceApi": "6720cd11ef22a033b4c5d6e7", "netsuiteApi": "6720cd5aef22a033b4c5d6f1"},
@@ -81,6 +82,7 @@ func TestInstallationsRequestsAndDecoding(t *testing.T) {
 }
 
 func TestInstallationFormAnswers(t *testing.T) {
+	t.Parallel()
 	form := startedForm()
 	params, err := form.Answers(map[string]any{"subsidiary": "3", "syncMode": "upsert", "unrelated": 1})
 	require.NoError(t, err)
@@ -103,6 +105,7 @@ func TestInstallationFormAnswers(t *testing.T) {
 }
 
 func TestInstallationsBadInputSendsNothing(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	step := InstallationStepAnswer{WorkflowID: "w", BlockID: "b"}
@@ -135,6 +138,7 @@ func TestInstallationsBadInputSendsNothing(t *testing.T) {
 }
 
 func TestInstallationCompleteKeepsCallersSteps(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.on("POST", testRoot+"/headless/completeInstallation", jsonResp(200, `{}`))
 	steps := []InstallationStepAnswer{{WorkflowID: "w", BlockID: "b"}}
@@ -143,6 +147,7 @@ func TestInstallationCompleteKeepsCallersSteps(t *testing.T) {
 }
 
 func TestInstallationCompleteWithAnEmptyForm(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.on("POST", testRoot+"/headless/completeInstallation", jsonResp(200, `{}`))
 	params, err := (&InstallationForm{InstallationID: "i"}).Answers(nil)
@@ -152,6 +157,7 @@ func TestInstallationCompleteWithAnEmptyForm(t *testing.T) {
 }
 
 func TestInstallationStartRequiresAnID(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.on("POST", testRoot+"/headless/startInstallation", jsonResp(200, `{"data":[]}`))
 	_, err := h.c.Installations.Start(context.Background(), InstallationStartParams{UserID: "u", IntegrationID: "i"})

@@ -32,6 +32,7 @@ var (
 )
 
 func TestIntegrationsRequestsAndDecoding(t *testing.T) {
+	t.Parallel()
 	list25 := readFixture(t, "integrations_list_2025-09.json")
 	list24 := readFixture(t, "integrations_list_2024-03.json")
 	runAPICases(t, []apiCase{
@@ -72,6 +73,7 @@ func TestIntegrationsRequestsAndDecoding(t *testing.T) {
 }
 
 func TestIntegrationsIncompleteResponsesAreErrors(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.on("GET", testRoot+"/integrations/i1?userId=u1", jsonResp(200, `{"message":"ok"}`))
 	h.on("GET", testRoot+"/users/u1/integrations/i1/install-url", jsonResp(200, `{}`))
@@ -82,6 +84,7 @@ func TestIntegrationsIncompleteResponsesAreErrors(t *testing.T) {
 }
 
 func TestAppsRequestsAndDecoding(t *testing.T) {
+	t.Parallel()
 	runAPICases(t, []apiCase{{
 		name: "List", op: "Apps.List",
 		response: `{"data":[{"name":"shopify","icon":"i","oauth":true,"type":["action","trigger"]},{"name":"legacy","type":"action"},{"name":"odd","type":7}]}`,
@@ -95,6 +98,7 @@ func TestAppsRequestsAndDecoding(t *testing.T) {
 }
 
 func TestIntegrationAndWorkflowRoundTripThroughJSON(t *testing.T) {
+	t.Parallel()
 	in := Integration{ID: "i1", App: "Shopify", Installed: true, Credentials: []string{"shopify"},
 		Workflows: []IntegrationWorkflow{{ID: "w1", Name: "n", Version: 2, InstalledVersion: Ptr(1),
 			Steps: []WorkflowStep{{ID: "s1", Name: "Trigger", Connector: "shopifyTrigger", Subtitle: "x"}}}}}

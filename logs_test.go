@@ -17,6 +17,7 @@ import (
 )
 
 func TestLogsRequestsAndDecoding(t *testing.T) {
+	t.Parallel()
 	ts := func(s string) time.Time {
 		v, err := time.Parse(time.RFC3339Nano, s)
 		require.NoError(t, err)
@@ -135,6 +136,7 @@ func TestLogsRequestsAndDecoding(t *testing.T) {
 }
 
 func TestLogsFilterQueryIsTheDocumentedJSON(t *testing.T) {
+	t.Parallel()
 	p := LogListParams{Filters: []LogFilter{{Column: "userId", Operator: "equals", Value: "u1"}}}
 	q, err := p.query("list logs")
 	require.NoError(t, err)
@@ -142,6 +144,7 @@ func TestLogsFilterQueryIsTheDocumentedJSON(t *testing.T) {
 }
 
 func TestLogsBadInputSendsNothing(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	calls := map[string]func() error{
@@ -219,6 +222,7 @@ func ids(t *testing.T, seq func(func(LogEntry, error) bool)) ([]string, error) {
 }
 
 func TestLogsAllWalksSkipUntilTheLastPage(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	lp := &logPages{total: 7, pageSize: 3, items: map[int]int{0: 3, 3: 3, 6: 1}}
 	h.on("GET", `=~^`+testRoot+`/logs`, lp.responder(t))
@@ -231,6 +235,7 @@ func TestLogsAllWalksSkipUntilTheLastPage(t *testing.T) {
 }
 
 func TestLogsAllKeepsGoingPastAnEmptyIntermediatePage(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	lp := &logPages{total: 6, pageSize: 2, items: map[int]int{0: 2, 2: 0, 4: 2}}
 	h.on("GET", `=~^`+testRoot+`/logs`, lp.responder(t))
@@ -241,6 +246,7 @@ func TestLogsAllKeepsGoingPastAnEmptyIntermediatePage(t *testing.T) {
 }
 
 func TestLogsAllAdvancesByTheServersPageSize(t *testing.T) {
+	t.Parallel()
 	// Asked for 50 a page, the server caps pages at 2 and says so.
 	h := newHarness(t)
 	lp := &logPages{total: 5, pageSize: 2, items: map[int]int{0: 2, 2: 2, 4: 1}}
@@ -252,6 +258,7 @@ func TestLogsAllAdvancesByTheServersPageSize(t *testing.T) {
 }
 
 func TestLogsAllWithoutTotalsStopsOnAShortPage(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	var asked []string
 	h.on("GET", `=~^`+testRoot+`/logs`, func(r *http.Request) (*http.Response, error) {
@@ -268,6 +275,7 @@ func TestLogsAllWithoutTotalsStopsOnAShortPage(t *testing.T) {
 }
 
 func TestLogsAllDefaultsToTenAPage(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.on("GET", testRoot+"/logs?limit=10", jsonResp(200, `{"notifications":[],"pagination":{"totalItems":0,"totalPages":0}}`))
 	got, err := ids(t, h.c.Logs.ListIter(context.Background(), LogListParams{}))
@@ -277,6 +285,7 @@ func TestLogsAllDefaultsToTenAPage(t *testing.T) {
 }
 
 func TestLogsAllBreakMakesNoFurtherRequest(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	lp := &logPages{total: 100, pageSize: 2, items: map[int]int{0: 2, 2: 2}}
 	h.on("GET", `=~^`+testRoot+`/logs`, lp.responder(t))
@@ -291,6 +300,7 @@ func TestLogsAllBreakMakesNoFurtherRequest(t *testing.T) {
 }
 
 func TestLogsAllStopsAtTheFirstError(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, WithMaxRetries(0))
 	h.on("GET", testRoot+"/logs?limit=1", jsonResp(200, `{"notifications":[{"_id":"a"}],"pagination":{"totalItems":3,"pageSize":1}}`))
 	h.on("GET", testRoot+"/logs?limit=1&skip=1", jsonResp(500, `{"message":"boom"}`))
@@ -310,6 +320,7 @@ func TestLogsAllStopsAtTheFirstError(t *testing.T) {
 }
 
 func TestLogsAllMaxPagesGuard(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.c.maxPages = 4
 	n := 0
@@ -323,6 +334,7 @@ func TestLogsAllMaxPagesGuard(t *testing.T) {
 }
 
 func TestLogsAllIsReusable(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	lp := &logPages{total: 2, pageSize: 1, items: map[int]int{0: 1, 1: 1}}
 	h.on("GET", `=~^`+testRoot+`/logs`, lp.responder(t))
@@ -336,6 +348,7 @@ func TestLogsAllIsReusable(t *testing.T) {
 }
 
 func TestLogsAllCarriesRequestOptions(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	var seen []string
 	h.on("GET", `=~^`+testRoot+`/logs`, func(r *http.Request) (*http.Response, error) {
@@ -348,6 +361,7 @@ func TestLogsAllCarriesRequestOptions(t *testing.T) {
 }
 
 func TestLogsWorkflowAllWalksPagesUntilAShortOne(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	var pages []string
 	h.on("GET", `=~^`+testRoot+`/workflows/wf1/logs`, func(r *http.Request) (*http.Response, error) {
@@ -374,6 +388,7 @@ func TestLogsWorkflowAllWalksPagesUntilAShortOne(t *testing.T) {
 }
 
 func TestLogsWorkflowAllDefaultsAndStops(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	t.Run("empty first page, default limit 30", func(t *testing.T) {
 		h := newHarness(t)
@@ -416,6 +431,7 @@ func TestLogsWorkflowAllDefaultsAndStops(t *testing.T) {
 }
 
 func TestMorePages(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		pg              Pagination
 		skip, step, got int
@@ -435,6 +451,7 @@ func TestMorePages(t *testing.T) {
 }
 
 func TestLogEntryRoundTripsThroughItsOwnJSON(t *testing.T) {
+	t.Parallel()
 	var page LogPage
 	require.NoError(t, json.Unmarshal([]byte(readFixture(t, "logs_all_2025-09.json")), &page))
 	entry := page.Logs[0]

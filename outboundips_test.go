@@ -15,6 +15,7 @@ import (
 // authentication guide (https://docs.runalloy.com/embedded/authentication),
 // as written there, and a fresh slice on every call.
 func TestOutboundIPsAreTheGuides(t *testing.T) {
+	t.Parallel()
 	ips := alloy.OutboundIPs()
 	assert.Equal(t, []netip.Addr{netip.MustParseAddr("3.211.13.53"), netip.MustParseAddr("54.160.36.113")}, ips)
 	for _, ip := range ips {

@@ -58,6 +58,7 @@ func unversionedPath(p string) string {
 }
 
 func TestPageBatchCreateUsers(t *testing.T) {
+	t.Parallel()
 	batch := []UserCreateParams{{Username: "demo@runalloy.com", FullName: "Demo"}, {Username: "alreadyexists123"}}
 	create := func(ctx context.Context, c *Client) (*BatchResult, error) { return c.Users.CreateBatch(ctx, batch) }
 	want := &BatchResult{Message: "success", InvalidUsers: []InvalidUser{{FullName: "Missing Username"}, {Username: "alreadyexists123"}}}
@@ -78,6 +79,7 @@ func TestPageBatchCreateUsers(t *testing.T) {
 }
 
 func TestPageCredentialMetadata(t *testing.T) {
+	t.Parallel()
 	shopify := &CredentialMetadata{Connector: "shopify", Icon: "https://cdn.runalloy.com/icons/shopify.png", IsOAuth: true,
 		Properties: []CredentialProperty{{Name: "shopSubdomain", DisplayName: "Shop Subdomain",
 			Description: "Enter your store subdomain. If your store domain is example.myshopify.com, the subdomain would be example."}}}
@@ -108,6 +110,7 @@ func TestPageCredentialMetadata(t *testing.T) {
 }
 
 func TestPageInstallations(t *testing.T) {
+	t.Parallel()
 	t.Run("start 2025-09", func(t *testing.T) {
 		got, err := fromPage(t, "2025-09", "Installations.Start", http.StatusOK, pageBody(t, "start-installation_2025-09.json"),
 			func(ctx context.Context, c *Client) (*InstallationForm, error) {
@@ -150,6 +153,7 @@ func TestPageInstallations(t *testing.T) {
 }
 
 func TestPageIntegrations(t *testing.T) {
+	t.Parallel()
 	get := func(ctx context.Context, c *Client) (*Integration, error) {
 		return c.Integrations.Get(ctx, "67a21c7d10e1dee8d5ec3a3d", "66326843cc9cdb107221f222")
 	}
@@ -191,6 +195,7 @@ func TestPageIntegrations(t *testing.T) {
 }
 
 func TestPageGetLogs(t *testing.T) {
+	t.Parallel()
 	got, err := fromPage(t, "2025-09", "Logs.List", http.StatusOK, pageBody(t, "get-logs_2025-09.json"),
 		func(ctx context.Context, c *Client) (*LogPage, error) {
 			return c.Logs.List(ctx, LogListParams{Limit: 10})
@@ -216,6 +221,7 @@ func TestPageGetLogs(t *testing.T) {
 }
 
 func TestPageDetailUsageUser(t *testing.T) {
+	t.Parallel()
 	got, err := fromPage(t, "2025-09", "Analytics.GetUsageByUser", http.StatusOK, pageBody(t, "get-detail-usage-user_2025-09.json"),
 		func(ctx context.Context, c *Client) (*UsageByUser, error) {
 			return c.Analytics.GetUsageByUser(ctx, "659d28e18c35f07db18fcd8c")
@@ -233,6 +239,7 @@ func TestPageDetailUsageUser(t *testing.T) {
 }
 
 func TestPageFiles(t *testing.T) {
+	t.Parallel()
 	t.Run("list-user-files", func(t *testing.T) {
 		// The page's example is Mintlify's placeholder, built from its schema.
 		got, err := fromPage(t, "2025-09", "Files.List", http.StatusOK, pageBody(t, "list-user-files_2025-09.json"),
@@ -256,6 +263,7 @@ func TestPageFiles(t *testing.T) {
 }
 
 func TestPageRunWorkflowAndDeleteLogs(t *testing.T) {
+	t.Parallel()
 	t.Run("run-workflow", func(t *testing.T) {
 		got, err := fromPage(t, "2025-09", "Workflows.Run", http.StatusOK, pageBody(t, "run-workflow_2025-09.json"),
 			func(ctx context.Context, c *Client) (*RunResult, error) {

@@ -49,6 +49,7 @@ var snippetImports = map[string]string{
 // (books). A fragment that leaves an error in a top-level err returns it. A snippet that does not
 // compile, or returns an error, fails the test.
 func TestReadmeSnippetsCompileAndRun(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds with the go command")
 	}
@@ -228,6 +229,7 @@ func declaredNames(t *testing.T, body string) []string {
 // TestReadmeGoFloorIsGoMod: the Go version the README asks for is the
 // module's go line.
 func TestReadmeGoFloorIsGoMod(t *testing.T) {
+	t.Parallel()
 	mod, err := os.ReadFile("go.mod")
 	require.NoError(t, err)
 	goLine := regexp.MustCompile(`(?m)^go (\d+\.\d+)(?:\.\d+)?$`).FindSubmatch(mod)

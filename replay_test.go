@@ -48,6 +48,7 @@ func replayCases() []replayCase {
 // connection by itself; the SDK must not let it: the server acts once and
 // the call reports a *TransportError (the outcome is unknown).
 func TestNoTransportReplayOverHTTP1(t *testing.T) {
+	t.Parallel()
 	for _, tc := range replayCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			var handled atomic.Int32
@@ -87,6 +88,7 @@ func TestNoTransportReplayOverHTTP1(t *testing.T) {
 // closes. net/http would retry the stream on a new connection; the SDK must
 // not let it.
 func TestNoTransportReplayOverHTTP2(t *testing.T) {
+	t.Parallel()
 	for _, tc := range replayCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := newGoAwayServer(t)
@@ -107,6 +109,7 @@ func TestNoTransportReplayOverHTTP2(t *testing.T) {
 // TestIdempotentCallsStillRecoverOverHTTP2: the same server does not turn a
 // GET into a failure: the SDK retries it itself.
 func TestIdempotentCallsStillRecoverOverHTTP2(t *testing.T) {
+	t.Parallel()
 	srv := newGoAwayServer(t)
 	var protocols http.Protocols
 	protocols.SetUnencryptedHTTP2(true)

@@ -39,6 +39,7 @@ func withRetryAfter(status int, retryAfter, body string) httpmock.Responder {
 var refusedErr = &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
 
 func TestRetry429WithRetryAfterThenSuccess(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, WithRetryWait(10*time.Millisecond, 5*time.Second))
 	h.on("GET", testRoot+"/users/u1", seq(
 		withRetryAfter(429, "1", `{"message":"Rate limit exceeded"}`),
@@ -51,6 +52,7 @@ func TestRetry429WithRetryAfterThenSuccess(t *testing.T) {
 }
 
 func TestRetryAfterHTTPDate(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, WithRetryWait(10*time.Millisecond, 10*time.Second))
 	at := time.Now().Add(4 * time.Second).UTC().Format(http.TimeFormat)
 	h.on("POST", testRoot+"/users", seq(withRetryAfter(429, at, `{}`), jsonResp(200, `{"userId":"u1"}`)))
@@ -61,6 +63,7 @@ func TestRetryAfterHTTPDate(t *testing.T) {
 }
 
 func TestRetry503OnGETExhaustsBudget(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.on("GET", testRoot+"/users/u1", jsonResp(503, `{"message":"busy"}`))
 	_, err := h.c.Users.Get(context.Background(), "u1")
@@ -81,6 +84,7 @@ func TestRetry503OnGETExhaustsBudget(t *testing.T) {
 }
 
 func TestRetryStatusTable(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		method string
 		status int
@@ -129,6 +133,7 @@ func TestRetryStatusTable(t *testing.T) {
 }
 
 func TestPOST503IsNotRetried(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.on("POST", testRoot+"/users", jsonResp(503, `{"message":"busy"}`))
 	_, err := h.c.Users.Create(context.Background(), UserCreateParams{Username: "a"})
@@ -140,6 +145,7 @@ func TestPOST503IsNotRetried(t *testing.T) {
 }
 
 func TestPOSTOptInRetriesAndReplaysBodyByteExact(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.on("POST", testRoot+"/users", seq(jsonResp(503, `{}`), jsonResp(502, `{}`), jsonResp(200, `{"userId":"u9"}`)))
 	u, err := h.c.Users.Create(context.Background(), UserCreateParams{Username: "zoë@example.com", FullName: "Zoë"}, WithIdempotent())
@@ -156,6 +162,7 @@ func TestPOSTOptInRetriesAndReplaysBodyByteExact(t *testing.T) {
 }
 
 func TestRefusedConnectionOnPOSTIsRetried(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.on("POST", testRoot+"/users", seq(httpmock.NewErrorResponder(refusedErr), jsonResp(200, `{"userId":"u1"}`)))
 	u, err := h.c.Users.Create(context.Background(), UserCreateParams{Username: "a"})
@@ -165,6 +172,7 @@ func TestRefusedConnectionOnPOSTIsRetried(t *testing.T) {
 }
 
 func TestRefusedConnectionAgainstRealClosedPort(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	addr := ln.Addr().String()
@@ -184,6 +192,7 @@ func TestRefusedConnectionAgainstRealClosedPort(t *testing.T) {
 }
 
 func TestAmbiguousFailureOnPOSTIsNotRetried(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	reset := &net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", syscall.ECONNRESET)}
 	h.on("POST", testRoot+"/users", httpmock.NewErrorResponder(reset))
@@ -196,6 +205,7 @@ func TestAmbiguousFailureOnPOSTIsNotRetried(t *testing.T) {
 }
 
 func TestConnectionErrorOnGETIsRetried(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	reset := &net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", syscall.ECONNRESET)}
 	h.on("GET", testRoot+"/users/u1", seq(httpmock.NewErrorResponder(reset), httpmock.NewErrorResponder(reset), jsonResp(200, `{"userId":"u1"}`)))
@@ -205,6 +215,7 @@ func TestConnectionErrorOnGETIsRetried(t *testing.T) {
 }
 
 func TestRetryAfterBeyondCapStopsAtOnce(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, WithRetryWait(10*time.Millisecond, 2*time.Second))
 	h.on("GET", testRoot+"/users/u1", withRetryAfter(429, "30", `{"message":"Rate limit exceeded"}`))
 	_, err := h.c.Users.Get(context.Background(), "u1")
@@ -218,6 +229,7 @@ func TestRetryAfterBeyondCapStopsAtOnce(t *testing.T) {
 }
 
 func TestDeadlineShorterThanRetryAfterReturnsPromptly(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, WithRetryWait(10*time.Millisecond, 10*time.Second))
 	h.on("GET", testRoot+"/users/u1", withRetryAfter(503, "5", `{"message":"busy"}`))
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -232,6 +244,7 @@ func TestDeadlineShorterThanRetryAfterReturnsPromptly(t *testing.T) {
 }
 
 func TestDeadlineShorterThanBackoffReturnsPromptly(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, WithRetryWait(time.Second, 2*time.Second))
 	h.on("GET", testRoot+"/users/u1", jsonResp(500, `{}`))
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
@@ -243,6 +256,7 @@ func TestDeadlineShorterThanBackoffReturnsPromptly(t *testing.T) {
 }
 
 func TestCancelDuringWaitReportsBothCauses(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	h.c.tr.Sleep = func(context.Context, time.Duration) error { cancel(); return context.Canceled }
@@ -258,6 +272,7 @@ func TestCancelDuringWaitReportsBothCauses(t *testing.T) {
 }
 
 func TestRealSleepHonoursCancellation(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, WithRetryWait(time.Hour, time.Hour), WithTimeout(0))
 	h.c.tr.Sleep = nil // the real, timer-based wait
 	h.on("GET", testRoot+"/users/u1", jsonResp(503, `{}`))
@@ -269,6 +284,7 @@ func TestRealSleepHonoursCancellation(t *testing.T) {
 }
 
 func TestAlreadyCancelledContextSendsNothing(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.on("GET", testRoot+"/users/u1", jsonResp(200, `{"userId":"u1"}`))
 	ctx, cancel := context.WithCancel(context.Background())
@@ -282,6 +298,7 @@ func TestAlreadyCancelledContextSendsNothing(t *testing.T) {
 }
 
 func TestCancelDuringAttemptIsNotBlamedOnAnEarlierResponse(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	h.on("GET", testRoot+"/users/u1", seq(jsonResp(503, `{"message":"busy"}`), func(*http.Request) (*http.Response, error) {
@@ -297,6 +314,7 @@ func TestCancelDuringAttemptIsNotBlamedOnAnEarlierResponse(t *testing.T) {
 }
 
 func TestRetryAfterEdgeCases(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, WithRetryWait(200*time.Millisecond, 5*time.Second))
 	h.on("GET", testRoot+"/users/zero", seq(withRetryAfter(429, "0", `{}`), jsonResp(200, `{"userId":"u"}`)))
 	h.on("GET", testRoot+"/users/huge", withRetryAfter(429, "99999999999999999999", `{}`))
@@ -311,6 +329,7 @@ func TestRetryAfterEdgeCases(t *testing.T) {
 }
 
 func TestPerAttemptTimeoutIsRetriedForGET(t *testing.T) {
+	t.Parallel()
 	var calls atomic.Int32
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -342,6 +361,7 @@ func TestPerAttemptTimeoutIsRetriedForGET(t *testing.T) {
 }
 
 func TestRedirectToAnotherHostIsNotFollowed(t *testing.T) {
+	t.Parallel()
 	var leaked atomic.Value
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		leaked.Store(r.Header.Get("Authorization"))
@@ -361,6 +381,7 @@ func TestRedirectToAnotherHostIsNotFollowed(t *testing.T) {
 }
 
 func TestPerCallAndClientRetryBudgets(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.on("GET", testRoot+"/users/u1", jsonResp(503, `{}`))
 	_, err := h.c.Users.Get(context.Background(), "u1", WithRetries(0))
@@ -388,6 +409,7 @@ func TestPerCallAndClientRetryBudgets(t *testing.T) {
 }
 
 func TestLoggerOneLinePerAttemptWithoutSecrets(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h := newHarness(t, WithLogger(logger))
@@ -417,6 +439,7 @@ func TestLoggerOneLinePerAttemptWithoutSecrets(t *testing.T) {
 }
 
 func TestLoggerReportsTransportErrorKind(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h := newHarness(t, WithLogger(logger), WithMaxRetries(0))
@@ -429,6 +452,7 @@ func TestLoggerReportsTransportErrorKind(t *testing.T) {
 }
 
 func TestLoggerAboveDebugSkipsSuccessfulAttempts(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	h := newHarness(t, WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
 	h.on("GET", testRoot+"/users/u1", jsonResp(200, `{"userId":"u1"}`))

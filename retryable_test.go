@@ -28,6 +28,7 @@ func (timeoutErr) Temporary() bool { return true }
 // WithIdempotent, and an idempotent one (Users.Get), and checks
 // errors.Is(err, ErrOutcomeUnknown) and IsRetryable.
 func TestOutcomeUnknownAndIsRetryable(t *testing.T) {
+	t.Parallel()
 	status := func(code int) httpmock.Responder { return jsonResp(code, `{"message":"x"}`) }
 	fail := func(err error) httpmock.Responder {
 		return func(*http.Request) (*http.Response, error) { return nil, err }
@@ -89,6 +90,7 @@ func TestOutcomeUnknownAndIsRetryable(t *testing.T) {
 // TestRetryableOfCallerAndSDKErrors: the caller's own cancellation,
 // client-side refusals and a context that ended before sending.
 func TestRetryableOfCallerAndSDKErrors(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, WithMaxRetries(0))
 	h.mt.RegisterNoResponder(func(*http.Request) (*http.Response, error) { return nil, context.Canceled })
 

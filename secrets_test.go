@@ -22,6 +22,7 @@ import (
 // and checks that neither secret appears in any error string, any fmt verb
 // of errors, the client or tokens, or the log.
 func TestSecretHygiene(t *testing.T) {
+	t.Parallel()
 	claims := base64.RawURLEncoding.EncodeToString([]byte(`{"userId":"u1","exp":1900000000}`))
 	jwt := "eyJhbGciOiJIUzI1NiJ9." + claims + ".c2lnbmF0dXJlLXNlY3JldA"
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -98,6 +99,7 @@ func TestSecretHygiene(t *testing.T) {
 }
 
 func TestJWTsAreRedactedFromErrorBodies(t *testing.T) {
+	t.Parallel()
 	e := newError("GET", "/x", 400, nil, []byte(`{"message":"token eyJhbGciOi.eyJzdWIiOjF9.abc expired; eyJ alone stays"}`), 1, redact.New(testKey))
 	assert.Equal(t, "token [REDACTED JWT] expired; eyJ alone stays", e.Message)
 	assert.NotContains(t, string(e.Body), "eyJhbGciOi.eyJzdWIiOjF9")

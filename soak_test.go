@@ -301,6 +301,7 @@ func TestSoak(t *testing.T) {
 // DELETE the server acted on whose answer (503) and retries all failed.
 // The user is gone and Delete returned an error: that is not a lost user.
 func TestSoakOracle(t *testing.T) {
+	t.Parallel()
 	srv := alloytest.NewServer(alloytest.WithRequestLog(0))
 	defer srv.Close()
 	c := srv.Client(alloy.WithMaxRetries(3), alloy.WithRetryWait(time.Millisecond, 2*time.Millisecond))

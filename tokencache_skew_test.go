@@ -56,6 +56,7 @@ func requireUnusable(t *testing.T, err error, left, retryAfter, clockSkew time.D
 // early; the cache then refuses until the lifetime would have ended, and
 // mints then, not before.
 func TestTokenCacheSkewToleranceBoundary(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		opts []TokenCacheOption
@@ -114,6 +115,7 @@ func TestTokenCacheSkewToleranceBoundary(t *testing.T) {
 // past its exp; beyond that Token refuses, and does not mint again for the
 // maximum age.
 func TestTokenCacheFreshTokenAtTolerance(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	t.Run("expired by tolerance-1s: returned once, not reused", func(t *testing.T) {
 		ts := skewedTokenServer(t, -(30*time.Minute + time.Minute - time.Second), true)
@@ -146,6 +148,7 @@ func TestTokenCacheFreshTokenAtTolerance(t *testing.T) {
 // under a long maximum age. Without it, a token that expired at Alloy 55
 // minutes earlier would be handed out.
 func TestTokenCacheLocalClockBehindServesNoExpiredToken(t *testing.T) {
+	t.Parallel()
 	ts := skewedTokenServer(t, time.Hour, true)
 	cache := ts.cache(t, WithTokenMaxAge(2*time.Hour))
 	ctx := context.Background()
@@ -168,6 +171,7 @@ func TestTokenCacheLocalClockBehindServesNoExpiredToken(t *testing.T) {
 // most once per maximum age, and every token it hands out is unexpired by
 // its exp (within the tolerance) and by its lifetime from the local mint.
 func TestTokenCacheMintsOncePerMaxAgeUnderSkew(t *testing.T) {
+	t.Parallel()
 	const (
 		step  = 10 * time.Second
 		span  = 100 * time.Minute
@@ -240,6 +244,7 @@ func TestTokenCacheMintsOncePerMaxAgeUnderSkew(t *testing.T) {
 
 // The margin and maximum age boundaries stay exact for tokens with iat.
 func TestTokenCacheMarginAndMaxAgeWithIssuedAt(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name  string
 		ttl   time.Duration
@@ -270,6 +275,7 @@ func TestTokenCacheMarginAndMaxAgeWithIssuedAt(t *testing.T) {
 
 // Callers piling up on a skewed clock share one mint and all get the error.
 func TestTokenCacheConcurrentCallersUnderSkew(t *testing.T) {
+	t.Parallel()
 	ts := skewedTokenServer(t, -time.Hour, true)
 	cache := ts.cache(t)
 	errs := make(chan error, 50)
@@ -288,6 +294,7 @@ func TestTokenCacheConcurrentCallersUnderSkew(t *testing.T) {
 // Invalidate ends the wait at once; setting the local clock right ends it
 // too, as the held token then passes both rules.
 func TestTokenCacheWaitEndsOnInvalidateOrClockFix(t *testing.T) {
+	t.Parallel()
 	ts := skewedTokenServer(t, -time.Hour, true)
 	cache := ts.cache(t)
 	ctx := context.Background()
@@ -308,6 +315,7 @@ func TestTokenCacheWaitEndsOnInvalidateOrClockFix(t *testing.T) {
 }
 
 func TestTokenUnusableErrorMessage(t *testing.T) {
+	t.Parallel()
 	err := error(&TokenUnusableError{Left: -30 * time.Minute, RetryAfter: 25 * time.Minute, ClockSkew: time.Hour})
 	assert.Equal(t, "alloy: no usable user token: by the local clock it expired 30m0s ago; next mint in 25m0s; "+
 		"the local clock looks 1h0m0s ahead of Alloy's", err.Error())
@@ -319,6 +327,7 @@ func TestTokenUnusableErrorMessage(t *testing.T) {
 // TokenHandler does not hand the browser a token the cache refuses: 503
 // with Retry-After until the next mint, a generic body, one mint.
 func TestTokenHandlerUnusableToken(t *testing.T) {
+	t.Parallel()
 	ts := skewedTokenServer(t, -time.Hour, true)
 	h := TokenHandler(ts.cache(t), func(*http.Request) (string, error) { return "u1", nil })
 	get := func() *httptest.ResponseRecorder {

@@ -101,6 +101,7 @@ func (ts *tokenServer) cache(t *testing.T, opts ...TokenCacheOption) *TokenCache
 }
 
 func TestTokenCacheHitMissAndExpiry(t *testing.T) {
+	t.Parallel()
 	ts := newTokenServer(t, 60*time.Minute)
 	cache := ts.cache(t)
 	ctx := context.Background()
@@ -130,6 +131,7 @@ func TestTokenCacheHitMissAndExpiry(t *testing.T) {
 }
 
 func TestTokenCacheMarginBeforeExpiry(t *testing.T) {
+	t.Parallel()
 	ts := newTokenServer(t, 10*time.Minute) // shorter than the max age
 	cache := ts.cache(t)
 	ctx := context.Background()
@@ -146,6 +148,7 @@ func TestTokenCacheMarginBeforeExpiry(t *testing.T) {
 }
 
 func TestTokenCacheNeverCachesATokenTooShortToUse(t *testing.T) {
+	t.Parallel()
 	ts := newTokenServer(t, 3*time.Minute) // shorter than the margin
 	cache := ts.cache(t)
 	for i := 0; i < 3; i++ {
@@ -158,6 +161,7 @@ func TestTokenCacheNeverCachesATokenTooShortToUse(t *testing.T) {
 }
 
 func TestTokenCacheConcurrentCallersShareOneMint(t *testing.T) {
+	t.Parallel()
 	ts := newTokenServer(t, time.Hour)
 	ts.hold = make(chan struct{})
 	cache := ts.cache(t)
@@ -192,6 +196,7 @@ func TestTokenCacheConcurrentCallersShareOneMint(t *testing.T) {
 // the shared mint. With the local clock an hour ahead, the result is the
 // refusal, still from one mint.
 func TestTokenCacheLateCallerDoesNotMintAgain(t *testing.T) {
+	t.Parallel()
 	for _, skew := range []time.Duration{0, -time.Hour} {
 		t.Run(fmt.Sprint("skew ", skew), func(t *testing.T) {
 			ts := skewedTokenServer(t, skew, true)
@@ -216,6 +221,7 @@ func TestTokenCacheLateCallerDoesNotMintAgain(t *testing.T) {
 }
 
 func TestTokenCacheCallerCancellationDoesNotFailOthers(t *testing.T) {
+	t.Parallel()
 	ts := newTokenServer(t, time.Hour)
 	ts.hold = make(chan struct{})
 	cache := ts.cache(t)
@@ -244,6 +250,7 @@ func TestTokenCacheCallerCancellationDoesNotFailOthers(t *testing.T) {
 }
 
 func TestTokenCacheEvictsLeastRecentlyUsed(t *testing.T) {
+	t.Parallel()
 	ts := newTokenServer(t, time.Hour)
 	cache := ts.cache(t, WithTokenCacheSize(2))
 	ctx := context.Background()
@@ -266,6 +273,7 @@ func TestTokenCacheEvictsLeastRecentlyUsed(t *testing.T) {
 }
 
 func TestTokenCacheBoundedUnderManyUsers(t *testing.T) {
+	t.Parallel()
 	ts := newTokenServer(t, time.Hour)
 	cache := ts.cache(t, WithTokenCacheSize(50))
 	for i := 0; i < 500; i++ {
@@ -277,6 +285,7 @@ func TestTokenCacheBoundedUnderManyUsers(t *testing.T) {
 }
 
 func TestTokenCacheInvalidateAndErrors(t *testing.T) {
+	t.Parallel()
 	ts := newTokenServer(t, time.Hour)
 	cache := ts.cache(t, WithTokenMargin(time.Minute), WithTokenMaxAge(time.Hour))
 	ctx := context.Background()
@@ -302,6 +311,7 @@ func TestTokenCacheInvalidateAndErrors(t *testing.T) {
 }
 
 func TestTokenHandler(t *testing.T) {
+	t.Parallel()
 	ts := newTokenServer(t, time.Hour)
 	cache := ts.cache(t)
 	resolve := func(r *http.Request) (string, error) {
@@ -359,6 +369,7 @@ func TestTokenHandler(t *testing.T) {
 // A panic in the resolver answers 500 with a generic body, and nothing of
 // its value reaches the body, the headers or the server's log.
 func TestTokenHandlerRecoversResolverPanic(t *testing.T) {
+	t.Parallel()
 	const secret = "sk_live_resolver_secret_42"
 	ts := newTokenServer(t, time.Hour)
 	cache := ts.cache(t)
@@ -408,6 +419,7 @@ func TestTokenHandlerRecoversResolverPanic(t *testing.T) {
 // http.ErrAbortHandler is re-raised, for net/http to abort the response
 // silently.
 func TestTokenHandlerReraisesErrAbortHandler(t *testing.T) {
+	t.Parallel()
 	ts := newTokenServer(t, time.Hour)
 	h := TokenHandler(ts.cache(t), func(*http.Request) (string, error) { panic(http.ErrAbortHandler) })
 	assert.PanicsWithValue(t, http.ErrAbortHandler, func() {

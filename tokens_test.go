@@ -23,6 +23,7 @@ func fakeJWT(claims string) string {
 // TestTokensCreateOnEveryVersion: the route comes from the contract; the
 // query differs by addressing style, so this is not an apiCase.
 func TestTokensCreateOnEveryVersion(t *testing.T) {
+	t.Parallel()
 	tok := fakeJWT(`{"userId":"u1","exp":1893456000}`)
 	want := &UserToken{Token: tok, ExpiresAt: time.Unix(1893456000, 0).UTC()}
 	for _, v := range versions {
@@ -50,6 +51,7 @@ func TestTokensCreateOnEveryVersion(t *testing.T) {
 }
 
 func TestTokensCreateFixtureWithoutExpFallsBackTo30Minutes(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.on("GET", testRoot+"/users/u1/token?userId=u1", jsonResp(200, readFixture(t, "token.json")))
 	before := time.Now()
@@ -60,6 +62,7 @@ func TestTokensCreateFixtureWithoutExpFallsBackTo30Minutes(t *testing.T) {
 }
 
 func TestTokensCreateEmptyTokenIsAnError(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.on("GET", testRoot+"/users/u1/token?userId=u1", jsonResp(200, `{"token":""}`))
 	got, err := h.c.Tokens.Create(context.Background(), "u1")
@@ -68,6 +71,7 @@ func TestTokensCreateEmptyTokenIsAnError(t *testing.T) {
 }
 
 func TestTokensCreateUnknownUser(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.on("GET", testRoot+"/users/nobody/token?userId=nobody", jsonResp(404, `{"message":"User not found"}`))
 	_, err := h.c.Tokens.Create(context.Background(), "nobody")
@@ -75,6 +79,7 @@ func TestTokensCreateUnknownUser(t *testing.T) {
 }
 
 func TestUserTokenNeverPrintsToken(t *testing.T) {
+	t.Parallel()
 	tok := UserToken{Token: fakeJWT(`{"exp":1893456000}`), ExpiresAt: time.Unix(1893456000, 0).UTC()}
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%T%v"} {
 		for _, v := range []any{tok, &tok, []UserToken{tok}, map[string]*UserToken{"a": &tok}} {

@@ -109,6 +109,7 @@ func runAPICases(t *testing.T, cases []apiCase) {
 }
 
 func TestUsersRequestsAndDecoding(t *testing.T) {
+	t.Parallel()
 	installedAt := time.Date(2025, 2, 2, 16, 40, 51, 902e6, time.UTC)
 	runAPICases(t, []apiCase{
 		{
@@ -210,6 +211,7 @@ func TestUsersRequestsAndDecoding(t *testing.T) {
 }
 
 func TestUsersFixturesDecode(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.on("GET", testRoot+"/workflows/wf/users", jsonResp(200, readFixture(t, "users_by_workflow.json")))
 	h.on("GET", testRoot+"/users", jsonResp(200, readFixture(t, "users_list.json")))
@@ -226,6 +228,7 @@ func TestUsersFixturesDecode(t *testing.T) {
 }
 
 func TestUsersRejectBadArgumentsWithoutSending(t *testing.T) {
+	t.Parallel()
 	many := make([]UserCreateParams, 1001)
 	for i := range many {
 		many[i].Username = "u"
@@ -285,6 +288,7 @@ func TestUsersRejectBadArgumentsWithoutSending(t *testing.T) {
 }
 
 func TestUsersCreateDuplicateIsConflict(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.on("POST", testRoot+"/users", jsonResp(409, `{"message":"A user with username \"a\" already exists"}`))
 	_, err := h.c.Users.Create(context.Background(), UserCreateParams{Username: "a"})
@@ -296,6 +300,7 @@ func TestUsersCreateDuplicateIsConflict(t *testing.T) {
 }
 
 func TestUsersCreateWithoutUserIDInResponseIsAnError(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.on("POST", testRoot+"/users", jsonResp(200, `{}`))
 	u, err := h.c.Users.Create(context.Background(), UserCreateParams{Username: "a"})

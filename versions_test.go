@@ -15,6 +15,7 @@ import (
 // TestVersionPolicy: the versions of the contract and later ones are
 // accepted; an unknown earlier one is refused before any I/O.
 func TestVersionPolicy(t *testing.T) {
+	t.Parallel()
 	for _, v := range []string{"2023-12", "2024-03", "2025-09", "2025-12", "2099-01"} {
 		c, err := NewClient(testKey, WithAPIVersion(v))
 		require.NoError(t, err, v)
@@ -33,6 +34,7 @@ func TestVersionPolicy(t *testing.T) {
 // the path or the header, as the version says) or, before its since or
 // from its until on, fails with ErrUnsupportedVersion and sends nothing.
 func TestVersionsSendAsTheContractSays(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		goName string
 		call   func(ctx context.Context, c *Client) error

@@ -12,6 +12,7 @@ import (
 )
 
 func TestWorkflowsRequestsAndDecoding(t *testing.T) {
+	t.Parallel()
 	created := time.Date(2024, 10, 18, 14, 2, 11, 480e6, time.UTC)
 	updated := time.Date(2025, 1, 9, 10, 44, 27, 16e6, time.UTC)
 	runAPICases(t, []apiCase{
@@ -120,6 +121,7 @@ func TestWorkflowsRequestsAndDecoding(t *testing.T) {
 }
 
 func TestWorkflowsBadInputSendsNothing(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := context.Background()
 	calls := map[string]func() error{
@@ -156,6 +158,7 @@ func TestWorkflowsBadInputSendsNothing(t *testing.T) {
 }
 
 func TestWorkflowRunErrorNames(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	_, err := h.c.Workflows.Run(context.Background(), WorkflowRunParams{UserID: "u", WorkflowID: "w", Data: "sk_secret_payload"})
 	require.ErrorIs(t, err, ErrInvalidArgument)
@@ -163,6 +166,7 @@ func TestWorkflowRunErrorNames(t *testing.T) {
 }
 
 func TestWorkflowActivationReportsRefusal(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.on("PUT", testRoot+"/workflows/activate", jsonResp(200, `{"activated":false}`))
 	h.on("PUT", testRoot+"/workflows/deactivate", jsonResp(200, `{"deactivated":false}`))
@@ -175,6 +179,7 @@ func TestWorkflowActivationReportsRefusal(t *testing.T) {
 // The retry rule per call: runs are POSTs and are not retried on 5xx, the
 // PUTs are.
 func TestWorkflowRetryPolicy(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	t.Run("Run is not retried on 503", func(t *testing.T) {
 		h := newHarness(t)
@@ -220,6 +225,7 @@ func TestWorkflowRetryPolicy(t *testing.T) {
 // (a run, an event, a rerun, an installation, a provider call) is sent once
 // on a 503, and retried on 429, where the server cannot have acted.
 func TestActionCallsAreNotRetriedOn5xx(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	calls := map[string]func(c *Client) error{
 		"Workflows.Run": func(c *Client) error {

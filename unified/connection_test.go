@@ -34,6 +34,7 @@ func (q *queries) RoundTrip(r *http.Request) (*http.Response, error) {
 // 2024-03 and later too (get-account-1, create-customer and alloy-node's
 // name), and alloytest answers both with the same records.
 func TestConnectionParameter(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		version string
 		opts    []unified.Option

@@ -74,6 +74,7 @@ func clearRaw(v any) {
 var ctx = context.Background()
 
 func TestPageOrders(t *testing.T) {
+	t.Parallel()
 	customer := &OrderCustomer{CustomerID: "3046096732218", FirstName: "Chase", LastName: "Red", Phone: "", Email: "[email protected]"}
 	lines := []OrderLineItem{{Quantity: "1", ProductID: "4463254208570", Price: "1000.00", UnitCost: "", Currency: "USD",
 		VariantID: "31586061353018", Title: "T-Shirt", SKU: "shirt-01"}}
@@ -110,6 +111,7 @@ func TestPageOrders(t *testing.T) {
 }
 
 func TestPageCustomers(t *testing.T) {
+	t.Parallel()
 	t.Run("2023-12: createdTimestamp in milliseconds", func(t *testing.T) {
 		// https://docs.runalloy.com/reference/customers: "(in milliseconds)",
 		// but its 12-digit example reads as 1975 in milliseconds (and 7303
@@ -132,6 +134,7 @@ func TestPageCustomers(t *testing.T) {
 }
 
 func TestPageProducts(t *testing.T) {
+	t.Parallel()
 	// https://docs-uapi.runalloy.com/reference/products: the product has
 	// 2024-03's stamps, its nested variant 2023-12's.
 	got := getOn(t, "2024-03", "commerce/products/p1", "product", page(t, "docs-uapi.runalloy.com_reference_products"),
@@ -165,6 +168,7 @@ func blueVariant() Variant {
 }
 
 func TestPageVariants(t *testing.T) {
+	t.Parallel()
 	t.Run("2023-12: weight an object", func(t *testing.T) {
 		// https://docs.runalloy.com/reference/product-variants
 		got := getOn(t, "2023-12", "commerce/products/p1/variants/v1", "variant", page(t, "docs.runalloy.com_reference_product-variants"),
@@ -191,6 +195,7 @@ func TestPageVariants(t *testing.T) {
 }
 
 func TestPageFulfillments(t *testing.T) {
+	t.Parallel()
 	line := FulfillmentLineItem{Quantity: "1", ProductID: "4463469396026", LineItemID: "4823524737082", Price: "2000.00",
 		VariantID: "31587393372218", Title: "Headphones", SKU: ""}
 	stamps := Record{ID: "00000000-0000-0000-0000-000000000000",
@@ -223,6 +228,7 @@ func TestPageFulfillments(t *testing.T) {
 }
 
 func TestPageAccounts(t *testing.T) {
+	t.Parallel()
 	// https://docs-uapi.runalloy.com/reference/accounts: no remote stamps.
 	got := getOn(t, "2024-03", "accounting/accounts/a1", "account", page(t, "docs-uapi.runalloy.com_reference_accounts"),
 		func(u *Client) (*Account, error) { return u.Accounting.Accounts.Get(ctx, "conn", "a1") })
@@ -233,6 +239,7 @@ func TestPageAccounts(t *testing.T) {
 }
 
 func TestPageTaxRate(t *testing.T) {
+	t.Parallel()
 	// https://docs-uapi.runalloy.com/reference/tax-rate
 	got := getOn(t, "2024-03", "accounting/tax-rates/t1", "taxRate", page(t, "docs-uapi.runalloy.com_reference_tax-rate"),
 		func(u *Client) (*TaxRate, error) { return u.Accounting.TaxRates.Get(ctx, "conn", "t1") })
@@ -242,6 +249,7 @@ func TestPageTaxRate(t *testing.T) {
 }
 
 func TestPageItem(t *testing.T) {
+	t.Parallel()
 	// https://docs-uapi.runalloy.com/reference/accounting-item
 	got := getOn(t, "2024-03", "accounting/items/i1", "item", page(t, "docs-uapi.runalloy.com_reference_accounting-item"),
 		func(u *Client) (*Item, error) { return u.Accounting.Items.Get(ctx, "conn", "i1") })
@@ -252,6 +260,7 @@ func TestPageItem(t *testing.T) {
 }
 
 func TestPageInvoice(t *testing.T) {
+	t.Parallel()
 	// https://docs-uapi.runalloy.com/reference/invoices
 	got := getOn(t, "2024-03", "accounting/invoices/i1", "invoice", page(t, "docs-uapi.runalloy.com_reference_invoices"),
 		func(u *Client) (*Invoice, error) { return u.Accounting.Invoices.Get(ctx, "conn", "i1") })
@@ -276,6 +285,7 @@ func TestPageInvoice(t *testing.T) {
 }
 
 func TestPageBill(t *testing.T) {
+	t.Parallel()
 	// https://docs-uapi.runalloy.com/reference/bill
 	got := getOn(t, "2024-03", "accounting/bills/b1", "bill", page(t, "docs-uapi.runalloy.com_reference_bill"),
 		func(u *Client) (*Bill, error) { return u.Accounting.Bills.Get(ctx, "conn", "b1") })
@@ -290,6 +300,7 @@ func TestPageBill(t *testing.T) {
 }
 
 func TestPagePayment(t *testing.T) {
+	t.Parallel()
 	// https://alloy-docs.netlify.app/reference/unified-api/retrieve-payment:
 	// transactionDate is an ISO time here, "Format: YYYY-MM-DD" on
 	// create-payment; a Date holds the day either way.
@@ -309,6 +320,7 @@ func TestPagePayment(t *testing.T) {
 }
 
 func TestPageSalesOrder(t *testing.T) {
+	t.Parallel()
 	// https://docs-uapi.runalloy.com/reference/sales-order: the line's
 	// remoteId is a number.
 	got := getOn(t, "2024-03", "accounting/sales-orders/s1", "salesOrder", page(t, "docs-uapi.runalloy.com_reference_sales-order"),
@@ -330,6 +342,7 @@ func TestPageSalesOrder(t *testing.T) {
 }
 
 func TestPageVendorBody(t *testing.T) {
+	t.Parallel()
 	// https://docs-uapi.runalloy.com/docs/accounting-sdk: the body the
 	// accounting SDK docs send to create a vendor, with the accounting
 	// address's zipCode. It decodes, and the SDK sends it back as is.
@@ -348,6 +361,7 @@ func TestPageVendorBody(t *testing.T) {
 }
 
 func TestPageCRMAccount(t *testing.T) {
+	t.Parallel()
 	// https://docs-uapi.runalloy.com/reference/accounts-1
 	got := getOn(t, "2024-03", "crm/accounts/a1", "account", page(t, "docs-uapi.runalloy.com_reference_accounts-1"),
 		func(u *Client) (*CRMAccount, error) { return u.CRM.Accounts.Get(ctx, "conn", "a1") })
@@ -363,6 +377,7 @@ func TestPageCRMAccount(t *testing.T) {
 }
 
 func TestPageContact(t *testing.T) {
+	t.Parallel()
 	// https://docs-uapi.runalloy.com/reference/contacts-1
 	got := getOn(t, "2024-03", "crm/contacts/c1", "contact", page(t, "docs-uapi.runalloy.com_reference_contacts-1"),
 		func(u *Client) (*Contact, error) { return u.CRM.Contacts.Get(ctx, "conn", "c1") })
@@ -397,6 +412,7 @@ func testResource(family, name string) *resource {
 // a value and the next starts a key, and get-fulfillment's unclosed array
 // closed.
 func TestPageQuotesRepairedMinimally(t *testing.T) {
+	t.Parallel()
 	quotes, err := filepath.Glob(filepath.Join("testdata", "pages", "*.txt"))
 	require.NoError(t, err)
 	require.Len(t, quotes, 19)
@@ -450,6 +466,7 @@ func repairQuote(s string) string {
 // products page gives them nested in Unix seconds, which the SDK does not
 // keep), and remoteFields exactly as given.
 func TestWritableStripsNestedStamps(t *testing.T) {
+	t.Parallel()
 	at := func(s string) Timestamp {
 		tm, err := time.Parse(time.RFC3339, s)
 		require.NoError(t, err)

@@ -34,6 +34,7 @@ func ids(t *testing.T, seq func(func(Customer, error) bool)) ([]string, error) {
 }
 
 func TestListCursorPage(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, "2023-12")
 	h.on("GET", testRoot+"/2023-12/one/commerce/customers?connectionId=c&cursor=abc&fulfillmentStatus=Fulfilled&pageSize=1&totalPriceMin=250",
 		200, fixture(t, "uapi_commerce_customers_list_2023-12.json"))
@@ -48,6 +49,7 @@ func TestListCursorPage(t *testing.T) {
 }
 
 func TestListPageNumberPage(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, "2024-03")
 	h.on("GET", testRoot+"/2024-03/one/commerce/customers?credentialId=c&pageNumber=3&pageSize=2", 200, `{"customers":`+customersJSON(0, 2)+`}`)
 	page, err := h.u.Commerce.Customers.List(context.Background(), "c", &ListParams{PageSize: 2, PageNumber: 3})
@@ -59,6 +61,7 @@ func TestListPageNumberPage(t *testing.T) {
 }
 
 func TestAllWalksCursorsAndCountsRequests(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, "2023-12")
 	var asked []string
 	h.onFunc("GET", `=~^`+testRoot+`/2023-12/one/commerce/customers`, func(r *http.Request) (int, string) {
@@ -84,6 +87,7 @@ func TestAllWalksCursorsAndCountsRequests(t *testing.T) {
 }
 
 func TestAllWalksPageNumbersUntilAShortPage(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, "2024-03")
 	var asked []string
 	h.onFunc("GET", `=~^`+testRoot+`/2024-03/one/commerce/customers`, func(r *http.Request) (int, string) {
@@ -101,6 +105,7 @@ func TestAllWalksPageNumbersUntilAShortPage(t *testing.T) {
 }
 
 func TestAllStopsOnBreakErrorAndGuard(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	t.Run("break makes no further request", func(t *testing.T) {
 		h := newHarness(t, "2024-03")
@@ -145,6 +150,7 @@ func TestAllStopsOnBreakErrorAndGuard(t *testing.T) {
 }
 
 func TestAllOverAThousandRecords(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, "2024-03")
 	const total = 1000
 	h.onFunc("GET", `=~^`+testRoot+`/2024-03/one/accounting/invoices`, func(r *http.Request) (int, string) {

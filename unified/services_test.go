@@ -13,6 +13,7 @@ import (
 )
 
 func TestSelectorParam(t *testing.T) {
+	t.Parallel()
 	for _, v := range versions {
 		h := newHarness(t, v.version)
 		assert.Equal(t, v.selector, h.u.SelectorParam(), v.version)
@@ -26,6 +27,7 @@ func TestSelectorParam(t *testing.T) {
 }
 
 func TestServicesRequestsAndDecoding(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	for _, v := range versions[:2] {
 		b, sel := v.base, v.selector
@@ -104,6 +106,7 @@ func TestServicesRequestsAndDecoding(t *testing.T) {
 }
 
 func TestBadInputSendsNothing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	h := newHarness(t, "2024-03")
 	u := h.u
@@ -195,6 +198,7 @@ func TestNewRefusesBadInput(t *testing.T) {
 }
 
 func TestServerErrorsAreAlloyErrors(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, "2024-03")
 	h.on("GET", testRoot+"/2024-03/one/commerce/orders/o1?credentialId=c", 404, `{"message":"Order not found"}`)
 	h.on("POST", testRoot+"/2024-03/one/commerce/orders?credentialId=c", 503, `{"message":"busy"}`)
@@ -209,6 +213,7 @@ func TestServerErrorsAreAlloyErrors(t *testing.T) {
 }
 
 func TestOddResponses(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	h := newHarness(t, "2024-03")
 	b := testRoot + "/2024-03/one"
@@ -240,6 +245,7 @@ func TestOddResponses(t *testing.T) {
 }
 
 func TestTypedDecoding(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, "2023-12")
 	h.on("GET", testRoot+"/2023-12/one/commerce/customers/c_7f3e1b?connectionId=c", 200, fixture(t, "uapi_commerce_customer_get.json"))
 	got, err := h.u.Commerce.Customers.Get(context.Background(), "c", "c_7f3e1b")
@@ -290,6 +296,7 @@ func TestTypedDecoding(t *testing.T) {
 }
 
 func TestEncoding(t *testing.T) {
+	t.Parallel()
 	o := Order{
 		Record:     Record{RemoteID: "r", Raw: json.RawMessage(`{"ignored":true}`), RemoteFields: map[string]any{"note": "gift"}},
 		TotalPrice: "129.50", TotalTax: "x", Currency: "USD",
@@ -352,6 +359,7 @@ func TestEncoding(t *testing.T) {
 }
 
 func TestFilters(t *testing.T) {
+	t.Parallel()
 	assert.Equal(t, Filter{"fulfillmentStatus", "", "Fulfilled"}, Eq("fulfillmentStatus", "Fulfilled"))
 	assert.Equal(t, Filter{"email", "Contains", "@acme"}, Contains("email", "@acme"))
 	assert.Equal(t, Filter{"orderStatus", "NotEquals", "cancelled"}, NotEq("orderStatus", "cancelled"))

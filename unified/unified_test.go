@@ -122,6 +122,7 @@ var parentValues = strings.NewReplacer("{productId}", "p%201", "{orderId}", "o1"
 // decoded record are checked. A resource also may not offer an operation
 // the reference does not document.
 func TestEveryModelRouteHasExactlyItsOperations(t *testing.T) {
+	t.Parallel()
 	documented := map[string][]string{} // collection -> operations
 	rows := 0
 	for _, e := range contractRows() {
