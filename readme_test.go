@@ -240,3 +240,37 @@ func TestReadmeGoFloorIsGoMod(t *testing.T) {
 	require.NotNil(t, floor, "the README states the minimum Go version")
 	assert.Equal(t, string(goLine[1]), string(floor[1]))
 }
+
+// TestReadmePathsExist: every relative link of README.md, CONTRIBUTING.md,
+// BENCHMARKS.md and CHANGELOG.md, and every repository path they name in
+// backquotes (./examples/quickstart, cmd/alloy/testdata/seed.json,
+// internal/apisurface/exported.txt, ...), exists.
+func TestReadmePathsExist(t *testing.T) {
+	t.Parallel()
+	link := regexp.MustCompile(`\]\(([^)#\s]+)(#[^)]*)?\)`)
+	code := regexp.MustCompile("`(\\.?/?(?:examples|cmd|internal|alloytest|unified|webhook|otel|scripts|testdata|\\.ci)/[^`\\s]*)`")
+	checked := 0
+	for _, doc := range []string{"README.md", "CONTRIBUTING.md", "BENCHMARKS.md", "CHANGELOG.md"} {
+		b, err := os.ReadFile(doc)
+		require.NoError(t, err)
+		var paths []string
+		for _, m := range link.FindAllStringSubmatch(string(b), -1) {
+			if !strings.Contains(m[1], "://") && !strings.HasPrefix(m[1], "mailto:") {
+				paths = append(paths, m[1])
+			}
+		}
+		for _, m := range code.FindAllStringSubmatch(string(b), -1) {
+			p := strings.TrimRight(m[1], ".,;:")
+			if strings.ContainsAny(p, "*{}<>$") || strings.Contains(p, "...") || strings.Contains(p, "vX.Y") {
+				continue // a pattern or a placeholder, not a path
+			}
+			paths = append(paths, p)
+		}
+		for _, p := range paths {
+			checked++
+			_, err := os.Stat(filepath.FromSlash(strings.TrimPrefix(p, "./")))
+			assert.NoError(t, err, "%s names %s", doc, p)
+		}
+	}
+	assert.Greater(t, checked, 10)
+}
