@@ -3,7 +3,6 @@ package main
 import (
 	"strings"
 
-	alloy "github.com/alloysdk/alloy-go"
 	"github.com/alloysdk/alloy-go/unified"
 	"github.com/spf13/cobra"
 )
@@ -83,79 +82,19 @@ func (x *cli) unifiedUsersCommand() *cobra.Command {
 			})
 		},
 	}
-	get := &cobra.Command{
-		Use: "get <user>", Short: "show one Unified API user", Args: one("<user>"),
-		Example: examples("alloy unified users get ops@northwind.example"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			u, err := x.unifiedClient()
-			if err != nil {
-				return err
-			}
-			user, err := u.Users.Get(x.ctx, args[0])
-			if err != nil {
-				return err
-			}
-			return x.emitUser(user)
-		},
-	}
-	create := &cobra.Command{
-		Use: "create --username U [--full-name N]", Short: "create a Unified API user", Args: none,
-		Example: examples(`alloy unified users create --username shop@contoso.example --full-name "Contoso Shop"`),
-	}
-	username := create.Flags().String("username", "", "the new user's `username` (required)")
-	fullName := create.Flags().String("full-name", "", "display `name`")
-	create.RunE = func(cmd *cobra.Command, _ []string) error {
-		if *username == "" {
-			return usagef("--username is required")
-		}
+	api := func() (userAPI, error) {
 		u, err := x.unifiedClient()
 		if err != nil {
-			return err
+			return nil, err
 		}
-		user, err := u.Users.Create(x.ctx, alloy.UserCreateParams{Username: *username, FullName: *fullName})
-		if err != nil {
-			return err
-		}
-		return x.emitUser(user)
+		return u.Users, nil
 	}
-	update := &cobra.Command{
-		Use: "update <user> [--username U] [--full-name N]", Short: "change a Unified API user", Args: one("<user>"),
-		Example: examples(`alloy unified users update ops@northwind.example --full-name "Northwind Goods Ltd"`),
-	}
-	var newUsername, newFullName optionalString
-	update.Flags().Var(&newUsername, "username", "new `username`")
-	update.Flags().Var(&newFullName, "full-name", "new display `name`")
-	update.RunE = func(cmd *cobra.Command, args []string) error {
-		if newUsername.p == nil && newFullName.p == nil {
-			return usagef("nothing to update: give --username or --full-name")
-		}
-		u, err := x.unifiedClient()
-		if err != nil {
-			return err
-		}
-		user, err := u.Users.Update(x.ctx, args[0], alloy.UserUpdateParams{Username: newUsername.p, FullName: newFullName.p})
-		if err != nil {
-			return err
-		}
-		return x.emitUser(user)
-	}
-	del := destructiveCommand(&cobra.Command{
-		Use: "delete <user>", Short: "delete a Unified API user", Args: one("<user>"),
-		Example: examples("alloy unified users delete it@contoso.example --yes"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			u, err := x.unifiedClient()
-			if err != nil {
-				return err
-			}
-			if err := x.confirm(cmd, "delete Unified API user "+args[0]); err != nil {
-				return err
-			}
-			if err := u.Users.Delete(x.ctx, args[0]); err != nil {
-				return err
-			}
-			return x.done(map[string]any{"user": args[0], "deleted": true}, "Deleted user %s.", args[0])
-		},
-	})
+	get := x.userGetCommand(api, "show one Unified API user", "alloy unified users get ops@northwind.example")
+	create := x.userCreateCommand(api, "create a Unified API user", "",
+		`alloy unified users create --username shop@contoso.example --full-name "Contoso Shop"`)
+	update := x.userUpdateCommand(api, "change a Unified API user",
+		`alloy unified users update ops@northwind.example --full-name "Northwind Goods Ltd"`)
+	del := x.userDeleteCommand(api, "Unified API user", "delete a Unified API user", "alloy unified users delete it@contoso.example --yes")
 	return x.group("users", "the Unified API's users (/one/users)", "", list, get, create, update, del)
 }
 
