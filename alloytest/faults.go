@@ -157,58 +157,6 @@ func (f *faults) pick(method, unversioned string) *Fault {
 	return nil
 }
 
-// statusWriter remembers the status written through it.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(status int) {
-	if w.status == 0 {
-		w.status = status
-	}
-	w.ResponseWriter.WriteHeader(status)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-// ServeHTTP counts and logs the request, applies any fault rule that
-// matches it, and otherwise serves it.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	x := s.routeOf(r)
-	x.body = body
-	var entry *Request
-	if s.journal.logging() {
-		entry = s.journal.entry(r, body)
-	}
-	sw := &statusWriter{ResponseWriter: w}
-	defer func() { s.journal.record(x, sw.status, entry) }()
-
-	fault := s.faults.pick(r.Method, unversionedPath(r.URL.EscapedPath()))
-	if fault == nil {
-		s.serve(sw, r, x)
-		return
-	}
-	x.fault = fault.describe()
-	if fault.Latency > 0 {
-		t := time.NewTimer(fault.Latency)
-		defer t.Stop()
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			return
-		}
-	}
-	s.applyFault(sw, r, x, fault)
-}
-
 // applyFault answers r as fault says.
 func (s *Server) applyFault(w *statusWriter, r *http.Request, x *exchange, f *Fault) {
 	needReal := f.AfterHandler || f.Truncate || (f.ContentType != "" && f.Status == 0)
@@ -308,13 +256,4 @@ func (f *Fault) describe() string {
 	add(f.ContentType != "", "content-type "+f.ContentType)
 	add(f.AfterHandler, "after handler")
 	return strings.Join(parts, ", ")
-}
-
-// unversionedPath strips a leading /YYYY-MM segment.
-func unversionedPath(p string) string {
-	segs := splitPath(p)
-	if len(segs) > 0 && isVersion(segs[0]) {
-		segs = segs[1:]
-	}
-	return "/" + strings.Join(segs, "/")
 }

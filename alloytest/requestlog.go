@@ -17,13 +17,6 @@ import (
 // stays within a few MiB of heap for it.
 const DefaultRequestLogBytes = 8 << 20
 
-// WithRequestLog sets the request log's budget in bytes (default
-// DefaultRequestLogBytes). Once a new entry would take the log over it, the
-// oldest entries are dropped, one at a time in constant time. 0 or less
-// turns the log off: Requests is then empty, and requests cost no copy of
-// their headers and body. Counts is kept whatever the budget.
-func WithRequestLog(maxBytes int64) Option { return func(c *config) { c.requestLogBytes = maxBytes } }
-
 // Request is one request the server received, as the request log keeps it.
 type Request struct {
 	Method string
@@ -60,13 +53,6 @@ func (r *Request) size() int64 {
 	}
 	return int64(n)
 }
-
-// WithUserCounts keeps Counts.Users, or not (default: kept). They hold
-// an entry for every username the server has seen, about 100 bytes each,
-// deleted users included: a server that runs for long and sees ever new
-// usernames (a fake shared by many test runs) grows by them. Turn them off
-// there; the counters per route are bounded and always kept.
-func WithUserCounts(keep bool) Option { return func(c *config) { c.userCounts = keep } }
 
 // RouteCounts counts the requests of one route (or of all of them).
 type RouteCounts struct {

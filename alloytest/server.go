@@ -36,16 +36,20 @@
 package alloytest
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log"
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -74,66 +78,9 @@ type Server struct {
 	conns   atomic.Int64 // open client connections
 }
 
-type config struct {
-	apiKey          string
-	addr            string
-	faultSeed       *uint64 // nil: a random seed
-	allowRemote     bool
-	logger          *log.Logger
-	requestLogBytes int64
-	userCounts      bool
-	validate        bool // check requests against the contract
-	tokenTTL        time.Duration
-	apps            []App
-	integrations    []Integration
-	events          []Event
-	connectors      []Connector
-}
-
-// Option configures a Server.
-type Option func(*config)
-
-// WithRequestValidation turns the check of every request against the API
-// contract on (the default) or off. With it on, the server answers a
-// request Alloy's reference does not allow (a missing required parameter,
-// a body of the wrong shape, a value of the wrong type) with 400 and
-// {"message": "Invalid request: <where>: <why>"}, as a strict API would,
-// before any handler runs; the message never repeats the value.
-func WithRequestValidation(on bool) Option { return func(c *config) { c.validate = on } }
-
-// WithAPIKey sets the API key the server accepts (default: a random key).
-func WithAPIKey(key string) Option { return func(c *config) { c.apiKey = key } }
-
-// WithAddr sets the listen address (default "127.0.0.1:0", a free loopback
-// port). Its host must be loopback: "localhost", an address in 127.0.0.0/8
-// or ::1. Start refuses any other host, and an empty one (":8080" listens
-// on every interface), with an error matching ErrNotLoopback, unless
-// WithAllowRemote is given.
-func WithAddr(addr string) Option { return func(c *config) { c.addr = addr } }
-
-// WithAllowRemote lets WithAddr name a host that is not loopback, or none.
-// The fake is not hardened, and anyone who can reach it can use it with
-// its API key: when it listens beyond loopback, Start logs a warning (see
-// WithLogger). Use it for a fake shared inside a private network, e.g.
-// between containers, never on a public one.
-func WithAllowRemote() Option { return func(c *config) { c.allowRemote = true } }
-
-// WithLogger sets where the server logs: the warning of WithAllowRemote and
-// net/http's errors (http.Server.ErrorLog). Default: the log package's
-// standard logger.
-func WithLogger(l *log.Logger) Option { return func(c *config) { c.logger = l } }
-
 // ErrNotLoopback is the error (wrapped) that Start returns for a listen
 // address whose host is not loopback, or is empty, without WithAllowRemote.
 var ErrNotLoopback = errors.New("alloytest listens on loopback only (localhost, 127.0.0.0/8 or ::1) unless allowed to listen remotely")
-
-// WithTokenTTL sets the lifetime of minted user JWTs (default 30 minutes).
-func WithTokenTTL(d time.Duration) Option { return func(c *config) { c.tokenTTL = d } }
-
-// WithFaultSeed seeds the random source that decides whether a request
-// gets the fault of a rule with a Rate (default: a random seed, which
-// FaultSeed reports). See FaultSeed for what a seed replays.
-func WithFaultSeed(seed uint64) Option { return func(c *config) { c.faultSeed = &seed } }
 
 // NewServer starts a server and panics if it cannot listen, like
 // httptest.NewServer. Use Start to get the error instead.
@@ -262,32 +209,36 @@ func (s *Server) Client(opts ...alloy.Option) *alloy.Client {
 	return c
 }
 
-// Users returns a snapshot of the users the server holds, oldest first.
-func (s *Server) Users() []alloy.User {
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	out := make([]alloy.User, 0, len(s.st.users))
-	for _, u := range s.st.sortedUsers() {
-		out = append(out, alloy.User{ID: u.ID, Username: u.Username, FullName: u.FullName})
+// ServeHTTP counts and logs the request, applies any fault rule that
+// matches it, and otherwise serves it.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	x := s.routeOf(r)
+	x.body = body
+	var entry *Request
+	if s.journal.logging() {
+		entry = s.journal.entry(r, body)
 	}
-	return out
-}
+	sw := &statusWriter{ResponseWriter: w}
+	defer func() { s.journal.record(x, sw.status, entry) }()
 
-// InstallWorkflow records that a user (id or username) installed a parent
-// workflow, active, at version 1, so that Users.ListByWorkflow and
-// Users.List with a ParentWorkflowID return them.
-func (s *Server) InstallWorkflow(userID, workflowID string) error {
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	u := s.st.find(userID)
-	if u == nil {
-		return fmt.Errorf("alloytest: no user %q", userID)
+	fault := s.faults.pick(r.Method, unversionedPath(r.URL.EscapedPath()))
+	if fault == nil {
+		s.serve(sw, r, x)
+		return
 	}
-	if workflowID == "" {
-		return errors.New("alloytest: empty workflow id")
+	x.fault = fault.describe()
+	if fault.Latency > 0 {
+		t := time.NewTimer(fault.Latency)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			return
+		}
 	}
-	s.st.install(workflowID, u.ID, 1)
-	return nil
+	s.applyFault(sw, r, x, fault)
 }
 
 // exchange is one request on its way through the server: the route it
@@ -363,15 +314,62 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, x *exchange) {
 	}
 }
 
-// headerVersioned reports whether version is carried in the header (2025-09 on).
-func headerVersioned(version string) bool { return version >= ops.FirstHeaderVersion }
-
 // authorized accepts "Bearer <key>" with any capitalisation of the scheme,
 // as Alloy's own examples use both "Bearer" and "bearer".
 func (s *Server) authorized(r *http.Request) bool {
 	scheme, key, ok := strings.Cut(r.Header.Get("Authorization"), " ")
 	return ok && strings.EqualFold(scheme, "bearer") && key == s.APIKey
 }
+
+// request is what a handler gets besides the http.Request.
+type request struct {
+	params  map[string]string // unescaped path parameters
+	version string            // the API version the call was made with
+}
+
+type handler func(w http.ResponseWriter, r *http.Request, req *request)
+
+type route struct {
+	op     string // the contract's operationId; "" for a fake-only route
+	key    string // "METHOD /pattern", as Counts.Routes names it
+	method string
+	segs   []string // literal segments, or "{name}" for a parameter
+	handle handler
+	since  string // first API version with the route; "" for all
+	until  string // first API version without it; "" for none
+	public bool   // served without an API key (pages a browser visits)
+}
+
+// match reports whether the route serves segs in version, with the path's
+// parameters unescaped. The last parameter is also given as "id", the name
+// the record handlers read whatever Alloy's page calls it.
+func (rt *route) match(segs []string, version string) (map[string]string, bool) {
+	if len(segs) != len(rt.segs) || version < rt.since || (rt.until != "" && version >= rt.until) {
+		return nil, false
+	}
+	var params map[string]string
+	for i, want := range rt.segs {
+		if strings.HasPrefix(want, "{") {
+			v, err := url.PathUnescape(segs[i])
+			if err != nil {
+				return nil, false
+			}
+			if params == nil {
+				params = map[string]string{}
+			}
+			params[strings.Trim(want, "{}")] = v
+			params["id"] = v
+			continue
+		}
+		if segs[i] != want {
+			return nil, false
+		}
+	}
+	return params, true
+}
+
+// headerVersioned reports whether version is carried in the header (2025-09 on).
+func headerVersioned(version string) bool { return version >= ops.FirstHeaderVersion }
 
 func splitPath(p string) []string {
 	p = strings.Trim(p, "/")
@@ -388,6 +386,70 @@ func isVersion(v string) bool {
 	_, err1 := strconv.Atoi(v[:4])
 	_, err2 := strconv.Atoi(v[5:])
 	return err1 == nil && err2 == nil
+}
+
+// unversionedPath strips a leading /YYYY-MM segment.
+func unversionedPath(p string) string {
+	segs := splitPath(p)
+	if len(segs) > 0 && isVersion(segs[0]) {
+		segs = segs[1:]
+	}
+	return "/" + strings.Join(segs, "/")
+}
+
+// maxBody caps request bodies the fake accepts.
+const maxBody = 1 << 20
+
+func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			writeError(w, http.StatusRequestEntityTooLarge, "Request body too large")
+			return false
+		}
+		writeError(w, http.StatusBadRequest, "Could not read request body")
+		return false
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		writeError(w, http.StatusBadRequest, "Request body is not valid JSON")
+		return false
+	}
+	return true
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status, b = http.StatusInternalServerError, []byte(`{"message":"encoding failed"}`)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+func writeError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]string{"message": msg})
+}
+
+// statusWriter remembers the status written through it.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
 }
 
 func randomUint64() uint64 {

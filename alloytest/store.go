@@ -2,6 +2,8 @@ package alloytest
 
 import (
 	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
 	"sort"
 	"sync"
 	"time"
@@ -172,4 +174,12 @@ func (st *store) sortedUsers() []*user {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
 	return out
+}
+
+// objectID returns a 24-hex id shaped like a MongoDB ObjectId, as Alloy's are.
+func objectID() string {
+	var b [12]byte
+	binary.BigEndian.PutUint32(b[:4], uint32(time.Now().Unix()))
+	_, _ = randRead(b[4:])
+	return hex.EncodeToString(b[:])
 }

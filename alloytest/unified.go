@@ -7,8 +7,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	contractops "github.com/alloysdk/alloy-go/internal/contract/ops"
-	"github.com/alloysdk/alloy-go/internal/timeparse"
 	"maps"
 	"math"
 	"net/http"
@@ -17,6 +15,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	contractops "github.com/alloysdk/alloy-go/internal/contract/ops"
+	"github.com/alloysdk/alloy-go/internal/timeparse"
 )
 
 // op is a set of the operations a Unified API collection supports.

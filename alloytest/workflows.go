@@ -2,6 +2,7 @@ package alloytest
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -274,4 +275,21 @@ func (s *Server) workflowHandlers() map[string]handler {
 		"Workflows.Run":           s.runWorkflow,
 		"Workflows.GetAnalytics":  s.forWorkflow(s.workflowAnalytics),
 	}
+}
+
+// InstallWorkflow records that a user (id or username) installed a parent
+// workflow, active, at version 1, so that Users.ListByWorkflow and
+// Users.List with a ParentWorkflowID return them.
+func (s *Server) InstallWorkflow(userID, workflowID string) error {
+	s.st.mu.Lock()
+	defer s.st.mu.Unlock()
+	u := s.st.find(userID)
+	if u == nil {
+		return fmt.Errorf("alloytest: no user %q", userID)
+	}
+	if workflowID == "" {
+		return errors.New("alloytest: empty workflow id")
+	}
+	s.st.install(workflowID, u.ID, 1)
+	return nil
 }

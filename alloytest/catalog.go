@@ -6,6 +6,10 @@ import (
 	"slices"
 )
 
+// The catalog: the apps, integrations (with their workflows), custom
+// events and Connectivity API connectors a server serves, fixed when it
+// starts, with their options and defaults.
+
 // App is a connector the fake server knows: it appears in the app list and
 // the credential metadata, and decides what a credential needs.
 type App struct {
