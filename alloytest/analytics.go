@@ -2,11 +2,38 @@ package alloytest
 
 import (
 	"net/http"
+	"slices"
 	"time"
 )
 
 // executionsLimit is the plan limit GET /analytics/usage reports.
 const executionsLimit = 50000
+
+// runStats returns a copy of the runs the analytics count, oldest first,
+// and the API actions made.
+func (st *store) runStats() ([]runStat, int) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return slices.Clone(st.runs), st.apiActions
+}
+
+// userRuns returns a user (id or username) and a copy of their runs,
+// oldest first.
+func (st *store) userRuns(userIDOrName string) (user, []runStat, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	u, err := st.userLocked(userIDOrName)
+	if err != nil {
+		return user{}, nil, err
+	}
+	var out []runStat
+	for _, r := range st.runs {
+		if r.userID == u.ID {
+			out = append(out, r)
+		}
+	}
+	return *u, out, nil
+}
 
 // workflowAnalytics totals a workflow's executions across its users,
 // including executions whose logs were deleted.
@@ -16,7 +43,8 @@ func (s *Server) workflowAnalytics(w http.ResponseWriter, _ *http.Request, _ *re
 		TotalWorkflowRuns int `json:"totalWorkflowRuns"`
 		TotalErrors       int `json:"totalErrors"`
 	}
-	for _, r := range s.st.runs {
+	runs, _ := s.st.runStats()
+	for _, r := range runs {
 		if r.workflowID != wf.ID {
 			continue
 		}
@@ -36,11 +64,10 @@ func (s *Server) workflowAnalytics(w http.ResponseWriter, _ *http.Request, _ *re
 func (s *Server) usage(w http.ResponseWriter, _ *http.Request, _ *request) {
 	now := time.Now().UTC()
 	start := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
+	runs, apiActions := s.st.runStats()
 	since := func(t time.Time) int {
 		n := 0
-		for _, r := range s.st.runs {
+		for _, r := range runs {
 			if !r.at.Before(t) {
 				n++
 			}
@@ -48,7 +75,7 @@ func (s *Server) usage(w http.ResponseWriter, _ *http.Request, _ *request) {
 		return n
 	}
 	appActions := 0
-	for _, r := range s.st.runs {
+	for _, r := range runs {
 		if !r.at.Before(start) {
 			appActions += r.appActions
 		}
@@ -58,7 +85,7 @@ func (s *Server) usage(w http.ResponseWriter, _ *http.Request, _ *request) {
 		"executionsLimit": executionsLimit,
 		"sevenDays":       since(now.AddDate(0, 0, -7)), "thirtyDays": since(now.AddDate(0, 0, -30)),
 		"lastThreeMonths": since(now.AddDate(0, -3, 0)), "billingCycle": since(start),
-		"appActions": appActions, "apiActions": s.st.apiActions,
+		"appActions": appActions, "apiActions": apiActions,
 	}})
 }
 
@@ -68,20 +95,19 @@ func (s *Server) usage(w http.ResponseWriter, _ *http.Request, _ *request) {
 func (s *Server) usageByTime(w http.ResponseWriter, _ *http.Request, _ *request) {
 	now := time.Now().UTC()
 	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -11, 0)
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
+	runs, apiActions := s.st.runStats()
 	months := make([]map[string]any, 0, 12)
 	total := 0
 	for i := 0; i < 12; i++ {
 		from := first.AddDate(0, i, 0)
 		app, api := 0, 0
-		for _, r := range s.st.runs {
+		for _, r := range runs {
 			if !r.at.Before(from) && r.at.Before(from.AddDate(0, 1, 0)) {
 				app += r.appActions
 			}
 		}
 		if i == 11 {
-			api = s.st.apiActions
+			api = apiActions
 		}
 		total += app + api
 		months = append(months, map[string]any{"month": from.Format("Jan-06"), "year": from.Year(), "date": from.Format(time.DateOnly),
@@ -100,10 +126,9 @@ func (s *Server) usageByTime(w http.ResponseWriter, _ *http.Request, _ *request)
 func (s *Server) usageByUser(w http.ResponseWriter, r *http.Request, _ *request) {
 	now := time.Now().UTC()
 	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -11, 0)
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	u, ok := s.queryUser(w, r)
-	if !ok {
+	u, runs, err := s.st.userRuns(r.URL.Query().Get("userId"))
+	if err != nil {
+		writeFailure(w, err)
 		return
 	}
 	months := []map[string]any{}
@@ -111,8 +136,8 @@ func (s *Server) usageByUser(w http.ResponseWriter, r *http.Request, _ *request)
 	for i := 0; i < 12; i++ {
 		from := first.AddDate(0, i, 0)
 		app, last := 0, time.Time{}
-		for _, run := range s.st.runs {
-			if run.userID == u.ID && !run.at.Before(from) && run.at.Before(from.AddDate(0, 1, 0)) {
+		for _, run := range runs {
+			if !run.at.Before(from) && run.at.Before(from.AddDate(0, 1, 0)) {
 				app += run.appActions
 				last = run.at
 			}

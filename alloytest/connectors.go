@@ -130,22 +130,16 @@ func (s *Server) executeAction(w http.ResponseWriter, r *http.Request, req *requ
 		writeError(w, http.StatusBadRequest, "Missing required parameter(s): "+strings.Join(missingParams, ", "))
 		return
 	}
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	u, ok := s.optionalUser(w, r.Header.Get(asUserHeader))
-	if !ok {
+	cred, err := s.st.useCredential(in.CredentialID, r.Header.Get(asUserHeader), "Credential not found", func(cred *credential) error {
+		if !c.owns(cred) {
+			return fail(http.StatusBadRequest, "Credential %q is a %s credential, not a %s one", cred.ID, cred.Type, c.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		writeFailure(w, err)
 		return
 	}
-	owner, cred := s.st.credential(in.CredentialID)
-	switch {
-	case cred == nil || (u != nil && owner != u.ID):
-		writeError(w, http.StatusNotFound, "Credential not found")
-		return
-	case !c.owns(cred):
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("Credential %q is a %s credential, not a %s one", cred.ID, cred.Type, c.ID))
-		return
-	}
-	s.st.apiActions++
 	path := a.Path
 	for k, v := range in.PathParams {
 		path = strings.ReplaceAll(path, "{"+k+"}", url.PathEscape(fmt.Sprint(v)))
@@ -159,22 +153,14 @@ func (s *Server) executeAction(w http.ResponseWriter, r *http.Request, req *requ
 // connectorCredentials lists the credentials for c of every user, oldest
 // user first, or of the x-alloy-userid user only.
 func (s *Server) connectorCredentials(w http.ResponseWriter, r *http.Request, _ *request, c *Connector) {
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	only, ok := s.optionalUser(w, r.Header.Get(asUserHeader))
-	if !ok {
+	creds, err := s.st.credentialsWhere(r.Header.Get(asUserHeader), c.owns)
+	if err != nil {
+		writeFailure(w, err)
 		return
 	}
 	out := []map[string]string{}
-	for _, u := range s.st.sortedUsers() {
-		if only != nil && u != only {
-			continue
-		}
-		for _, cred := range s.st.creds[u.ID] {
-			if c.owns(cred) {
-				out = append(out, cred.json())
-			}
-		}
+	for _, cred := range creds {
+		out = append(out, cred.json())
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"credentials": out})
 }
@@ -209,19 +195,22 @@ func (s *Server) createConnectorCredential(w http.ResponseWriter, r *http.Reques
 		writeError(w, http.StatusBadRequest, fmt.Sprintf("data is required for %s", in.AuthenticationType))
 		return
 	}
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	u, ok := s.lookupUser(w, in.UserID)
-	if !ok {
-		return
-	}
 	a := &App{Name: c.ID + "-" + in.AuthenticationType, DisplayName: c.Name, OAuth: oauth}
 	if oauth {
-		link := s.oauthLink(&grant{userID: u.ID, app: a, data: map[string]any{}, redirect: in.RedirectURI}, url.Values{})
+		link, err := s.oauthLink(in.UserID, grant{app: a, data: map[string]any{}, redirect: in.RedirectURI}, url.Values{})
+		if err != nil {
+			writeFailure(w, err)
+			return
+		}
 		writeJSON(w, http.StatusOK, map[string]string{"oauthUrl": link})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"credentialId": s.st.addCredential(u.ID, a, in.Data).ID})
+	cred, err := s.st.addCredential(in.UserID, a, in.Data)
+	if err != nil {
+		writeFailure(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"credentialId": cred.ID})
 }
 
 func absoluteURL(s string) bool {

@@ -5,11 +5,14 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
 
-// credential is a stored credential.
+// credential is a stored credential. It never changes once stored, so the
+// store hands out pointers to it; its Unified API data (one) has its own
+// lock.
 type credential struct {
 	ID, Type, Name   string
 	created, updated time.Time
@@ -23,6 +26,210 @@ func (c *credential) json() map[string]string {
 		"createdAt": c.created.Format(timeFormat), "updatedAt": c.updated.Format(timeFormat),
 	}
 }
+
+// grant is an OAuth link handed out and not yet visited.
+type grant struct {
+	userID string
+	app    *App
+	data   map[string]any
+	// redirect is where the OAuth page sends the browser after granting;
+	// "" shows a page instead.
+	redirect string
+}
+
+// ---- the store's credentials
+
+// credentials returns a user's credentials, oldest first.
+func (st *store) credentials(userIDOrName string) ([]*credential, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	u, err := st.userLocked(userIDOrName)
+	if err != nil {
+		return nil, err
+	}
+	return slices.Clone(st.creds[u.ID]), nil
+}
+
+// credentialsWhere returns the credentials keep accepts, of every user
+// (oldest user first) or, when onlyUser names one, of that user.
+func (st *store) credentialsWhere(onlyUser string, keep func(*credential) bool) ([]*credential, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	only, err := st.optionalUserLocked(onlyUser)
+	if err != nil {
+		return nil, err
+	}
+	var out []*credential
+	for _, u := range st.sortedUsersLocked() {
+		if only != nil && u != only {
+			continue
+		}
+		for _, c := range st.creds[u.ID] {
+			if keep(c) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out, nil
+}
+
+// addCredential stores a credential of a for a user (404 when there is
+// none); for an app with a Unified API category it is also a connection,
+// holding the category's sample records.
+func (st *store) addCredential(userIDOrName string, a *App, data map[string]any) (*credential, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	u, err := st.userLocked(userIDOrName)
+	if err != nil {
+		return nil, err
+	}
+	return st.addCredentialLocked(u.ID, a, data), nil
+}
+
+func (st *store) addCredentialLocked(userID string, a *App, data map[string]any) *credential {
+	now := time.Now().UTC()
+	id := objectID()
+	for _, c := st.credentialLocked(id); c != nil; _, c = st.credentialLocked(id) {
+		id = objectID() // ids are unique, however unlikely a clash
+	}
+	c := &credential{ID: id, Type: a.Name, Name: a.DisplayName + " " + id[len(id)-6:], created: now, updated: now, data: data}
+	if a.Category != "" {
+		c.one = newConnection(a.Category)
+	}
+	st.creds[userID] = append(st.creds[userID], c)
+	return c
+}
+
+// credentialLocked finds a credential of any user by id.
+func (st *store) credentialLocked(id string) (userID string, c *credential) {
+	for uid, list := range st.creds {
+		for _, c := range list {
+			if c.ID == id {
+				return uid, c
+			}
+		}
+	}
+	return "", nil
+}
+
+// credentialByID finds a credential by id: any user's, or only the
+// owner's when owner names a user. It returns nil when there is none, and
+// an error only when owner names no user.
+func (st *store) credentialByID(id, owner string) (*credential, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.ownedCredentialLocked(id, owner)
+}
+
+func (st *store) ownedCredentialLocked(id, owner string) (*credential, error) {
+	u, err := st.optionalUserLocked(owner)
+	if err != nil {
+		return nil, err
+	}
+	uid, c := st.credentialLocked(id)
+	if c == nil || (u != nil && uid != u.ID) {
+		return nil, nil
+	}
+	return c, nil
+}
+
+// useCredential finds a credential as credentialByID does and counts an
+// API action made with it, once check (which may refuse it) accepts it; a
+// credential it does not find is answered 404 with missing.
+func (st *store) useCredential(id, owner, missing string, check func(*credential) error) (*credential, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	c, err := st.ownedCredentialLocked(id, owner)
+	switch {
+	case err != nil:
+		return nil, err
+	case c == nil:
+		return nil, fail(http.StatusNotFound, "%s", missing)
+	}
+	if check != nil {
+		if err := check(c); err != nil {
+			return nil, err
+		}
+	}
+	st.apiActions++
+	return c, nil
+}
+
+// deleteCredential deletes one of a user's credentials: 404 when the user
+// or the credential is not there.
+func (st *store) deleteCredential(userIDOrName, credentialID string) error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	u, err := st.userLocked(userIDOrName)
+	if err != nil {
+		return err
+	}
+	if !st.removeCredentialLocked(u.ID, credentialID) {
+		return fail(http.StatusNotFound, "Credential not found")
+	}
+	return nil
+}
+
+// deleteConnection deletes a credential by id, any user's or only the
+// owner's (see credentialByID); false when there is none.
+func (st *store) deleteConnection(id, owner string) (bool, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	c, err := st.ownedCredentialLocked(id, owner)
+	if c == nil || err != nil {
+		return false, err
+	}
+	uid, _ := st.credentialLocked(id)
+	return st.removeCredentialLocked(uid, id), nil
+}
+
+func (st *store) removeCredentialLocked(userID, credentialID string) bool {
+	list := st.creds[userID]
+	for i, c := range list {
+		if c.ID == credentialID {
+			st.creds[userID] = append(list[:i:i], list[i+1:]...)
+			if len(st.creds[userID]) == 0 {
+				delete(st.creds, userID)
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// issueGrant records an OAuth link for a user (id or username) and returns
+// its state and the user's id.
+func (st *store) issueGrant(userIDOrName string, g grant) (state, userID string, err error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	u, err := st.userLocked(userIDOrName)
+	if err != nil {
+		return "", "", err
+	}
+	g.userID = u.ID
+	state = randomHex(16)
+	st.grants[state] = &g
+	return state, u.ID, nil
+}
+
+// redeemGrant uses up the link state names for app and stores its
+// credential (unless its user has been deleted since): 400 for a state
+// that is unknown, used or of another app.
+func (st *store) redeemGrant(state, app string) (grant, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	g := st.grants[state]
+	if g == nil || g.app.Name != app {
+		return grant{}, fail(http.StatusBadRequest, "Unknown or used OAuth state")
+	}
+	delete(st.grants, state)
+	if st.users[g.userID] != nil {
+		st.addCredentialLocked(g.userID, g.app, g.data)
+	}
+	return *g, nil
+}
+
+// ---- handlers
 
 const timeFormat = "2006-01-02T15:04:05.000Z07:00"
 
@@ -87,9 +294,14 @@ func (s *Server) credentialMetadataForApp(w http.ResponseWriter, _ *http.Request
 	writeJSON(w, http.StatusOK, map[string]any{"data": appJSON(a, req.version)})
 }
 
-func (s *Server) listCredentials(w http.ResponseWriter, _ *http.Request, _ *request, u *user) {
-	out := make([]map[string]string, 0, len(s.st.creds[u.ID]))
-	for _, c := range s.st.creds[u.ID] {
+func (s *Server) listCredentials(w http.ResponseWriter, _ *http.Request, req *request) {
+	creds, err := s.st.credentials(req.params["userId"])
+	if err != nil {
+		writeFailure(w, err)
+		return
+	}
+	out := make([]map[string]string, 0, len(creds))
+	for _, c := range creds {
 		out = append(out, c.json())
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"data": out})
@@ -135,20 +347,17 @@ func (s *Server) createCredential(w http.ResponseWriter, r *http.Request, req *r
 		writeError(w, http.StatusUnprocessableEntity, fmt.Sprintf("Missing required field(s) for %s: %s", a.Name, strings.Join(m, ", ")))
 		return
 	}
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	u := s.st.find(in.UserID)
-	if u == nil {
-		writeError(w, http.StatusNotFound, "User not found")
+	c, err := s.st.addCredential(in.UserID, a, in.Credential.Data)
+	if err != nil {
+		writeFailure(w, err)
 		return
 	}
-	c := s.st.addCredential(u.ID, a, in.Credential.Data)
 	writeJSON(w, http.StatusOK, map[string]any{"success": true, "credentialId": c.ID})
 }
 
-func (s *Server) deleteCredential(w http.ResponseWriter, _ *http.Request, req *request, u *user) {
-	if !s.st.removeCredential(u.ID, req.params["credentialId"]) {
-		writeError(w, http.StatusNotFound, "Credential not found")
+func (s *Server) deleteCredential(w http.ResponseWriter, _ *http.Request, req *request) {
+	if err := s.st.deleteCredential(req.params["userId"], req.params["credentialId"]); err != nil {
+		writeFailure(w, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]bool{"success": true})
@@ -184,25 +393,25 @@ func (s *Server) oauthURL(w http.ResponseWriter, r *http.Request, _ *request) {
 			link.Set(p.Name, v)
 		}
 	}
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	u := s.st.find(userID)
-	if u == nil {
-		writeError(w, http.StatusNotFound, "User not found")
+	u, err := s.oauthLink(userID, grant{app: a, data: data}, link)
+	if err != nil {
+		writeFailure(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"oauthUrl": s.oauthLink(&grant{userID: u.ID, app: a, data: data}, link)})
+	writeJSON(w, http.StatusOK, map[string]string{"oauthUrl": u})
 }
 
-// oauthLink records g and returns the link on this server that redeems
-// it, carrying the query parameters in link besides userId and state. The
-// caller holds the store lock.
-func (s *Server) oauthLink(g *grant, link url.Values) string {
-	state := randomHex(16)
-	s.st.grants[state] = g
-	link.Set("userId", g.userID)
+// oauthLink issues g for a user (id or username) and returns the link on
+// this server that redeems it, carrying the query parameters in link
+// besides userId and state.
+func (s *Server) oauthLink(userIDOrName string, g grant, link url.Values) (string, error) {
+	state, userID, err := s.st.issueGrant(userIDOrName, g)
+	if err != nil {
+		return "", err
+	}
+	link.Set("userId", userID)
 	link.Set("state", state)
-	return s.URL + "/oauth/" + url.PathEscape(g.app.Name) + "/authorize?" + link.Encode()
+	return s.URL + "/oauth/" + url.PathEscape(g.app.Name) + "/authorize?" + link.Encode(), nil
 }
 
 // authorize is the page an OAuth link leads to: it grants at once and
@@ -210,19 +419,11 @@ func (s *Server) oauthLink(g *grant, link url.Values) string {
 // page or, for a link with a redirectUri, redirects there (302). Only a
 // link the server handed out works, and only once (its state).
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request, req *request) {
-	s.st.mu.Lock()
-	state := r.URL.Query().Get("state")
-	g := s.st.grants[state]
-	if g == nil || g.app.Name != req.params["app"] {
-		s.st.mu.Unlock()
-		writeError(w, http.StatusBadRequest, "Unknown or used OAuth state")
+	g, err := s.st.redeemGrant(r.URL.Query().Get("state"), req.params["app"])
+	if err != nil {
+		writeFailure(w, err)
 		return
 	}
-	delete(s.st.grants, state)
-	if s.st.users[g.userID] != nil {
-		s.st.addCredential(g.userID, g.app, g.data)
-	}
-	s.st.mu.Unlock()
 	if g.redirect != "" {
 		http.Redirect(w, r, g.redirect, http.StatusFound)
 		return
@@ -234,11 +435,11 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, req *request)
 // credentialHandlers are this file's answers, by the contract's operationId.
 func (s *Server) credentialHandlers() map[string]handler {
 	return map[string]handler{
-		"Credentials.List":           s.forUser(s.listCredentials),
-		"Credentials.List@2023-12":   s.forUser(s.listCredentials),
+		"Credentials.List":           s.listCredentials,
+		"Credentials.List@2023-12":   s.listCredentials,
 		"Credentials.Create":         s.createCredential,
 		"Credentials.Create@2023-12": s.createCredential,
-		"Credentials.Delete":         s.forUser(s.deleteCredential),
+		"Credentials.Delete":         s.deleteCredential,
 		"Credentials.ListMetadata":   s.credentialMetadata,
 		"Credentials.GetMetadata":    s.credentialMetadataForApp,
 		"Credentials.GetOAuthURL":    s.oauthURL,

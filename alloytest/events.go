@@ -7,9 +7,7 @@ import (
 )
 
 func (s *Server) listEvents(w http.ResponseWriter, r *http.Request, _ *request) {
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	if _, ok := s.optionalQueryUser(w, r); !ok {
+	if !s.checkOptionalUser(w, r) {
 		return
 	}
 	out := make([]map[string]any, 0, len(s.cfg.events))
@@ -43,16 +41,9 @@ func (s *Server) runEvent(w http.ResponseWriter, r *http.Request, _ *request) {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("Event %q not found", in.Event))
 		return
 	}
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	u, ok := s.lookupUser(w, in.UserID)
-	if !ok {
+	if err := s.st.fireEvent(in.UserID, s.workflows(), data); err != nil {
+		writeFailure(w, err)
 		return
-	}
-	for _, wf := range s.workflows() {
-		if inst := s.st.installs[wf.ID][u.ID]; inst != nil && inst.active {
-			s.execute(execution{wf: wf, userID: u.ID, copyID: inst.id, version: inst.version, mode: "trigger", data: data})
-		}
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"message": "Event successfully triggered"})
 }

@@ -82,58 +82,41 @@ func (inst *installation) formJSON() []map[string]any {
 	return out
 }
 
-// installationJSON renders a completed installation as the list page
-// (get-all-installations) shows one; it is enabled while one of its
-// workflows is installed and active for the user. The caller holds the
-// store lock.
-func (s *Server) installationJSON(inst *installation) map[string]any {
-	ids := make([]string, 0, len(inst.workflows))
-	enabled := false
+// installationView is a copy of an installation, with whether it is
+// enabled: while one of its workflows is installed and active for the
+// user. Its form's answers and credentials are replaced, never changed in
+// place, so the copy may share them.
+type installationView struct {
+	installation
+	enabled bool
+}
+
+// ---- the store's installations
+
+// viewLocked copies an installation.
+func (st *store) viewLocked(inst *installation) installationView {
+	v := installationView{installation: *inst}
+	v.form = slices.Clone(inst.form)
 	for _, wf := range inst.workflows {
-		ids = append(ids, wf.ID)
-		if i := s.st.installs[wf.ID][inst.userID]; i != nil && i.active {
-			enabled = true
+		if i := st.installs[wf.ID][inst.userID]; i != nil && i.active {
+			v.enabled = true
 		}
 	}
-	return map[string]any{
-		"installationId": inst.id, "integrationId": inst.in.ID, "userId": inst.userID, "formData": inst.formJSON(),
-		"credentialIds": inst.credentials, "workflowIds": ids, "installedAt": inst.at.Format(timeFormat), "enabled": enabled,
-	}
+	return v
 }
 
-// installTarget resolves the user and the integration of a start or edit
-// body, answering 400 or 404 itself. The caller holds the store lock.
-func (s *Server) installTarget(w http.ResponseWriter, userID, integrationID string) (*user, *Integration, bool) {
-	u, ok := s.lookupUser(w, userID)
-	if !ok {
-		return nil, nil, false
-	}
-	if integrationID == "" {
-		writeError(w, http.StatusBadRequest, "integrationId is required")
-		return nil, nil, false
-	}
-	in := s.integration(integrationID)
-	if in == nil {
-		writeError(w, http.StatusNotFound, "Integration not found")
-		return nil, nil, false
-	}
-	return u, in, true
-}
-
-// pickCredentials chooses the user's credential for each type the
+// pickCredentialsLocked chooses the user's credential for each type the
 // integration needs: the one named in ids, else the user's only one. It
-// answers 404 for an id that is not one of the user's, and 400 when the
-// user has none of a type or, without a choice, several. The caller holds
-// the store lock.
-func (s *Server) pickCredentials(w http.ResponseWriter, in *Integration, u *user, ids []string) (map[string]string, bool) {
+// fails with 404 for an id that is not one of the user's, and 400 when
+// the user has none of a type or, without a choice, several.
+func (st *store) pickCredentialsLocked(in *Integration, userID string, ids []string) (map[string]string, error) {
 	chosen := map[string]string{}
 	for _, id := range ids {
-		i := slices.IndexFunc(s.st.creds[u.ID], func(c *credential) bool { return c.ID == id })
+		i := slices.IndexFunc(st.creds[userID], func(c *credential) bool { return c.ID == id })
 		if i < 0 {
-			writeError(w, http.StatusNotFound, fmt.Sprintf("Credential %q not found for this user", id))
-			return nil, false
+			return nil, fail(http.StatusNotFound, "Credential %q not found for this user", id)
 		}
-		c := s.st.creds[u.ID][i]
+		c := st.creds[userID][i]
 		chosen[c.Type] = c.ID
 	}
 	for _, typ := range in.Credentials {
@@ -141,23 +124,171 @@ func (s *Server) pickCredentials(w http.ResponseWriter, in *Integration, u *user
 			continue
 		}
 		var have []string
-		for _, c := range s.st.creds[u.ID] {
+		for _, c := range st.creds[userID] {
 			if c.Type == typ {
 				have = append(have, c.ID)
 			}
 		}
 		switch len(have) {
 		case 0:
-			writeError(w, http.StatusBadRequest, fmt.Sprintf("The integration needs a %s credential: create one for the user first", typ))
-			return nil, false
+			return nil, fail(http.StatusBadRequest, "The integration needs a %s credential: create one for the user first", typ)
 		case 1:
 			chosen[typ] = have[0]
 		default:
-			writeError(w, http.StatusBadRequest, fmt.Sprintf("The user has %d %s credentials: choose one with credentialIds", len(have), typ))
-			return nil, false
+			return nil, fail(http.StatusBadRequest, "The user has %d %s credentials: choose one with credentialIds", len(have), typ)
 		}
 	}
-	return chosen, true
+	return chosen, nil
+}
+
+// startInstallation creates a pending installation of workflows of in for
+// a user, who must hold a credential of each type in needs (see
+// pickCredentialsLocked).
+func (st *store) startInstallation(userIDOrName string, in *Integration, workflows []*Workflow, credentialIDs []string) (installationView, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	u, err := st.userLocked(userIDOrName)
+	if err != nil {
+		return installationView{}, err
+	}
+	creds, err := st.pickCredentialsLocked(in, u.ID, credentialIDs)
+	if err != nil {
+		return installationView{}, err
+	}
+	inst := &installation{id: objectID(), seq: st.nextSeqLocked(), in: in, userID: u.ID, workflows: workflows, credentials: creds, form: formOf(workflows)}
+	for st.installations[inst.id] != nil {
+		inst.id = objectID()
+	}
+	st.installations[inst.id] = inst
+	return st.viewLocked(inst), nil
+}
+
+// completeInstallation checks the answers against a pending installation's
+// form and installs its workflows for the user, active at their latest
+// version: 404 for no such installation, 409 for a completed one, 400 for
+// wrong answers.
+func (st *store) completeInstallation(id string, answers []stepAnswer) error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	inst := st.installations[id]
+	switch {
+	case inst == nil:
+		return fail(http.StatusNotFound, "Installation not found")
+	case inst.completed:
+		return fail(http.StatusConflict, "Installation already completed")
+	}
+	values, problems := inst.answer(answers)
+	if len(problems) > 0 {
+		return fail(http.StatusBadRequest, "%s", strings.Join(problems, "; "))
+	}
+	form := slices.Clone(inst.form)
+	for i := range form {
+		form[i].values = values[i]
+	}
+	inst.form, inst.completed, inst.at = form, true, time.Now().UTC()
+	for _, wf := range inst.workflows {
+		st.installLocked(wf.ID, inst.userID, wf.Version)
+	}
+	return nil
+}
+
+// editInstallation replaces the credentials (when ids are given) of a
+// user's completed installation of in: the one named by installationID,
+// else the latest.
+func (st *store) editInstallation(userIDOrName string, in *Integration, installationID string, credentialIDs []string) (installationView, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	u, err := st.userLocked(userIDOrName)
+	if err != nil {
+		return installationView{}, err
+	}
+	var inst *installation
+	for _, c := range st.completedLocked() {
+		if c.userID == u.ID && c.in == in && (installationID == "" || c.id == installationID) {
+			inst = c
+		}
+	}
+	if inst == nil {
+		return installationView{}, fail(http.StatusNotFound, "Installation not found")
+	}
+	if len(credentialIDs) > 0 {
+		creds, err := st.pickCredentialsLocked(in, u.ID, credentialIDs)
+		if err != nil {
+			return installationView{}, err
+		}
+		inst.credentials = creds
+	}
+	return st.viewLocked(inst), nil
+}
+
+// completedLocked lists the completed installations, oldest first.
+func (st *store) completedLocked() []*installation {
+	var out []*installation
+	for _, inst := range st.installations {
+		if inst.completed {
+			out = append(out, inst)
+		}
+	}
+	slices.SortFunc(out, func(a, b *installation) int { return cmp.Compare(a.seq, b.seq) })
+	return out
+}
+
+// completedInstallations returns the completed installations, oldest
+// first.
+func (st *store) completedInstallations() []installationView {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	out := []installationView{}
+	for _, inst := range st.completedLocked() {
+		out = append(out, st.viewLocked(inst))
+	}
+	return out
+}
+
+// completedInstallation returns a completed installation: 404 for a
+// pending one too.
+func (st *store) completedInstallation(id string) (installationView, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	inst := st.installations[id]
+	if inst == nil || !inst.completed {
+		return installationView{}, fail(http.StatusNotFound, "Installation not found")
+	}
+	return st.viewLocked(inst), nil
+}
+
+// ---- handlers
+
+// installationJSON renders a completed installation as the list page
+// (get-all-installations) shows one.
+func installationJSON(v installationView) map[string]any {
+	ids := make([]string, 0, len(v.workflows))
+	for _, wf := range v.workflows {
+		ids = append(ids, wf.ID)
+	}
+	return map[string]any{
+		"installationId": v.id, "integrationId": v.in.ID, "userId": v.userID, "formData": v.formJSON(),
+		"credentialIds": v.credentials, "workflowIds": ids, "installedAt": v.at.Format(timeFormat), "enabled": v.enabled,
+	}
+}
+
+// installTarget checks the user and resolves the integration of a start
+// or edit body, answering 400 or 404 itself.
+func (s *Server) installTarget(w http.ResponseWriter, userID, integrationID string) (*Integration, bool) {
+	if _, err := s.st.userByIDOrName(userID); err != nil {
+		writeFailure(w, err)
+		return nil, false
+	}
+	if integrationID == "" {
+		writeError(w, http.StatusBadRequest, "integrationId is required")
+		return nil, false
+	}
+	in := s.integration(integrationID)
+	if in == nil {
+		writeError(w, http.StatusNotFound, "Integration not found")
+		return nil, false
+	}
+	return in, true
 }
 
 // pickWorkflows returns the integration's workflows named by ids, or all of
@@ -190,9 +321,7 @@ func (s *Server) startInstallation(w http.ResponseWriter, r *http.Request, _ *re
 	if !readJSON(w, r, &in) {
 		return
 	}
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	u, integ, ok := s.installTarget(w, in.UserID, in.IntegrationID)
+	integ, ok := s.installTarget(w, in.UserID, in.IntegrationID)
 	if !ok {
 		return
 	}
@@ -200,13 +329,11 @@ func (s *Server) startInstallation(w http.ResponseWriter, r *http.Request, _ *re
 	if !ok {
 		return
 	}
-	creds, ok := s.pickCredentials(w, integ, u, in.CredentialIDs)
-	if !ok {
+	inst, err := s.st.startInstallation(in.UserID, integ, wfs, in.CredentialIDs)
+	if err != nil {
+		writeFailure(w, err)
 		return
 	}
-	s.st.seq++
-	inst := &installation{id: objectID(), seq: s.st.seq, in: integ, userID: u.ID, workflows: wfs, credentials: creds, form: formOf(wfs)}
-	s.st.installations[inst.id] = inst
 	writeJSON(w, http.StatusOK, map[string]any{"installationId": inst.id, "data": inst.formJSON()})
 }
 
@@ -235,28 +362,9 @@ func (s *Server) completeInstallation(w http.ResponseWriter, r *http.Request, _ 
 		writeError(w, http.StatusBadRequest, "installationId is required")
 		return
 	}
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	inst := s.st.installations[in.InstallationID]
-	switch {
-	case inst == nil:
-		writeError(w, http.StatusNotFound, "Installation not found")
+	if err := s.st.completeInstallation(in.InstallationID, in.Data); err != nil {
+		writeFailure(w, err)
 		return
-	case inst.completed:
-		writeError(w, http.StatusConflict, "Installation already completed")
-		return
-	}
-	values, problems := inst.answer(in.Data)
-	if len(problems) > 0 {
-		writeError(w, http.StatusBadRequest, strings.Join(problems, "; "))
-		return
-	}
-	for i := range inst.form {
-		inst.form[i].values = values[i]
-	}
-	inst.completed, inst.at = true, time.Now().UTC()
-	for _, wf := range inst.workflows {
-		s.st.install(wf.ID, inst.userID, wf.Version)
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"message": "Installation completed successfully"})
 }
@@ -337,33 +445,19 @@ func (s *Server) editInstallation(w http.ResponseWriter, r *http.Request, _ *req
 	if !readJSON(w, r, &in) {
 		return
 	}
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	u, integ, ok := s.installTarget(w, in.UserID, in.IntegrationID)
+	integ, ok := s.installTarget(w, in.UserID, in.IntegrationID)
 	if !ok {
 		return
 	}
-	var inst *installation
-	for _, c := range s.completedInstallations() {
-		if c.userID == u.ID && c.in == integ && (in.InstallationID == "" || c.id == in.InstallationID) {
-			inst = c
-		}
-	}
-	if inst == nil {
-		writeError(w, http.StatusNotFound, "Installation not found")
+	inst, err := s.st.editInstallation(in.UserID, integ, in.InstallationID, in.CredentialIDs)
+	if err != nil {
+		writeFailure(w, err)
 		return
-	}
-	if len(in.CredentialIDs) > 0 {
-		creds, ok := s.pickCredentials(w, integ, u, in.CredentialIDs)
-		if !ok {
-			return
-		}
-		inst.credentials = creds
 	}
 	// The edit page's record has installedData and no enabled. Its items
 	// are untyped ("<any>"); the fake puts the answers the installation was
 	// completed with there, in Complete's shape.
-	out := s.installationJSON(inst)
+	out := installationJSON(inst)
 	delete(out, "enabled")
 	answers := make([]map[string]any, 0, len(inst.form))
 	for i := range inst.form {
@@ -373,39 +467,22 @@ func (s *Server) editInstallation(w http.ResponseWriter, r *http.Request, _ *req
 	writeJSON(w, http.StatusOK, map[string]any{"data": out})
 }
 
-// completedInstallations lists the completed installations, oldest first.
-// The caller holds the store lock.
-func (s *Server) completedInstallations() []*installation {
-	var out []*installation
-	for _, inst := range s.st.installations {
-		if inst.completed {
-			out = append(out, inst)
-		}
-	}
-	slices.SortFunc(out, func(a, b *installation) int { return cmp.Compare(a.seq, b.seq) })
-	return out
-}
-
 func (s *Server) listInstallations(w http.ResponseWriter, _ *http.Request, _ *request) {
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
 	out := []map[string]any{}
-	for _, inst := range s.completedInstallations() {
-		out = append(out, s.installationJSON(inst))
+	for _, inst := range s.st.completedInstallations() {
+		out = append(out, installationJSON(inst))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"data": out})
 }
 
 // getInstallation serves a completed installation; a pending one is 404.
 func (s *Server) getInstallation(w http.ResponseWriter, _ *http.Request, req *request) {
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	inst := s.st.installations[req.params["installationId"]]
-	if inst == nil || !inst.completed {
-		writeError(w, http.StatusNotFound, "Installation not found")
+	inst, err := s.st.completedInstallation(req.params["installationId"])
+	if err != nil {
+		writeFailure(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": s.installationJSON(inst)})
+	writeJSON(w, http.StatusOK, map[string]any{"data": installationJSON(inst)})
 }
 
 // installationHandlers are this file's answers, by the contract's operationId.

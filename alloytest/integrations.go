@@ -15,12 +15,12 @@ func (s *Server) integration(idOrApp string) *Integration {
 	return nil
 }
 
-// integrationJSON renders an integration for one user in the shape of the
-// version and the call: the 2025-09 list (primaryConnector, description,
-// connectors, credentials: list-integrations), the 2025-09 get (app,
-// connectors, credentials, and no description: get-an-integration), or
-// older versions' (app, blocks). The caller holds the store lock.
-func (s *Server) integrationJSON(in *Integration, userID, version string, one bool) map[string]any {
+// integrationJSON renders an integration for a user whose copies of
+// workflows are installs, in the shape of the version and the call: the
+// 2025-09 list (primaryConnector, description, connectors, credentials:
+// list-integrations), the 2025-09 get (app, connectors, credentials, and
+// no description: get-an-integration), or older versions' (app, blocks).
+func integrationJSON(in *Integration, installs map[string]install, version string, one bool) map[string]any {
 	keys := blockKeys
 	if headerVersioned(version) {
 		keys = integrationConnectorKeys
@@ -28,7 +28,7 @@ func (s *Server) integrationJSON(in *Integration, userID, version string, one bo
 	anyInstalled := false
 	workflows := make([]map[string]any, 0, len(in.Workflows))
 	for i := range in.Workflows {
-		w := s.workflowState(&in.Workflows[i], userID)
+		w := workflowState(&in.Workflows[i], installs)
 		anyInstalled = anyInstalled || w["installed"] == true
 		keys.put(w, in.Workflows[i].Steps)
 		workflows = append(workflows, w)
@@ -46,11 +46,11 @@ func (s *Server) integrationJSON(in *Integration, userID, version string, one bo
 }
 
 // workflowState is the part of a workflow's JSON that depends on the
-// user's copy. The caller holds the store lock.
-func (s *Server) workflowState(wf *Workflow, userID string) map[string]any {
-	inst := s.st.installs[wf.ID][userID]
-	w := map[string]any{"workflowId": wf.ID, "name": wf.Name, "installed": inst != nil, "active": inst != nil && inst.active, "version": wf.Version}
-	if inst != nil {
+// user's copy, from their installs.
+func workflowState(wf *Workflow, installs map[string]install) map[string]any {
+	inst, ok := installs[wf.ID]
+	w := map[string]any{"workflowId": wf.ID, "name": wf.Name, "installed": ok, "active": ok && inst.active, "version": wf.Version}
+	if ok {
 		w["installedVersion"] = inst.version
 	}
 	return w
@@ -82,24 +82,22 @@ func (k stepKeys) put(w map[string]any, steps []Step) {
 }
 
 func (s *Server) listIntegrations(w http.ResponseWriter, r *http.Request, req *request) {
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	u, ok := s.queryUser(w, r)
-	if !ok {
+	_, installs, err := s.st.installsOf(r.URL.Query().Get("userId"))
+	if err != nil {
+		writeFailure(w, err)
 		return
 	}
 	out := make([]map[string]any, 0, len(s.cfg.integrations))
 	for i := range s.cfg.integrations {
-		out = append(out, s.integrationJSON(&s.cfg.integrations[i], u.ID, req.version, false))
+		out = append(out, integrationJSON(&s.cfg.integrations[i], installs, req.version, false))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"data": out})
 }
 
 func (s *Server) getIntegration(w http.ResponseWriter, r *http.Request, req *request) {
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	u, ok := s.queryUser(w, r)
-	if !ok {
+	_, installs, err := s.st.installsOf(r.URL.Query().Get("userId"))
+	if err != nil {
+		writeFailure(w, err)
 		return
 	}
 	in := s.integration(req.params["integrationId"])
@@ -107,12 +105,12 @@ func (s *Server) getIntegration(w http.ResponseWriter, r *http.Request, req *req
 		writeError(w, http.StatusNotFound, "Integration not found")
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": s.integrationJSON(in, u.ID, req.version, true)})
+	writeJSON(w, http.StatusOK, map[string]any{"data": integrationJSON(in, installs, req.version, true)})
 }
 
 // installURL answers with a hosted-install link carrying a user token, as
 // Alloy's does.
-func (s *Server) installURL(w http.ResponseWriter, _ *http.Request, req *request, u *user) {
+func (s *Server) installURL(w http.ResponseWriter, _ *http.Request, req *request, u user) {
 	in := s.integration(req.params["integrationId"])
 	if in == nil {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("Integration %q not found", req.params["integrationId"]))

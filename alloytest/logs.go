@@ -41,36 +41,135 @@ type runStat struct {
 // takes in apps.
 func appActions(wf *Workflow) int { return max(len(wf.Steps)-1, 0) }
 
-// execute records the run e describes (wf, userID, copyID, version, mode,
-// data) and counts it in the analytics. It fails, at its last step, when
-// FailNextRun queued a failure for the workflow. The caller holds the store
-// lock.
-func (s *Server) execute(e execution) *execution {
+// ---- the store's logs
+
+// executeLocked records the run e describes (wf, userID, copyID, version,
+// mode, data) and counts it in the analytics. It fails, at its last step,
+// when FailNextRun queued a failure for the workflow. Executions never
+// change once recorded: the store hands out pointers to them.
+func (st *store) executeLocked(e execution) *execution {
 	now := time.Now().UTC().Truncate(time.Millisecond) // as the wire carries it
-	s.st.seq++
-	e.seq, e.uuid, e.oid, e.entryID = s.st.seq, shortID(), objectID(), objectID()
+	e.seq, e.uuid, e.oid, e.entryID = st.nextSeqLocked(), shortID(), objectID(), objectID()
 	e.start, e.stopped = now, now.Add(time.Duration(len(e.wf.Steps))*time.Millisecond)
-	if q := s.st.failures[e.wf.ID]; len(q) > 0 {
-		e.errMsg, s.st.failures[e.wf.ID] = q[0], q[1:]
+	if q := st.failures[e.wf.ID]; len(q) > 0 {
+		e.errMsg, st.failures[e.wf.ID] = q[0], q[1:]
 	}
-	s.st.executions = append(s.st.executions, &e)
-	s.st.runs = append(s.st.runs, runStat{at: now, workflowID: e.wf.ID, userID: e.userID, appActions: appActions(e.wf), failed: e.errMsg != ""})
+	st.executions = append(st.executions, &e)
+	st.runs = append(st.runs, runStat{at: now, workflowID: e.wf.ID, userID: e.userID, appActions: appActions(e.wf), failed: e.errMsg != ""})
 	return &e
 }
 
-// deleteLogs removes a user's executions; analytics keep counting them.
-func (st *store) deleteLogs(userID string) {
+// deleteLogsLocked removes a user's executions; analytics keep counting
+// them.
+func (st *store) deleteLogsLocked(userID string) {
 	st.executions = slices.DeleteFunc(st.executions, func(e *execution) bool { return e.userID == userID })
 }
 
-// execution finds an execution by either of its ids.
-func (st *store) execution(id string) *execution {
+// executionLocked finds an execution by either of its ids.
+func (st *store) executionLocked(id string) *execution {
 	for _, e := range st.executions {
 		if e.uuid == id || e.oid == id {
 			return e
 		}
 	}
 	return nil
+}
+
+// execution finds an execution by either of its ids, or nil.
+func (st *store) execution(id string) *execution {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.executionLocked(id)
+}
+
+// executionsWhere returns the executions keep accepts, oldest first.
+func (st *store) executionsWhere(keep func(*execution) bool) []*execution {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	var out []*execution
+	for _, e := range st.executions {
+		if keep(e) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// executionsOf returns a workflow's executions, of one user (id or
+// username) unless userIDOrName is "", newest first unless asc.
+func (st *store) executionsOf(wf *Workflow, userIDOrName string, asc bool) ([]*execution, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	u, err := st.optionalUserLocked(userIDOrName)
+	if err != nil {
+		return nil, err
+	}
+	var out []*execution
+	for _, e := range st.executions {
+		if e.wf == wf && (u == nil || e.userID == u.ID) {
+			out = append(out, e)
+		}
+	}
+	if !asc {
+		slices.Reverse(out)
+	}
+	return out, nil
+}
+
+// rerun runs a past execution of wf again with its payload, as a "retry",
+// when it is one of the user's (if userIDOrName names one): 404 otherwise.
+// The user's copy need not still be installed.
+func (st *store) rerun(wf *Workflow, userIDOrName, executionID string) (*execution, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	u, err := st.optionalUserLocked(userIDOrName)
+	if err != nil {
+		return nil, err
+	}
+	old := st.executionLocked(executionID)
+	if old == nil || old.wf != wf || (u != nil && old.userID != u.ID) {
+		return nil, fail(http.StatusNotFound, "Execution not found")
+	}
+	return st.executeLocked(execution{wf: wf, userID: old.userID, copyID: old.copyID, version: old.version, mode: "retry", data: old.data}), nil
+}
+
+// deleteUserLogs deletes the logs of the user the path names, which the
+// query's userId must name too (400 otherwise).
+func (st *store) deleteUserLogs(pathUser, queryUser string) error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	u, err := st.userLocked(pathUser)
+	if err != nil {
+		return err
+	}
+	if q, _ := st.userLocked(queryUser); q != u {
+		return fail(http.StatusBadRequest, "userId in the query must name the user of the path")
+	}
+	st.deleteLogsLocked(u.ID)
+	return nil
+}
+
+// logs returns the executions of the account-wide log that match a parent
+// workflow ("" for any), a user (id or username; "" for any) and a message
+// ("" for any), oldest first, with the users they name.
+func (st *store) logs(workflowID, userIDOrName, message string) ([]*execution, map[string]user) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	userID := userIDOrName
+	if u, _ := st.userLocked(userIDOrName); u != nil {
+		userID = u.ID
+	}
+	var list []*execution
+	who := map[string]user{}
+	for _, e := range st.executions {
+		if (workflowID == "" || e.wf.ID == workflowID) && (userID == "" || e.userID == userID) && (message == "" || e.message() == message) {
+			list = append(list, e)
+			if u := st.users[e.userID]; u != nil {
+				who[u.ID] = *u
+			}
+		}
+	}
+	return list, who
 }
 
 const shortIDChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
@@ -106,14 +205,10 @@ type Execution struct {
 // logs hold, oldest first; an empty workflowID gives every workflow's.
 // Deleting a user's logs removes theirs.
 func (s *Server) Executions(workflowID string) []Execution {
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
 	var out []Execution
-	for _, e := range s.st.executions {
-		if workflowID == "" || e.wf.ID == workflowID {
-			out = append(out, Execution{ID: e.uuid, WorkflowID: e.wf.ID, UserID: e.userID, Mode: e.mode,
-				Data: cloneJSON(e.data), Error: e.errMsg, StartedAt: e.start})
-		}
+	for _, e := range s.st.executionsWhere(func(e *execution) bool { return workflowID == "" || e.wf.ID == workflowID }) {
+		out = append(out, Execution{ID: e.uuid, WorkflowID: e.wf.ID, UserID: e.userID, Mode: e.mode,
+			Data: cloneJSON(e.data), Error: e.errMsg, StartedAt: e.start})
 	}
 	return out
 }
@@ -127,9 +222,7 @@ func (s *Server) FailNextRun(workflowID, message string) {
 	if message == "" {
 		message = "Execution failed"
 	}
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	s.st.failures[workflowID] = append(s.st.failures[workflowID], message)
+	s.st.failNextRun(workflowID, message)
 }
 
 // failedStep is the step an execution failed at, or nil.
@@ -201,8 +294,7 @@ func window[T any](list []T, from, limit int) []T {
 // defaults to 10 and may not pass 30; newest first unless order=asc.
 func (s *Server) workflowLogs(w http.ResponseWriter, r *http.Request, req *request, wf *Workflow) {
 	q := r.URL.Query()
-	u, ok := s.optionalQueryUser(w, r)
-	if !ok {
+	if !s.checkOptionalUser(w, r) {
 		return
 	}
 	page, ok := intParam(w, q, "page", 1, 1, 0)
@@ -213,7 +305,11 @@ func (s *Server) workflowLogs(w http.ResponseWriter, r *http.Request, req *reque
 	if !ok {
 		return
 	}
-	list := s.executionsOf(wf, u, strings.EqualFold(q.Get("order"), "asc"))
+	list, err := s.st.executionsOf(wf, q.Get("userId"), strings.EqualFold(q.Get("order"), "asc"))
+	if err != nil {
+		writeFailure(w, err)
+		return
+	}
 	out := []map[string]any{}
 	for _, e := range window(list, min(page-1, len(list))*limit, limit) {
 		out = append(out, e.json(req.version))
@@ -221,30 +317,16 @@ func (s *Server) workflowLogs(w http.ResponseWriter, r *http.Request, req *reque
 	writeJSON(w, http.StatusOK, map[string]any{"data": out})
 }
 
-// executionsOf lists a workflow's executions, of one user unless u is nil,
-// newest first unless asc. The caller holds the store lock.
-func (s *Server) executionsOf(wf *Workflow, u *user, asc bool) []*execution {
-	var out []*execution
-	for _, e := range s.st.executions {
-		if e.wf == wf && (u == nil || e.userID == u.ID) {
-			out = append(out, e)
-		}
-	}
-	if !asc {
-		slices.Reverse(out)
-	}
-	return out
-}
-
 // workflowErrors lists the failed executions of a workflow, newest first;
 // block is the id of the step that failed.
 func (s *Server) workflowErrors(w http.ResponseWriter, r *http.Request, _ *request, wf *Workflow) {
-	u, ok := s.optionalQueryUser(w, r)
-	if !ok {
+	list, err := s.st.executionsOf(wf, r.URL.Query().Get("userId"), false)
+	if err != nil {
+		writeFailure(w, err)
 		return
 	}
 	out := []map[string]any{}
-	for _, e := range s.executionsOf(wf, u, false) {
+	for _, e := range list {
 		if e.errMsg == "" {
 			continue
 		}
@@ -260,28 +342,22 @@ func (s *Server) workflowErrors(w http.ResponseWriter, r *http.Request, _ *reque
 // rerun runs a past execution of the workflow again with its payload, as a
 // "retry". The user's copy need not still be installed.
 func (s *Server) rerun(w http.ResponseWriter, r *http.Request, req *request, wf *Workflow) {
-	u, ok := s.optionalQueryUser(w, r)
-	if !ok {
+	e, err := s.st.rerun(wf, r.URL.Query().Get("userId"), req.params["executionId"])
+	if err != nil {
+		writeFailure(w, err)
 		return
 	}
-	old := s.st.execution(req.params["executionId"])
-	if old == nil || old.wf != wf || (u != nil && old.userID != u.ID) {
-		writeError(w, http.StatusNotFound, "Execution not found")
-		return
-	}
-	e := s.execute(execution{wf: wf, userID: old.userID, copyID: old.copyID, version: old.version, mode: "retry", data: old.data})
 	writeJSON(w, http.StatusOK, map[string]string{"message": "Rerun started", "executionUuid": e.uuid})
 }
 
 // deleteUserLogs deletes the logs of the user the path names, which the
 // query's userId (required, as delete-logs-for-a-user declares it) must
 // name too.
-func (s *Server) deleteUserLogs(w http.ResponseWriter, r *http.Request, _ *request, u *user) {
-	if s.st.find(r.URL.Query().Get("userId")) != u {
-		writeError(w, http.StatusBadRequest, "userId in the query must name the user of the path")
+func (s *Server) deleteUserLogs(w http.ResponseWriter, r *http.Request, req *request) {
+	if err := s.st.deleteUserLogs(req.params["userId"], r.URL.Query().Get("userId")); err != nil {
+		writeFailure(w, err)
 		return
 	}
-	s.st.deleteLogs(u.ID)
 	writeJSON(w, http.StatusOK, map[string]string{"message": "Success"})
 }
 
@@ -293,12 +369,12 @@ func (e *execution) message() string {
 	return "executionSuccess"
 }
 
-// entryJSON renders an execution as an entry of GET /logs. The caller
-// holds the store lock.
-func (s *Server) entryJSON(e *execution) map[string]any {
+// entryJSON renders an execution of user u (nil when deleted) as an
+// entry of GET /logs.
+func (s *Server) entryJSON(e *execution, u *user) map[string]any {
 	in := s.integrationOf(e.wf)
 	who := map[string]string{}
-	if u := s.st.users[e.userID]; u != nil {
+	if u != nil {
 		who["email"], who["fullName"] = u.Username, u.FullName
 	}
 	return map[string]any{
@@ -355,18 +431,7 @@ func (s *Server) listLogs(w http.ResponseWriter, r *http.Request, _ *request) {
 		return
 	}
 	desc := !strings.EqualFold(q.Get("sortOrder"), "asc")
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	userID := q.Get("associatedUserId")
-	if u := s.st.find(userID); u != nil {
-		userID = u.ID
-	}
-	var list []*execution
-	for _, e := range s.st.executions {
-		if (q.Get("workflowId") == "" || e.wf.ID == q.Get("workflowId")) && (userID == "" || e.userID == userID) && (message == "" || e.message() == message) {
-			list = append(list, e)
-		}
-	}
+	list, who := s.st.logs(q.Get("workflowId"), q.Get("associatedUserId"), message)
 	slices.SortStableFunc(list, func(a, b *execution) int {
 		c := cmp.Or(by(a, b), cmp.Compare(a.seq, b.seq))
 		if desc {
@@ -376,7 +441,11 @@ func (s *Server) listLogs(w http.ResponseWriter, r *http.Request, _ *request) {
 	})
 	out := []map[string]any{}
 	for _, e := range window(list, skip, limit) {
-		out = append(out, s.entryJSON(e))
+		var u *user
+		if known, ok := who[e.userID]; ok {
+			u = &known
+		}
+		out = append(out, s.entryJSON(e, u))
 	}
 	pages := len(list) / limit
 	if len(list)%limit != 0 {
@@ -418,8 +487,6 @@ func messageFilter(w http.ResponseWriter, filters string) (string, bool) {
 
 // getLog serves one execution by either of its ids.
 func (s *Server) getLog(w http.ResponseWriter, _ *http.Request, req *request) {
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
 	e := s.st.execution(req.params["id"])
 	if e == nil {
 		writeError(w, http.StatusNotFound, "Execution not found")

@@ -8,19 +8,20 @@ import (
 // The server's options, but for the catalog's (WithApps, ...: catalog.go).
 
 type config struct {
-	apiKey          string
-	addr            string
-	faultSeed       *uint64 // nil: a random seed
-	allowRemote     bool
-	logger          *log.Logger
-	requestLogBytes int64
-	userCounts      bool
-	validate        bool // check requests against the contract
-	tokenTTL        time.Duration
-	apps            []App
-	integrations    []Integration
-	events          []Event
-	connectors      []Connector
+	apiKey             string
+	addr               string
+	faultSeed          *uint64 // nil: a random seed
+	allowRemote        bool
+	logger             *log.Logger
+	requestLogBytes    int64
+	userCounts         bool
+	duplicateUsernames bool // a taken username is no conflict
+	validate           bool // check requests against the contract
+	tokenTTL           time.Duration
+	apps               []App
+	integrations       []Integration
+	events             []Event
+	connectors         []Connector
 }
 
 // Option configures a Server.

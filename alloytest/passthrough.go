@@ -18,12 +18,8 @@ func (s *Server) passthrough(w http.ResponseWriter, r *http.Request, _ *request)
 		return
 	}
 	var echo bufferedResponse
-	s.proxy(&echo, r, "path", func(w http.ResponseWriter) (*credential, bool) {
-		_, c := s.st.credential(credentialID)
-		if c == nil {
-			writeError(w, http.StatusNotFound, "Credential not found")
-		}
-		return c, c != nil
+	s.proxy(&echo, r, "path", func() (*credential, error) {
+		return s.st.useCredential(credentialID, "", "Credential not found", nil)
 	})
 	if echo.status != http.StatusOK {
 		echo.flush(w) // Alloy's own refusal
@@ -71,15 +67,20 @@ func (b *bufferedResponse) flush(w http.ResponseWriter) {
 // forward serves the Unified API's POST /one/forward, whose connection is
 // named like every /one/ call's and whose provider path is "endpoint".
 func (s *Server) forward(w http.ResponseWriter, r *http.Request, req *request) {
-	s.proxy(w, r, "endpoint", func(w http.ResponseWriter) (*credential, bool) { return s.queryConnection(w, r, req) })
+	s.proxy(w, r, "endpoint", func() (*credential, error) {
+		id, err := connectionParam(r, req)
+		if err != nil {
+			return nil, err
+		}
+		return s.st.useCredential(id, "", "Connection not found", nil)
+	})
 }
 
 // proxy stands in for the provider of a credential: it answers 200 with an
-// echo of the call Alloy would have made, and counts an API action.
-// pathKey names the provider path in the request body and the echo; find
-// resolves the credential with the store locked, answering itself when
-// there is none.
-func (s *Server) proxy(w http.ResponseWriter, r *http.Request, pathKey string, find func(http.ResponseWriter) (*credential, bool)) {
+// echo of the call Alloy would have made. pathKey names the provider path
+// in the request body and the echo; use resolves the credential and counts
+// the API action (useCredential), failing when there is none.
+func (s *Server) proxy(w http.ResponseWriter, r *http.Request, pathKey string, use func() (*credential, error)) {
 	var in struct {
 		Method       string          `json:"method"`
 		Path         string          `json:"path"`
@@ -115,13 +116,11 @@ func (s *Server) proxy(w http.ResponseWriter, r *http.Request, pathKey string, f
 	if headers == nil {
 		headers = map[string]any{}
 	}
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	c, ok := find(w)
-	if !ok {
+	c, err := use()
+	if err != nil {
+		writeFailure(w, err)
 		return
 	}
-	s.st.apiActions++
 	writeJSON(w, http.StatusOK, map[string]any{
 		"method": in.Method, pathKey: path, "query": query, "headers": headers, "body": body, "credentialType": c.Type,
 	})

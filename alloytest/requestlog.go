@@ -109,12 +109,7 @@ func (s *Server) Counts() Counts {
 		out.Routes[k] = rc.clone()
 	}
 	j.mu.Unlock()
-	s.st.mu.Lock()
-	out.Users = make(map[string]UserCounts, len(s.st.counts))
-	for k, uc := range s.st.counts {
-		out.Users[k] = *uc
-	}
-	s.st.mu.Unlock()
+	out.Users = s.st.userCounts()
 	return out
 }
 

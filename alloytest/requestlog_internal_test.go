@@ -75,9 +75,8 @@ func BenchmarkRequestLog(b *testing.B) {
 			s, err := Start(WithRequestLog(bc.budget), WithAPIKey("k"))
 			require.NoError(b, err)
 			defer s.Close()
-			s.st.mu.Lock()
-			u := s.st.add("bench@example.com", "")
-			s.st.mu.Unlock()
+			u, err := s.st.createUser("bench@example.com", "")
+			require.NoError(b, err)
 			body := []byte(`{"fullName":"` + strings.Repeat("x", 1000) + `"}`)
 			serve := func() {
 				r := httptest.NewRequest(http.MethodPut, "/users/"+u.ID, bytes.NewReader(body))

@@ -162,16 +162,14 @@ func (s *Server) LoadSeed(f *SeedFile) (*SeedResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &SeedResult{}
-	s.st.mu.Lock()
-	for i, su := range f.Users {
-		u := s.st.add(su.Username, su.FullName)
-		for _, wf := range installs[i] {
-			s.st.install(wf.ID, u.ID, 1)
-		}
-		res.Users = append(res.Users, alloy.User{ID: u.ID, Username: u.Username, FullName: u.FullName})
+	users, err := s.st.seedUsers(f.Users, installs)
+	if err != nil {
+		return nil, fmt.Errorf("alloytest: seed: %s", strings.TrimPrefix(err.Error(), "alloytest: "))
 	}
-	s.st.mu.Unlock()
+	res := &SeedResult{}
+	for _, u := range users {
+		res.Users = append(res.Users, u.alloy())
+	}
 	for i, c := range f.Connections {
 		id, err := s.Connect(c.User, c.App)
 		if err != nil {
@@ -194,16 +192,11 @@ func (s *Server) LoadSeed(f *SeedFile) (*SeedResult, error) {
 }
 
 // checkSeed checks f against s's state and returns, per user, the
-// workflows to install.
-func (s *Server) checkSeed(f *SeedFile) ([][]*Workflow, error) {
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
+// parent workflows (ids) to install.
+func (s *Server) checkSeed(f *SeedFile) ([][]string, error) {
 	inFile := map[string]bool{}
-	installs := make([][]*Workflow, len(f.Users))
+	installs := make([][]string, len(f.Users))
 	for i, u := range f.Users {
-		if s.st.byName[u.Username] != "" {
-			return nil, fmt.Errorf("alloytest: seed: users[%d]: a user with username %q already exists", i, u.Username)
-		}
 		inFile[u.Username] = true
 		for _, ref := range u.Workflows {
 			wf := s.workflow(ref, "")
@@ -213,13 +206,13 @@ func (s *Server) checkSeed(f *SeedFile) ([][]*Workflow, error) {
 			if wf == nil {
 				return nil, fmt.Errorf("alloytest: seed: users[%d]: no workflow with id or name %q", i, ref)
 			}
-			installs[i] = append(installs[i], wf)
+			installs[i] = append(installs[i], wf.ID)
 		}
 	}
 	for i, c := range f.Connections {
 		a := s.app(c.App)
 		switch {
-		case !inFile[c.User] && s.st.find(c.User) == nil:
+		case !inFile[c.User] && !s.st.hasUser(c.User):
 			return nil, fmt.Errorf("alloytest: seed: connections[%d]: no user %q", i, c.User)
 		case a == nil:
 			return nil, fmt.Errorf("alloytest: seed: connections[%d]: no app %q", i, c.App)
@@ -232,12 +225,8 @@ func (s *Server) checkSeed(f *SeedFile) ([][]*Workflow, error) {
 
 // userID resolves a username or id to the id.
 func (s *Server) userID(idOrName string) string {
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	if u := s.st.find(idOrName); u != nil {
-		return u.ID
-	}
-	return ""
+	u, _ := s.st.userByIDOrName(idOrName)
+	return u.ID
 }
 
 // parentsFirst orders collection paths so that a parent collection is

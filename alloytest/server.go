@@ -128,15 +128,12 @@ func Start(opts ...Option) (*Server, error) {
 		APIKey:  cfg.apiKey,
 		cfg:     cfg,
 		ln:      ln,
-		st:      newStore(),
+		st:      newStore(cfg.userCounts, cfg.duplicateUsernames),
 		signKey: key,
 		started: time.Now().UTC(),
 		teamID:  objectID(),
 		faults:  newFaults(seed),
 		journal: newJournal(cfg.requestLogBytes),
-	}
-	if !cfg.userCounts {
-		s.st.counts = nil
 	}
 	s.routes = s.buildRoutes()
 	s.hs = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ConnState: s.trackConn, ErrorLog: cfg.logger}
@@ -477,3 +474,31 @@ func (s *Server) trackConn(_ net.Conn, state http.ConnState) {
 // OpenConnections reports how many client connections are open (idle
 // keep-alive connections included), for tests that check for leaks.
 func (s *Server) OpenConnections() int { return int(s.conns.Load()) }
+
+// failure is an answer other than success: a status and the message of
+// its {"message": ...} body. Store methods return one as their error; it
+// is also the error some exported helpers return.
+type failure struct {
+	status int
+	msg    string
+}
+
+func (f *failure) Error() string { return "alloytest: " + f.msg }
+
+func (f *failure) write(w http.ResponseWriter) { writeError(w, f.status, f.msg) }
+
+// fail returns a failure with a formatted message.
+func fail(status int, format string, args ...any) *failure {
+	return &failure{status, fmt.Sprintf(format, args...)}
+}
+
+// writeFailure answers err as a store method returned it: a *failure as it
+// says, anything else (never expected) with 500.
+func writeFailure(w http.ResponseWriter, err error) {
+	var f *failure
+	if errors.As(err, &f) {
+		f.write(w)
+		return
+	}
+	writeError(w, http.StatusInternalServerError, err.Error())
+}

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	contractops "github.com/alloysdk/alloy-go/internal/contract/ops"
@@ -127,38 +128,46 @@ func collectionAt(path string) (c *collection, parent string, ok bool) {
 	return nil, "", false
 }
 
-// connection is the Unified API data of one credential.
+// connection is the Unified API data of one credential. Its records and
+// subscriptions have their own lock, mu, which the connection's (and its
+// targets') methods take as the store's take st.mu: the ones named
+// ...Locked expect it held, the others take it.
 type connection struct {
-	category string // its app's category, e.g. "commerce"
-	seq      uint64
-	records  map[string][]*record // collection path -> records, oldest first
-	subs     []*subscription      // webhook subscriptions, oldest first
+	category string // its app's category, e.g. "commerce"; never changes
+
+	mu      sync.Mutex
+	seq     uint64
+	records map[string][]*record // collection path -> records, oldest first
+	subs    []*subscription      // webhook subscriptions, oldest first
 }
 
 // record is one stored record of a collection; seq orders records and
 // anchors cursors. fields is the canonical record (see records.go), which
-// every read renders in the shape of the version asked for.
+// every read renders in the shape of the version asked for. An update
+// replaces its top-level values; none is changed in place, so a rendering
+// may share them.
 type record struct {
 	seq    uint64
 	fields map[string]any
 }
 
-// insert stores fields as the newest record of the collection at path.
-func (conn *connection) insert(path string, fields map[string]any) *record {
+// insertLocked stores fields as the newest record of the collection at
+// path.
+func (conn *connection) insertLocked(path string, fields map[string]any) *record {
 	conn.seq++
 	rec := &record{seq: conn.seq, fields: fields}
 	conn.records[path] = append(conn.records[path], rec)
 	return rec
 }
 
-// has reports whether the collection at path holds a record with id.
-func (conn *connection) has(path, id string) bool {
+// hasLocked reports whether the collection at path holds a record with id.
+func (conn *connection) hasLocked(path, id string) bool {
 	return slices.ContainsFunc(conn.records[path], func(r *record) bool { return r.id() == id })
 }
 
-// remove deletes the records of the collection at path that del picks,
-// and the records of its sub-collections that belong to them.
-func (conn *connection) remove(path string, del func(*record) bool) {
+// removeLocked deletes the records of the collection at path that del
+// picks, and the records of its sub-collections that belong to them.
+func (conn *connection) removeLocked(path string, del func(*record) bool) {
 	var gone []string
 	conn.records[path] = slices.DeleteFunc(conn.records[path], func(r *record) bool {
 		if del(r) {
@@ -169,9 +178,16 @@ func (conn *connection) remove(path string, del func(*record) bool) {
 	})
 	for i := range collections {
 		if p, key := collections[i].parentOf(); p == path && len(gone) > 0 {
-			conn.remove(collections[i].path, func(r *record) bool { return slices.Contains(gone, r.text(key)) })
+			conn.removeLocked(collections[i].path, func(r *record) bool { return slices.Contains(gone, r.text(key)) })
 		}
 	}
+}
+
+// clear deletes every record of the connection.
+func (conn *connection) clear() {
+	conn.mu.Lock()
+	defer conn.mu.Unlock()
+	conn.records = map[string][]*record{}
 }
 
 func (r *record) id() string { return r.text("id") }
@@ -207,24 +223,13 @@ func scalarText(v any) (s string, ok bool) {
 }
 
 // target is one collection of one connection: of one parent record for a
-// sub-collection, or of every parent when parent is "".
+// sub-collection, or of every parent when parent is "". Its methods lock
+// the connection as the connection's do.
 type target struct {
 	c      *collection
 	conn   *connection
 	parent string
-	in     map[string]any // the record a create or update sent
 }
-
-// failure is what a lookup answers instead of a value: a status and a
-// message. It is also the error the exported helpers return.
-type failure struct {
-	status int
-	msg    string
-}
-
-func (f *failure) Error() string { return "alloytest: " + f.msg }
-
-func (f *failure) write(w http.ResponseWriter) { writeError(w, f.status, f.msg) }
 
 // open returns c of cred's connection, failing with 400 when cred's app
 // does not serve c.
@@ -238,14 +243,28 @@ func open(cred *credential, c *collection) (*target, *failure) {
 // of narrows t, a sub-collection, to the parent record id, failing with
 // 404 when there is none.
 func (t *target) of(parent string) (*target, *failure) {
-	path, _ := t.c.parentOf()
-	if !t.conn.has(path, parent) {
-		p, _, _ := collectionAt(path)
-		return nil, &failure{http.StatusNotFound, fmt.Sprintf("%s %q not found", p.single, parent)}
-	}
 	n := *t
 	n.parent = parent
+	n.conn.mu.Lock()
+	defer n.conn.mu.Unlock()
+	if f := n.parentGoneLocked(); f != nil {
+		return nil, f
+	}
 	return &n, nil
+}
+
+// parentGoneLocked fails with 404 when t names a parent record that is no
+// longer there.
+func (t *target) parentGoneLocked() *failure {
+	if t.parent == "" {
+		return nil
+	}
+	path, _ := t.c.parentOf()
+	if !t.conn.hasLocked(path, t.parent) {
+		p, _, _ := collectionAt(path)
+		return &failure{http.StatusNotFound, fmt.Sprintf("%s %q not found", p.single, t.parent)}
+	}
+	return nil
 }
 
 // where is t's path after /one/, with the parent's id in place.
@@ -256,8 +275,8 @@ func (t *target) where() string {
 	return t.c.path
 }
 
-// records lists t's records, oldest first.
-func (t *target) records() []*record {
+// recordsLocked lists t's records, oldest first.
+func (t *target) recordsLocked() []*record {
 	all := t.conn.records[t.c.path]
 	if t.parent == "" {
 		return all
@@ -272,30 +291,36 @@ func (t *target) records() []*record {
 	return out
 }
 
-// find returns t's record with id, or nil.
-func (t *target) find(id string) *record {
-	for _, r := range t.records() {
+// lookupLocked returns t's record with id: 404 when there is none.
+func (t *target) lookupLocked(id string) (*record, error) {
+	for _, r := range t.recordsLocked() {
 		if r.id() == id {
-			return r
+			return r, nil
 		}
 	}
-	return nil
+	return nil, fail(http.StatusNotFound, "%s %q not found", t.c.single, id)
 }
 
-// add stores fields, a canonical record, as t's newest record, filling in
-// what is missing or empty: a random id and remoteId, the sync times (now)
-// and remoteDeleted, and the parent's id when t names one.
-func (t *target) add(fields map[string]any) *record {
-	for k, v := range map[string]string{"id": randomID(12), "remoteId": remoteID()} {
-		if fields[k] == nil || fields[k] == "" {
-			fields[k] = v
+// addLocked stores fields, a canonical record, as t's newest record,
+// filling in what is missing or empty: an id (random, and not yet in the
+// collection) and a remoteId, the sync times (now) and remoteDeleted, and
+// the parent's id when t names one.
+func (t *target) addLocked(fields map[string]any) *record {
+	if fields["id"] == nil || fields["id"] == "" {
+		id := randomID(12)
+		for t.conn.hasLocked(t.c.path, id) {
+			id = randomID(12)
 		}
+		fields["id"] = id
+	}
+	if fields["remoteId"] == nil || fields["remoteId"] == "" {
+		fields["remoteId"] = remoteID()
 	}
 	stamp(fields, time.Now())
 	if _, key := t.c.parentOf(); t.parent != "" {
 		fields[key] = t.parent
 	}
-	return t.conn.insert(t.c.path, fields)
+	return t.conn.insertLocked(t.c.path, fields)
 }
 
 // remoteID returns a random 13-digit id, like a provider's.
@@ -314,51 +339,51 @@ func selectorParam(version string) string {
 	return "credentialId"
 }
 
-// queryConnection resolves the connection a Unified API call names with
+// connectionParam reads the connection a Unified API call names with
 // connectionId or credentialId (either, on any version: Alloy's documents
-// disagree), answering 400 when there is neither, or two different ones,
-// and 404 when there is no such credential. The caller holds the store
-// lock.
-func (s *Server) queryConnection(w http.ResponseWriter, r *http.Request, req *request) (*credential, bool) {
+// disagree), failing with 400 when there is neither, or two different
+// ones.
+func connectionParam(r *http.Request, req *request) (string, error) {
 	q := r.URL.Query()
 	conn, cred := q.Get("connectionId"), q.Get("credentialId")
 	switch {
 	case conn == "" && cred == "":
-		writeError(w, http.StatusBadRequest, selectorParam(req.version)+" is required")
-		return nil, false
+		return "", fail(http.StatusBadRequest, "%s is required", selectorParam(req.version))
 	case conn != "" && cred != "" && conn != cred:
-		writeError(w, http.StatusBadRequest, "connectionId and credentialId name different connections")
-		return nil, false
+		return "", fail(http.StatusBadRequest, "connectionId and credentialId name different connections")
 	}
-	_, c := s.st.credential(cmp.Or(conn, cred))
-	if c == nil {
-		writeError(w, http.StatusNotFound, "Connection not found")
-		return nil, false
-	}
-	return c, true
+	return cmp.Or(conn, cred), nil
 }
 
 // connectionHandler acts on the connection a Unified API call names.
 type connectionHandler func(w http.ResponseWriter, r *http.Request, req *request, cred *credential)
 
-// forConnection runs h with the store locked and the connection the query
-// names resolved.
+// forConnection runs h with the connection the query names resolved (see
+// connectionParam), answering 404 when there is no such credential.
 func (s *Server) forConnection(h connectionHandler) handler {
 	return func(w http.ResponseWriter, r *http.Request, req *request) {
-		s.st.mu.Lock()
-		defer s.st.mu.Unlock()
-		if cred, ok := s.queryConnection(w, r, req); ok {
-			h(w, r, req, cred)
+		id, err := connectionParam(r, req)
+		if err != nil {
+			writeFailure(w, err)
+			return
 		}
+		cred, _ := s.st.credentialByID(id, "")
+		if cred == nil {
+			writeError(w, http.StatusNotFound, "Connection not found")
+			return
+		}
+		h(w, r, req, cred)
 	}
 }
 
-// collectionHandler acts on one collection of one connection.
-type collectionHandler func(w http.ResponseWriter, r *http.Request, req *request, t *target)
+// collectionHandler acts on one collection of one connection; in is the
+// record a POST or PUT sent.
+type collectionHandler func(w http.ResponseWriter, r *http.Request, req *request, t *target, in map[string]any)
 
-// forCollection runs h with the store locked, the connection resolved and
-// serving c, and, for a sub-collection, the parent record found. The
-// record a POST or PUT sends is read first, into t.in.
+// forCollection runs h with the connection resolved and serving c, and,
+// for a sub-collection, the parent record found (h's methods on t check
+// again that it is still there). The record a POST or PUT sends is read
+// first.
 func (s *Server) forCollection(c *collection, h collectionHandler) handler {
 	return func(w http.ResponseWriter, r *http.Request, req *request) {
 		var in map[string]any
@@ -377,8 +402,7 @@ func (s *Server) forCollection(c *collection, h collectionHandler) handler {
 				f.write(w)
 				return
 			}
-			t.in = in
-			h(w, r, req, t)
+			h(w, r, req, t, in)
 		})(w, r, req)
 	}
 }
@@ -441,21 +465,46 @@ func cursorPaging(version string) bool { return version < contractops.UnifiedCur
 // listRecords serves a page of the records that match the filters, oldest
 // first, as the version renders them: on 2023-12 from cursor, with
 // pageInfo; later from pageNumber (1-based), with no paging data.
-func (s *Server) listRecords(w http.ResponseWriter, r *http.Request, req *request, t *target) {
+func (s *Server) listRecords(w http.ResponseWriter, r *http.Request, req *request, t *target, _ map[string]any) {
 	q := r.URL.Query()
 	size, ok := intParam(w, q, "pageSize", defaultPageSize, 1, maxPageSize)
 	if !ok {
 		return
 	}
-	list, ok := t.matching(w, q, req.version)
-	if !ok {
+	filters, err := parseFilters(q)
+	if err != nil {
+		writeFailure(w, err)
 		return
 	}
-	out := map[string]any{}
-	if cursorPaging(req.version) {
-		from, ok := t.cursorStart(w, list, q.Get("cursor"))
-		if !ok {
+	number := 0
+	if !cursorPaging(req.version) {
+		if number, ok = intParam(w, q, "pageNumber", 1, 1, 0); !ok {
 			return
+		}
+	}
+	out, err := t.page(filters, req.version, size, q.Get("cursor"), number)
+	if err != nil {
+		writeFailure(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// page renders a page of t's records that match filters, as the version
+// renders them: from cursor with pageInfo when the version pages by
+// cursor, else page number (1-based) with no paging data.
+func (t *target) page(filters []filter, version string, size int, cursor string, number int) (map[string]any, error) {
+	t.conn.mu.Lock()
+	defer t.conn.mu.Unlock()
+	if f := t.parentGoneLocked(); f != nil {
+		return nil, f
+	}
+	list := t.matchingLocked(filters, version)
+	out := map[string]any{}
+	if cursorPaging(version) {
+		from, err := t.cursorStart(list, cursor)
+		if err != nil {
+			return nil, err
 		}
 		page := window(list, from, size)
 		var next *string
@@ -466,22 +515,18 @@ func (s *Server) listRecords(w http.ResponseWriter, r *http.Request, req *reques
 		out["pageInfo"] = map[string]any{"hasNext": next != nil, "nextCursor": next}
 		list = page
 	} else {
-		n, ok := intParam(w, q, "pageNumber", 1, 1, 0)
-		if !ok {
-			return
-		}
 		from := len(list)
-		if n-1 <= len(list)/size {
-			from = (n - 1) * size
+		if number-1 <= len(list)/size {
+			from = (number - 1) * size
 		}
 		list = window(list, from, size)
 	}
 	page := make([]map[string]any, 0, len(list))
 	for _, rec := range list {
-		page = append(page, t.c.render(req.version, rec.fields))
+		page = append(page, t.c.render(version, rec.fields))
 	}
 	out[t.c.list] = page
-	writeJSON(w, http.StatusOK, out)
+	return out, nil
 }
 
 // cursorState is what a cursor carries: the list it pages and the last
@@ -498,70 +543,129 @@ func (t *target) cursor(last *record) string {
 }
 
 // cursorStart returns where in list the page a cursor names starts: 0 for
-// no cursor. A cursor this server did not hand out for t answers 400.
-func (t *target) cursorStart(w http.ResponseWriter, list []*record, cursor string) (int, bool) {
+// no cursor. A cursor this server did not hand out for t fails with 400.
+func (t *target) cursorStart(list []*record, cursor string) (int, error) {
 	if cursor == "" {
-		return 0, true
+		return 0, nil
 	}
 	var st cursorState
 	b, err := base64.RawURLEncoding.DecodeString(cursor)
 	if err != nil || json.Unmarshal(b, &st) != nil || st.Path != t.where() || st.After == 0 {
-		writeError(w, http.StatusBadRequest, "Invalid cursor")
-		return 0, false
+		return 0, fail(http.StatusBadRequest, "Invalid cursor")
 	}
 	i := slices.IndexFunc(list, func(r *record) bool { return r.seq > st.After })
 	if i < 0 {
 		i = len(list)
 	}
-	return i, true
+	return i, nil
 }
 
-func (s *Server) countRecords(w http.ResponseWriter, r *http.Request, req *request, t *target) {
-	if list, ok := t.matching(w, r.URL.Query(), req.version); ok {
-		writeJSON(w, http.StatusOK, map[string]int{"count": len(list)})
+func (s *Server) countRecords(w http.ResponseWriter, r *http.Request, req *request, t *target, _ map[string]any) {
+	filters, err := parseFilters(r.URL.Query())
+	if err != nil {
+		writeFailure(w, err)
+		return
 	}
-}
-
-// answer writes one record as the version renders it, wrapped in the
-// collection's single key.
-func (t *target) answer(w http.ResponseWriter, version string, rec *record) {
-	writeJSON(w, http.StatusOK, map[string]any{t.c.single: t.c.render(version, rec.fields)})
-}
-
-func (s *Server) getRecord(w http.ResponseWriter, _ *http.Request, req *request, t *target) {
-	if rec, ok := t.lookup(w, req.params["id"]); ok {
-		t.answer(w, req.version, rec)
+	n, err := t.count(filters, req.version)
+	if err != nil {
+		writeFailure(w, err)
+		return
 	}
+	writeJSON(w, http.StatusOK, map[string]int{"count": n})
+}
+
+// count counts t's records that match filters.
+func (t *target) count(filters []filter, version string) (int, error) {
+	t.conn.mu.Lock()
+	defer t.conn.mu.Unlock()
+	if f := t.parentGoneLocked(); f != nil {
+		return 0, f
+	}
+	return len(t.matchingLocked(filters, version)), nil
+}
+
+// answer writes one record as rendered, wrapped in the collection's single
+// key, or the failure of the operation that gave it.
+func (t *target) answer(w http.ResponseWriter, rendered map[string]any, err error) {
+	if err != nil {
+		writeFailure(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{t.c.single: rendered})
+}
+
+func (s *Server) getRecord(w http.ResponseWriter, _ *http.Request, req *request, t *target, _ map[string]any) {
+	rec, err := t.get(req.params["id"], req.version)
+	t.answer(w, rec, err)
+}
+
+// get renders t's record with id as the version does.
+func (t *target) get(id, version string) (map[string]any, error) {
+	t.conn.mu.Lock()
+	defer t.conn.mu.Unlock()
+	if f := t.parentGoneLocked(); f != nil {
+		return nil, f
+	}
+	rec, err := t.lookupLocked(id)
+	if err != nil {
+		return nil, err
+	}
+	return t.c.render(version, rec.fields), nil
 }
 
 // createRecord stores the properties sent that the version documents as
 // writable (see collection.accept); the server sets the id, remoteId, the
 // sync times and, in a sub-collection, the parent's id, whatever the body
 // says. It answers the whole record: what was not sent is null.
-func (s *Server) createRecord(w http.ResponseWriter, _ *http.Request, req *request, t *target) {
-	in := t.c.accept(req.version, t.in)
+func (s *Server) createRecord(w http.ResponseWriter, _ *http.Request, req *request, t *target, in map[string]any) {
+	rec, err := t.create(in, req.version)
+	t.answer(w, rec, err)
+}
+
+// create stores the writable properties of in as a new record of t and
+// renders it.
+func (t *target) create(in map[string]any, version string) (map[string]any, error) {
+	fields := t.c.accept(version, in)
 	if _, key := t.c.parentOf(); key != "" {
-		delete(in, key)
+		delete(fields, key)
 	}
-	t.answer(w, req.version, t.add(in))
+	t.conn.mu.Lock()
+	defer t.conn.mu.Unlock()
+	if f := t.parentGoneLocked(); f != nil {
+		return nil, f
+	}
+	return t.c.render(version, t.addLocked(fields).fields), nil
 }
 
 // updateRecord merges the writable properties sent into the record's
 // (top-level properties replace the old values) and marks it changed now
 // (updatedAt, remoteUpdatedAt); the fields the server sets are kept.
-func (s *Server) updateRecord(w http.ResponseWriter, _ *http.Request, req *request, t *target) {
-	rec, ok := t.lookup(w, req.params["id"])
-	if !ok {
-		return
+func (s *Server) updateRecord(w http.ResponseWriter, _ *http.Request, req *request, t *target, in map[string]any) {
+	rec, err := t.update(req.params["id"], in, req.version)
+	t.answer(w, rec, err)
+}
+
+// update merges the writable properties of in into t's record with id and
+// renders it.
+func (t *target) update(id string, in map[string]any, version string) (map[string]any, error) {
+	fields := t.c.accept(version, in)
+	t.conn.mu.Lock()
+	defer t.conn.mu.Unlock()
+	if f := t.parentGoneLocked(); f != nil {
+		return nil, f
+	}
+	rec, err := t.lookupLocked(id)
+	if err != nil {
+		return nil, err
 	}
 	_, key := t.c.parentOf()
-	for k, v := range t.c.accept(req.version, t.in) {
+	for k, v := range fields {
 		if k != key {
 			rec.fields[k] = v
 		}
 	}
 	touch(rec.fields, time.Now())
-	t.answer(w, req.version, rec)
+	return t.c.render(version, rec.fields), nil
 }
 
 // deleteCode is the code a delete answers: the contract settles on
@@ -571,22 +675,28 @@ const deleteCode = "DELETED"
 
 // deleteRecord deletes a record and the records of its sub-collections
 // (a product's variants, an order's fulfillments).
-func (s *Server) deleteRecord(w http.ResponseWriter, _ *http.Request, req *request, t *target) {
-	rec, ok := t.lookup(w, req.params["id"])
-	if !ok {
+func (s *Server) deleteRecord(w http.ResponseWriter, _ *http.Request, req *request, t *target, _ map[string]any) {
+	if err := t.delete(req.params["id"]); err != nil {
+		writeFailure(w, err)
 		return
 	}
-	t.conn.remove(t.c.path, func(r *record) bool { return r == rec })
 	writeJSON(w, http.StatusOK, map[string]string{"code": deleteCode})
 }
 
-// lookup is find answering 404 itself.
-func (t *target) lookup(w http.ResponseWriter, id string) (*record, bool) {
-	rec := t.find(id)
-	if rec == nil {
-		writeError(w, http.StatusNotFound, fmt.Sprintf("%s %q not found", t.c.single, id))
+// delete deletes t's record with id and the records of its
+// sub-collections.
+func (t *target) delete(id string) error {
+	t.conn.mu.Lock()
+	defer t.conn.mu.Unlock()
+	if f := t.parentGoneLocked(); f != nil {
+		return f
 	}
-	return rec, rec != nil
+	rec, err := t.lookupLocked(id)
+	if err != nil {
+		return err
+	}
+	t.conn.removeLocked(t.c.path, func(r *record) bool { return r == rec })
+	return nil
 }
 
 // notFilters are the query parameters of a list or count that are not
@@ -600,17 +710,13 @@ var filterOps = []string{"Contains", "NotEquals", "Min", "Max"}
 // filter is one condition on the top-level field of a record.
 type filter struct{ field, op, value string }
 
-// matching returns t's records that match every filter of q, answering
-// 400 itself for a Min or Max that is neither a number nor a date. Every
+// parseFilters reads the filters of a list or count's query, failing with
+// 400 for a Min or Max that is neither a number nor a date. Every
 // parameter but the connection and paging ones is a filter: <field>
 // (equals), <field>Contains (case-insensitive), <field>NotEquals,
 // <field>Min and <field>Max (numbers, or dates, as JSON numbers or
-// strings; a Unix timestamp compares with a date as the time it names). A
-// field is read as the version renders the record (2023-12's
-// createdTimestamp), or from the canonical record when the version does
-// not show it (a field only Seed gave). A field a record lacks equals
-// nothing.
-func (t *target) matching(w http.ResponseWriter, q url.Values, version string) ([]*record, bool) {
+// strings; a Unix timestamp compares with a date as the time it names).
+func parseFilters(q url.Values) ([]filter, error) {
 	var filters []filter
 	for _, key := range slices.Sorted(maps.Keys(q)) {
 		if notFilters[key] {
@@ -625,15 +731,22 @@ func (t *target) matching(w http.ResponseWriter, q url.Values, version string) (
 		}
 		for _, v := range q[key] {
 			if (f.op == "Min" || f.op == "Max") && number(v) == nil && date(v) == nil {
-				writeError(w, http.StatusBadRequest, key+" must be a number or a date")
-				return nil, false
+				return nil, fail(http.StatusBadRequest, "%s must be a number or a date", key)
 			}
 			f.value = v
 			filters = append(filters, f)
 		}
 	}
+	return filters, nil
+}
+
+// matchingLocked returns t's records that match every filter. A field is
+// read as the version renders the record (2023-12's createdTimestamp), or
+// from the canonical record when the version does not show it (a field
+// only Seed gave). A field a record lacks equals nothing.
+func (t *target) matchingLocked(filters []filter, version string) []*record {
 	var out []*record
-	for _, rec := range t.records() {
+	for _, rec := range t.recordsLocked() {
 		var view map[string]any
 		if len(filters) > 0 {
 			view = t.c.render(version, rec.fields)
@@ -642,7 +755,7 @@ func (t *target) matching(w http.ResponseWriter, q url.Values, version string) (
 			out = append(out, rec)
 		}
 	}
-	return out, true
+	return out
 }
 
 // match reports whether a record, as the version shows it (view) or as

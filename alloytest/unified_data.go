@@ -39,13 +39,11 @@ func (s *Server) Connect(userID, app string) (connectionID string, err error) {
 	case a.Category == "":
 		return "", fmt.Errorf("alloytest: app %q has no Unified API category", app)
 	}
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	u := s.st.find(userID)
-	if u == nil {
+	c, err := s.st.addCredential(userID, a, map[string]any{})
+	if err != nil {
 		return "", fmt.Errorf("alloytest: no user %q", userID)
 	}
-	return s.st.addCredential(u.ID, a, map[string]any{}).ID, nil
+	return c.ID, nil
 }
 
 // Seed adds records to a collection of a connection, after those it
@@ -75,11 +73,20 @@ func (s *Server) Seed(connectionID, collection string, records ...map[string]any
 			return fmt.Errorf("alloytest: record %d is not a JSON object", i)
 		}
 	}
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
 	t, err := s.target(connectionID, collection)
 	if err != nil {
 		return err
+	}
+	return t.seed(collection, copies)
+}
+
+// seed adds copies, in the canonical form or a version's, as t's newest
+// records; see Server.Seed.
+func (t *target) seed(collection string, copies []map[string]any) error {
+	t.conn.mu.Lock()
+	defer t.conn.mu.Unlock()
+	if f := t.parentGoneLocked(); f != nil {
+		return f
 	}
 	parentPath, key := t.c.parentOf()
 	taken := map[string]bool{}
@@ -94,14 +101,14 @@ func (s *Server) Seed(connectionID, collection string, records ...map[string]any
 			return fmt.Errorf("alloytest: record %d: id must be a string", i)
 		case id != "" && taken[id]:
 			return fmt.Errorf("alloytest: record %d: id %q is already in %s", i, id, collection)
-		case key != "" && t.parent == "" && !t.conn.has(parentPath, parent):
+		case key != "" && t.parent == "" && !t.conn.hasLocked(parentPath, parent):
 			return fmt.Errorf("alloytest: record %d: %s %q is not in %s", i, key, parent, parentPath)
 		}
 		taken[id] = id != ""
 	}
 	for _, rec := range copies {
 		t.c.canonical(rec)
-		t.add(rec)
+		t.addLocked(rec)
 	}
 	return nil
 }
@@ -126,14 +133,19 @@ func (s *Server) Seed(connectionID, collection string, records ...map[string]any
 // updatedTimestamp from remoteUpdatedAt. It returns nil when there is no
 // such connection or collection.
 func (s *Server) Records(connectionID, collection string) []map[string]any {
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
 	t, err := s.target(connectionID, collection)
 	if err != nil {
 		return nil
 	}
+	return t.snapshot()
+}
+
+// snapshot returns deep copies of t's records, oldest first.
+func (t *target) snapshot() []map[string]any {
+	t.conn.mu.Lock()
+	defer t.conn.mu.Unlock()
 	out := []map[string]any{}
-	for _, r := range t.records() {
+	for _, r := range t.recordsLocked() {
 		out = append(out, cloneJSON(r.fields))
 	}
 	return out
@@ -143,14 +155,12 @@ func (s *Server) Records(connectionID, collection string) []map[string]any {
 // for Seed), and the records of their sub-collections that belong to them;
 // with no collection named, every record the connection holds.
 func (s *Server) Clear(connectionID string, paths ...string) error {
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
 	if len(paths) == 0 {
-		_, cred := s.st.credential(connectionID)
+		cred, _ := s.st.credentialByID(connectionID, "")
 		if cred == nil || cred.one == nil {
 			return fmt.Errorf("alloytest: no Unified API connection %q", connectionID)
 		}
-		cred.one.records = map[string][]*record{}
+		cred.one.clear()
 		return nil
 	}
 	for _, p := range paths {
@@ -158,20 +168,27 @@ func (s *Server) Clear(connectionID string, paths ...string) error {
 		if err != nil {
 			return err
 		}
-		gone := t.records()
-		t.conn.remove(t.c.path, func(r *record) bool { return slices.Contains(gone, r) })
+		t.clear()
 	}
 	return nil
 }
 
+// clear deletes t's records and the records of their sub-collections.
+func (t *target) clear() {
+	t.conn.mu.Lock()
+	defer t.conn.mu.Unlock()
+	gone := t.recordsLocked()
+	t.conn.removeLocked(t.c.path, func(r *record) bool { return slices.Contains(gone, r) })
+}
+
 // target resolves a connection's collection (named as for Seed) for the
-// exported helpers. The caller holds the store lock.
+// exported helpers.
 func (s *Server) target(connectionID, path string) (*target, error) {
 	c, parent, ok := collectionAt(path)
 	if !ok {
 		return nil, fmt.Errorf("alloytest: no Unified API collection %q", path)
 	}
-	_, cred := s.st.credential(connectionID)
+	cred, _ := s.st.credentialByID(connectionID, "")
 	if cred == nil {
 		return nil, fmt.Errorf("alloytest: no connection %q", connectionID)
 	}
@@ -193,7 +210,7 @@ func newConnection(category string) *connection {
 	for _, c := range collections { // parents come before their sub-collections
 		if c.category() == category {
 			for _, rec := range data[c.path] {
-				conn.insert(c.path, rec)
+				conn.insertLocked(c.path, rec) // not shared yet
 			}
 		}
 	}

@@ -14,19 +14,15 @@ import (
 // data and subscriptions. With a userId (id or username), the connection
 // must be that user's.
 func (s *Server) deleteConnection(w http.ResponseWriter, r *http.Request, req *request) {
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
-	u, ok := s.optionalQueryUser(w, r)
-	if !ok {
-		return
-	}
-	owner, cred := s.st.credential(req.params["connectionId"])
-	if cred == nil || (u != nil && owner != u.ID) {
+	found, err := s.st.deleteConnection(req.params["connectionId"], r.URL.Query().Get("userId"))
+	switch {
+	case err != nil:
+		writeFailure(w, err)
+	case !found:
 		writeError(w, http.StatusNotFound, "Connection not found")
-		return
+	default:
+		writeJSON(w, http.StatusOK, map[string]bool{"success": true})
 	}
-	s.st.removeCredential(owner, cred.ID)
-	writeJSON(w, http.StatusOK, map[string]bool{"success": true})
 }
 
 // appCategory resolves the app query parameter of the metadata routes,
@@ -121,7 +117,7 @@ func fieldType(s *openapi3.Schema, sample any) string {
 }
 
 // subscription is a webhook subscription of a connection. The fake never
-// delivers events.
+// delivers events. It never changes once made.
 type subscription struct {
 	id, address string
 	topics      []string
@@ -129,6 +125,48 @@ type subscription struct {
 
 func (sub *subscription) json() map[string]any {
 	return map[string]any{"subscriptionId": sub.id, "address": sub.address, "topic": sub.topics, "isEnabled": true}
+}
+
+// subscribe adds a subscription to the connection.
+func (conn *connection) subscribe(address string, topics []string) *subscription {
+	conn.mu.Lock()
+	defer conn.mu.Unlock()
+	sub := &subscription{id: objectID(), address: address, topics: slices.Clone(topics)}
+	for slices.ContainsFunc(conn.subs, func(o *subscription) bool { return o.id == sub.id }) {
+		sub.id = objectID()
+	}
+	conn.subs = append(conn.subs, sub)
+	return sub
+}
+
+// subscriptions returns the connection's subscriptions, oldest first.
+func (conn *connection) subscriptions() []*subscription {
+	conn.mu.Lock()
+	defer conn.mu.Unlock()
+	return slices.Clone(conn.subs)
+}
+
+// subscription finds a subscription by id: 404 when there is none.
+func (conn *connection) subscription(id string) (*subscription, error) {
+	conn.mu.Lock()
+	defer conn.mu.Unlock()
+	i := slices.IndexFunc(conn.subs, func(sub *subscription) bool { return sub.id == id })
+	if i < 0 {
+		return nil, fail(http.StatusNotFound, "Subscription not found")
+	}
+	return conn.subs[i], nil
+}
+
+// unsubscribe deletes a subscription by id: 404 when there is none.
+func (conn *connection) unsubscribe(id string) error {
+	conn.mu.Lock()
+	defer conn.mu.Unlock()
+	i := slices.IndexFunc(conn.subs, func(sub *subscription) bool { return sub.id == id })
+	if i < 0 {
+		return fail(http.StatusNotFound, "Subscription not found")
+	}
+	conn.subs = slices.Delete(conn.subs, i, i+1)
+	return nil
 }
 
 // Subscription is a Unified API webhook subscription, as Subscriptions
@@ -142,11 +180,9 @@ type Subscription struct {
 // Subscriptions returns a snapshot of a connection's webhook
 // subscriptions, oldest first; none for an unknown connection.
 func (s *Server) Subscriptions(connectionID string) []Subscription {
-	s.st.mu.Lock()
-	defer s.st.mu.Unlock()
 	var out []Subscription
-	if _, cred := s.st.credential(connectionID); cred != nil && cred.one != nil {
-		for _, sub := range cred.one.subs {
+	if cred, _ := s.st.credentialByID(connectionID, ""); cred != nil && cred.one != nil {
+		for _, sub := range cred.one.subscriptions() {
 			out = append(out, Subscription{ID: sub.id, Address: sub.address, Topics: slices.Clone(sub.topics)})
 		}
 	}
@@ -154,8 +190,7 @@ func (s *Server) Subscriptions(connectionID string) []Subscription {
 }
 
 // unifiedConnection is cred's Unified API data, answering 400 itself for a
-// credential of an app without a category. The caller holds the store
-// lock.
+// credential of an app without a category.
 func unifiedConnection(w http.ResponseWriter, cred *credential) (*connection, bool) {
 	if cred.one == nil {
 		writeError(w, http.StatusBadRequest, fmt.Sprintf("%s is not a Unified API connection", cred.Type))
@@ -184,9 +219,7 @@ func (s *Server) createSubscription(w http.ResponseWriter, r *http.Request, req 
 	}
 	s.forConnection(func(w http.ResponseWriter, _ *http.Request, _ *request, cred *credential) {
 		if conn, ok := unifiedConnection(w, cred); ok {
-			sub := &subscription{id: objectID(), address: in.Address, topics: in.Topic}
-			conn.subs = append(conn.subs, sub)
-			writeJSON(w, http.StatusOK, map[string]any{"subscription": sub.json()})
+			writeJSON(w, http.StatusOK, map[string]any{"subscription": conn.subscribe(in.Address, in.Topic).json()})
 		}
 	})(w, r, req)
 }
@@ -194,11 +227,12 @@ func (s *Server) createSubscription(w http.ResponseWriter, r *http.Request, req 
 // listSubscriptions lists the connection's subscriptions. userId (id or
 // username) is optional; when given, the connection must be that user's.
 func (s *Server) listSubscriptions(w http.ResponseWriter, r *http.Request, _ *request, cred *credential) {
-	u, ok := s.optionalQueryUser(w, r)
-	if !ok {
+	owned, err := s.st.credentialByID(cred.ID, r.URL.Query().Get("userId"))
+	switch {
+	case err != nil:
+		writeFailure(w, err)
 		return
-	}
-	if owner, _ := s.st.credential(cred.ID); u != nil && owner != u.ID {
+	case owned == nil:
 		writeError(w, http.StatusNotFound, "Connection not found")
 		return
 	}
@@ -206,39 +240,37 @@ func (s *Server) listSubscriptions(w http.ResponseWriter, r *http.Request, _ *re
 	if !ok {
 		return
 	}
-	out := make([]map[string]any, 0, len(conn.subs))
-	for _, sub := range conn.subs {
+	subs := conn.subscriptions()
+	out := make([]map[string]any, 0, len(subs))
+	for _, sub := range subs {
 		out = append(out, sub.json())
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"subscriptions": out})
 }
 
-// subscriptionAt finds the {subscriptionId} subscription of the
-// connection, answering 400 or 404 itself.
-func subscriptionAt(w http.ResponseWriter, req *request, cred *credential) (*connection, int, bool) {
+func (s *Server) getSubscription(w http.ResponseWriter, _ *http.Request, req *request, cred *credential) {
 	conn, ok := unifiedConnection(w, cred)
 	if !ok {
-		return nil, 0, false
+		return
 	}
-	i := slices.IndexFunc(conn.subs, func(sub *subscription) bool { return sub.id == req.params["subscriptionId"] })
-	if i < 0 {
-		writeError(w, http.StatusNotFound, "Subscription not found")
-		return nil, 0, false
+	sub, err := conn.subscription(req.params["subscriptionId"])
+	if err != nil {
+		writeFailure(w, err)
+		return
 	}
-	return conn, i, true
-}
-
-func (s *Server) getSubscription(w http.ResponseWriter, _ *http.Request, req *request, cred *credential) {
-	if conn, i, ok := subscriptionAt(w, req, cred); ok {
-		writeJSON(w, http.StatusOK, map[string]any{"subscription": conn.subs[i].json()})
-	}
+	writeJSON(w, http.StatusOK, map[string]any{"subscription": sub.json()})
 }
 
 func (s *Server) deleteSubscription(w http.ResponseWriter, _ *http.Request, req *request, cred *credential) {
-	if conn, i, ok := subscriptionAt(w, req, cred); ok {
-		conn.subs = slices.Delete(conn.subs, i, i+1)
-		writeJSON(w, http.StatusOK, map[string]bool{"success": true})
+	conn, ok := unifiedConnection(w, cred)
+	if !ok {
+		return
 	}
+	if err := conn.unsubscribe(req.params["subscriptionId"]); err != nil {
+		writeFailure(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]bool{"success": true})
 }
 
 // unifiedServiceHandlers are this file's answers, by the contract's operationId.
