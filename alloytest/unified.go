@@ -502,14 +502,14 @@ func (t *target) page(filters []filter, version string, size int, cursor string,
 	list := t.matchingLocked(filters, version)
 	out := map[string]any{}
 	if cursorPaging(version) {
-		from, err := t.cursorStart(list, cursor)
+		from, err := t.cursorStartLocked(list, cursor)
 		if err != nil {
 			return nil, err
 		}
 		page := window(list, from, size)
 		var next *string
 		if from+len(page) < len(list) {
-			c := t.cursor(page[len(page)-1])
+			c := t.cursorLocked(page[len(page)-1])
 			next = &c
 		}
 		out["pageInfo"] = map[string]any{"hasNext": next != nil, "nextCursor": next}
@@ -536,15 +536,15 @@ type cursorState struct {
 	After uint64 `json:"after"`
 }
 
-// cursor is the opaque cursor of the page after last.
-func (t *target) cursor(last *record) string {
+// cursorLocked is the opaque cursor of the page after last.
+func (t *target) cursorLocked(last *record) string {
 	b, _ := json.Marshal(cursorState{Path: t.where(), After: last.seq})
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// cursorStart returns where in list the page a cursor names starts: 0 for
+// cursorStartLocked returns where in list the page a cursor names starts: 0 for
 // no cursor. A cursor this server did not hand out for t fails with 400.
-func (t *target) cursorStart(list []*record, cursor string) (int, error) {
+func (t *target) cursorStartLocked(list []*record, cursor string) (int, error) {
 	if cursor == "" {
 		return 0, nil
 	}
