@@ -37,7 +37,7 @@ func (st *store) userRuns(userIDOrName string) (user, []runStat, error) {
 
 // workflowAnalytics totals a workflow's executions across its users,
 // including executions whose logs were deleted.
-func (s *Server) workflowAnalytics(w http.ResponseWriter, _ *http.Request, _ *request, wf *Workflow) {
+func (s *Server) workflowAnalytics(w http.ResponseWriter, _ *http.Request, _ *request, wf *WorkflowDef) {
 	var out struct {
 		TotalAppActions   int `json:"totalAppActions"`
 		TotalWorkflowRuns int `json:"totalWorkflowRuns"`

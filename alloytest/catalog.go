@@ -8,17 +8,19 @@ import (
 
 // The catalog: the apps, integrations (with their workflows), custom
 // events and Connectivity API connectors a server serves, fixed when it
-// starts, with their options and defaults.
+// starts, with their options and defaults. Its types end in Def: they
+// define what the fake serves, while the SDK's types of the same resources
+// (alloy.App, alloy.Integration, ...) are what the API answers.
 
-// App is a connector the fake server knows: it appears in the app list and
+// AppDef is a connector the fake server knows: it appears in the app list and
 // the credential metadata, and decides what a credential needs.
-type App struct {
+type AppDef struct {
 	Name        string // connector name, e.g. "netsuite"
 	DisplayName string // e.g. "NetSuite"
 	Icon        string
 	OAuth       bool
-	Types       []string   // e.g. "action", "trigger"
-	Properties  []Property // what a credential (or OAuth link) needs
+	Types       []string      // e.g. "action", "trigger"
+	Properties  []PropertyDef // what a credential (or OAuth link) needs
 	// Category is the app's Unified API category: "commerce",
 	// "accounting" or "crm"; "" for an app the Unified API does not serve.
 	// Every credential of an app with a category is a Unified API
@@ -27,42 +29,42 @@ type App struct {
 	Category string
 }
 
-// Property is a field a credential needs.
-type Property struct {
+// PropertyDef is a field a credential needs.
+type PropertyDef struct {
 	Name        string
 	DisplayName string
 	Description string
 	Optional    bool // Create accepts data without it; the metadata does not say so, as Alloy's does not
 }
 
-// Integration is an integration users can install.
-type Integration struct {
+// IntegrationDef is an integration users can install.
+type IntegrationDef struct {
 	ID          string
 	App         string // main app's display name, e.g. "BigCommerce"
 	Description string
 	Icon        string
 	Credentials []string // credential types it needs
-	Workflows   []Workflow
+	Workflows   []WorkflowDef
 }
 
-// Workflow is a parent workflow of an integration.
-type Workflow struct {
+// WorkflowDef is a parent workflow of an integration.
+type WorkflowDef struct {
 	ID      string
 	Name    string
 	Version int
-	Steps   []Step
+	Steps   []StepDef
 }
 
-// Step is one connector (block) of a workflow.
-type Step struct {
+// StepDef is one connector (block) of a workflow.
+type StepDef struct {
 	ID, Name, Connector, Icon, Subtitle string
 	// Fields are what a headless installation asks the user for this step
 	// (the form Installations.Start returns); none for most steps.
-	Fields []Field
+	Fields []FieldDef
 }
 
-// Field is one question of an installation form.
-type Field struct {
+// FieldDef is one question of an installation form.
+type FieldDef struct {
 	Name        string // the key of the answer
 	DisplayName string
 	Type        string // e.g. "string"; "" is served as "string"
@@ -71,27 +73,27 @@ type Field struct {
 	// Options are the answers Complete accepts (none: any). They are not
 	// served in the form Start returns, as no page of Alloy's shows a
 	// field's options: a wrong answer is refused by Complete, naming them.
-	Options []FieldOption
+	Options []FieldOptionDef
 }
 
-// FieldOption is one allowed answer of a Field. A number or boolean
+// FieldOptionDef is one allowed answer of a FieldDef. A number or boolean
 // answer matches Value when its JSON form does, e.g. 42 matches "42".
-type FieldOption struct {
+type FieldOptionDef struct {
 	DisplayName string
 	Value       string
 }
 
-// Event is a custom event your account defines (GET /events), which POST
+// EventDef is a custom event your account defines (GET /events), which POST
 // /run/event fires for a user.
-type Event struct {
+type EventDef struct {
 	Name        string
 	Description string
 	Body        map[string]any // a sample payload
 }
 
-// Connector is an app of the Connectivity API (2025-09): its resources and
+// ConnectorDef is an app of the Connectivity API (2025-09): its resources and
 // actions, and how a credential for it is made.
-type Connector struct {
+type ConnectorDef struct {
 	ID   string // the connectorId, e.g. "slack"
 	Name string
 	Icon string
@@ -99,27 +101,27 @@ type Connector struct {
 	// created with: "oauth2" hands out a link to visit, any other (e.g.
 	// "apiKey") stores the request's data at once.
 	AuthTypes []string
-	Resources []Resource
+	Resources []ResourceDef
 }
 
-// Resource is a group of a connector's actions, e.g. "messages".
-type Resource struct {
+// ResourceDef is a group of a connector's actions, e.g. "messages".
+type ResourceDef struct {
 	Name    string
-	Actions []Action
+	Actions []ActionDef
 }
 
-// Action is one call a connector can make on the provider.
-type Action struct {
+// ActionDef is one call a connector can make on the provider.
+type ActionDef struct {
 	ID, DisplayName, Description string
 	HTTPMethod                   string // the provider's method, e.g. "POST"
 	Path                         string // the provider's path, e.g. "/crm/v3/objects/contacts/{contactId}"
-	Parameters                   []Parameter
+	Parameters                   []ParameterDef
 	RequestBody                  map[string]any // a JSON Schema; nil for none
 }
 
-// Parameter is one parameter of an Action. Required path, query and header
-// parameters must be given to execute the action.
-type Parameter struct {
+// ParameterDef is one parameter of an ActionDef. Required path, query and
+// header parameters must be given to execute the action.
+type ParameterDef struct {
 	Name        string
 	In          string // "path", "query" or "header"
 	Description string
@@ -134,9 +136,9 @@ type Parameter struct {
 // and neither does the fake's: an Optional property only changes what a
 // credential create accepts (alloy.CredentialMetadata.Validate, which
 // cannot know, requires every property).
-func WithApps(apps []App) Option {
+func WithApps(apps []AppDef) Option {
 	return func(c *config) {
-		c.apps = make([]App, len(apps))
+		c.apps = make([]AppDef, len(apps))
 		for i, a := range apps {
 			a.Types = slices.Clone(a.Types)
 			a.Properties = slices.Clone(a.Properties)
@@ -147,9 +149,9 @@ func WithApps(apps []App) Option {
 
 // WithIntegrations replaces the default integrations (DefaultIntegrations).
 // The server keeps a deep copy.
-func WithIntegrations(integrations []Integration) Option {
+func WithIntegrations(integrations []IntegrationDef) Option {
 	return func(c *config) {
-		c.integrations = make([]Integration, len(integrations))
+		c.integrations = make([]IntegrationDef, len(integrations))
 		for i, in := range integrations {
 			in.Credentials = slices.Clone(in.Credentials)
 			in.Workflows = slices.Clone(in.Workflows)
@@ -170,9 +172,9 @@ func WithIntegrations(integrations []Integration) Option {
 
 // WithEvents replaces the default custom events (DefaultEvents). The
 // server keeps a deep copy.
-func WithEvents(events []Event) Option {
+func WithEvents(events []EventDef) Option {
 	return func(c *config) {
-		c.events = make([]Event, len(events))
+		c.events = make([]EventDef, len(events))
 		for i, e := range events {
 			e.Body = cloneJSON(e.Body)
 			c.events[i] = e
@@ -182,9 +184,9 @@ func WithEvents(events []Event) Option {
 
 // WithConnectors replaces the default Connectivity API connectors
 // (DefaultConnectors). The server keeps a deep copy.
-func WithConnectors(connectors []Connector) Option {
+func WithConnectors(connectors []ConnectorDef) Option {
 	return func(c *config) {
-		c.connectors = make([]Connector, len(connectors))
+		c.connectors = make([]ConnectorDef, len(connectors))
 		for i, cn := range connectors {
 			cn.AuthTypes = slices.Clone(cn.AuthTypes)
 			cn.Resources = slices.Clone(cn.Resources)
@@ -226,13 +228,13 @@ const iconBase = "https://cdn.runalloy.com/icons/"
 // with token-based-auth properties, and bigcommerce). In the Unified API
 // shopify and bigcommerce are commerce apps, netsuite an accounting app and
 // hubspot a CRM.
-func DefaultApps() []App {
-	return []App{
+func DefaultApps() []AppDef {
+	return []AppDef{
 		{Name: "shopify", DisplayName: "Shopify", Icon: iconBase + "shopify.png", OAuth: true, Types: []string{"action", "trigger"}, Category: "commerce",
-			Properties: []Property{{Name: "shopSubdomain", DisplayName: "Shop Subdomain", Description: "The part before .myshopify.com in the store URL."}}},
+			Properties: []PropertyDef{{Name: "shopSubdomain", DisplayName: "Shop Subdomain", Description: "The part before .myshopify.com in the store URL."}}},
 		{Name: "hubspot", DisplayName: "HubSpot", Icon: iconBase + "hubspot.png", OAuth: true, Types: []string{"action", "trigger"}, Category: "crm"},
 		{Name: "netsuite", DisplayName: "NetSuite", Icon: iconBase + "netsuite.png", Types: []string{"action"}, Category: "accounting",
-			Properties: []Property{
+			Properties: []PropertyDef{
 				{Name: "accountId", DisplayName: "Account ID", Description: "e.g. TSTDRV1234567"},
 				{Name: "consumerKey", DisplayName: "Consumer Key"},
 				{Name: "consumerSecret", DisplayName: "Consumer Secret"},
@@ -240,35 +242,35 @@ func DefaultApps() []App {
 				{Name: "tokenSecret", DisplayName: "Token Secret"},
 			}},
 		{Name: "bigcommerce", DisplayName: "BigCommerce", Icon: iconBase + "bigcommerce.png", Types: []string{"action", "trigger"}, Category: "commerce",
-			Properties: []Property{{Name: "storeHash", DisplayName: "Store Hash"}, {Name: "accessToken", DisplayName: "Access Token"}}},
+			Properties: []PropertyDef{{Name: "storeHash", DisplayName: "Store Hash"}, {Name: "accessToken", DisplayName: "Access Token"}}},
 	}
 }
 
 // DefaultIntegrations are the integrations a server starts with.
-func DefaultIntegrations() []Integration {
-	return []Integration{
+func DefaultIntegrations() []IntegrationDef {
+	return []IntegrationDef{
 		{
 			ID: "6712ab34cd56ef7890a1b2c3", App: "BigCommerce", Description: "Sync paid orders into the ERP",
 			Icon: iconBase + "bigcommerce.png", Credentials: []string{"bigcommerce", "netsuite"},
-			Workflows: []Workflow{{ID: "6712ab3acd56ef7890a1b2d9", Name: "Paid order to ERP", Version: 4, Steps: []Step{
+			Workflows: []WorkflowDef{{ID: "6712ab3acd56ef7890a1b2d9", Name: "Paid order to ERP", Version: 4, Steps: []StepDef{
 				{ID: "0b7e6a52-3d4f-4e1a-9c2b-7f8e9d0a1b2c", Name: "BigCommerce Trigger", Connector: "bigcommerceTrigger", Icon: iconBase + "bigcommerce.png", Subtitle: "Order paid"},
 				{ID: "5c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f", Name: "NetSuite", Connector: "netsuite", Icon: iconBase + "netsuite.png", Subtitle: "Create sales order",
-					Fields: []Field{
+					Fields: []FieldDef{
 						{Name: "subsidiary", DisplayName: "Subsidiary", Type: "string", Required: true},
 						{Name: "syncMode", DisplayName: "Sync mode", Type: "string", SubType: "dropdown",
-							Options: []FieldOption{{DisplayName: "Create only", Value: "create"}, {DisplayName: "Upsert", Value: "upsert"}}},
+							Options: []FieldOptionDef{{DisplayName: "Create only", Value: "create"}, {DisplayName: "Upsert", Value: "upsert"}}},
 					}},
 			}}},
 		},
 		{
 			ID: "6712ab34cd56ef7890a1b2c4", App: "Shopify", Description: "Push new Shopify customers to HubSpot",
 			Icon: iconBase + "shopify.png", Credentials: []string{"shopify", "hubspot"},
-			Workflows: []Workflow{
-				{ID: "6712ab3acd56ef7890a1b2da", Name: "New customer to HubSpot contact", Version: 2, Steps: []Step{
+			Workflows: []WorkflowDef{
+				{ID: "6712ab3acd56ef7890a1b2da", Name: "New customer to HubSpot contact", Version: 2, Steps: []StepDef{
 					{ID: "8d9e0f1a-2b3c-4d5e-8f9a-0b1c2d3e4f5a", Name: "Shopify Trigger", Connector: "shopifyTrigger", Icon: iconBase + "shopify.png", Subtitle: "Customer created"},
 					{ID: "9e0f1a2b-3c4d-4e5f-9a0b-1c2d3e4f5a6b", Name: "HubSpot", Connector: "hubspot", Icon: iconBase + "hubspot.png", Subtitle: "Create contact"},
 				}},
-				{ID: "6712ab3acd56ef7890a1b2db", Name: "Order fulfilled to HubSpot note", Version: 1, Steps: []Step{
+				{ID: "6712ab3acd56ef7890a1b2db", Name: "Order fulfilled to HubSpot note", Version: 1, Steps: []StepDef{
 					{ID: "af0f1a2b-3c4d-4e5f-9a0b-1c2d3e4f5a6c", Name: "Shopify Trigger", Connector: "shopifyTrigger", Icon: iconBase + "shopify.png", Subtitle: "Order fulfilled"},
 				}},
 			},
@@ -278,8 +280,8 @@ func DefaultIntegrations() []Integration {
 
 // DefaultEvents are the custom events a server starts with: "Invoice Paid"
 // and "Account Closed".
-func DefaultEvents() []Event {
-	return []Event{
+func DefaultEvents() []EventDef {
+	return []EventDef{
 		{Name: "Invoice Paid", Description: "Fired by the host app when an invoice is settled",
 			Body: map[string]any{"invoiceId": "INV-1009", "amount": 129.5, "currency": "USD"}},
 		{Name: "Account Closed", Description: "Fired when a tenant cancels",
@@ -292,27 +294,27 @@ func DefaultEvents() []Event {
 // conversations.conversations_list) and hubspot (oauth2 or apiKey;
 // contacts.contacts_get, which needs the contactId path parameter, and
 // contacts.contacts_create).
-func DefaultConnectors() []Connector {
+func DefaultConnectors() []ConnectorDef {
 	str := map[string]any{"type": "string"}
-	return []Connector{
-		{ID: "slack", Name: "Slack", Icon: iconBase + "slack.png", AuthTypes: []string{"oauth2"}, Resources: []Resource{
-			{Name: "messages", Actions: []Action{{
+	return []ConnectorDef{
+		{ID: "slack", Name: "Slack", Icon: iconBase + "slack.png", AuthTypes: []string{"oauth2"}, Resources: []ResourceDef{
+			{Name: "messages", Actions: []ActionDef{{
 				ID: "chat_postMessage", DisplayName: "Send message", Description: "Sends a message to a channel.",
 				HTTPMethod: "POST", Path: "/chat.postMessage",
 				RequestBody: map[string]any{"type": "object", "required": []string{"channel", "text"},
 					"properties": map[string]any{"channel": str, "text": str}},
 			}}},
-			{Name: "conversations", Actions: []Action{{
+			{Name: "conversations", Actions: []ActionDef{{
 				ID: "conversations_list", DisplayName: "List conversations", Description: "Lists the channels of a workspace.",
 				HTTPMethod: "GET", Path: "/conversations.list",
-				Parameters: []Parameter{{Name: "limit", In: "query", Description: "Page size", Schema: map[string]any{"type": "integer"}}},
+				Parameters: []ParameterDef{{Name: "limit", In: "query", Description: "Page size", Schema: map[string]any{"type": "integer"}}},
 			}}},
 		}},
-		{ID: "hubspot", Name: "HubSpot", Icon: iconBase + "hubspot.png", AuthTypes: []string{"oauth2", "apiKey"}, Resources: []Resource{
-			{Name: "contacts", Actions: []Action{
+		{ID: "hubspot", Name: "HubSpot", Icon: iconBase + "hubspot.png", AuthTypes: []string{"oauth2", "apiKey"}, Resources: []ResourceDef{
+			{Name: "contacts", Actions: []ActionDef{
 				{ID: "contacts_get", DisplayName: "Get contact", Description: "Reads one contact.",
 					HTTPMethod: "GET", Path: "/crm/v3/objects/contacts/{contactId}",
-					Parameters: []Parameter{{Name: "contactId", In: "path", Description: "The contact's id", Required: true, Schema: str}}},
+					Parameters: []ParameterDef{{Name: "contactId", In: "path", Description: "The contact's id", Required: true, Schema: str}}},
 				{ID: "contacts_create", DisplayName: "Create contact", Description: "Creates a contact.",
 					HTTPMethod: "POST", Path: "/crm/v3/objects/contacts",
 					RequestBody: map[string]any{"type": "object", "properties": map[string]any{"properties": map[string]any{"type": "object"}}}},

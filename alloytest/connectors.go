@@ -13,14 +13,14 @@ const asUserHeader = "X-Alloy-Userid"
 
 // connectorHandler acts on the connector named by the route's
 // {connectorId}.
-type connectorHandler func(w http.ResponseWriter, r *http.Request, req *request, c *Connector)
+type connectorHandler func(w http.ResponseWriter, r *http.Request, req *request, c *ConnectorDef)
 
 // forConnector runs h with the {connectorId} connector resolved, answering
 // 404 when there is none. Connectors never change, so the store is not
 // locked.
 func (s *Server) forConnector(h connectorHandler) handler {
 	return func(w http.ResponseWriter, r *http.Request, req *request) {
-		i := slices.IndexFunc(s.cfg.connectors, func(c Connector) bool { return c.ID == req.params["connectorId"] })
+		i := slices.IndexFunc(s.cfg.connectors, func(c ConnectorDef) bool { return c.ID == req.params["connectorId"] })
 		if i < 0 {
 			writeError(w, http.StatusNotFound, fmt.Sprintf("Connector %q not found", req.params["connectorId"]))
 			return
@@ -31,7 +31,7 @@ func (s *Server) forConnector(h connectorHandler) handler {
 
 // action finds an action of any of c's resources, answering 404 itself
 // when there is none.
-func (c *Connector) action(w http.ResponseWriter, id string) (*Action, bool) {
+func (c *ConnectorDef) action(w http.ResponseWriter, id string) (*ActionDef, bool) {
 	for i := range c.Resources {
 		for j := range c.Resources[i].Actions {
 			if a := &c.Resources[i].Actions[j]; a.ID == id {
@@ -45,7 +45,7 @@ func (c *Connector) action(w http.ResponseWriter, id string) (*Action, bool) {
 
 // owns reports whether a credential is for c: its type is c's id, as an
 // app credential's is, or starts with it, as "slack-oauth2" does.
-func (c *Connector) owns(cred *credential) bool {
+func (c *ConnectorDef) owns(cred *credential) bool {
 	return cred.Type == c.ID || strings.HasPrefix(cred.Type, c.ID+"-")
 }
 
@@ -59,11 +59,11 @@ func (s *Server) listConnectors(w http.ResponseWriter, _ *http.Request, _ *reque
 
 // getConnector answers one connector as its list item, under "connector"
 // (no page shows this answer: see the contract's Connectors.Get).
-func (s *Server) getConnector(w http.ResponseWriter, _ *http.Request, _ *request, c *Connector) {
+func (s *Server) getConnector(w http.ResponseWriter, _ *http.Request, _ *request, c *ConnectorDef) {
 	writeJSON(w, http.StatusOK, map[string]any{"connector": map[string]string{"id": c.ID, "name": c.Name, "icon": c.Icon}})
 }
 
-func (s *Server) connectorResources(w http.ResponseWriter, _ *http.Request, _ *request, c *Connector) {
+func (s *Server) connectorResources(w http.ResponseWriter, _ *http.Request, _ *request, c *ConnectorDef) {
 	out := make([]map[string]any, 0, len(c.Resources))
 	for _, res := range c.Resources {
 		actions := make([]map[string]string, 0, len(res.Actions))
@@ -75,7 +75,7 @@ func (s *Server) connectorResources(w http.ResponseWriter, _ *http.Request, _ *r
 	writeJSON(w, http.StatusOK, map[string]any{"resources": out})
 }
 
-func (s *Server) connectorAction(w http.ResponseWriter, _ *http.Request, req *request, c *Connector) {
+func (s *Server) connectorAction(w http.ResponseWriter, _ *http.Request, req *request, c *ConnectorDef) {
 	a, ok := c.action(w, req.params["actionId"])
 	if !ok {
 		return
@@ -100,7 +100,7 @@ func (s *Server) connectorAction(w http.ResponseWriter, _ *http.Request, req *re
 // an API action. The credential may be any user's, or only the
 // x-alloy-userid user's when that header is sent; the request body is not
 // checked against the action's schema.
-func (s *Server) executeAction(w http.ResponseWriter, r *http.Request, req *request, c *Connector) {
+func (s *Server) executeAction(w http.ResponseWriter, r *http.Request, req *request, c *ConnectorDef) {
 	a, ok := c.action(w, req.params["actionId"])
 	if !ok {
 		return
@@ -152,7 +152,7 @@ func (s *Server) executeAction(w http.ResponseWriter, r *http.Request, req *requ
 
 // connectorCredentials lists the credentials for c of every user, oldest
 // user first, or of the x-alloy-userid user only.
-func (s *Server) connectorCredentials(w http.ResponseWriter, r *http.Request, _ *request, c *Connector) {
+func (s *Server) connectorCredentials(w http.ResponseWriter, r *http.Request, _ *request, c *ConnectorDef) {
 	creds, err := s.st.credentialsWhere(r.Header.Get(asUserHeader), c.owns)
 	if err != nil {
 		writeFailure(w, err)
@@ -169,7 +169,7 @@ func (s *Server) connectorCredentials(w http.ResponseWriter, r *http.Request, _ 
 // "<connector>-<authenticationType>": for oauth2 through a link on this
 // server that grants when visited and then redirects to redirectUri; for
 // any other type at once from data, which must not be empty.
-func (s *Server) createConnectorCredential(w http.ResponseWriter, r *http.Request, _ *request, c *Connector) {
+func (s *Server) createConnectorCredential(w http.ResponseWriter, r *http.Request, _ *request, c *ConnectorDef) {
 	var in struct {
 		UserID             string         `json:"userId"`
 		AuthenticationType string         `json:"authenticationType"`
@@ -195,7 +195,7 @@ func (s *Server) createConnectorCredential(w http.ResponseWriter, r *http.Reques
 		writeError(w, http.StatusBadRequest, fmt.Sprintf("data is required for %s", in.AuthenticationType))
 		return
 	}
-	a := &App{Name: c.ID + "-" + in.AuthenticationType, DisplayName: c.Name, OAuth: oauth}
+	a := &AppDef{Name: c.ID + "-" + in.AuthenticationType, DisplayName: c.Name, OAuth: oauth}
 	if oauth {
 		link, err := s.oauthLink(in.UserID, grant{app: a, data: map[string]any{}, redirect: in.RedirectURI}, url.Values{})
 		if err != nil {
@@ -220,7 +220,7 @@ func absoluteURL(s string) bool {
 
 // connectorCredentialMetadata describes each of c's AuthTypes: oauth2
 // needs a redirectUri, the others a non-empty data object.
-func (s *Server) connectorCredentialMetadata(w http.ResponseWriter, _ *http.Request, _ *request, c *Connector) {
+func (s *Server) connectorCredentialMetadata(w http.ResponseWriter, _ *http.Request, _ *request, c *ConnectorDef) {
 	str := map[string]any{"type": "string"}
 	out := make([]map[string]any, 0, len(c.AuthTypes))
 	for _, t := range c.AuthTypes {

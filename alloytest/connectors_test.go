@@ -182,8 +182,8 @@ func TestConnectorsRaw(t *testing.T) {
 }
 
 func TestWithConnectorsKeepsACopy(t *testing.T) {
-	connectors := []alloytest.Connector{{ID: "acme", Name: "Acme", AuthTypes: []string{"token"}, Resources: []alloytest.Resource{{Name: "things", Actions: []alloytest.Action{
-		{ID: "get", HTTPMethod: "GET", Path: "/things/{id}", Parameters: []alloytest.Parameter{{Name: "id", In: "path", Required: true, Schema: map[string]any{"type": "string"}}},
+	connectors := []alloytest.ConnectorDef{{ID: "acme", Name: "Acme", AuthTypes: []string{"token"}, Resources: []alloytest.ResourceDef{{Name: "things", Actions: []alloytest.ActionDef{
+		{ID: "get", HTTPMethod: "GET", Path: "/things/{id}", Parameters: []alloytest.ParameterDef{{Name: "id", In: "path", Required: true, Schema: map[string]any{"type": "string"}}},
 			RequestBody: map[string]any{"type": "object"}},
 	}}}}}
 	_, c, _ := setup(t, "2025-09", alloytest.WithConnectors(connectors))

@@ -30,7 +30,7 @@ func (c *credential) json() map[string]string {
 // grant is an OAuth link handed out and not yet visited.
 type grant struct {
 	userID string
-	app    *App
+	app    *AppDef
 	data   map[string]any
 	// redirect is where the OAuth page sends the browser after granting;
 	// "" shows a page instead.
@@ -76,7 +76,7 @@ func (st *store) credentialsWhere(onlyUser string, keep func(*credential) bool) 
 // addCredential stores a credential of a for a user (404 when there is
 // none); for an app with a Unified API category it is also a connection,
 // holding the category's sample records.
-func (st *store) addCredential(userIDOrName string, a *App, data map[string]any) (*credential, error) {
+func (st *store) addCredential(userIDOrName string, a *AppDef, data map[string]any) (*credential, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	u, err := st.userLocked(userIDOrName)
@@ -86,7 +86,7 @@ func (st *store) addCredential(userIDOrName string, a *App, data map[string]any)
 	return st.addCredentialLocked(u.ID, a, data), nil
 }
 
-func (st *store) addCredentialLocked(userID string, a *App, data map[string]any) *credential {
+func (st *store) addCredentialLocked(userID string, a *AppDef, data map[string]any) *credential {
 	now := time.Now().UTC()
 	id := objectID()
 	for _, c := st.credentialLocked(id); c != nil; _, c = st.credentialLocked(id) {
@@ -233,7 +233,7 @@ func (st *store) redeemGrant(state, app string) (grant, error) {
 
 const timeFormat = "2006-01-02T15:04:05.000Z07:00"
 
-func (s *Server) app(name string) *App {
+func (s *Server) app(name string) *AppDef {
 	for i := range s.cfg.apps {
 		if s.cfg.apps[i].Name == name {
 			return &s.cfg.apps[i]
@@ -246,7 +246,7 @@ func (s *Server) app(name string) *App {
 // connector "connector", older versions "name". Properties carry no
 // "required": no page of Alloy's shows one (get-credential-metadata,
 // credential-medata-by-app), so Optional shows only in what Create accepts.
-func appJSON(a *App, version string) map[string]any {
+func appJSON(a *AppDef, version string) map[string]any {
 	props := make([]map[string]any, 0, len(a.Properties))
 	for _, p := range a.Properties {
 		props = append(props, map[string]any{"name": p.Name, "displayName": p.DisplayName, "description": p.Description})
@@ -259,7 +259,7 @@ func appJSON(a *App, version string) map[string]any {
 }
 
 // missing lists the required properties of a that data lacks.
-func missing(a *App, has func(string) bool) []string {
+func missing(a *AppDef, has func(string) bool) []string {
 	var out []string
 	for _, p := range a.Properties {
 		if !p.Optional && !has(p.Name) {

@@ -196,8 +196,8 @@ func TestIntegrationsInBothShapes(t *testing.T) {
 }
 
 func TestSeedDataCanBeReplaced(t *testing.T) {
-	apps := []alloytest.App{{Name: "acme", DisplayName: "Acme", Properties: []alloytest.Property{{Name: "key"}, {Name: "region", Optional: true}}}}
-	integrations := []alloytest.Integration{{ID: "int-1", App: "Acme", Workflows: []alloytest.Workflow{{ID: "wf-1", Name: "Sync", Version: 1}}}}
+	apps := []alloytest.AppDef{{Name: "acme", DisplayName: "Acme", Properties: []alloytest.PropertyDef{{Name: "key"}, {Name: "region", Optional: true}}}}
+	integrations := []alloytest.IntegrationDef{{ID: "int-1", App: "Acme", Workflows: []alloytest.WorkflowDef{{ID: "wf-1", Name: "Sync", Version: 1}}}}
 	srv := newServer(t, alloytest.WithApps(apps), alloytest.WithIntegrations(integrations))
 	apps[0].Properties[0].Name = "changed-after-start" // the server keeps its own copy
 	integrations[0].Workflows[0].Name = "changed-after-start"

@@ -82,7 +82,7 @@ func TestEventsRaw(t *testing.T) {
 }
 
 func TestWithEventsKeepsACopy(t *testing.T) {
-	events := []alloytest.Event{{Name: "Refund", Body: map[string]any{"lines": []any{map[string]any{"sku": "A"}}}}}
+	events := []alloytest.EventDef{{Name: "Refund", Body: map[string]any{"lines": []any{map[string]any{"sku": "A"}}}}}
 	srv := newServer(t, alloytest.WithEvents(events))
 	events[0].Name = "changed"
 	events[0].Body["lines"].([]any)[0].(map[string]any)["sku"] = "changed"

@@ -21,7 +21,7 @@ func fastClient(srv *alloytest.Server, opts ...alloy.Option) *alloy.Client {
 	return srv.Client(append([]alloy.Option{alloy.WithRetryWait(time.Millisecond, 5*time.Millisecond)}, opts...)...)
 }
 
-func statuses(reqs []alloytest.Request) []int {
+func statuses(reqs []alloytest.LoggedRequest) []int {
 	out := make([]int, len(reqs))
 	for i, r := range reqs {
 		out[i] = r.Status

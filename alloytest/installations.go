@@ -15,9 +15,9 @@ import (
 type installation struct {
 	id          string
 	seq         uint64
-	in          *Integration
+	in          *IntegrationDef
 	userID      string
-	workflows   []*Workflow
+	workflows   []*WorkflowDef
 	credentials map[string]string // credential type -> credential id
 	form        []formStep
 	completed   bool
@@ -27,15 +27,15 @@ type installation struct {
 // formStep is the part of an installation form for one step of one
 // workflow, with the answers once the installation is completed.
 type formStep struct {
-	wf     *Workflow
-	step   *Step
+	wf     *WorkflowDef
+	step   *StepDef
 	values map[string]any
 }
 
 // formOf builds the form for workflows: every step with fields and, for a
 // workflow with none, its first step with no fields, so that every form
 // has a step to answer (alloy's Complete refuses an empty one).
-func formOf(workflows []*Workflow) []formStep {
+func formOf(workflows []*WorkflowDef) []formStep {
 	var form []formStep
 	for _, wf := range workflows {
 		n := len(form)
@@ -109,7 +109,7 @@ func (st *store) viewLocked(inst *installation) installationView {
 // integration needs: the one named in ids, else the user's only one. It
 // fails with 404 for an id that is not one of the user's, and 400 when
 // the user has none of a type or, without a choice, several.
-func (st *store) pickCredentialsLocked(in *Integration, userID string, ids []string) (map[string]string, error) {
+func (st *store) pickCredentialsLocked(in *IntegrationDef, userID string, ids []string) (map[string]string, error) {
 	chosen := map[string]string{}
 	for _, id := range ids {
 		i := slices.IndexFunc(st.creds[userID], func(c *credential) bool { return c.ID == id })
@@ -144,7 +144,7 @@ func (st *store) pickCredentialsLocked(in *Integration, userID string, ids []str
 // startInstallation creates a pending installation of workflows of in for
 // a user, who must hold a credential of each type in needs (see
 // pickCredentialsLocked).
-func (st *store) startInstallation(userIDOrName string, in *Integration, workflows []*Workflow, credentialIDs []string) (installationView, error) {
+func (st *store) startInstallation(userIDOrName string, in *IntegrationDef, workflows []*WorkflowDef, credentialIDs []string) (installationView, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	u, err := st.userLocked(userIDOrName)
@@ -195,7 +195,7 @@ func (st *store) completeInstallation(id string, answers []stepAnswer) error {
 // editInstallation replaces the credentials (when ids are given) of a
 // user's completed installation of in: the one named by installationID,
 // else the latest.
-func (st *store) editInstallation(userIDOrName string, in *Integration, installationID string, credentialIDs []string) (installationView, error) {
+func (st *store) editInstallation(userIDOrName string, in *IntegrationDef, installationID string, credentialIDs []string) (installationView, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	u, err := st.userLocked(userIDOrName)
@@ -274,7 +274,7 @@ func installationJSON(v installationView) map[string]any {
 
 // installTarget checks the user and resolves the integration of a start
 // or edit body, answering 400 or 404 itself.
-func (s *Server) installTarget(w http.ResponseWriter, userID, integrationID string) (*Integration, bool) {
+func (s *Server) installTarget(w http.ResponseWriter, userID, integrationID string) (*IntegrationDef, bool) {
 	if _, err := s.st.userByIDOrName(userID); err != nil {
 		writeFailure(w, err)
 		return nil, false
@@ -293,15 +293,15 @@ func (s *Server) installTarget(w http.ResponseWriter, userID, integrationID stri
 
 // pickWorkflows returns the integration's workflows named by ids, or all of
 // them when ids is empty, answering 400 for an id not in the integration.
-func pickWorkflows(w http.ResponseWriter, in *Integration, ids []string) ([]*Workflow, bool) {
-	var out []*Workflow
+func pickWorkflows(w http.ResponseWriter, in *IntegrationDef, ids []string) ([]*WorkflowDef, bool) {
+	var out []*WorkflowDef
 	for i := range in.Workflows {
 		if len(ids) == 0 || slices.Contains(ids, in.Workflows[i].ID) {
 			out = append(out, &in.Workflows[i])
 		}
 	}
 	for _, id := range ids {
-		if !slices.ContainsFunc(out, func(wf *Workflow) bool { return wf.ID == id }) {
+		if !slices.ContainsFunc(out, func(wf *WorkflowDef) bool { return wf.ID == id }) {
 			writeError(w, http.StatusBadRequest, fmt.Sprintf("Workflow %q is not part of integration %s", id, in.ID))
 			return nil, false
 		}
@@ -385,7 +385,7 @@ func (inst *installation) answer(answers []stepAnswer) ([]map[string]any, []stri
 			continue
 		}
 		for _, f := range a.Fields {
-			j := slices.IndexFunc(inst.form[k].step.Fields, func(fl Field) bool { return fl.Name == f.Name })
+			j := slices.IndexFunc(inst.form[k].step.Fields, func(fl FieldDef) bool { return fl.Name == f.Name })
 			switch {
 			case j < 0:
 				problems = append(problems, fmt.Sprintf("%s is not a field of block %q", f.Name, a.BlockID))
@@ -411,7 +411,7 @@ func (inst *installation) answer(answers []stepAnswer) ([]map[string]any, []stri
 }
 
 // check says what is wrong with a non-empty answer to the field, or "".
-func (fl *Field) check(v any) string {
+func (fl *FieldDef) check(v any) string {
 	var text string
 	switch x := v.(type) {
 	case string:
@@ -422,7 +422,7 @@ func (fl *Field) check(v any) string {
 	default:
 		return fl.Name + " must be a string, number or boolean"
 	}
-	if len(fl.Options) == 0 || slices.ContainsFunc(fl.Options, func(o FieldOption) bool { return o.Value == text }) {
+	if len(fl.Options) == 0 || slices.ContainsFunc(fl.Options, func(o FieldOptionDef) bool { return o.Value == text }) {
 		return ""
 	}
 	allowed := make([]string, 0, len(fl.Options))

@@ -139,11 +139,11 @@ func TestHeadlessInstallation(t *testing.T) {
 }
 
 func TestInstallationOfWorkflowsWithoutFields(t *testing.T) {
-	integrations := []alloytest.Integration{{ID: "int-1", App: "Acme", Workflows: []alloytest.Workflow{
-		{ID: "wf-1", Name: "One", Version: 3, Steps: []alloytest.Step{{ID: "s1", Connector: "acmeTrigger"}, {ID: "s2", Connector: "acme"}}},
+	integrations := []alloytest.IntegrationDef{{ID: "int-1", App: "Acme", Workflows: []alloytest.WorkflowDef{
+		{ID: "wf-1", Name: "One", Version: 3, Steps: []alloytest.StepDef{{ID: "s1", Connector: "acmeTrigger"}, {ID: "s2", Connector: "acme"}}},
 		{ID: "wf-2", Name: "Two", Version: 1},
-		{ID: "wf-3", Name: "Three", Version: 2, Steps: []alloytest.Step{{ID: "s3", Connector: "acme",
-			Fields: []alloytest.Field{{Name: "n", DisplayName: "N", Options: []alloytest.FieldOption{{DisplayName: "Forty-two", Value: "42"}}}}}}},
+		{ID: "wf-3", Name: "Three", Version: 2, Steps: []alloytest.StepDef{{ID: "s3", Connector: "acme",
+			Fields: []alloytest.FieldDef{{Name: "n", DisplayName: "N", Options: []alloytest.FieldOptionDef{{DisplayName: "Forty-two", Value: "42"}}}}}}},
 	}}}
 	_, c, u := setup(t, "2025-09", alloytest.WithIntegrations(integrations))
 	integrations[0].Workflows[2].Steps[0].Fields[0].Options[0].Value = "changed" // the server keeps a copy

@@ -6,7 +6,7 @@ import (
 	"net/url"
 )
 
-func (s *Server) integration(idOrApp string) *Integration {
+func (s *Server) integration(idOrApp string) *IntegrationDef {
 	for i := range s.cfg.integrations {
 		if in := &s.cfg.integrations[i]; in.ID == idOrApp || in.App == idOrApp {
 			return in
@@ -20,7 +20,7 @@ func (s *Server) integration(idOrApp string) *Integration {
 // 2025-09 list (primaryConnector, description, connectors, credentials:
 // list-integrations), the 2025-09 get (app, connectors, credentials, and
 // no description: get-an-integration), or older versions' (app, blocks).
-func integrationJSON(in *Integration, installs map[string]install, version string, one bool) map[string]any {
+func integrationJSON(in *IntegrationDef, installs map[string]install, version string, one bool) map[string]any {
 	keys := blockKeys
 	if headerVersioned(version) {
 		keys = integrationConnectorKeys
@@ -47,7 +47,7 @@ func integrationJSON(in *Integration, installs map[string]install, version strin
 
 // workflowState is the part of a workflow's JSON that depends on the
 // user's copy, from their installs.
-func workflowState(wf *Workflow, installs map[string]install) map[string]any {
+func workflowState(wf *WorkflowDef, installs map[string]install) map[string]any {
 	inst, ok := installs[wf.ID]
 	w := map[string]any{"workflowId": wf.ID, "name": wf.Name, "installed": ok, "active": ok && inst.active, "version": wf.Version}
 	if ok {
@@ -69,7 +69,7 @@ var (
 )
 
 // put adds steps to w under k's names.
-func (k stepKeys) put(w map[string]any, steps []Step) {
+func (k stepKeys) put(w map[string]any, steps []StepDef) {
 	out := make([]map[string]any, 0, len(steps))
 	for _, st := range steps {
 		m := map[string]any{k.name: st.Name, k.id: st.ID, k.connector: st.Connector, "icon": st.Icon}

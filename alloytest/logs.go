@@ -18,7 +18,7 @@ type execution struct {
 	uuid           string // 21 characters: the executionId of workflow logs, the executionUuid elsewhere
 	oid            string // ObjectId: the executionId of GET /logs entries, the _id of GET /logs/{id}
 	entryID        string // the _id of its GET /logs entry
-	wf             *Workflow
+	wf             *WorkflowDef
 	userID         string
 	copyID         string // the user's workflow id
 	version        int
@@ -39,7 +39,7 @@ type runStat struct {
 
 // appActions counts the steps of wf after its trigger: the actions a run
 // takes in apps.
-func appActions(wf *Workflow) int { return max(len(wf.Steps)-1, 0) }
+func appActions(wf *WorkflowDef) int { return max(len(wf.Steps)-1, 0) }
 
 // ---- the store's logs
 
@@ -97,7 +97,7 @@ func (st *store) executionsWhere(keep func(*execution) bool) []*execution {
 
 // executionsOf returns a workflow's executions, of one user (id or
 // username) unless userIDOrName is "", newest first unless asc.
-func (st *store) executionsOf(wf *Workflow, userIDOrName string, asc bool) ([]*execution, error) {
+func (st *store) executionsOf(wf *WorkflowDef, userIDOrName string, asc bool) ([]*execution, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	u, err := st.optionalUserLocked(userIDOrName)
@@ -119,7 +119,7 @@ func (st *store) executionsOf(wf *Workflow, userIDOrName string, asc bool) ([]*e
 // rerun runs a past execution of wf again with its payload, as a "retry",
 // when it is one of the user's (if userIDOrName names one): 404 otherwise.
 // The user's copy need not still be installed.
-func (st *store) rerun(wf *Workflow, userIDOrName, executionID string) (*execution, error) {
+func (st *store) rerun(wf *WorkflowDef, userIDOrName, executionID string) (*execution, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	u, err := st.optionalUserLocked(userIDOrName)
@@ -187,9 +187,9 @@ func randomID(n int) string {
 	return string(b)
 }
 
-// Execution is a run the server holds in its logs, as Executions reports
+// LoggedExecution is a run the server holds in its logs, as Executions reports
 // it.
-type Execution struct {
+type LoggedExecution struct {
 	ID         string // the executionId of the workflow logs (21 characters)
 	WorkflowID string // the parent workflow
 	UserID     string
@@ -204,10 +204,10 @@ type Execution struct {
 // Executions returns a snapshot of the executions of a parent workflow the
 // logs hold, oldest first; an empty workflowID gives every workflow's.
 // Deleting a user's logs removes theirs.
-func (s *Server) Executions(workflowID string) []Execution {
-	var out []Execution
+func (s *Server) Executions(workflowID string) []LoggedExecution {
+	var out []LoggedExecution
 	for _, e := range s.st.executionsWhere(func(e *execution) bool { return workflowID == "" || e.wf.ID == workflowID }) {
-		out = append(out, Execution{ID: e.uuid, WorkflowID: e.wf.ID, UserID: e.userID, Mode: e.mode,
+		out = append(out, LoggedExecution{ID: e.uuid, WorkflowID: e.wf.ID, UserID: e.userID, Mode: e.mode,
 			Data: cloneJSON(e.data), Error: e.errMsg, StartedAt: e.start})
 	}
 	return out
@@ -226,7 +226,7 @@ func (s *Server) FailNextRun(workflowID, message string) {
 }
 
 // failedStep is the step an execution failed at, or nil.
-func (e *execution) failedStep() *Step {
+func (e *execution) failedStep() *StepDef {
 	if e.errMsg == "" || len(e.wf.Steps) == 0 {
 		return nil
 	}
@@ -292,7 +292,7 @@ func window[T any](list []T, from, limit int) []T {
 
 // workflowLogs pages a workflow's executions: page is 1-based, limit
 // defaults to 10 and may not pass 30; newest first unless order=asc.
-func (s *Server) workflowLogs(w http.ResponseWriter, r *http.Request, req *request, wf *Workflow) {
+func (s *Server) workflowLogs(w http.ResponseWriter, r *http.Request, req *request, wf *WorkflowDef) {
 	q := r.URL.Query()
 	if !s.checkOptionalUser(w, r) {
 		return
@@ -319,7 +319,7 @@ func (s *Server) workflowLogs(w http.ResponseWriter, r *http.Request, req *reque
 
 // workflowErrors lists the failed executions of a workflow, newest first;
 // block is the id of the step that failed.
-func (s *Server) workflowErrors(w http.ResponseWriter, r *http.Request, _ *request, wf *Workflow) {
+func (s *Server) workflowErrors(w http.ResponseWriter, r *http.Request, _ *request, wf *WorkflowDef) {
 	list, err := s.st.executionsOf(wf, r.URL.Query().Get("userId"), false)
 	if err != nil {
 		writeFailure(w, err)
@@ -341,7 +341,7 @@ func (s *Server) workflowErrors(w http.ResponseWriter, r *http.Request, _ *reque
 
 // rerun runs a past execution of the workflow again with its payload, as a
 // "retry". The user's copy need not still be installed.
-func (s *Server) rerun(w http.ResponseWriter, r *http.Request, req *request, wf *Workflow) {
+func (s *Server) rerun(w http.ResponseWriter, r *http.Request, req *request, wf *WorkflowDef) {
 	e, err := s.st.rerun(wf, r.URL.Query().Get("userId"), req.params["executionId"])
 	if err != nil {
 		writeFailure(w, err)
@@ -390,7 +390,7 @@ func (s *Server) entryJSON(e *execution, u *user) map[string]any {
 // triggerOf is the id of a workflow's first step, its trigger: what the fake
 // gives as the blockId of a log entry's integration (get-logs shows one,
 // e.g. "MuK2Kk9lu0v8N86brS3x", without saying what it names).
-func triggerOf(wf *Workflow) string {
+func triggerOf(wf *WorkflowDef) string {
 	if len(wf.Steps) == 0 {
 		return ""
 	}

@@ -18,10 +18,10 @@ type config struct {
 	duplicateUsernames bool // a taken username is no conflict
 	validate           bool // check requests against the contract
 	tokenTTL           time.Duration
-	apps               []App
-	integrations       []Integration
-	events             []Event
-	connectors         []Connector
+	apps               []AppDef
+	integrations       []IntegrationDef
+	events             []EventDef
+	connectors         []ConnectorDef
 }
 
 // Option configures a Server.

@@ -17,8 +17,9 @@ import (
 // stays within a few MiB of heap for it.
 const DefaultRequestLogBytes = 8 << 20
 
-// Request is one request the server received, as the request log keeps it.
-type Request struct {
+// LoggedRequest is one request the server received, as the request log keeps
+// it.
+type LoggedRequest struct {
 	Method string
 	Path   string // as sent, version prefix included
 	Query  string
@@ -31,11 +32,11 @@ type Request struct {
 	At     time.Time
 }
 
-// maxLoggedBody caps Request.Body.
+// maxLoggedBody caps LoggedRequest.Body.
 const maxLoggedBody = 64 << 10
 
 // entryOverhead is what an entry costs besides the bytes of its strings,
-// body and headers: the Request, its pointer in the ring, the header map
+// body and headers: the LoggedRequest, its pointer in the ring, the header map
 // and slices, and allocation rounding. With it, an SDK GET counts 1,000
 // bytes and keeps about 870 alive on the heap; a 1 KiB update counts 2,200
 // and keeps about 1,950: the budget errs on the safe side.
@@ -43,7 +44,7 @@ const entryOverhead = 512
 
 // size is what an entry counts against the budget: an estimate of the
 // memory it keeps alive.
-func (r *Request) size() int64 {
+func (r *LoggedRequest) size() int64 {
 	n := entryOverhead + len(r.Method) + len(r.Path) + len(r.Query) + len(r.Fault) + cap(r.Body)
 	for k, vs := range r.Header {
 		n += len(k) + 48 // the key, its map slot and its slice header
@@ -126,11 +127,11 @@ func (rc *RouteCounts) clone() RouteCounts {
 // the server received that fit in its budget (see WithRequestLog), with the
 // status it sent and the fault it applied. For totals, use Counts: the log
 // drops its oldest entries.
-func (s *Server) Requests() []Request {
+func (s *Server) Requests() []LoggedRequest {
 	j := s.journal
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	out := make([]Request, 0, j.log.n)
+	out := make([]LoggedRequest, 0, j.log.n)
 	for i := 0; i < j.log.n; i++ {
 		out = append(out, *j.log.at(i))
 	}
@@ -161,8 +162,8 @@ func newJournal(maxBytes int64) *journal {
 func (j *journal) logging() bool { return j.log.max > 0 }
 
 // entry builds the log entry of r, whose body is body.
-func (j *journal) entry(r *http.Request, body []byte) *Request {
-	e := &Request{Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.RawQuery, Header: r.Header.Clone(), At: time.Now()}
+func (j *journal) entry(r *http.Request, body []byte) *LoggedRequest {
+	e := &LoggedRequest{Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.RawQuery, Header: r.Header.Clone(), At: time.Now()}
 	if e.Header.Get("Authorization") != "" {
 		e.Header.Set("Authorization", "[REDACTED]")
 	}
@@ -173,7 +174,7 @@ func (j *journal) entry(r *http.Request, body []byte) *Request {
 
 // record counts an answered (or dropped) exchange and logs its entry, if
 // any.
-func (j *journal) record(x *exchange, status int, e *Request) {
+func (j *journal) record(x *exchange, status int, e *LoggedRequest) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	rc := j.routes[x.key()]
@@ -205,15 +206,15 @@ func (j *journal) record(x *exchange, status int, e *Request) {
 type requestLog struct {
 	max   int64 // the budget; <= 0: off
 	bytes int64 // what the entries held count against it
-	ring  []*Request
+	ring  []*LoggedRequest
 	sizes []int64 // sizes[i] is ring[i].size(), taken when it was added
 	head  int     // index of the oldest entry
 	n     int     // entries held
 }
 
-func (l *requestLog) at(i int) *Request { return l.ring[(l.head+i)%len(l.ring)] }
+func (l *requestLog) at(i int) *LoggedRequest { return l.ring[(l.head+i)%len(l.ring)] }
 
-func (l *requestLog) add(e *Request) {
+func (l *requestLog) add(e *LoggedRequest) {
 	size := e.size()
 	if l.max <= 0 || size > l.max {
 		return
@@ -237,7 +238,7 @@ func (l *requestLog) add(e *Request) {
 // bounds the entries: the ring holds at most max/entryOverhead pointers.
 func (l *requestLog) grow() {
 	c := max(2*len(l.ring), 64)
-	ring, sizes := make([]*Request, c), make([]int64, c)
+	ring, sizes := make([]*LoggedRequest, c), make([]int64, c)
 	for i := 0; i < l.n; i++ {
 		j := (l.head + i) % len(l.ring)
 		ring[i], sizes[i] = l.ring[j], l.sizes[j]

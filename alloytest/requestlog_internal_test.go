@@ -16,12 +16,12 @@ import (
 // eviction, checking after every add that it holds the newest entries
 // that fit, oldest first, and that its byte count is exact.
 func TestRequestLogRing(t *testing.T) {
-	entry := func(i, body int) *Request {
-		return &Request{Method: "GET", Path: fmt.Sprintf("/e/%d", i), Body: make([]byte, body)}
+	entry := func(i, body int) *LoggedRequest {
+		return &LoggedRequest{Method: "GET", Path: fmt.Sprintf("/e/%d", i), Body: make([]byte, body)}
 	}
 	const budget = 40_000
 	l := requestLog{max: budget}
-	var added []*Request
+	var added []*LoggedRequest
 	for i := 0; i < 2000; i++ {
 		e := entry(i, (i*7919)%3000) // sizes from 512 to 3,500 bytes
 		l.add(e)

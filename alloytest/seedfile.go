@@ -36,19 +36,20 @@ import (
 // given per collection (parents before sub-collections).
 //
 // apps, integrations, events and connectors replace the defaults
-// (DefaultApps, ...) when present, even when empty. They hold App,
-// Integration, Event and Connector values, keyed by their Go field names in
-// lowerCamelCase (matched case-insensitively, as encoding/json does), e.g.
-// "displayName", "oauth", "workflows", "steps", "httpMethod".
+// (DefaultApps, ...) when present, even when empty. They hold AppDef,
+// IntegrationDef, EventDef and ConnectorDef values, keyed by their Go
+// field names in lowerCamelCase (matched case-insensitively, as
+// encoding/json does), e.g. "displayName", "oauth", "workflows", "steps",
+// "httpMethod".
 //
 // Unknown keys are errors, so a misspelt key does not go unnoticed.
 type SeedFile struct {
 	Users        []SeedUser       `json:"users,omitempty"`
 	Connections  []SeedConnection `json:"connections,omitempty"`
-	Apps         []App            `json:"apps,omitempty"`
-	Integrations []Integration    `json:"integrations,omitempty"`
-	Events       []Event          `json:"events,omitempty"`
-	Connectors   []Connector      `json:"connectors,omitempty"`
+	Apps         []AppDef         `json:"apps,omitempty"`
+	Integrations []IntegrationDef `json:"integrations,omitempty"`
+	Events       []EventDef       `json:"events,omitempty"`
+	Connectors   []ConnectorDef   `json:"connectors,omitempty"`
 }
 
 // SeedUser is a user of a SeedFile.
@@ -75,11 +76,11 @@ type SeedConnection struct {
 // SeedResult is what LoadSeed made.
 type SeedResult struct {
 	Users       []alloy.User       // the users created, in file order
-	Connections []SeededConnection // the connections made, in file order
+	Connections []LoadedConnection // the connections made, in file order
 }
 
-// SeededConnection is one connection LoadSeed made.
-type SeededConnection struct {
+// LoadedConnection is one connection LoadSeed made.
+type LoadedConnection struct {
 	ID     string // the connection (credential) id for /one/ calls
 	UserID string
 	App    string
@@ -186,7 +187,7 @@ func (s *Server) LoadSeed(f *SeedFile) (*SeedResult, error) {
 			}
 		}
 		userID := s.userID(c.User)
-		res.Connections = append(res.Connections, SeededConnection{ID: id, UserID: userID, App: c.App})
+		res.Connections = append(res.Connections, LoadedConnection{ID: id, UserID: userID, App: c.App})
 	}
 	return res, nil
 }

@@ -54,7 +54,7 @@ func TestLoadSeedMakesUsersInstallsConnectionsAndCatalog(t *testing.T) {
 	assert.Equal(t, "Northwind Goods", users[0].FullName)
 	assert.Equal(t, "it@contoso.example", users[1].Username)
 	require.Len(t, res.Connections, 2)
-	assert.Equal(t, alloytest.SeededConnection{ID: res.Connections[0].ID, UserID: users[0].ID, App: "shop"}, res.Connections[0])
+	assert.Equal(t, alloytest.LoadedConnection{ID: res.Connections[0].ID, UserID: users[0].ID, App: "shop"}, res.Connections[0])
 	assert.Equal(t, users[1].ID, res.Connections[1].UserID)
 
 	ctx := context.Background()
@@ -153,7 +153,7 @@ func TestLoadSeedChecksBeforeChangingAnything(t *testing.T) {
 			`connections[0]: app "mailer" has no Unified API category`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := newServer(t, alloytest.WithApps(append(alloytest.DefaultApps(), alloytest.App{Name: "mailer"})))
+			srv := newServer(t, alloytest.WithApps(append(alloytest.DefaultApps(), alloytest.AppDef{Name: "mailer"})))
 			_, err := srv.Client().Users.Create(context.Background(), alloy.UserCreateParams{Username: "taken@example.com"})
 			require.NoError(t, err)
 			f, err := alloytest.ReadSeed(strings.NewReader(tc.doc))

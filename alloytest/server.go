@@ -213,7 +213,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	x := s.routeOf(r)
 	x.body = body
-	var entry *Request
+	var entry *LoggedRequest
 	if s.journal.logging() {
 		entry = s.journal.entry(r, body)
 	}

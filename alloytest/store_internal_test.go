@@ -105,7 +105,7 @@ func giveEverything(t *testing.T, s *Server, u user) string {
 	require.NoError(t, err)
 	conn.one.subscribe("https://hooks.example.com/a", []string{"accounting/invoices"})
 
-	inst, err := st.startInstallation(u.ID, in, []*Workflow{wf}, nil)
+	inst, err := st.startInstallation(u.ID, in, []*WorkflowDef{wf}, nil)
 	require.NoError(t, err)
 	require.NoError(t, st.completeInstallation(inst.id, []stepAnswer{{WorkflowID: wf.ID, BlockID: wf.Steps[1].ID,
 		Fields: []struct {
@@ -184,7 +184,7 @@ func TestNothingOutlivesAUserDeletedConcurrently(t *testing.T) {
 			},
 			func() error { return st.installWorkflow(in.Workflows[0].ID, u.ID, 1) },
 			func() error {
-				_, err := st.startInstallation(u.ID, in, []*Workflow{&in.Workflows[0]}, []string{bc.ID, ns.ID})
+				_, err := st.startInstallation(u.ID, in, []*WorkflowDef{&in.Workflows[0]}, []string{bc.ID, ns.ID})
 				return err
 			},
 			func() error { _, _, err := st.issueGrant(u.ID, grant{app: s.app("shopify")}); return err },
@@ -309,7 +309,7 @@ func TestIDsAreUnique(t *testing.T) {
 		_, err = st.addCredential(u.ID, s.app("bigcommerce"), map[string]any{"storeHash": "h", "accessToken": "a"})
 		require.NoError(t, err)
 		in := &s.cfg.integrations[0]
-		inst, err := st.startInstallation(u.ID, in, []*Workflow{&in.Workflows[0]}, nil)
+		inst, err := st.startInstallation(u.ID, in, []*WorkflowDef{&in.Workflows[0]}, nil)
 		require.NoError(t, err)
 		unique("installation", inst.id)
 		unique("subscription", c.one.subscribe("https://hooks.example.com", []string{"x"}).id)

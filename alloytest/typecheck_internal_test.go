@@ -2,6 +2,7 @@ package alloytest
 
 import (
 	"bytes"
+	"fmt"
 	"go/ast"
 	"go/importer"
 	"go/parser"
@@ -16,29 +17,41 @@ import (
 	"testing"
 )
 
-// exportData maps the import path of every package pkgs need (and of pkgs)
-// to its compiler export data, which `go list -export` builds (from the
-// build cache, in a fraction of a second once built).
-func exportData(t *testing.T, pkgs ...string) map[string]string {
+var (
+	exportsOnce sync.Once
+	exports     map[string]string
+	exportsErr  error
+)
+
+// exportData maps the import path of alloytest, alloy and unified, and of
+// every package they need, to its compiler export data, which `go list
+// -export` builds (from the build cache, once per test binary).
+func exportData(t *testing.T) map[string]string {
 	t.Helper()
 	gobin, err := exec.LookPath("go")
 	if err != nil {
 		t.Skip("no go command")
 	}
-	cmd := exec.Command(gobin, append([]string{"list", "-export", "-deps", "-f", "{{.ImportPath}}\t{{.Export}}"}, pkgs...)...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("go list: %v: %s", err, stderr.String())
-	}
-	m := map[string]string{}
-	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		if path, file, ok := strings.Cut(line, "\t"); ok && file != "" {
-			m[path] = file
+	exportsOnce.Do(func() {
+		cmd := exec.Command(gobin, append([]string{"list", "-export", "-deps", "-f", "{{.ImportPath}}\t{{.Export}}", thisImportPath}, sdkPackages...)...)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			exportsErr = fmt.Errorf("go list: %v: %s", err, stderr.String())
+			return
 		}
+		exports = map[string]string{}
+		for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+			if path, file, ok := strings.Cut(line, "\t"); ok && file != "" {
+				exports[path] = file
+			}
+		}
+	})
+	if exportsErr != nil {
+		t.Fatal(exportsErr)
 	}
-	return m
+	return exports
 }
 
 // exportImporter imports packages from export data (see exportData).
@@ -69,7 +82,7 @@ var (
 // per test binary.
 func thisPackage(t *testing.T) checkedSource {
 	t.Helper()
-	exports := exportData(t, ".")
+	exports := exportData(t)
 	sourceOnce.Do(func() {
 		fset := token.NewFileSet()
 		names, err := filepath.Glob("*.go")

@@ -27,7 +27,7 @@ func (s *Server) deleteConnection(w http.ResponseWriter, r *http.Request, req *r
 
 // appCategory resolves the app query parameter of the metadata routes,
 // answering 400 when it is missing and 404 when there is no such app.
-func (s *Server) appCategory(w http.ResponseWriter, r *http.Request) (*App, bool) {
+func (s *Server) appCategory(w http.ResponseWriter, r *http.Request) (*AppDef, bool) {
 	name := r.URL.Query().Get("app")
 	if name == "" {
 		writeError(w, http.StatusBadRequest, "app is required")
@@ -169,9 +169,9 @@ func (conn *connection) unsubscribe(id string) error {
 	return nil
 }
 
-// Subscription is a Unified API webhook subscription, as Subscriptions
+// WebhookSubscription is a Unified API webhook subscription, as Subscriptions
 // reports it. Subscriptions are always enabled.
-type Subscription struct {
+type WebhookSubscription struct {
 	ID      string
 	Address string   // the https URL Alloy would POST to
 	Topics  []string // e.g. "commerce/orders", "sync/completed"
@@ -179,11 +179,11 @@ type Subscription struct {
 
 // Subscriptions returns a snapshot of a connection's webhook
 // subscriptions, oldest first; none for an unknown connection.
-func (s *Server) Subscriptions(connectionID string) []Subscription {
-	var out []Subscription
+func (s *Server) Subscriptions(connectionID string) []WebhookSubscription {
+	var out []WebhookSubscription
 	if cred, _ := s.st.credentialByID(connectionID, ""); cred != nil && cred.one != nil {
 		for _, sub := range cred.one.subscriptions() {
-			out = append(out, Subscription{ID: sub.id, Address: sub.address, Topics: slices.Clone(sub.topics)})
+			out = append(out, WebhookSubscription{ID: sub.id, Address: sub.address, Topics: slices.Clone(sub.topics)})
 		}
 	}
 	return out

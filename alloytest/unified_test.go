@@ -72,7 +72,7 @@ func TestUnifiedConnectIsACredential(t *testing.T) {
 	assert.ErrorContains(t, err, `no user "nobody"`)
 	_, err = srv.Connect(u.ID, "salesforce")
 	assert.ErrorContains(t, err, `no app "salesforce"`)
-	custom := newServer(t, alloytest.WithApps([]alloytest.App{{Name: "plain", DisplayName: "Plain"}}))
+	custom := newServer(t, alloytest.WithApps([]alloytest.AppDef{{Name: "plain", DisplayName: "Plain"}}))
 	_, err = custom.Connect(u.ID, "plain")
 	assert.ErrorContains(t, err, "no Unified API category")
 
@@ -666,7 +666,7 @@ func TestUnifiedWebhooks(t *testing.T) {
 			require.NoError(t, err)
 			_, err = hooks.List(ctx, conn, other.ID)
 			assert.ErrorIs(t, err, alloy.ErrNotFound, "another user's connection")
-			assert.Equal(t, []alloytest.Subscription{
+			assert.Equal(t, []alloytest.WebhookSubscription{
 				{ID: sub.ID, Address: sub.Address, Topics: sub.Topics},
 				{ID: second.ID, Address: second.Address, Topics: second.Topics},
 			}, srv.Subscriptions(conn))

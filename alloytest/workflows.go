@@ -11,8 +11,8 @@ import (
 
 // workflows lists the parent workflows of the seeded integrations, in
 // seed order.
-func (s *Server) workflows() []*Workflow {
-	var out []*Workflow
+func (s *Server) workflows() []*WorkflowDef {
+	var out []*WorkflowDef
 	for i := range s.cfg.integrations {
 		for j := range s.cfg.integrations[i].Workflows {
 			out = append(out, &s.cfg.integrations[i].Workflows[j])
@@ -22,7 +22,7 @@ func (s *Server) workflows() []*Workflow {
 }
 
 // workflow finds a parent workflow by id or, when id is empty, by name.
-func (s *Server) workflow(id, name string) *Workflow {
+func (s *Server) workflow(id, name string) *WorkflowDef {
 	for _, wf := range s.workflows() {
 		if (id != "" && wf.ID == id) || (id == "" && name != "" && wf.Name == name) {
 			return wf
@@ -32,7 +32,7 @@ func (s *Server) workflow(id, name string) *Workflow {
 }
 
 // integrationOf returns the integration holding a parent workflow.
-func (s *Server) integrationOf(wf *Workflow) *Integration {
+func (s *Server) integrationOf(wf *WorkflowDef) *IntegrationDef {
 	for i := range s.cfg.integrations {
 		in := &s.cfg.integrations[i]
 		for j := range in.Workflows {
@@ -41,7 +41,7 @@ func (s *Server) integrationOf(wf *Workflow) *Integration {
 			}
 		}
 	}
-	return &Integration{}
+	return &IntegrationDef{}
 }
 
 // install is a user's copy of a parent workflow. The store hands out
@@ -98,7 +98,7 @@ func (st *store) installsOf(userIDOrName string) (user, map[string]install, erro
 }
 
 // installedLocked returns the user's copy of wf: 404 when they have none.
-func (st *store) installedLocked(wf *Workflow, userIDOrName string) (*install, error) {
+func (st *store) installedLocked(wf *WorkflowDef, userIDOrName string) (*install, error) {
 	u, err := st.userLocked(userIDOrName)
 	if err != nil {
 		return nil, err
@@ -111,7 +111,7 @@ func (st *store) installedLocked(wf *Workflow, userIDOrName string) (*install, e
 }
 
 // setActive switches a user's copy of wf on or off.
-func (st *store) setActive(userIDOrName string, wf *Workflow, active bool) error {
+func (st *store) setActive(userIDOrName string, wf *WorkflowDef, active bool) error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	inst, err := st.installedLocked(wf, userIDOrName)
@@ -139,7 +139,7 @@ func (st *store) deactivateAll(userIDOrName string) error {
 }
 
 // upgrade brings a user's copy of wf to its latest version.
-func (st *store) upgrade(userIDOrName string, wf *Workflow) error {
+func (st *store) upgrade(userIDOrName string, wf *WorkflowDef) error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	inst, err := st.installedLocked(wf, userIDOrName)
@@ -151,7 +151,7 @@ func (st *store) upgrade(userIDOrName string, wf *Workflow) error {
 }
 
 // uninstall deletes a user's copy of wf.
-func (st *store) uninstall(userIDOrName string, wf *Workflow) error {
+func (st *store) uninstall(userIDOrName string, wf *WorkflowDef) error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if _, err := st.installedLocked(wf, userIDOrName); err != nil {
@@ -167,7 +167,7 @@ func (st *store) uninstall(userIDOrName string, wf *Workflow) error {
 
 // runWorkflow records a run of a user's copy of wf, which must be
 // installed (400 otherwise) and active (400).
-func (st *store) runWorkflow(userIDOrName string, wf *Workflow, mode string, data map[string]any) error {
+func (st *store) runWorkflow(userIDOrName string, wf *WorkflowDef, mode string, data map[string]any) error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	u, err := st.userLocked(userIDOrName)
@@ -187,7 +187,7 @@ func (st *store) runWorkflow(userIDOrName string, wf *Workflow, mode string, dat
 
 // fireEvent records a "trigger" run of each of workflows that the user
 // has installed and active, in order.
-func (st *store) fireEvent(userIDOrName string, workflows []*Workflow, data map[string]any) error {
+func (st *store) fireEvent(userIDOrName string, workflows []*WorkflowDef, data map[string]any) error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	u, err := st.userLocked(userIDOrName)
@@ -231,7 +231,7 @@ func (s *Server) InstallWorkflow(userID, workflowID string) error {
 
 // workflowHandler acts on the parent workflow named by the route's
 // {workflowId}.
-type workflowHandler func(w http.ResponseWriter, r *http.Request, req *request, wf *Workflow)
+type workflowHandler func(w http.ResponseWriter, r *http.Request, req *request, wf *WorkflowDef)
 
 // forWorkflow runs h with the {workflowId} workflow resolved, answering 404
 // when no integration of the catalog has it.
@@ -255,7 +255,7 @@ type workflowRef struct {
 
 // resolve checks that ref names the workflow exactly one way, that the
 // user exists and the workflow too, answering 400 or 404 itself.
-func (s *Server) resolve(w http.ResponseWriter, ref workflowRef) (*Workflow, bool) {
+func (s *Server) resolve(w http.ResponseWriter, ref workflowRef) (*WorkflowDef, bool) {
 	switch {
 	case ref.WorkflowID == "" && ref.WorkflowName == "":
 		writeError(w, http.StatusBadRequest, "workflowId or workflowName is required")
@@ -279,7 +279,7 @@ func (s *Server) resolve(w http.ResponseWriter, ref workflowRef) (*Workflow, boo
 // workflowJSON renders a workflow as GET /workflows does for a user whose
 // copies are installs: 2025-09 names its steps connectors (connectorName,
 // connectorId), older versions blocks.
-func (s *Server) workflowJSON(wf *Workflow, installs map[string]install, version string) map[string]any {
+func (s *Server) workflowJSON(wf *WorkflowDef, installs map[string]install, version string) map[string]any {
 	m := workflowState(wf, installs)
 	m["integrationId"] = s.integrationOf(wf).ID
 	m["createdAt"], m["updatedAt"] = s.started.Format(timeFormat), s.started.Format(timeFormat)
@@ -304,7 +304,7 @@ func (s *Server) listWorkflows(w http.ResponseWriter, r *http.Request, req *requ
 	writeJSON(w, http.StatusOK, map[string]any{"data": out})
 }
 
-func (s *Server) getWorkflow(w http.ResponseWriter, r *http.Request, req *request, wf *Workflow) {
+func (s *Server) getWorkflow(w http.ResponseWriter, r *http.Request, req *request, wf *WorkflowDef) {
 	_, installs, err := s.st.installsOf(r.URL.Query().Get("userId"))
 	if err != nil {
 		writeFailure(w, err)
@@ -315,7 +315,7 @@ func (s *Server) getWorkflow(w http.ResponseWriter, r *http.Request, req *reques
 
 // workflowVersions lists versions 1 to the latest, one day apart, the
 // latest "published" and the others "archived".
-func (s *Server) workflowVersions(w http.ResponseWriter, r *http.Request, _ *request, wf *Workflow) {
+func (s *Server) workflowVersions(w http.ResponseWriter, r *http.Request, _ *request, wf *WorkflowDef) {
 	if !s.checkOptionalUser(w, r) {
 		return
 	}
@@ -361,7 +361,7 @@ func (s *Server) deactivateAll(w http.ResponseWriter, _ *http.Request, req *requ
 	writeJSON(w, http.StatusOK, map[string]string{"message": "Success"})
 }
 
-func (s *Server) upgradeWorkflow(w http.ResponseWriter, r *http.Request, _ *request, wf *Workflow) {
+func (s *Server) upgradeWorkflow(w http.ResponseWriter, r *http.Request, _ *request, wf *WorkflowDef) {
 	if err := s.st.upgrade(r.URL.Query().Get("userId"), wf); err != nil {
 		writeFailure(w, err)
 		return
@@ -369,7 +369,7 @@ func (s *Server) upgradeWorkflow(w http.ResponseWriter, r *http.Request, _ *requ
 	writeJSON(w, http.StatusOK, map[string]string{"message": "Success"})
 }
 
-func (s *Server) deleteWorkflow(w http.ResponseWriter, r *http.Request, _ *request, wf *Workflow) {
+func (s *Server) deleteWorkflow(w http.ResponseWriter, r *http.Request, _ *request, wf *WorkflowDef) {
 	if err := s.st.uninstall(r.URL.Query().Get("userId"), wf); err != nil {
 		writeFailure(w, err)
 		return
