@@ -2,6 +2,7 @@ package alloytest
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"slices"
 )
@@ -130,27 +131,61 @@ type ParameterDef struct {
 }
 
 // WithApps replaces the default apps (DefaultApps). The server keeps a deep
-// copy: changing apps afterwards does not affect it.
+// copy: changing apps afterwards does not affect it. An app without a
+// name, a name given twice, a property without a name or a Category other
+// than "", "commerce", "accounting" and "crm" is a bad value.
 //
 // Alloy's credential metadata does not say which properties are optional,
 // and neither does the fake's: an Optional property only changes what a
 // credential create accepts (alloy.CredentialMetadata.Validate, which
 // cannot know, requires every property).
 func WithApps(apps []AppDef) Option {
-	return func(c *config) {
+	return func(c *config) error {
+		if err := checkApps(apps); err != nil {
+			return err
+		}
 		c.apps = make([]AppDef, len(apps))
 		for i, a := range apps {
 			a.Types = slices.Clone(a.Types)
 			a.Properties = slices.Clone(a.Properties)
 			c.apps[i] = a
 		}
+		return nil
 	}
 }
 
+// checkApps says what is wrong with apps, if anything.
+func checkApps(apps []AppDef) error {
+	seen := map[string]bool{}
+	for i, a := range apps {
+		switch {
+		case a.Name == "":
+			return fmt.Errorf("apps[%d]: name is empty", i)
+		case seen[a.Name]:
+			return fmt.Errorf("apps[%d]: name %q appears twice", i, a.Name)
+		case a.Category != "" && !slices.ContainsFunc(collections, func(c collection) bool { return c.category() == a.Category }):
+			return fmt.Errorf("apps[%d] (%s): category %q is not commerce, accounting or crm", i, a.Name, a.Category)
+		}
+		seen[a.Name] = true
+		for j, p := range a.Properties {
+			if p.Name == "" {
+				return fmt.Errorf("apps[%d] (%s): properties[%d]: name is empty", i, a.Name, j)
+			}
+		}
+	}
+	return nil
+}
+
 // WithIntegrations replaces the default integrations (DefaultIntegrations).
-// The server keeps a deep copy.
+// The server keeps a deep copy. An integration or a workflow without an id,
+// an id given twice (workflow ids across every integration), a step
+// without an id or with an id given twice in its workflow, or a field
+// without a name is a bad value.
 func WithIntegrations(integrations []IntegrationDef) Option {
-	return func(c *config) {
+	return func(c *config) error {
+		if err := checkIntegrations(integrations); err != nil {
+			return err
+		}
 		c.integrations = make([]IntegrationDef, len(integrations))
 		for i, in := range integrations {
 			in.Credentials = slices.Clone(in.Credentials)
@@ -167,25 +202,84 @@ func WithIntegrations(integrations []IntegrationDef) Option {
 			}
 			c.integrations[i] = in
 		}
+		return nil
 	}
 }
 
+// checkIntegrations says what is wrong with integrations, if anything.
+func checkIntegrations(integrations []IntegrationDef) error {
+	ids, workflows := map[string]bool{}, map[string]bool{}
+	for i, in := range integrations {
+		switch {
+		case in.ID == "":
+			return fmt.Errorf("integrations[%d]: id is empty", i)
+		case ids[in.ID]:
+			return fmt.Errorf("integrations[%d]: id %q appears twice", i, in.ID)
+		}
+		ids[in.ID] = true
+		for j, wf := range in.Workflows {
+			where := fmt.Sprintf("integrations[%d].workflows[%d]", i, j)
+			switch {
+			case wf.ID == "":
+				return fmt.Errorf("%s: id is empty", where)
+			case workflows[wf.ID]:
+				return fmt.Errorf("%s: id %q appears twice", where, wf.ID)
+			}
+			workflows[wf.ID] = true
+			steps := map[string]bool{}
+			for k, st := range wf.Steps {
+				switch {
+				case st.ID == "":
+					return fmt.Errorf("%s.steps[%d]: id is empty", where, k)
+				case steps[st.ID]:
+					return fmt.Errorf("%s.steps[%d]: id %q appears twice", where, k, st.ID)
+				}
+				steps[st.ID] = true
+				for f, fl := range st.Fields {
+					if fl.Name == "" {
+						return fmt.Errorf("%s.steps[%d].fields[%d]: name is empty", where, k, f)
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
 // WithEvents replaces the default custom events (DefaultEvents). The
-// server keeps a deep copy.
+// server keeps a deep copy. An event without a name, or a name given
+// twice, is a bad value.
 func WithEvents(events []EventDef) Option {
-	return func(c *config) {
+	return func(c *config) error {
+		seen := map[string]bool{}
+		for i, e := range events {
+			switch {
+			case e.Name == "":
+				return fmt.Errorf("events[%d]: name is empty", i)
+			case seen[e.Name]:
+				return fmt.Errorf("events[%d]: name %q appears twice", i, e.Name)
+			}
+			seen[e.Name] = true
+		}
 		c.events = make([]EventDef, len(events))
 		for i, e := range events {
 			e.Body = cloneJSON(e.Body)
 			c.events[i] = e
 		}
+		return nil
 	}
 }
 
 // WithConnectors replaces the default Connectivity API connectors
-// (DefaultConnectors). The server keeps a deep copy.
+// (DefaultConnectors). The server keeps a deep copy. A connector without an
+// id, an id given twice, an action without an id or with an id given twice
+// in its connector, or a parameter without a name or In other than "path",
+// "query" and "header" is a bad value.
 func WithConnectors(connectors []ConnectorDef) Option {
-	return func(c *config) {
+	return func(c *config) error {
+		if err := checkConnectors(connectors); err != nil {
+			return err
+		}
 		c.connectors = make([]ConnectorDef, len(connectors))
 		for i, cn := range connectors {
 			cn.AuthTypes = slices.Clone(cn.AuthTypes)
@@ -203,7 +297,44 @@ func WithConnectors(connectors []ConnectorDef) Option {
 			}
 			c.connectors[i] = cn
 		}
+		return nil
 	}
+}
+
+// checkConnectors says what is wrong with connectors, if anything.
+func checkConnectors(connectors []ConnectorDef) error {
+	ids := map[string]bool{}
+	for i, cn := range connectors {
+		switch {
+		case cn.ID == "":
+			return fmt.Errorf("connectors[%d]: id is empty", i)
+		case ids[cn.ID]:
+			return fmt.Errorf("connectors[%d]: id %q appears twice", i, cn.ID)
+		}
+		ids[cn.ID] = true
+		actions := map[string]bool{}
+		for j, res := range cn.Resources {
+			for k, a := range res.Actions {
+				where := fmt.Sprintf("connectors[%d].resources[%d].actions[%d]", i, j, k)
+				switch {
+				case a.ID == "":
+					return fmt.Errorf("%s: id is empty", where)
+				case actions[a.ID]:
+					return fmt.Errorf("%s: id %q appears twice in connector %s", where, a.ID, cn.ID)
+				}
+				actions[a.ID] = true
+				for p, pa := range a.Parameters {
+					switch {
+					case pa.Name == "":
+						return fmt.Errorf("%s.parameters[%d]: name is empty", where, p)
+					case pa.In != "path" && pa.In != "query" && pa.In != "header":
+						return fmt.Errorf("%s.parameters[%d] (%s): in %q is not path, query or header", where, p, pa.Name, pa.In)
+					}
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // cloneJSON deep-copies a JSON-like map by a JSON round trip. A map that

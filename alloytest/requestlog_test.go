@@ -64,7 +64,7 @@ func TestRequestLogKeepsAtMostAQuarterOfItsBudgetOfABody(t *testing.T) {
 }
 
 func TestRequestLogOff(t *testing.T) {
-	for _, budget := range []int64{0, -1} {
+	for _, budget := range []int64{0} { // a negative budget is a bad value: TestBadOptionValues
 		srv := newServer(t, alloytest.WithRequestLog(budget))
 		c := srv.Client()
 		_, err := c.Users.Create(context.Background(), alloy.UserCreateParams{Username: "a@example.com"})

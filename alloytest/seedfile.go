@@ -88,8 +88,9 @@ type LoadedConnection struct {
 
 // ReadSeed decodes a seed file and checks what can be checked without a
 // server: every user has a unique username, every connection names a user
-// and an app, and every collection exists. Unknown keys and trailing data
-// are errors.
+// and an app, every collection exists, and the apps, integrations, events
+// and connectors are values their options (WithApps, ...) accept. Unknown
+// keys and trailing data are errors.
 func ReadSeed(r io.Reader) (*SeedFile, error) {
 	d := json.NewDecoder(r)
 	d.DisallowUnknownFields()
@@ -110,6 +111,12 @@ func ReadSeed(r io.Reader) (*SeedFile, error) {
 			return nil, fmt.Errorf("alloytest: seed file: users[%d]: username %q appears twice", i, u.Username)
 		}
 		seen[u.Username] = true
+	}
+	var scratch config
+	for _, o := range f.Options() {
+		if err := o(&scratch); err != nil {
+			return nil, fmt.Errorf("alloytest: seed file: %w", err)
+		}
 	}
 	for i, c := range f.Connections {
 		switch {

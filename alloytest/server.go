@@ -57,6 +57,7 @@ import (
 
 	alloy "github.com/alloysdk/alloy-go"
 	"github.com/alloysdk/alloy-go/internal/contract/ops"
+	"github.com/alloysdk/alloy-go/internal/errs"
 )
 
 // Server is a running fake Alloy API.
@@ -82,22 +83,29 @@ type Server struct {
 // address whose host is not loopback, or is empty, without WithAllowRemote.
 var ErrNotLoopback = errors.New("alloytest listens on loopback only (localhost, 127.0.0.0/8 or ::1) unless allowed to listen remotely")
 
-// NewServer starts a server and panics if it cannot listen, like
-// httptest.NewServer. Use Start to get the error instead.
+// NewServer starts a server and panics with the error Start would return,
+// like httptest.NewServer: an error matching alloy.ErrInvalidArgument for a
+// bad option value (see Option), one that cannot listen wrapped as
+// "alloytest: ...". Use Start to get the error instead, or New in a test.
 func NewServer(opts ...Option) *Server {
 	s, err := Start(opts...)
-	if err != nil {
-		panic("alloytest: " + err.Error())
+	switch {
+	case errors.Is(err, errs.ErrInvalidArgument):
+		panic(err) // its message names alloytest.Start already
+	case err != nil:
+		panic(fmt.Errorf("alloytest: %w", err))
 	}
 	return s
 }
 
-// Start starts a server.
+// Start starts a server. A bad option value is an error matching
+// alloy.ErrInvalidArgument (and, for a listen address that is not
+// loopback, ErrNotLoopback too); a nil option is skipped. An address it
+// cannot listen on is an error too.
 func Start(opts ...Option) (*Server, error) {
-	cfg := config{addr: "127.0.0.1:0", requestLogBytes: DefaultRequestLogBytes, userCounts: true, validate: true, tokenTTL: 30 * time.Minute, apps: DefaultApps(), integrations: DefaultIntegrations(),
-		events: DefaultEvents(), connectors: DefaultConnectors()}
-	for _, o := range opts {
-		o(&cfg)
+	cfg := defaultConfig()
+	if err := cfg.apply(opts); err != nil {
+		return nil, err
 	}
 	if cfg.apiKey == "" {
 		cfg.apiKey = "alloytest_" + randomHex(16)
@@ -117,7 +125,7 @@ func Start(opts ...Option) (*Server, error) {
 	if !bound.IP.IsLoopback() {
 		if !cfg.allowRemote { // "localhost" resolved to something else
 			_ = ln.Close()
-			return nil, fmt.Errorf("listen on %q: bound to %s: %w", cfg.addr, bound, ErrNotLoopback)
+			return nil, notLoopback("listen on %q: bound to %s", cfg.addr, bound)
 		}
 		logf(cfg.logger, "warning: the fake Alloy API (alloytest) listens on %s, beyond loopback: anyone who can reach it can use it", bound)
 	}
@@ -147,16 +155,20 @@ func checkLoopback(addr string, allowRemote bool) error {
 	if allowRemote {
 		return nil
 	}
-	host, _, err := net.SplitHostPort(addr)
+	host, _, _ := net.SplitHostPort(addr) // WithAddr checked its form
 	switch {
-	case err != nil:
-		return fmt.Errorf("listen on %q: %w", addr, err)
 	case host == "":
-		return fmt.Errorf("listen on %q: an empty host listens on every interface: %w", addr, ErrNotLoopback)
+		return notLoopback("listen on %q: an empty host listens on every interface", addr)
 	case !isLoopbackHost(host):
-		return fmt.Errorf("listen on %q: %q is not a loopback host: %w", addr, host, ErrNotLoopback)
+		return notLoopback("listen on %q: %q is not a loopback host", addr, host)
 	}
 	return nil
+}
+
+// notLoopback is Start's error for an address that is not loopback: a bad
+// value, matching alloy.ErrInvalidArgument and ErrNotLoopback.
+func notLoopback(format string, args ...any) error {
+	return fmt.Errorf("%w: %w", errs.Invalid("alloytest.Start", format, args...), ErrNotLoopback)
 }
 
 // isLoopbackHost reports whether host is "localhost" or a loopback IP

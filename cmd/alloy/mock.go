@@ -12,6 +12,7 @@ import (
 
 	alloy "github.com/alloysdk/alloy-go"
 	"github.com/alloysdk/alloy-go/alloytest"
+	"github.com/alloysdk/alloy-go/internal/errs"
 	"github.com/spf13/cobra"
 )
 
@@ -220,10 +221,13 @@ func (x *cli) mock(o mockOptions) error {
 		opts = append(opts, seed.Options()...)
 	}
 	srv, err := alloytest.Start(opts...)
-	if errors.Is(err, alloytest.ErrNotLoopback) {
+	var bad *errs.ArgError
+	switch {
+	case errors.Is(err, alloytest.ErrNotLoopback):
 		return usagef("--addr %s is not a loopback address (localhost, 127.0.0.0/8 or ::1; an empty host is every interface): add --allow-remote to listen on it anyway", addr)
-	}
-	if err != nil {
+	case errors.As(err, &bad): // a flag's value (the seed's were checked by ReadSeed)
+		return usagef("%s", bad.Reason)
+	case err != nil:
 		return err
 	}
 	defer srv.Close()
