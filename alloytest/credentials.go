@@ -88,13 +88,13 @@ func (st *store) addCredential(userIDOrName string, a *AppDef, data map[string]a
 
 func (st *store) addCredentialLocked(userID string, a *AppDef, data map[string]any) *credential {
 	now := time.Now().UTC()
-	id := objectID()
+	id := st.rand.objectID()
 	for _, c := st.credentialLocked(id); c != nil; _, c = st.credentialLocked(id) {
-		id = objectID() // ids are unique, however unlikely a clash
+		id = st.rand.objectID() // ids are unique, however unlikely a clash
 	}
 	c := &credential{ID: id, Type: a.Name, Name: a.DisplayName + " " + id[len(id)-6:], created: now, updated: now, data: data}
 	if a.Category != "" {
-		c.one = newConnection(a.Category)
+		c.one = newConnection(a.Category, st.rand)
 	}
 	st.creds[userID] = append(st.creds[userID], c)
 	return c

@@ -155,9 +155,9 @@ func (st *store) startInstallation(userIDOrName string, in *IntegrationDef, work
 	if err != nil {
 		return installationView{}, err
 	}
-	inst := &installation{id: objectID(), seq: st.nextSeqLocked(), in: in, userID: u.ID, workflows: workflows, credentials: creds, form: formOf(workflows)}
+	inst := &installation{id: st.rand.objectID(), seq: st.nextSeqLocked(), in: in, userID: u.ID, workflows: workflows, credentials: creds, form: formOf(workflows)}
 	for st.installations[inst.id] != nil {
-		inst.id = objectID()
+		inst.id = st.rand.objectID()
 	}
 	st.installations[inst.id] = inst
 	return st.viewLocked(inst), nil

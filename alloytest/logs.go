@@ -49,7 +49,7 @@ func appActions(wf *WorkflowDef) int { return max(len(wf.Steps)-1, 0) }
 // change once recorded: the store hands out pointers to them.
 func (st *store) executeLocked(e execution) *execution {
 	now := time.Now().UTC().Truncate(time.Millisecond) // as the wire carries it
-	e.seq, e.uuid, e.oid, e.entryID = st.nextSeqLocked(), shortID(), objectID(), objectID()
+	e.seq, e.uuid, e.oid, e.entryID = st.nextSeqLocked(), st.rand.shortID(), st.rand.objectID(), st.rand.objectID()
 	e.start, e.stopped = now, now.Add(time.Duration(len(e.wf.Steps))*time.Millisecond)
 	if q := st.failures[e.wf.ID]; len(q) > 0 {
 		e.errMsg, st.failures[e.wf.ID] = q[0], q[1:]
@@ -175,12 +175,12 @@ func (st *store) logs(workflowID, userIDOrName, message string) ([]*execution, m
 const shortIDChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 // shortID returns a 21-character random id like Alloy's execution ids.
-func shortID() string { return randomID(21) }
+func (r randSource) shortID() string { return r.randomID(21) }
 
 // randomID returns n random letters and digits.
-func randomID(n int) string {
+func (r randSource) randomID(n int) string {
 	b := make([]byte, n)
-	_, _ = randRead(b)
+	_, _ = r(b)
 	for i := range b {
 		b[i] = shortIDChars[int(b[i])%len(shortIDChars)]
 	}

@@ -22,13 +22,17 @@ import (
 // A Unified API connection's records have their own lock (connection.mu),
 // taken by the connection's methods in the same way.
 
-var randRead = rand.Read
+// randSource fills b with random bytes, as crypto/rand.Read does. The
+// store's ids come from its own (a connection's from its store's), so that
+// a test can make one repeat itself without touching the package.
+type randSource func(b []byte) (int, error)
 
 // store is the server's state; every access holds mu.
 type store struct {
 	mu       sync.Mutex
-	seq      uint64 // orders users, executions and installations
-	dupNames bool   // WithDuplicateUsernames: a taken username is no conflict
+	seq      uint64     // orders users, executions and installations
+	dupNames bool       // WithDuplicateUsernames: a taken username is no conflict
+	rand     randSource // the ids' random bytes; never changes
 
 	users    map[string]*user               // by id
 	byName   map[string][]string            // username -> ids, oldest first
@@ -53,6 +57,7 @@ type store struct {
 func newStore(userCounts, dupNames bool) *store {
 	st := &store{
 		dupNames: dupNames,
+		rand:     rand.Read,
 		users:    map[string]*user{},
 		byName:   map[string][]string{},
 		installs: map[string]map[string]*install{},
@@ -77,9 +82,9 @@ func (st *store) nextSeqLocked() uint64 {
 }
 
 // objectID returns a 24-hex id shaped like a MongoDB ObjectId, as Alloy's are.
-func objectID() string {
+func (r randSource) objectID() string {
 	var b [12]byte
 	binary.BigEndian.PutUint32(b[:4], uint32(time.Now().Unix()))
-	_, _ = randRead(b[4:])
+	_, _ = r(b[4:])
 	return hex.EncodeToString(b[:])
 }

@@ -281,48 +281,59 @@ func TestUsernamesAreUnique(t *testing.T) {
 
 // TestIDsAreUnique: the ids the store makes stay unique when its random
 // source repeats itself: users, credentials, installations and webhook
-// subscriptions across the server, records within their collection.
+// subscriptions each among their kind (subscriptions in their connection),
+// records within their collection. The source gives every value twice in a row and starts over before each
+// object made, so that each object's id would be the one before it of its
+// kind but for the store's check. (Not across kinds: no code needs that.)
 func TestIDsAreUnique(t *testing.T) {
 	s := testServer(t)
 	st := s.st
-	defer func(orig func([]byte) (int, error)) { randRead = orig }(randRead)
 	var calls atomic.Uint64
-	randRead = func(b []byte) (int, error) { // every value twice in a row
+	st.rand = func(b []byte) (int, error) { // set before any request
 		n := calls.Add(1) / 2
 		for i := range b {
 			b[i] = byte(n >> (8 * (i % 8)))
 		}
 		return len(b), nil
 	}
-	ids := map[string]string{}
+	fresh := func() { calls.Store(0) }
+	ids := map[string]bool{}
 	unique := func(kind, id string) {
 		t.Helper()
-		require.NotContains(t, ids, id, "%s %s repeats the id of a %s", kind, id, ids[id])
-		ids[id] = kind
+		require.False(t, ids[kind+" "+id], "%s %s repeats the id of another %s", kind, id, kind)
+		ids[kind+" "+id] = true
 	}
+	invoices, _, _ := collectionAt("accounting/invoices")
 	for i := 0; i < 10; i++ {
+		fresh()
 		u := mustUser(t, st, fmt.Sprintf("u%d@example.com", i))
 		unique("user", u.ID)
+		fresh()
 		c, err := st.addCredential(u.ID, s.app("netsuite"), map[string]any{"accountId": "1"})
 		require.NoError(t, err)
 		unique("credential", c.ID)
-		_, err = st.addCredential(u.ID, s.app("bigcommerce"), map[string]any{"storeHash": "h", "accessToken": "a"})
+		fresh()
+		c2, err := st.addCredential(u.ID, s.app("bigcommerce"), map[string]any{"storeHash": "h", "accessToken": "a"})
 		require.NoError(t, err)
+		unique("credential", c2.ID)
 		in := &s.cfg.integrations[0]
+		fresh()
 		inst, err := st.startInstallation(u.ID, in, []*WorkflowDef{&in.Workflows[0]}, nil)
 		require.NoError(t, err)
 		unique("installation", inst.id)
-		unique("subscription", c.one.subscribe("https://hooks.example.com", []string{"x"}).id)
-		unique("subscription", c.one.subscribe("https://hooks.example.com", []string{"x"}).id)
+		for range 2 {
+			fresh()
+			unique("subscription of connection "+c.ID, c.one.subscribe("https://hooks.example.com", []string{"x"}).id)
+		}
 		// A record's id is unique in its connection's collection (the
 		// sample records of every connection share theirs).
-		invoices, _, _ := collectionAt("accounting/invoices")
 		tg := &target{c: invoices, conn: mustConn(t, st, u.ID)}
 		seen := map[string]bool{}
 		for _, rec := range tg.snapshot() {
 			seen[rec["id"].(string)] = true
 		}
 		for j := 0; j < 3; j++ {
+			fresh()
 			rec, err := tg.create(map[string]any{}, "2025-09")
 			require.NoError(t, err)
 			id := rec["id"].(string)

@@ -133,7 +133,8 @@ func collectionAt(path string) (c *collection, parent string, ok bool) {
 // targets') methods take as the store's take st.mu: the ones named
 // ...Locked expect it held, the others take it.
 type connection struct {
-	category string // its app's category, e.g. "commerce"; never changes
+	category string     // its app's category, e.g. "commerce"; never changes
+	rand     randSource // its store's; never changes
 
 	mu      sync.Mutex
 	seq     uint64
@@ -307,14 +308,14 @@ func (t *target) lookupLocked(id string) (*record, error) {
 // the parent's id when t names one.
 func (t *target) addLocked(fields map[string]any) *record {
 	if fields["id"] == nil || fields["id"] == "" {
-		id := randomID(12)
+		id := t.conn.rand.randomID(12)
 		for t.conn.hasLocked(t.c.path, id) {
-			id = randomID(12)
+			id = t.conn.rand.randomID(12)
 		}
 		fields["id"] = id
 	}
 	if fields["remoteId"] == nil || fields["remoteId"] == "" {
-		fields["remoteId"] = remoteID()
+		fields["remoteId"] = t.conn.rand.remoteID()
 	}
 	stamp(fields, time.Now())
 	if _, key := t.c.parentOf(); t.parent != "" {
@@ -324,9 +325,9 @@ func (t *target) addLocked(fields map[string]any) *record {
 }
 
 // remoteID returns a random 13-digit id, like a provider's.
-func remoteID() string {
+func (r randSource) remoteID() string {
 	b := make([]byte, 8)
-	_, _ = randRead(b)
+	_, _ = r(b)
 	return strconv.FormatUint(1e12+binary.BigEndian.Uint64(b)%9e12, 10)
 }
 

@@ -204,8 +204,8 @@ func (s *Server) target(connectionID, path string) (*target, error) {
 
 // newConnection returns the data of a new connection of category: the
 // sample records of the category's collections.
-func newConnection(category string) *connection {
-	conn := &connection{category: category, records: map[string][]*record{}}
+func newConnection(category string, rand randSource) *connection {
+	conn := &connection{category: category, rand: rand, records: map[string][]*record{}}
 	data := samples()
 	for _, c := range collections { // parents come before their sub-collections
 		if c.category() == category {

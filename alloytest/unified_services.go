@@ -131,9 +131,9 @@ func (sub *subscription) json() map[string]any {
 func (conn *connection) subscribe(address string, topics []string) *subscription {
 	conn.mu.Lock()
 	defer conn.mu.Unlock()
-	sub := &subscription{id: objectID(), address: address, topics: slices.Clone(topics)}
+	sub := &subscription{id: conn.rand.objectID(), address: address, topics: slices.Clone(topics)}
 	for slices.ContainsFunc(conn.subs, func(o *subscription) bool { return o.id == sub.id }) {
-		sub.id = objectID()
+		sub.id = conn.rand.objectID()
 	}
 	conn.subs = append(conn.subs, sub)
 	return sub

@@ -84,9 +84,9 @@ func conflictingName(username string) error {
 
 // addUserLocked stores a new user, with a fresh id.
 func (st *store) addUserLocked(username, fullName string) *user {
-	u := &user{ID: objectID(), Username: username, FullName: fullName, seq: st.nextSeqLocked(), created: time.Now().UTC().Truncate(time.Millisecond)}
+	u := &user{ID: st.rand.objectID(), Username: username, FullName: fullName, seq: st.nextSeqLocked(), created: time.Now().UTC().Truncate(time.Millisecond)}
 	for st.users[u.ID] != nil { // ids are unique, however unlikely a clash
-		u.ID = objectID()
+		u.ID = st.rand.objectID()
 	}
 	st.users[u.ID] = u
 	st.byName[username] = append(st.byName[username], u.ID)

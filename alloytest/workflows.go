@@ -63,7 +63,7 @@ func (st *store) installLocked(workflowID, userID string, version int) {
 		m = map[string]*install{}
 		st.installs[workflowID] = m
 	}
-	m[userID] = &install{id: objectID(), active: true, version: version, at: time.Now().UTC()}
+	m[userID] = &install{id: st.rand.objectID(), active: true, version: version, at: time.Now().UTC()}
 }
 
 // installWorkflow gives a user (id or username) an active copy of a
