@@ -79,3 +79,59 @@ func TestEnsureIsExactlyOnceUnderFaults(t *testing.T) {
 	assert.Positive(t, counts.Requests.Faulted, "faults were injected")
 	t.Logf("%d calls, %d requests, %d faulted, %d users reported created", calls, counts.Requests.Received, counts.Requests.Faulted, len(createdBy))
 }
+
+// TestEnsureNeverCreatesTwiceWhereDuplicatesWouldShow: against a server
+// that lets duplicate usernames through (as one that did not enforce
+// uniqueness would), so that any second create leaves a second user, 200
+// usernames each ensured by 5 sequential calls, under seeded faults (creates
+// answered 503 after the server made the user, dropped connections before
+// and after the handler, 429s, failed reads), end with exactly 200 users:
+// one per username, created once. Only the first call of each username
+// may report created; the others find the user.
+func TestEnsureNeverCreatesTwiceWhereDuplicatesWouldShow(t *testing.T) {
+	t.Parallel()
+	srv := alloytest.New(t, alloytest.WithDuplicateUsernames(), alloytest.WithFaultSeed(20261130), alloytest.WithRequestLog(0))
+	srv.InjectFault(alloytest.FaultRule{Rate: 0.02, Fault: alloytest.Fault{Status: 429}})
+	srv.InjectFault(alloytest.FaultRule{Rate: 0.02, Fault: alloytest.Fault{Drop: true}})
+	srv.InjectFault(alloytest.FaultRule{Method: "POST", Path: "/users", Rate: 0.05, Fault: alloytest.Fault{Drop: true, AfterHandler: true}})
+	srv.InjectFault(alloytest.FaultRule{Method: "POST", Path: "/users", Rate: 0.10, Fault: alloytest.Fault{Status: 503, AfterHandler: true}})
+	srv.InjectFault(alloytest.FaultRule{Method: "GET", Path: "/users/*", Rate: 0.05, Fault: alloytest.Fault{Status: 503}})
+	c := srv.Client(alloy.WithMaxRetries(6))
+
+	const names, rounds = 200, 5
+	errs := make([][]error, names)
+	created := make([]int, names)
+	var wg sync.WaitGroup
+	for i := range names {
+		wg.Go(func() { // a username's calls one after another; usernames side by side
+			name := fmt.Sprintf("tenant-%03d@northwind.example", i)
+			for range rounds {
+				u, made, err := c.Users.Ensure(context.Background(), alloy.UserCreateParams{Username: name})
+				if err == nil && u.Username != name {
+					err = fmt.Errorf("got user %q", u.Username)
+				}
+				errs[i] = append(errs[i], err)
+				if made {
+					created[i]++
+				}
+			}
+		})
+	}
+	wg.Wait()
+
+	for i := range names {
+		for round, err := range errs[i] {
+			assert.NoError(t, err, "username %d, call %d", i, round)
+		}
+		assert.LessOrEqual(t, created[i], 1, "username %d reported created %d times", i, created[i])
+	}
+	assert.Equal(t, names, len(srv.Users()), "exactly one user per username on the server")
+	counts := srv.Counts()
+	for i := range names {
+		name := fmt.Sprintf("tenant-%03d@northwind.example", i)
+		assert.Equal(t, 1, counts.Users[name].Created, "%s created once", name)
+	}
+	post := counts.Routes["POST /users"]
+	assert.Positive(t, post.Ambiguous, "some creates were applied and their answers lost")
+	t.Logf("%d requests, %d faulted, %d creates applied but answered with a fault", counts.Requests.Received, counts.Requests.Faulted, post.Ambiguous)
+}

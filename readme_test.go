@@ -61,11 +61,13 @@ func TestReadmeSnippetsCompileAndRun(t *testing.T) {
 	require.GreaterOrEqual(t, len(blocks), 4, "README snippets")
 	dir := t.TempDir()
 
-	var programs, decls, bodies []string
+	var programs, tests, decls, bodies []string
 	for _, b := range blocks {
 		switch {
 		case strings.HasPrefix(b, "package main"):
 			programs = append(programs, b)
+		case strings.HasPrefix(b, "func Test"):
+			tests = append(tests, b)
 		case strings.HasPrefix(b, "func "):
 			decls = append(decls, b)
 		default:
@@ -82,6 +84,18 @@ func TestReadmeSnippetsCompileAndRun(t *testing.T) {
 	require.NoError(t, err, "README snippets must compile and run:\n%s\n--- source ---\n%s", out, src)
 	for i := range bodies {
 		assert.Contains(t, string(out), fmt.Sprintf("snippet %d ok\n", i))
+	}
+
+	// The tests (alloytest's section): run them with go test, each must pass.
+	require.NotEmpty(t, tests, "the README shows tests on alloytest")
+	testFile := filepath.Join(dir, "readmetests", "readme_test.go")
+	require.NoError(t, os.MkdirAll(filepath.Dir(testFile), 0o700))
+	testSrc := snippetTestFile(tests)
+	require.NoError(t, os.WriteFile(testFile, []byte(testSrc), 0o600))
+	out, err = exec.Command(gobin, "test", "-count=1", "-v", testFile).CombinedOutput()
+	require.NoError(t, err, "README tests must pass:\n%s\n--- source ---\n%s", out, testSrc)
+	for _, name := range regexp.MustCompile(`(?m)^func (Test\w+)`).FindAllStringSubmatch(strings.Join(tests, "\n"), -1) {
+		assert.Contains(t, string(out), "--- PASS: "+name[1]+" ", "README test %s ran and passed", name[1])
 	}
 
 	// The quick start: build and run it against alloytest.
@@ -107,6 +121,21 @@ func quoteImport(spec string) string {
 		return name + " " + fmt.Sprintf("%q", path)
 	}
 	return fmt.Sprintf("%q", spec)
+}
+
+// snippetTestFile builds the test file of the README's tests.
+func snippetTestFile(tests []string) string {
+	var src strings.Builder
+	all := strings.Join(tests, "\n")
+	src.WriteString("package readme\n\nimport (\n")
+	for q, path := range snippetImports {
+		if strings.Contains(all, q+".") {
+			fmt.Fprintf(&src, "\t%s\n", quoteImport(path))
+		}
+	}
+	src.WriteString(")\n\n")
+	src.WriteString(all)
+	return src.String()
 }
 
 // snippetProgram builds the program that runs the README's fragments.

@@ -177,3 +177,15 @@ func WithRequestLog(maxBytes int64) Option {
 func WithUserCounts(keep bool) Option {
 	return func(c *config) error { c.userCounts = keep; return nil }
 }
+
+// WithDuplicateUsernames lets a create for a taken username through: the
+// server makes a second user with it instead of answering 409, as a server
+// that did not enforce uniqueness would. Alloy says usernames must be
+// unique (https://docs.runalloy.com/embedded/authentication), so this is
+// for tests that must see a second create: with it, a client that sent one
+// would leave two users with one username (Counts().Users[name].Created is
+// 2), where a server that refuses duplicates would hide it behind a 409.
+// A username then names its oldest user (GET /users/{username}).
+func WithDuplicateUsernames() Option {
+	return func(c *config) error { c.duplicateUsernames = true; return nil }
+}

@@ -29,7 +29,11 @@ type LoggedRequest struct {
 	Body   []byte
 	Status int    // the status sent; 0 when the connection was dropped
 	Fault  string // the fault applied, e.g. "status 503", "drop"; empty for none
-	At     time.Time
+	// RequestID is the X-Request-Id the server answered with (also on a
+	// faulted answer), which the SDK reports in alloy.Error.RequestID and
+	// alloy.Response.RequestID.
+	RequestID string
+	At        time.Time
 }
 
 // maxLoggedBody caps LoggedRequest.Body.
@@ -196,7 +200,7 @@ func (j *journal) record(x *exchange, status int, e *LoggedRequest) {
 		c.Statuses[status]++
 	}
 	if e != nil {
-		e.Status, e.Fault = status, x.fault
+		e.Status, e.Fault, e.RequestID = status, x.fault, x.requestID
 		j.log.add(e)
 	}
 }

@@ -1,9 +1,11 @@
 // Package alloytest runs a stateful, in-memory fake of the Alloy API for
-// tests and local development.
+// tests and local development. In a test:
 //
-//	srv := alloytest.NewServer()
-//	defer srv.Close()
-//	c := srv.Client() // an *alloy.Client wired to srv
+//	srv := alloytest.New(t) // closed when the test ends
+//	c := srv.Client()       // an *alloy.Client wired to srv, retrying fast
+//
+// Elsewhere (a program, alloy mock), NewServer starts one, or Start, which
+// returns an error instead of panicking; Close stops it.
 //
 // The server keeps users and mints real-looking JWTs (signed with a
 // throwaway key, with an exp claim). It answers both addressing styles:
@@ -53,6 +55,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"testing"
 	"time"
 
 	alloy "github.com/alloysdk/alloy-go"
@@ -77,6 +80,45 @@ type Server struct {
 	faults  *faults
 	journal *journal     // the request log and counters
 	conns   atomic.Int64 // open client connections
+	// fastRetries makes Client's clients wait fastRetryMin to
+	// fastRetryMax between retries (a server New made).
+	fastRetries bool
+}
+
+// The retry waits of the clients a server made by New hands out.
+const (
+	fastRetryMin = time.Millisecond
+	fastRetryMax = 10 * time.Millisecond
+)
+
+// New starts a server for a test, closes it when the test ends
+// (t.Cleanup), and fails the test (t.Fatal) when it cannot start: a bad
+// option value, or an address it cannot listen on.
+//
+//	func TestSignup(t *testing.T) {
+//		srv := alloytest.New(t)
+//		c := srv.Client()
+//		...
+//	}
+//
+// Its Client hands out clients that wait 1ms to 10ms between retries
+// instead of alloy's 0.5s to 8s, so that a test with injected faults
+// (InjectFault) runs in milliseconds. As alloy.WithRetryWait says, the
+// longest wait is also the longest Retry-After a client honours: a fault
+// with a longer RetryAfter ends the retries at once. Options given to
+// Client come after and win, e.g. Client(alloy.WithRetryWait(time.Millisecond,
+// 2*time.Second)) for a test of Retry-After. NewServer and Start make
+// servers whose Client keeps alloy's waits.
+func New(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	s, err := Start(opts...)
+	if err != nil {
+		t.Fatal(err)
+		return nil
+	}
+	s.fastRetries = true
+	t.Cleanup(s.Close)
+	return s
 }
 
 // ErrNotLoopback is the error (wrapped) that Start returns for a listen
@@ -139,7 +181,7 @@ func Start(opts ...Option) (*Server, error) {
 		st:      newStore(cfg.userCounts, cfg.duplicateUsernames),
 		signKey: key,
 		started: time.Now().UTC(),
-		teamID:  objectID(),
+		teamID:  randSource(rand.Read).objectID(),
 		faults:  newFaults(seed),
 		journal: newJournal(cfg.requestLogBytes),
 	}
@@ -208,10 +250,15 @@ func (s *Server) Close() { _ = s.hs.Close() }
 func (s *Server) Shutdown(ctx context.Context) error { return s.hs.Shutdown(ctx) }
 
 // Client returns an *alloy.Client for this server with its API key and base
-// URL; opts are applied after those (e.g. alloy.WithAPIVersion("2024-03")).
-// It panics if an option is invalid.
+// URL and, for a server New made, retry waits of 1ms to 10ms (see New);
+// opts are applied after those (e.g. alloy.WithAPIVersion("2024-03")). It
+// panics if an option is invalid.
 func (s *Server) Client(opts ...alloy.Option) *alloy.Client {
-	c, err := alloy.NewClient(s.APIKey, append([]alloy.Option{alloy.WithBaseURL(s.URL)}, opts...)...)
+	base := []alloy.Option{alloy.WithBaseURL(s.URL)}
+	if s.fastRetries {
+		base = append(base, alloy.WithRetryWait(fastRetryMin, fastRetryMax))
+	}
+	c, err := alloy.NewClient(s.APIKey, append(base, opts...)...)
 	if err != nil {
 		panic("alloytest: " + err.Error())
 	}
@@ -225,6 +272,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	x := s.routeOf(r)
 	x.body = body
+	// Every answer carries a request id, a faulted one too, as Alloy's
+	// gateway would; a fault that runs the handler keeps the same id.
+	x.requestID = "req_" + strconv.FormatUint(s.reqSeq.Add(1), 10)
+	w.Header().Set("X-Request-Id", x.requestID)
 	var entry *LoggedRequest
 	if s.journal.logging() {
 		entry = s.journal.entry(r, body)
@@ -261,6 +312,7 @@ type exchange struct {
 	handled        bool   // the route's handler ran
 	ambiguous      bool   // it ran, and a fault replaced or cut its answer
 	fault          string // the fault applied, described; "" for none
+	requestID      string // the X-Request-Id of the answer
 }
 
 // key names the exchange's route in Counts.Routes.
@@ -301,7 +353,7 @@ func (s *Server) routeOf(r *http.Request) *exchange {
 
 // serve authenticates and answers a resolved request.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, x *exchange) {
-	w.Header().Set("X-Request-Id", "req_"+strconv.FormatUint(s.reqSeq.Add(1), 10))
+	w.Header().Set("X-Request-Id", x.requestID)
 	if (x.route == nil || !x.route.public) && !s.authorized(r) {
 		writeError(w, http.StatusUnauthorized, "Unauthorized")
 		return

@@ -38,11 +38,11 @@ func raw(t *testing.T, srv *alloytest.Server, method, path, auth, version, body 
 	return resp.StatusCode, string(b)
 }
 
+// newServer is alloytest.New: closed with the test, its clients retrying
+// in milliseconds.
 func newServer(t *testing.T, opts ...alloytest.Option) *alloytest.Server {
 	t.Helper()
-	srv := alloytest.NewServer(opts...)
-	t.Cleanup(srv.Close)
-	return srv
+	return alloytest.New(t, opts...)
 }
 
 func TestUserLifecycleInBothVersionStyles(t *testing.T) {
