@@ -219,3 +219,40 @@ func TestWithResponseInto(t *testing.T) {
 	require.ErrorIs(t, err, ErrInvalidArgument)
 	assert.Equal(t, Response{StatusCode: -1}, r, "no answer, nothing written")
 }
+
+// TestDoRefusesABodyHoldingSecretData: SecretData encodes its values as
+// "[REDACTED]", so a body holding one, at any depth, would store a bogus
+// secret: Do refuses it and sends nothing. The same values in a plain map
+// go out as they are.
+func TestDoRefusesABodyHoldingSecretData(t *testing.T) {
+	t.Parallel()
+	secret := SecretData{"apiKey": "REAL-SECRET-VALUE"}
+	for name, body := range map[string]any{
+		"alone":                   secret,
+		"in a map":                map[string]any{"type": "x", "data": secret},
+		"in a struct":             ConnectorCredentialCreateParams{Data: secret},
+		"behind a pointer":        &struct{ Data *SecretData }{&secret},
+		"in a slice of any":       []any{1, map[string]any{"data": secret}},
+		"in an unexported field?": struct{ data SecretData }{secret}, // not encoded: allowed
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			h.on("POST", testRoot+"/credentials", jsonResp(200, `{}`))
+			err := h.c.Do(context.Background(), Request{Method: http.MethodPost, Route: "/credentials", Body: body}, nil)
+			if name == "in an unexported field?" {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, ErrInvalidArgument)
+			assert.Contains(t, err.Error(), "SecretData")
+			assert.NotContains(t, err.Error(), "REAL-SECRET-VALUE")
+			assert.Empty(t, h.requests(), "nothing sent")
+		})
+	}
+	h := newHarness(t)
+	h.on("POST", testRoot+"/credentials", jsonResp(200, `{}`))
+	require.NoError(t, h.c.Do(context.Background(), Request{Method: http.MethodPost, Route: "/credentials",
+		Body: map[string]any{"data": map[string]any(secret)}}, nil))
+	assert.JSONEq(t, `{"data":{"apiKey":"REAL-SECRET-VALUE"}}`, string(h.only().Body))
+}

@@ -37,6 +37,14 @@ func TestEnsurePaths(t *testing.T) {
 		{"applied but answered 503", seqOf(missing, found), seqOf(jsonResp(503, `{}`)), "u1", false, nil, []string{"GET", "POST", "GET"}, 3},
 		{"not applied: 503 then nothing there", seqOf(missing, missing), seqOf(jsonResp(503, `{}`), created), "u9", true, nil, []string{"GET", "POST", "GET", "POST"}, 3},
 		{"refused: 422 and nothing there", seqOf(missing, missing), seqOf(jsonResp(422, `{"message":"username is not an email"}`)), "", false, ErrValidation, []string{"GET", "POST", "GET"}, 3},
+		{"applied but answered 408", seqOf(missing, found), seqOf(jsonResp(408, `{}`)), "u1", false, nil, []string{"GET", "POST", "GET"}, 3},
+		{"applied but the answer unreadable", seqOf(missing, found), seqOf(jsonResp(200, `{"userId": "u9", "user`)), "u1", false, nil, []string{"GET", "POST", "GET"}, 3},
+		{"applied but redirected", seqOf(missing, found), seqOf(func(r *http.Request) (*http.Response, error) {
+			resp := httpmock.NewStringResponse(303, "")
+			resp.Header.Set("Location", "/users/u9")
+			return resp, nil
+		}), "u1", false, nil, []string{"GET", "POST", "GET"}, 3},
+		{"the username is another user's id", seqOf(jsonResp(200, `{"userId":"u1","username":"someone@else.example"}`)), seqOf(created), "u9", true, nil, []string{"GET", "POST"}, 3},
 		{"out of budget", seqOf(missing, missing, missing), seqOf(jsonResp(503, `{}`), jsonResp(503, `{}`)), "", false, ErrOutcomeUnknown, []string{"GET", "POST", "GET", "POST", "GET"}, 1},
 		{"read fails", seqOf(jsonResp(401, `{}`)), nil, "", false, ErrUnauthorized, []string{"GET"}, 3},
 		{"create refused for a reason of its own", seqOf(missing), seqOf(jsonResp(403, `{}`)), "", false, ErrForbidden, []string{"GET", "POST"}, 3},

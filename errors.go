@@ -48,10 +48,12 @@ var (
 	ErrTooManyPages = errors.New("alloy: too many pages")
 	// ErrOutcomeUnknown is matched when a call that is not idempotent (a
 	// POST without WithIdempotent) may have been applied although it
-	// failed: the request was sent and the server answered 5xx, or the
-	// connection was lost or timed out before an answer, or the answer was
-	// cut off after a 2xx. Sending it again could apply it twice: check
-	// what the server holds first (Users.Ensure does that for creates).
+	// failed: the request was sent and the server answered 5xx, 408 or a
+	// redirect (which such a call does not follow), or the connection was
+	// lost or timed out before an answer, or a 2xx answer could not be read
+	// (cut off, over the size limit, not the JSON expected). Sending it
+	// again could apply it twice: check what the server holds first
+	// (Users.Ensure does that for creates).
 	ErrOutcomeUnknown = errors.New("alloy: outcome unknown: the call may have been applied")
 )
 
@@ -117,8 +119,8 @@ func (e *Error) Error() string {
 
 // Is matches the sentinel for the status code: ErrBadRequest, ErrUnauthorized,
 // ErrForbidden, ErrNotFound, ErrConflict, ErrValidation, ErrRateLimited, or
-// ErrServer for any 5xx; and ErrOutcomeUnknown for a 5xx answer to a call
-// that is not idempotent (the server may have acted before failing).
+// ErrServer for any 5xx; and ErrOutcomeUnknown for a 5xx, 408 or 3xx
+// answer to a call that is not idempotent (the server may have acted).
 func (e *Error) Is(target error) bool {
 	switch target {
 	case ErrBadRequest:
@@ -138,9 +140,27 @@ func (e *Error) Is(target error) bool {
 	case ErrServer:
 		return e.StatusCode >= 500 && e.StatusCode <= 599
 	case ErrOutcomeUnknown:
-		return !e.idempotent && e.StatusCode >= 500 && e.StatusCode <= 599
+		return !e.idempotent && (e.StatusCode >= 500 && e.StatusCode <= 599 ||
+			e.StatusCode == http.StatusRequestTimeout || e.StatusCode >= 300 && e.StatusCode <= 399)
 	}
 	return false
+}
+
+// readError is an error about a 2xx answer the SDK could not read (over
+// the size limit, or not the JSON expected). The server acted: for a call
+// that is not idempotent it also matches ErrOutcomeUnknown.
+type readError struct {
+	err     error
+	applied bool // the call is not idempotent
+}
+
+func (e *readError) Error() string { return e.err.Error() }
+
+func (e *readError) Unwrap() []error {
+	if e.applied {
+		return []error{e.err, ErrOutcomeUnknown}
+	}
+	return []error{e.err}
 }
 
 // TransportError is returned when no response was received: the connection

@@ -29,8 +29,11 @@ type CallInfo struct {
 type CallNext func(ctx context.Context) (*Response, error)
 
 // CallMiddleware wraps each call once, around all its attempts: for a
-// span, a metric or a log line per call. It must call next at most once
-// and should return what next returned; it may pass next a derived
+// span, a metric or a log line per call. It should call next at most once
+// and return what next returned: for a call that is not idempotent (a POST
+// without WithIdempotent) a second call of next sends nothing and returns
+// an error matching ErrInvalidArgument, for the SDK never sends such a
+// call twice unless asked to; it may pass next a derived
 // context (a span's), which every attempt then carries. It runs after the
 // call's arguments are checked, so a call refused for bad input never
 // reaches it.

@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"math"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -343,4 +345,91 @@ func TestSharedTransport(t *testing.T) {
 	assert.Equal(t, def.IdleConnTimeout, tr.IdleConnTimeout)
 	assert.NotNil(t, tr.Proxy, "proxy from the environment kept")
 	assert.False(t, strings.Contains(fmt.Sprint(tr.MaxConnsPerHost), "-"))
+}
+
+// TestAttemptMiddlewareCannotReachTheKeyThroughTheResponse: the response
+// next returns, and on a redirect the next hop's req.Response, point at
+// the request the middleware saw, never at the one sent with the key (a
+// real server, so that net/http sets resp.Request and follows the
+// redirect).
+func TestAttemptMiddlewareCannotReachTheKeyThroughTheResponse(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/old") {
+			http.Redirect(w, r, strings.Replace(r.URL.Path, "/old", "/new", 1), http.StatusFound)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"userId":"u1","username":"a@example.com"}`)
+	}))
+	t.Cleanup(srv.Close)
+	var seen []string
+	mw := func(r *http.Request, next AttemptNext) (*http.Response, error) {
+		if r.Response != nil { // the redirect's second hop
+			seen = append(seen, fmt.Sprint(r.Response.Request.Header))
+		}
+		resp, err := next(r)
+		if resp != nil {
+			seen = append(seen, fmt.Sprint(resp.Request.Header))
+		}
+		return resp, err
+	}
+	c, err := NewClient(testKey, WithBaseURL(srv.URL), WithAttemptMiddleware(mw))
+	require.NoError(t, err)
+	_, err = c.Users.Get(context.Background(), "old")
+	require.NoError(t, err)
+	require.Len(t, seen, 3, "the first hop's response, the second hop's req.Response, its response")
+	for _, s := range seen {
+		assert.NotContains(t, s, testKey)
+		assert.Contains(t, s, "Bearer [REDACTED]")
+	}
+}
+
+// TestResponseHeadersAreRedacted: WithResponseInto's headers, like every
+// value taken from a response, have the key and JWTs a server echoed
+// redacted, in every header; the others are as received.
+func TestResponseHeadersAreRedacted(t *testing.T) {
+	t.Parallel()
+	jwt := "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ"
+	h := newHarness(t)
+	h.on("GET", testRoot+"/users/u1", func(r *http.Request) (*http.Response, error) {
+		resp, _ := jsonResp(200, `{"userId":"u1"}`)(r)
+		resp.Header.Set("X-Debug-Auth", r.Header.Get("Authorization"))
+		resp.Header.Set("X-Request-Id", "rid-"+testKey)
+		resp.Header.Add("X-Token", "ok")
+		resp.Header.Add("X-Token", jwt)
+		resp.Header.Set("X-Plain", "as sent")
+		return resp, nil
+	})
+	var resp Response
+	_, err := h.c.Users.Get(context.Background(), "u1", WithResponseInto(&resp))
+	require.NoError(t, err)
+	all := fmt.Sprintf("%+v", resp)
+	assert.NotContains(t, all, testKey)
+	assert.NotContains(t, all, jwt)
+	assert.Equal(t, "as sent", resp.Header.Get("X-Plain"))
+	assert.Equal(t, []string{"ok", "[REDACTED JWT]"}, resp.Header.Values("X-Token"))
+	assert.NotContains(t, resp.RequestID, testKey)
+}
+
+// TestCallMiddlewareCannotSendAPostTwice: call middleware that calls next
+// again (a home-made retry) sends a GET again but not a POST: its second
+// next sends nothing and fails with ErrInvalidArgument.
+func TestCallMiddlewareCannotSendAPostTwice(t *testing.T) {
+	t.Parallel()
+	twice := func(ctx context.Context, _ CallInfo, next CallNext) (*Response, error) {
+		_, _ = next(ctx)
+		return next(ctx)
+	}
+	h := newHarness(t, WithCallMiddleware(twice))
+	h.on("POST", testRoot+"/users", jsonResp(503, `{}`))
+	h.on("GET", testRoot+"/users/u1", jsonResp(200, `{"userId":"u1"}`))
+	_, err := h.c.Users.Create(context.Background(), UserCreateParams{Username: "a@example.com"})
+	assert.ErrorIs(t, err, ErrInvalidArgument)
+	assert.Contains(t, err.Error(), "next twice")
+	require.Len(t, h.requests(), 1, "sent once")
+
+	_, err = h.c.Users.Get(context.Background(), "u1")
+	require.NoError(t, err)
+	assert.Len(t, h.requests(), 3, "an idempotent call may go twice")
 }

@@ -258,7 +258,10 @@ type callConfig struct {
 // WithResponseInto.
 type Response struct {
 	StatusCode int
-	Header     http.Header // as received; the SDK does not change it
+	// Header is the answer's headers as received, but for any secret in
+	// a value (the API key, a JWT, a bearer credential), which is
+	// redacted like everything else the SDK takes from a response.
+	Header http.Header
 	// RequestID is the answer's request-id header (X-Request-Id,
 	// Request-Id, X-Amzn-Requestid or X-Correlation-Id), redacted like
 	// Error.RequestID: quote it when you ask Alloy about a call.

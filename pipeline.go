@@ -12,9 +12,11 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/alloysdk/alloy-go/internal/contract/ops"
+	"github.com/alloysdk/alloy-go/internal/redact"
 	"github.com/alloysdk/alloy-go/internal/transport"
 )
 
@@ -76,8 +78,28 @@ func (c *Client) answer(ob *outbound, status int, h http.Header, attempts int) {
 	if !ob.wantMeta {
 		return
 	}
-	ob.meta = Response{StatusCode: status, Header: h, RequestID: requestID(h, c.red), Attempts: attempts}
+	ob.meta = Response{StatusCode: status, Header: redactHeader(h, c.red), RequestID: requestID(h, c.red), Attempts: attempts}
 	ob.answered = true
+}
+
+// redactHeader returns h, or a copy of it with the secrets in its values
+// redacted when it has any (a server that echoes the key in a header).
+func redactHeader(h http.Header, red *redact.Redactor) http.Header {
+	var out http.Header
+	for k, vs := range h {
+		for i, v := range vs {
+			if r := red.String(v, false); r != v {
+				if out == nil {
+					out = h.Clone()
+				}
+				out[k][i] = r
+			}
+		}
+	}
+	if out == nil {
+		return h
+	}
+	return out
 }
 
 // send is the one request pipeline, in three stages: build validates the
@@ -101,7 +123,13 @@ func (c *Client) send(ctx context.Context, k call, opts []RequestOption) error {
 		err = c.exchange(ctx, ob, k)
 	} else {
 		info := CallInfo{Operation: ob.op, Method: ob.req.Method, Route: ob.req.Route, APIVersion: c.cfg.version}
+		var called atomic.Bool
 		_, err = chainCalls(mws, info, func(ctx context.Context) (*Response, error) {
+			if called.Swap(true) && !ob.req.Idempotent {
+				// Middleware that calls next again would send the call
+				// again: not for one that is not idempotent.
+				return nil, invalidArg(ob.where, "call middleware called next twice; a call that is not idempotent is sent once (WithIdempotent allows more)")
+			}
 			err := c.exchange(ctx, ob, k)
 			if !ob.answered {
 				return nil, err
@@ -177,6 +205,9 @@ func (c *Client) build(ctx context.Context, k call, opts []RequestOption) (*outb
 	}
 	var body []byte
 	if k.body != nil {
+		if holdsSecretData(k.body) {
+			return nil, invalidArg(where, "the body holds an alloy.SecretData, which encodes its values as \"[REDACTED]\": put the values in the body as a map[string]any (SecretData is for the params of the SDK's credential calls)")
+		}
 		if body, err = json.Marshal(k.body); err != nil {
 			return nil, fmt.Errorf("alloy: %s: encode request body: %w", where, err)
 		}
@@ -266,8 +297,9 @@ func (c *Client) read(resp *http.Response, stats transport.Stats, ob *outbound, 
 		return apiErr
 	}
 	limit := c.cfg.maxResponseBytes
+	applied := !ob.req.Idempotent // a 2xx not read: the server acted
 	if resp.ContentLength > limit {
-		return fmt.Errorf("alloy: %s %s: %w (limit %d bytes, Content-Length %d)", method, route, ErrResponseTooLarge, limit, resp.ContentLength)
+		return &readError{fmt.Errorf("alloy: %s %s: %w (limit %d bytes, Content-Length %d)", method, route, ErrResponseTooLarge, limit, resp.ContentLength), applied}
 	}
 	buf := (*bp)[:0]
 	if resp.ContentLength > int64(cap(buf)) {
@@ -276,7 +308,7 @@ func (c *Client) read(resp *http.Response, stats transport.Stats, ob *outbound, 
 	buf, over, rerr := readCapped(buf, resp.Body, limit)
 	*bp = buf
 	if over {
-		return fmt.Errorf("alloy: %s %s: %w (limit %d bytes)", method, route, ErrResponseTooLarge, limit)
+		return &readError{fmt.Errorf("alloy: %s %s: %w (limit %d bytes)", method, route, ErrResponseTooLarge, limit), applied}
 	}
 	if rerr != nil {
 		// The server answered 2xx and the body was cut: it acted.
@@ -290,7 +322,7 @@ func (c *Client) read(resp *http.Response, stats transport.Stats, ob *outbound, 
 		return nil
 	}
 	if err := json.Unmarshal(buf, out); err != nil {
-		return fmt.Errorf("alloy: %s %s: decode response: %w", method, route, err)
+		return &readError{fmt.Errorf("alloy: %s %s: decode response: %w", method, route, err), applied}
 	}
 	return nil
 }

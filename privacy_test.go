@@ -174,3 +174,17 @@ func TestErrorsNameRoutesNotIDs(t *testing.T) {
 	assert.Equal(t, "/users/{userId}", te.Route)
 	assert.Equal(t, "/users/ops@northwind.example", te.Path)
 }
+
+// TestInstallLinkHidesTokensWhateverTheirName: a token travels under
+// other names too (t, jwt, code, an escaped "token", inside a redirect
+// value): every query value but the integration's id is hidden.
+func TestInstallLinkHidesTokensWhateverTheirName(t *testing.T) {
+	t.Parallel()
+	for _, q := range []string{"t=opaque123", "jwt=opaque123", "code=opaque123", "access_key=opaque123", "%74oken=opaque123",
+		"redirect=https%3A%2F%2Fx.example%2F%3Ftoken%3Dopaque123"} {
+		l := &InstallLink{url: "https://app.runalloy.com/embedded-install?integrationId=i1&" + q}
+		assert.NotContains(t, l.String(), "opaque123", q)
+		assert.Contains(t, l.String(), "integrationId=i1", q)
+		assert.Contains(t, l.URL(), "opaque123", q)
+	}
+}

@@ -3,16 +3,20 @@ package alloy
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // timeoutErr is a net.Error that timed out, as a dial or read deadline gives.
@@ -49,7 +53,8 @@ func TestOutcomeUnknownAndIsRetryable(t *testing.T) {
 		{"404", status(404), ErrNotFound, want{}, want{}, want{}},
 		{"409", status(409), ErrConflict, want{}, want{}, want{}},
 		{"422", status(422), ErrValidation, want{}, want{}, want{}},
-		{"408", status(408), nil, want{false, true}, want{false, true}, want{false, true}},
+		{"408", status(408), nil, want{true, false}, want{false, true}, want{false, true}},
+		{"2xx not JSON", jsonResp(200, `<html>`), nil, want{true, false}, want{}, want{}},
 		{"429", status(429), ErrRateLimited, want{false, true}, want{false, true}, want{false, true}},
 		{"500", status(500), ErrServer, want{true, false}, want{false, true}, want{false, true}},
 		{"503", status(503), ErrServer, want{true, false}, want{false, true}, want{false, true}},
@@ -119,4 +124,50 @@ func TestRetryableOfCallerAndSDKErrors(t *testing.T) {
 	assert.ErrorIs(t, err, ErrUnsupportedVersion)
 	assert.False(t, IsRetryable(err))
 	assert.Zero(t, h.mt.GetTotalCallCount())
+}
+
+// TestPostFollowsNoRedirect: a POST answered with a same-origin redirect is
+// sent once and the redirect comes back as an error whose outcome is
+// unknown: a 307 or 308 would send the body again, and the GET of a 303
+// that fails (here: the server closed) was retried as a refused
+// connection, sending the POST again. A GET still follows one.
+func TestPostFollowsNoRedirect(t *testing.T) {
+	t.Parallel()
+	for _, code := range []int{301, 302, 303, 307, 308} {
+		t.Run(fmt.Sprint(code), func(t *testing.T) {
+			t.Parallel()
+			var posts, gets atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				switch {
+				case r.Method == http.MethodPost:
+					posts.Add(1)
+					w.Header().Set("Location", "/users/elsewhere")
+					w.WriteHeader(code)
+				case r.URL.Path == "/users/moved":
+					gets.Add(1)
+					w.Header().Set("Location", "/users/elsewhere")
+					w.WriteHeader(code)
+				default:
+					gets.Add(1)
+					w.Header().Set("Content-Type", "application/json")
+					_, _ = io.WriteString(w, `{"userId":"u1","username":"a@example.com"}`)
+				}
+			}))
+			t.Cleanup(srv.Close)
+			c, err := NewClient("sk_test", WithBaseURL(srv.URL), WithRetryWait(time.Millisecond, time.Millisecond))
+			require.NoError(t, err)
+			_, err = c.Users.Create(context.Background(), UserCreateParams{Username: "a@example.com"})
+			var apiErr *Error
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, code, apiErr.StatusCode)
+			assert.ErrorIs(t, err, ErrOutcomeUnknown)
+			assert.False(t, IsRetryable(err))
+			assert.Equal(t, int32(1), posts.Load(), "sent once")
+			assert.Equal(t, int32(0), gets.Load(), "the redirect not followed")
+
+			u, err := c.Users.Get(context.Background(), "moved")
+			require.NoError(t, err, "a GET follows a same-origin redirect")
+			assert.Equal(t, "u1", u.ID)
+		})
+	}
 }

@@ -6,8 +6,10 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
+	"reflect"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/alloysdk/alloy-go/internal/redact"
 )
@@ -84,8 +86,14 @@ func (l InstallLink) LogValue() slog.Value { return slog.StringValue(l.String())
 // MarshalJSON encodes the redacted link: send URL() to the user instead.
 func (l InstallLink) MarshalJSON() ([]byte, error) { return []byte(fmt.Sprintf("%q", l.String())), nil }
 
-// redactLink replaces every query value that is a token, or sits under a
-// name that says token, and any JWT elsewhere in the link.
+// linkPlainParams are the query parameters an install link shows as they
+// are: ids that say which integration, never a credential.
+var linkPlainParams = map[string]bool{"integrationId": true, "workflowId": true}
+
+// redactLink replaces every query value but those of linkPlainParams
+// (whatever its name: a token may travel as token=, t=, jwt=, an escaped
+// name or inside another value), the userinfo, the fragment, and any JWT
+// elsewhere in the link.
 func redactLink(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -96,8 +104,7 @@ func redactLink(raw string) string {
 	}
 	parts := strings.Split(u.RawQuery, "&")
 	for i, p := range parts {
-		k, v, _ := strings.Cut(p, "=")
-		if strings.Contains(strings.ToLower(k), "token") || looksLikeJWT(v) {
+		if k, v, _ := strings.Cut(p, "="); v != "" && !linkPlainParams[k] {
 			parts[i] = k + "=[REDACTED]"
 		}
 	}
@@ -119,3 +126,84 @@ func looksLikeJWT(v string) bool {
 var linkRedactor = redact.New()
 
 func redactJWTs(s string) string { return linkRedactor.String(s, false) }
+
+var secretDataType = reflect.TypeFor[SecretData]()
+
+// holdsSecretData reports whether v holds a SecretData anywhere a JSON
+// encoding would reach (exported fields, map values, elements, pointers
+// and interfaces). A request body that does would go out with
+// "[REDACTED]" for its values: the pipeline refuses it instead. Types that
+// cannot hold one (no SecretData, no interface in them) are not walked.
+func holdsSecretData(v any) bool { return walkSecretData(reflect.ValueOf(v), 0) }
+
+func walkSecretData(v reflect.Value, depth int) bool {
+	if !v.IsValid() || depth > 100 {
+		return false
+	}
+	t := v.Type()
+	if t == secretDataType {
+		return true
+	}
+	if cannotHoldSecretData(t) {
+		return false
+	}
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		return !v.IsNil() && walkSecretData(v.Elem(), depth+1)
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			if walkSecretData(it.Value(), depth+1) {
+				return true
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if walkSecretData(v.Index(i), depth+1) {
+				return true
+			}
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if t.Field(i).IsExported() && walkSecretData(v.Field(i), depth+1) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// noSecretData caches cannotHoldSecretData by type.
+var noSecretData sync.Map // reflect.Type -> bool
+
+// cannotHoldSecretData reports whether no value of t can hold a SecretData.
+func cannotHoldSecretData(t reflect.Type) bool {
+	if c, ok := noSecretData.Load(t); ok {
+		return c.(bool)
+	}
+	r := typeCannotHold(t, map[reflect.Type]bool{})
+	noSecretData.Store(t, r)
+	return r
+}
+
+func typeCannotHold(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if t == secretDataType {
+		return false
+	}
+	if seen[t] { // a recursive type: the cycle adds nothing new
+		return true
+	}
+	seen[t] = true
+	switch t.Kind() {
+	case reflect.Interface:
+		return false
+	case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
+		return typeCannotHold(t.Elem(), seen)
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if f := t.Field(i); f.IsExported() && !typeCannotHold(f.Type, seen) {
+				return false
+			}
+		}
+	}
+	return true
+}

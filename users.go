@@ -158,6 +158,11 @@ func (s *UsersService) Create(ctx context.Context, params UserCreateParams, opts
 // (WithMaxRetries); a 400 or 422 for a user that does not exist is
 // returned as it is.
 //
+// A user that GET /users/{userId} finds under another name (the username
+// asked for is some user's id) is not taken for it. A create whose answer
+// could not be read (a 2xx cut off, too large or not JSON, a 408, a
+// redirect) counts as one that may have been applied.
+//
 // It relies on usernames being unique, as Alloy's authentication guide
 // requires them to be ("a unique identifier for each user", typically an
 // email). Its params are checked like Create's.
@@ -165,7 +170,7 @@ func (s *UsersService) Ensure(ctx context.Context, params UserCreateParams, opts
 	if err := params.Validate(); err != nil {
 		return nil, false, err
 	}
-	found, err := s.Get(ctx, params.Username, opts...)
+	found, err := s.byUsername(ctx, params.Username, opts)
 	for attempt := 0; ; attempt++ {
 		switch {
 		case err == nil:
@@ -183,13 +188,24 @@ func (s *UsersService) Ensure(ctx context.Context, params UserCreateParams, opts
 		}
 		// The user may exist now, made by this create or another one: read
 		// it rather than create again.
-		found, err = s.Get(ctx, params.Username, opts...)
+		found, err = s.byUsername(ctx, params.Username, opts)
 		if errors.Is(err, ErrNotFound) && (duplicate && !errors.Is(cerr, ErrConflict) || attempt >= s.client.cfg.maxRetries) {
 			return nil, false, cerr // refused for another reason, or out of budget
 		}
 		// Found: returned above. Not found after a conflict, an ambiguous
 		// failure or a rate limit: the create did not happen; try again.
 	}
+}
+
+// byUsername reads the user named username. GET /users/{userId} takes an id
+// or a username, so a username that is another user's id finds that user:
+// a user whose username is not the one asked for is not found.
+func (s *UsersService) byUsername(ctx context.Context, username string, opts []RequestOption) (*User, error) {
+	u, err := s.Get(ctx, username, opts...)
+	if err == nil && !strings.EqualFold(u.Username, username) {
+		return nil, fmt.Errorf("alloy: Users.Ensure: the username names no user (it is another user's id): %w", ErrNotFound)
+	}
+	return u, err
 }
 
 // CreateBatch creates users, 1000 (Alloy's limit) per request: more are

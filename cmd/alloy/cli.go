@@ -104,13 +104,23 @@ func (x *cli) exit(err error) int {
 			x.errorf("%s: the API refused the key: check ALLOY_API_KEY (or --api-key) and that --env and --base-url match it.", path)
 			return 4
 		}
+		x.outcomeUnknown(path, err)
 		return 1
 	case errors.As(err, &netErr):
 		x.errorf("%s: network error: %s", path, strings.TrimPrefix(netErr.Error(), "alloy: "))
+		x.outcomeUnknown(path, err)
 		return 1
 	default:
 		x.errorf("%s: %s", path, strings.TrimPrefix(err.Error(), "alloy: "))
 		return 1
+	}
+}
+
+// outcomeUnknown warns, for a call that may have been applied although it
+// failed, that running the command again may apply it twice.
+func (x *cli) outcomeUnknown(path string, err error) {
+	if errors.Is(err, alloy.ErrOutcomeUnknown) {
+		x.errorf("%s: the request may have been applied: check before running the command again (e.g. with a get or list).", path)
 	}
 }
 

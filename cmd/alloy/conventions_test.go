@@ -124,6 +124,22 @@ func TestExitCodes(t *testing.T) {
 	}
 }
 
+// TestACreateThatMayHaveBeenAppliedSaysSo: a create answered 503 after the
+// server made the user exits 1 and says the request may have been applied;
+// a failed read does not say it.
+func TestACreateThatMayHaveBeenAppliedSaysSo(t *testing.T) {
+	h := newHarness(t)
+	h.srv.InjectFault(alloytest.FaultRule{Method: "POST", Path: "/users", Times: 1, Fault: alloytest.Fault{Status: 503, AfterHandler: true}})
+	r := h.run("users", "create", "--username", "z@example.com")
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, "the request may have been applied")
+	assert.Len(t, h.srv.Users(), 1, "it was")
+
+	r = h.run("users", "get", "nobody@example.com")
+	assert.Equal(t, 1, r.code)
+	assert.NotContains(t, r.stderr, "may have been applied")
+}
+
 // TestInterruptExits130: a call cancelled by SIGINT ends with 130 (and
 // SIGTERM with 143), in process and as a real process.
 func TestInterruptExits130(t *testing.T) {

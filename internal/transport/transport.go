@@ -133,11 +133,19 @@ func New(cfg Config) *Transport {
 }
 
 // sameOrigin wraps a redirect policy so that a redirect to another host, or
-// from https down to http, is not followed: the request carries the API key.
+// from https down to http, is not followed (the request carries the API
+// key), nor any redirect of a call that is not idempotent.
 // The redirect response is returned instead (the SDK reports it as an
 // error). Within the same origin, next (or Go's default) decides.
 func sameOrigin(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
+		if st, ok := via[0].Context().Value(stateKey{}).(*state); ok && !st.req.Idempotent {
+			// A call that is not idempotent follows no redirect: a 307 or
+			// 308 would send it again, and the GET of a 303 could fail in
+			// a way retried as if the call had never reached the server.
+			// The redirect is reported (an *Error whose outcome is unknown).
+			return http.ErrUseLastResponse
+		}
 		first := via[0].URL
 		if req.URL.Host != first.Host || (first.Scheme == "https" && req.URL.Scheme != "https") {
 			return http.ErrUseLastResponse
@@ -177,6 +185,7 @@ func (k keepIdle) RoundTrip(r *http.Request) (*http.Response, error) {
 		if out == nil {
 			return nil, errors.New("attempt middleware passed a nil request")
 		}
+		seen := out
 		if !slices.Equal(out.Header.Values("Authorization"), real) {
 			// Whatever the middleware did to it, the real credential goes
 			// out, on a copy: the middleware's request keeps what it saw.
@@ -188,7 +197,15 @@ func (k keepIdle) RoundTrip(r *http.Request) (*http.Response, error) {
 			}
 			out = &cp
 		}
-		return k.rt.RoundTrip(out)
+		resp, err := k.rt.RoundTrip(out)
+		if resp != nil {
+			// The response points at the request sent, which holds the
+			// key: point it at the middleware's instead, for the middleware
+			// reads resp.Request, and net/http hands it on to the next hop
+			// of a redirect as req.Response.
+			resp.Request = seen
+		}
+		return resp, err
 	})
 }
 
