@@ -26,6 +26,10 @@ type cli struct {
 	g              *globals
 	c              *alloy.Client // built by api() on first use
 	path           string        // the command being run, e.g. "alloy users get"
+	// clientOpts are added to the options api() builds the client with,
+	// after the flags': alloy users import's --rate, or a test's retry
+	// waits.
+	clientOpts []alloy.Option
 }
 
 func newCLI(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, env func(string) string) *cli {

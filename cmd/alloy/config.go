@@ -84,7 +84,7 @@ func (x *cli) api() (*alloy.Client, error) {
 	if x.c != nil {
 		return x.c, nil
 	}
-	c, err := x.g.client(x.env)
+	c, err := x.g.client(x.env, x.clientOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -125,8 +125,8 @@ func isTerminal(f any) bool {
 
 // client builds the SDK client from the environment (alloy.OptionsFromEnv,
 // read through env so tests need not touch the process environment), then
-// the flags, which override it.
-func (g *globals) client(env func(string) string) (*alloy.Client, error) {
+// the flags, which override it, then extra.
+func (g *globals) client(env func(string) string, extra ...alloy.Option) (*alloy.Client, error) {
 	opts := append(alloy.OptionsFromEnv(env), alloy.WithUserAgent("alloy-cli/"+alloy.Version))
 	if g.env != "" {
 		environment := alloy.Environment(strings.ToLower(strings.TrimSpace(g.env)))
@@ -156,7 +156,7 @@ func (g *globals) client(env func(string) string) (*alloy.Client, error) {
 	// Every key the command could be using is redacted from what it
 	// prints, whichever the SDK picks.
 	g.secrets = []string{g.apiKey, env("ALLOY_API_KEY"), env("ALLOY_DEV_API_KEY"), env("ALLOY_PROD_API_KEY")}
-	return alloy.NewClient(g.apiKey, opts...)
+	return alloy.NewClient(g.apiKey, append(opts, extra...)...)
 }
 
 // redact removes from s, should anything ever carry them, the API key

@@ -26,7 +26,7 @@ func TestUsageErrorsExitTwoAndSendNothing(t *testing.T) {
 		{"unknown subcommand, did you mean", []string{"users", "lisst"}, nil,
 			"alloy users: unknown command \"lisst\"; did you mean \"list\"?\nRun 'alloy users --help' for usage.\n"},
 		{"unknown subcommand", []string{"users", "show", "x"}, nil,
-			"alloy users: unknown command \"show\": one of list, get, create, create-batch, update, delete, delete-logs\nRun 'alloy users --help' for usage.\n"},
+			"alloy users: unknown command \"show\": one of list, get, create, create-batch, import, update, delete, delete-logs\nRun 'alloy users --help' for usage.\n"},
 		{"verb a collection lacks, flags after it", []string{"unified", "commerce/customers", "count", "--connection", "c1"}, nil,
 			"alloy unified commerce/customers: unknown command \"count\": one of list, get, create, update, delete\nRun 'alloy unified commerce/customers --help' for usage.\n"},
 		{"misspelt collection", []string{"unified", "commerce/customer", "list"}, nil,

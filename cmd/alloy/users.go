@@ -105,7 +105,7 @@ creates the valid ones and lists the others as invalidUsers.`,
 
 	return x.group("users", "create, read, update and delete the end users of your product",
 		"The end users of your product. Wherever a command takes a <user>, Alloy accepts the user's id or username.",
-		list, get, create, batch, update, del, delLogs)
+		list, get, create, batch, x.usersImportCommand(), update, del, delLogs)
 }
 
 // userAPI is what the Embedded API's and the Unified API's user services
