@@ -139,7 +139,7 @@ arrive; --user narrows them to one user's.`,
 
 	g := x.group("logs", "workflow executions and errors: stream, read, rerun", `
 Workflow executions and errors. Alloy keeps logs for 7 days; 'alloy users
-delete-logs' erases a user's.`, list, execs, get, errs, rerun)
+delete-logs' erases a user's.`, list, x.logsExportCommand(), execs, get, errs, rerun)
 
 	// The old "alloy logs [--workflow ID] [--user U] [--limit N] [--max N]".
 	oldWorkflow := g.Flags().String("workflow", "", "")

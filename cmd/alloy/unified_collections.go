@@ -342,7 +342,7 @@ page after page as they arrive (--max bounds them). --filter narrows them.`,
 			}
 			return nil
 		}
-		verbs = append(verbs, cmd)
+		verbs = append(verbs, cmd, x.exportCommand(col, newFlags, ex))
 	}
 
 	if col.can("Get") {

@@ -28,7 +28,7 @@ func TestUsageErrorsExitTwoAndSendNothing(t *testing.T) {
 		{"unknown subcommand", []string{"users", "show", "x"}, nil,
 			"alloy users: unknown command \"show\": one of list, get, create, create-batch, import, update, delete, delete-logs\nRun 'alloy users --help' for usage.\n"},
 		{"verb a collection lacks, flags after it", []string{"unified", "commerce/customers", "count", "--connection", "c1"}, nil,
-			"alloy unified commerce/customers: unknown command \"count\": one of list, get, create, update, delete\nRun 'alloy unified commerce/customers --help' for usage.\n"},
+			"alloy unified commerce/customers: unknown command \"count\": one of list, export, get, create, update, delete\nRun 'alloy unified commerce/customers --help' for usage.\n"},
 		{"misspelt collection", []string{"unified", "commerce/customer", "list"}, nil,
 			"alloy unified: unknown command \"commerce/customer\"; did you mean \"commerce/customers\"?\nRun 'alloy unified --help' for usage.\n"},
 		{"group without subcommand", []string{"credentials"}, nil,
