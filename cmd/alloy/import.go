@@ -63,8 +63,8 @@ the time left; otherwise a line every --progress-every rows. The summary
 (rows created, existing, failed...) goes to stdout.
 
 Resuming: Ctrl-C stops the rows in flight, writes the report so far and a
-checkpoint (--checkpoint; default FILE.checkpoint.json): the rows from the
-first on that have all finished, and which of them failed. Run the same
+checkpoint (--checkpoint; default FILE.checkpoint.json): the row up to
+which every row has finished, and which of those failed. Run the same
 command again to resume: rows the checkpoint has as imported are not sent
 again, failed and unfinished ones are; an interrupted create is found by
 Ensure, not repeated. The checkpoint holds the file's SHA-256: if the file
