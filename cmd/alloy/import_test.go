@@ -140,11 +140,12 @@ func waitQuiet(t *testing.T, srv *alloytest.Server, tr *http.Transport, baseline
 // TestUsersImportInterruptedAndResumedCreatesEachUserOnce imports 500
 // rows, six of them bad, through seeded faults (reads that fail, creates
 // whose answer is lost after the user was made), is interrupted once 250
-// rows have finished, and resumed: the server then holds exactly one user
-// per good username, created by exactly one create request, and the
-// report names each bad row.
+// rows have finished, and resumed, on a server that lets duplicate
+// usernames through (a second create would make a second user): the
+// server then holds exactly one user per good username, created by
+// exactly one create request, and the report names each bad row.
 func TestUsersImportInterruptedAndResumedCreatesEachUserOnce(t *testing.T) {
-	h := newHarness(t, alloytest.WithFaultSeed(21))
+	h := newHarness(t, alloytest.WithFaultSeed(21), alloytest.WithDuplicateUsernames())
 	bad := map[int]string{
 		17:  ",Nameless Tenant",
 		101: "user101\x01@tenant.example,Control",
@@ -262,7 +263,7 @@ func TestUsersImportInterruptedAndResumedCreatesEachUserOnce(t *testing.T) {
 // with their line; the table summary; the checkpoint removed once every
 // row is imported.
 func TestUsersImportJSONLines(t *testing.T) {
-	h := newHarness(t)
+	h := newHarness(t, alloytest.WithDuplicateUsernames())
 	h.user("ops@northwind.example", "Northwind")
 	dir := t.TempDir()
 	path := filepath.Join(dir, "users.txt") // no extension: told by content
@@ -392,7 +393,7 @@ var (
 // terminal), one line redrawn in place with the count, the rate and the
 // time left, ending with the total time.
 func TestUsersImportProgressOnATerminal(t *testing.T) {
-	h := newHarness(t)
+	h := newHarness(t, alloytest.WithDuplicateUsernames())
 	path := importRows(t, 500, nil)
 	code, stdout, screen := ptyRun(t, h.env, "", "", "users", "import", path, "--rate", "0")
 	require.Equal(t, 0, code, screen)
