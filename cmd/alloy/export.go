@@ -183,15 +183,14 @@ counts its records), otherwise a line every --progress-every records.`,
 		if err != nil {
 			return err
 		}
-		total := 0
-		if col.can("Count") {
-			if n, err := rc.count(filters); err == nil {
-				total = n // else no total: the export says so by showing none
-			}
-		}
-		sink, err := x.newExportSink(ef, "records", total)
+		sink, err := x.newExportSink(ef, "records", 0)
 		if err != nil {
 			return err
+		}
+		if col.can("Count") && (sink.prog.tty || sink.prog.every > 0) {
+			if n, err := rc.count(filters); err == nil {
+				sink.prog.total = n // else no total: the progress shows none
+			}
 		}
 		var werr error
 		err = rc.each(&unified.ListParams{PageSize: *size, Filters: filters}, func(rec any) bool {
