@@ -64,10 +64,10 @@ the time left; otherwise a line every --progress-every rows. The summary
 
 Resuming: Ctrl-C stops the rows in flight, writes the report so far and a
 checkpoint (--checkpoint; default FILE.checkpoint.json): the row up to
-which every row has finished, and which of those failed. Run the same
-command again to resume: rows the checkpoint has as imported are not sent
-again, failed and unfinished ones are; an interrupted create is found by
-Ensure, not repeated. The checkpoint holds the file's SHA-256: if the file
+which every row has finished, and which of those failed or were
+interrupted. Run the same command again to resume: rows the checkpoint has
+as imported are not sent again, the others are; an interrupted create is
+found by Ensure, not repeated. The checkpoint holds the file's SHA-256: if the file
 changed, every row is processed again, which Ensure makes safe. --restart
 ignores it. It is removed once every row is imported.`
 
@@ -106,15 +106,16 @@ func (x *cli) usersImportCommand() *cobra.Command {
 }
 
 // importCheckpoint is what a run of alloy users import leaves for the
-// next: rows 1 to Done have finished, and Failed lists those of them that
-// failed. It applies to the file whose SHA-256 it holds.
+// next: every row from 1 to Done was imported, except those in Retry,
+// which failed or were interrupted, and are sent again. It applies to the
+// file whose SHA-256 it holds.
 type importCheckpoint struct {
 	Version int       `json:"version"`
 	File    string    `json:"file"` // as given, for people
 	SHA256  string    `json:"sha256"`
 	Rows    int       `json:"rows"`
 	Done    int       `json:"done"`
-	Failed  []int     `json:"failed"`
+	Retry   []int     `json:"retry"`
 	Updated time.Time `json:"updated"`
 }
 
@@ -134,7 +135,6 @@ type importSummary struct {
 // rowResult is how one row ended.
 type rowResult struct {
 	userRow
-	skipped bool  // done by an earlier run
 	created bool  // Ensure created the user
 	pending bool  // interrupted: not finished
 	err     error // the API's or the network's error
@@ -211,17 +211,19 @@ func (x *cli) importUsers(path string, o importOptions) error {
 			prev = nil
 		}
 	}
-	prevFailed := map[int]bool{}
-	skipped := 0
+	prevDone, prevRetry := 0, map[int]bool{}
 	if prev != nil {
-		for _, r := range prev.Failed {
-			prevFailed[r] = true
+		prevDone = min(prev.Done, total)
+		for _, r := range prev.Retry {
+			if r >= 1 && r <= prevDone {
+				prevRetry[r] = true
+			}
 		}
-		skipped = min(prev.Done, total) - len(prevFailed)
-		prog.note("%s: resuming from %s: rows 1 to %d finished in an earlier run, %d of them failed and are tried again",
-			x.path, o.checkpoint, min(prev.Done, total), len(prevFailed))
-		prog.skip(skipped)
+		prog.note("%s: resuming from %s: rows 1 to %d were done by an earlier run, %d of them failed or were interrupted and are tried again",
+			x.path, o.checkpoint, prevDone, len(prevRetry))
 	}
+	skipped := prevDone - len(prevRetry)
+	prog.skip(skipped)
 
 	// The report of this run replaces an earlier one.
 	if err := os.Remove(o.report); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -262,16 +264,12 @@ func (x *cli) importUsers(path string, o importOptions) error {
 				return
 			}
 			checkRow(&r, firstRow)
-			var res *rowResult
 			switch {
-			case prev != nil && r.row <= prev.Done && !prevFailed[r.row]:
-				res = &rowResult{userRow: r, skipped: true}
+			case r.row <= prevDone && !prevRetry[r.row]:
+				continue // imported by an earlier run
 			case r.bad != "":
-				res = &rowResult{userRow: r}
-			}
-			if res != nil {
 				select {
-				case results <- *res:
+				case results <- rowResult{userRow: r}:
 					continue
 				case <-ctx.Done():
 					return
@@ -309,20 +307,18 @@ func (x *cli) importUsers(path string, o importOptions) error {
 
 	// The collector: counts, the report, the checkpoint and the progress.
 	sum1 := importSummary{File: path, Rows: total, Skipped: skipped}
-	mark := newWatermark()
+	mark := newWatermark(prevDone, prevRetry)
 	lastSave := time.Now()
 	var refused error // 401 or 403: the key will not do for any row
 	var repErr error
 	save := func() error {
 		return writeCheckpoint(o.checkpoint, &importCheckpoint{Version: importCheckpointV1, File: path, SHA256: sum, Rows: total,
-			Done: mark.done, Failed: mark.failedUpTo(mark.done), Updated: time.Now().UTC()})
+			Done: mark.done, Retry: mark.retryUpTo(mark.done), Updated: time.Now().UTC()})
 	}
 	for res := range results {
 		switch {
-		case res.skipped:
-			mark.finish(res.row, false)
-			continue
 		case res.pending:
+			mark.finish(res.row, false)
 			continue
 		case res.bad == "" && res.err == nil:
 			if res.created {
@@ -330,7 +326,7 @@ func (x *cli) importUsers(path string, o importOptions) error {
 			} else {
 				sum1.Existing++
 			}
-			mark.finish(res.row, false)
+			mark.finish(res.row, true)
 			prog.add(false)
 		default:
 			why := res.bad
@@ -343,7 +339,7 @@ func (x *cli) importUsers(path string, o importOptions) error {
 				}
 			}
 			sum1.Failed++
-			mark.finish(res.row, true)
+			mark.finish(res.row, false)
 			if err := rep.add(res.userRow, why); err != nil && repErr == nil {
 				repErr = err
 				stop(err)
@@ -431,18 +427,33 @@ func errorText(err error) string {
 }
 
 // watermark follows which rows have finished, to say up to which row all
-// have: rows finish out of order with several in flight.
+// have (rows finish out of order with several in flight), and which of
+// those must be sent again.
 type watermark struct {
-	done     int          // rows 1 to done have finished
+	done     int          // rows 1 to done have finished: imported, failed or interrupted
 	finished map[int]bool // rows after done that have
-	failed   []int        // rows that failed, in the order they did
+	retry    map[int]bool // rows that failed or were interrupted, not imported since
 }
 
-func newWatermark() *watermark { return &watermark{finished: map[int]bool{}} }
+// newWatermark starts from an earlier run's checkpoint: rows up to
+// prevDone are done, those of prevRetry to be sent again.
+func newWatermark(prevDone int, prevRetry map[int]bool) *watermark {
+	w := &watermark{done: prevDone, finished: map[int]bool{}, retry: map[int]bool{}}
+	for r := range prevRetry {
+		w.retry[r] = true
+	}
+	return w
+}
 
-func (w *watermark) finish(row int, failed bool) {
-	if failed {
-		w.failed = append(w.failed, row)
+// finish records how a row ended: imported, or to be sent again.
+func (w *watermark) finish(row int, imported bool) {
+	if imported {
+		delete(w.retry, row)
+	} else {
+		w.retry[row] = true
+	}
+	if row <= w.done {
+		return
 	}
 	w.finished[row] = true
 	for w.finished[w.done+1] {
@@ -451,10 +462,10 @@ func (w *watermark) finish(row int, failed bool) {
 	}
 }
 
-// failedUpTo lists, in order, the failed rows up to row n.
-func (w *watermark) failedUpTo(n int) []int {
+// retryUpTo lists, in order, the rows up to row n to send again.
+func (w *watermark) retryUpTo(n int) []int {
 	out := []int{}
-	for _, r := range w.failed {
+	for r := range w.retry {
 		if r <= n {
 			out = append(out, r)
 		}
