@@ -473,13 +473,21 @@ the model does not have is refused (nothing is sent).`, model),
 	if col.nested {
 		long += fmt.Sprintf(" They belong to one %s: --%s names it.", col.parent, col.parent)
 	}
-	short := verbList(verbs) + " " + strings.SplitN(col.name, "/", 2)[1] + " records"
+	short := verbList(verbs) + " " + strings.SplitN(col.name, "/", 2)[1]
 	if col.nested {
-		short += " of a " + col.parent
+		short += " of " + article(col.parent) + " " + col.parent
 	}
 	g := x.group(col.name, short, long, verbs...)
 	g.GroupID = strings.SplitN(col.name, "/", 2)[0]
 	return g
+}
+
+// article is "an" before a vowel, else "a".
+func article(noun string) string {
+	if noun != "" && strings.ContainsRune("aeiou", rune(noun[0])) {
+		return "an"
+	}
+	return "a"
 }
 
 func verbList(cmds []*cobra.Command) string {
