@@ -133,6 +133,8 @@ func newClient(apiKey string, cfg config) (*Client, error) {
 		"Accept":        {"application/json"},
 		"User-Agent":    {ua},
 	}
+	c.cfg.jsonHeader = c.cfg.header.Clone()
+	c.cfg.jsonHeader["Content-Type"] = []string{"application/json"}
 	hc := cfg.httpClient
 	if hc == nil {
 		hc = &http.Client{Transport: sharedTransport()}

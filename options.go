@@ -66,6 +66,7 @@ type config struct {
 	userAgent        string
 	maxResponseBytes int64
 	header           http.Header // sent on every call; set by NewClient
+	jsonHeader       http.Header // header with Content-Type: application/json, for calls with a body
 	// keyFromEnv, set by OptionsFromEnv, reads the environment for a key
 	// when NewClient is given none.
 	keyFromEnv func(string) string
