@@ -87,15 +87,8 @@ func (c *Client) send(ctx context.Context, k call, opts []RequestOption) error {
 	if err := c.build(ctx, &k, opts, &ob); err != nil {
 		return err
 	}
-	if t := c.cfg.timeout; t > 0 {
-		// A caller's deadline that comes first bounds the call already: a
-		// timer of the client's own would never fire first.
-		if dl, ok := ctx.Deadline(); !ok || time.Until(dl) > t {
-			var cancel context.CancelFunc
-			ctx, cancel = context.WithTimeout(ctx, t)
-			defer cancel()
-		}
-	}
+	ctx, dc := c.bound(ctx)
+	defer c.deadlines.stop(dc)
 	mws := c.cfg.callMiddleware
 	ob.wantMeta = ob.resp != nil || len(mws) > 0
 	var err error
