@@ -51,7 +51,11 @@ function median(a, n) { isort(a, n); return (n % 2) ? a[(n+1)/2] : (a[n/2] + a[n
 /^Benchmark(Call|Parallel)\/r[0-9]+\// {
   name = $1; sub(/-[0-9]+$/, "", name); split(name, p, "/")
   kind = p[1]; sub(/^Benchmark/, "", kind); key = kind "/" p[3]; round = p[2]; sd = p[4]
-  for (i = 3; i < NF; i++) { if ($(i+1) == "ns/op") ns[key, round, sd] = $i; if ($(i+1) == "allocs/op") al[key, round, sd] = $i }
+  for (i = 3; i < NF; i++) {
+    if ($(i+1) == "ns/op") ns[key, round, sd] = $i
+    if ($(i+1) == "allocs/op") al[key, round, sd] = $i
+    if ($(i+1) == "cpu-ns/op") cpu[key, round, sd] = $i
+  }
   if (!(key in keys)) { keys[key] = 1; nk++; klist[nk] = key }
   if (!((key, round) in seen)) { seen[key, round] = 1; nr[key]++; rl[key, nr[key]] = round }
 }
@@ -70,7 +74,7 @@ function median(a, n) { isort(a, n); return (n % 2) ? a[(n+1)/2] : (a[n/2] + a[n
 END {
   fail = 0
   if (nk) {
-    printf "\n%-26s %6s %11s %11s %22s %9s %9s %7s  %s\n", "benchmark", "rounds", "sdk ns/op", "raw ns/op", "median [min-max]", "sdk alloc", "raw alloc", "+allocs", "targets"
+    printf "\n%-26s %6s %11s %11s %22s %7s %9s %9s %7s  %s\n", "benchmark", "rounds", "sdk ns/op", "raw ns/op", "median [min-max]", "cpu", "sdk alloc", "raw alloc", "+allocs", "targets"
     ssort(klist, nk)
     for (k = 1; k <= nk; k++) {
       key = klist[k]; n = 0
@@ -79,17 +83,20 @@ END {
         if (!((key, r, "sdk") in ns) || !((key, r, "raw") in ns)) continue
         n++; s[n] = ns[key, r, "sdk"]; w[n] = ns[key, r, "raw"]; sa[n] = al[key, r, "sdk"]; ra[n] = al[key, r, "raw"]
         x[n] = (key ~ /^Parallel/) ? w[n] / s[n] : s[n] / w[n]
+        y[n] = (cpu[key, r, "raw"] > 0) ? cpu[key, r, "sdk"] / cpu[key, r, "raw"] : 0
       }
       if (!n) continue
       ms = median(s, n); mw = median(w, n); msa = median(sa, n); mra = median(ra, n)
       m = median(x, n); lo = x[1]; hi = x[n] # x is sorted by median()
+      mc = median(y, n)
       if (key ~ /^Parallel/) { ok = m >= 0.95; verdict = sprintf("throughput %.3fx >= 0.95 %s", m, ok ? "ok" : "MISSED"); what = "x" }
       else { ok = m <= 1.05; verdict = sprintf("time %.3f <= 1.05 %s", m, ok ? "ok" : "MISSED"); what = "" }
       fail += !ok
       ok = msa <= mra + 8; verdict = verdict sprintf(", allocs <= raw+8 %s", ok ? "ok" : "MISSED"); fail += !ok
-      printf "%-26s %6d %11.0f %11.0f %6.3f%s [%.3f-%.3f] %9.0f %9.0f %+7.0f  %s\n", key, n, ms, mw, m, what, lo, hi, msa, mra, msa - mra, verdict
+      printf "%-26s %6d %11.0f %11.0f %6.3f%s [%.3f-%.3f] %7.3f %9.0f %9.0f %+7.0f  %s\n", key, n, ms, mw, m, what, lo, hi, mc, msa, mra, msa - mra, verdict
     }
-    print "(Call: SDK/raw time per call; Parallel: throughput, raw ns/op / SDK ns/op. Medians of the rounds; [range].)"
+    print "(Call: SDK/raw time per call; Parallel: throughput, raw ns/op / SDK ns/op; medians of the rounds and [their range]."
+    print " cpu: SDK/raw process CPU time per call, median; informational, steadier than time on a busy machine.)"
   }
   if (ni) {
     printf "\n%-22s %11s %11s %10s %9s %9s  %s\n", "iterator", "ns/record", "held pages", "+pool pgs", "held MiB", "end MiB", "target"
