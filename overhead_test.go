@@ -20,7 +20,7 @@ import (
 
 // maxExtraAllocs is how many more heap allocations than the raw baseline an
 // SDK call may make (BENCHMARKS.md says what they are).
-const maxExtraAllocs = 15
+const maxExtraAllocs = 8
 
 // TestCallAllocations: for each benchmarked call, a warmed-up SDK client
 // allocates at most maxExtraAllocs objects per call more than the raw
