@@ -155,7 +155,7 @@ func newClient(apiKey string, cfg config) (*Client, error) {
 		c.inFlight = make(inFlight, cfg.inFlight)
 	}
 	if cfg.timeout > 0 {
-		c.deadlines = &deadlines{timeout: cfg.timeout}
+		c.deadlines = newDeadlines(cfg.timeout)
 	}
 	c.bufPool.New = func() any { return new([]byte) }
 	c.services.client = c
