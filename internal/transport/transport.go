@@ -57,6 +57,8 @@ const RedactedAuthorization = "Bearer [REDACTED]"
 type Transport struct {
 	cfg Config
 	hc  *http.Client // the caller's, wrapped (see New)
+	// shareHeader: Request.Header is sent as it is, not copied (see New).
+	shareHeader bool
 	// pauseUntil is the Unix nanosecond time before which no attempt may
 	// start: the end of the last Retry-After a 429 asked for, shared by
 	// every call of the client.
@@ -72,11 +74,11 @@ type Transport struct {
 type Request struct {
 	Method     string
 	URL        string
-	Route      string // the route template, logged instead of ids
-	Header     http.Header
-	Body       []byte // replayed byte-exact on every attempt; nil for none
-	Idempotent bool   // retry 5xx/408 and connection errors, not only 429 and refused dials
-	MaxRetries int    // <0: use Config.MaxRetries
+	Route      string      // the route template, logged instead of ids
+	Header     http.Header // may be shared: neither Do nor net/http changes it (see New)
+	Body       []byte      // replayed byte-exact on every attempt; nil for none
+	Idempotent bool        // retry 5xx/408 and connection errors, not only 429 and refused dials
+	MaxRetries int         // <0: use Config.MaxRetries
 }
 
 // Failed is what is kept of the last failed attempt that had a response.
@@ -119,7 +121,13 @@ func New(cfg Config) *Transport {
 		Jar:           hc.Jar,
 		Timeout:       hc.Timeout,
 	}
-	return &Transport{cfg: cfg, hc: inner, Now: time.Now}
+	// net/http's Transport never changes a request's header, and an
+	// http.Client changes it only to add its cookie jar's cookies; attempt
+	// middleware is shown a copy (see keepIdle). With both, the caller's
+	// header map is sent as it is. Any other RoundTripper gets a map of its
+	// own: many add to the one they are given.
+	_, std := rt.(*http.Transport)
+	return &Transport{cfg: cfg, hc: inner, Now: time.Now, shareHeader: std && hc.Jar == nil}
 }
 
 // sameOrigin wraps a redirect policy so that a redirect to another host, or
@@ -251,10 +259,13 @@ func (t *Transport) do(ctx context.Context, r *Request, st *state) (*http.Respon
 	if err != nil {
 		return nil, err
 	}
-	if r.Header != nil {
-		// A map of the request's own (a RoundTripper may add to it), with
-		// the values shared: a clone copies the map's table as it is,
-		// faster than adding each header to the empty one.
+	switch {
+	case t.shareHeader:
+		req.Header = r.Header
+	case r.Header != nil:
+		// A map of the request's own, with the values shared: a clone
+		// copies the map's table as it is, faster than adding each header
+		// to the empty one.
 		req.Header = maps.Clone(r.Header)
 	}
 	for {

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -140,4 +142,36 @@ func TestSameOriginRedirects(t *testing.T) {
 	assert.NoError(t, custom(req("https://api.example/x"), via))
 	assert.True(t, called, "the caller's policy decides within the origin")
 	assert.ErrorIs(t, custom(req("https://evil.example/x"), via), http.ErrUseLastResponse)
+}
+
+// TestHeaderSharedOnlyWithNetHTTP: the request's header map is sent as it
+// is only through net/http's own Transport without a cookie jar; any other
+// RoundTripper gets a copy it may change, concurrently, without changing
+// the caller's.
+func TestHeaderSharedOnlyWithNetHTTP(t *testing.T) {
+	jar, err := cookiejar.New(nil)
+	assert.NoError(t, err)
+	assert.True(t, New(Config{HTTPClient: &http.Client{Transport: &http.Transport{}}}).shareHeader)
+	assert.True(t, New(Config{}).shareHeader, "http.DefaultTransport")
+	assert.False(t, New(Config{HTTPClient: &http.Client{Transport: &http.Transport{}, Jar: jar}}).shareHeader, "a jar adds cookies")
+	mutating := rtFunc(func(r *http.Request) (*http.Response, error) {
+		r.Header.Set("X-Added", "1") // against the RoundTripper contract, and common
+		return &http.Response{StatusCode: 200, Header: http.Header{}, Body: http.NoBody, Request: r}, nil
+	})
+	tr := New(Config{HTTPClient: &http.Client{Transport: mutating}})
+	assert.False(t, tr.shareHeader)
+	shared := http.Header{"Accept": {"application/json"}}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 50 {
+				resp, _, err := tr.Do(context.Background(), &Request{Method: "GET", URL: "http://api.example/users", Header: shared, Idempotent: true})
+				if assert.NoError(t, err) {
+					resp.Body.Close()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	assert.Equal(t, http.Header{"Accept": {"application/json"}}, shared, "the caller's header is unchanged")
 }
