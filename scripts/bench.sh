@@ -4,7 +4,8 @@
 #
 #   scripts/bench.sh                       # 15 rounds of 1s per side, then the table
 #   ROUNDS=5 BENCHTIME=500ms scripts/bench.sh
-#   SCALE=1 scripts/bench.sh               # iterators over 10k, 100k and 1M records too
+#   SCALE=1 scripts/bench.sh               # iterators over 10k, 100k and 1M records, TokenCache memory
+#   go run ./scripts/mockload              # alloy mock under 1,000,000 requests (separately)
 #   ONLY=iterate SCALE=1 scripts/bench.sh  # only the iterators
 #
 # Method: one test binary runs BenchmarkCall and BenchmarkParallel with
@@ -41,6 +42,9 @@ if [ "$ONLY" != calls ]; then
   ALLOY_BENCH_ITERATE=$ITERATE "$work/alloy.test" -test.run '^$' -test.bench '^BenchmarkIterate$' \
     -test.benchmem -test.count 1 -test.benchtime 1x | tee -a "$out" >&2
 fi
+if [ "${SCALE:-}" = 1 ]; then
+  "$work/alloy.test" -test.run '^$' -test.bench '^BenchmarkTokenCacheMemory$' -test.count 1 -test.benchtime 1x | tee -a "$out" >&2
+fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo ?)" >&2
 
 awk '
@@ -58,6 +62,9 @@ function median(a, n) { isort(a, n); return (n % 2) ? a[(n+1)/2] : (a[n/2] + a[n
   }
   if (!(key in keys)) { keys[key] = 1; nk++; klist[nk] = key }
   if (!((key, round) in seen)) { seen[key, round] = 1; nr[key]++; rl[key, nr[key]] = round }
+}
+/^BenchmarkTokenCacheMemory/ {
+  for (i = 3; i < NF; i++) { if ($(i+1) == "bytes/user") tc_user = $i; if ($(i+1) == "jwt-bytes") tc_jwt = $i }
 }
 # BenchmarkIterate/Logs/100k-2  1  ...  ns/record ... peak-pages ...
 /^BenchmarkIterate\// {
@@ -105,6 +112,16 @@ END {
       printf "%-22s %11.0f %11.2f %10.2f %9.2f %9.3f  held <= 3 pages %s\n", nm, it_ns[nm], it_held[nm], it_pool[nm], it_mib[nm], it_end[nm], ok ? "ok" : "MISSED"
     }
   }
+  if (ni) {
+    # Time per record at the largest size over the smallest, per iterator:
+    # linear time keeps it near 1.
+    for (k = 1; k <= ni; k++) { nm = ilist[k]; it = nm; sub(/\/.*/, "", it); sz = nm; sub(/.*\//, "", sz)
+      v = (sz == "10k") ? 1e4 : (sz == "100k") ? 1e5 : 1e6
+      if (!(it in lo_n) || v < lo_n[it]) { lo_n[it] = v; lo_ns[it] = it_ns[nm] }
+      if (!(it in hi_n) || v > hi_n[it]) { hi_n[it] = v; hi_ns[it] = it_ns[nm] } }
+    for (it in lo_n) if (hi_n[it] > lo_n[it]) printf "%s: %d to %d records, time per record x%.2f\n", it, lo_n[it], hi_n[it], hi_ns[it] / lo_ns[it]
+  }
+  if (tc_user) printf "\nTokenCache: %.0f bytes per cached user (JWT of %.0f bytes included)\n", tc_user, tc_jwt
   if (fail) { printf "\n%d target(s) missed\n", fail; exit 1 }
   printf "\nall targets met\n"
 }' "$out"
