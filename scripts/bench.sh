@@ -6,6 +6,7 @@
 #   ROUNDS=5 BENCHTIME=500ms scripts/bench.sh
 #   SCALE=1 scripts/bench.sh               # iterators over 10k, 100k and 1M records, TokenCache memory
 #   go run ./scripts/mockload              # alloy mock under 1,000,000 requests (separately)
+#   TESTBIN=/tmp/old.test scripts/bench.sh # a test binary built from another commit (go test -c)
 #   ONLY=iterate SCALE=1 scripts/bench.sh  # only the iterators
 #
 # Method: one test binary runs BenchmarkCall and BenchmarkParallel with
@@ -33,7 +34,11 @@ out="$work/bench.txt"
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || echo unknown)
 echo "go $(go env GOVERSION), $cpu, $(nproc 2>/dev/null || echo ?) CPUs, GOMAXPROCS=${GOMAXPROCS:-default}; load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo ?)" >&2
 echo "rounds=$ROUNDS benchtime=$BENCHTIME iterate=$ITERATE" >&2
-go test -c -o "$work/alloy.test" .
+if [ -n "${TESTBIN:-}" ]; then # a test binary built elsewhere, e.g. of another commit
+  cp "$TESTBIN" "$work/alloy.test"
+else
+  go test -c -o "$work/alloy.test" .
+fi
 if [ "$ONLY" != iterate ]; then
   ALLOY_BENCH_ROUNDS=$ROUNDS "$work/alloy.test" -test.run '^$' -test.bench '^Benchmark(Call|Parallel)$' \
     -test.benchmem -test.count 1 -test.benchtime "$BENCHTIME" | tee -a "$out" >&2
@@ -100,7 +105,8 @@ END {
       else { ok = m <= 1.05; verdict = sprintf("time %.3f <= 1.05 %s", m, ok ? "ok" : "MISSED"); what = "" }
       fail += !ok
       ok = msa <= mra + 8; verdict = verdict sprintf(", allocs <= raw+8 %s", ok ? "ok" : "MISSED"); fail += !ok
-      printf "%-26s %6d %11.0f %11.0f %6.3f%s [%.3f-%.3f] %7.3f %9.0f %9.0f %+7.0f  %s\n", key, n, ms, mw, m, what, lo, hi, mc, msa, mra, msa - mra, verdict
+      cpucol = (mc > 0) ? sprintf("%7.3f", mc) : sprintf("%7s", "-")
+      printf "%-26s %6d %11.0f %11.0f %6.3f%s [%.3f-%.3f] %s %9.0f %9.0f %+7.0f  %s\n", key, n, ms, mw, m, what, lo, hi, cpucol, msa, mra, msa - mra, verdict
     }
     print "(Call: SDK/raw time per call; Parallel: throughput, raw ns/op / SDK ns/op; medians of the rounds and [their range]."
     print " cpu: SDK/raw process CPU time per call, median; informational, steadier than time on a busy machine.)"
