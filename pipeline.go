@@ -161,8 +161,8 @@ func (c *Client) build(ctx context.Context, k *call, opts []RequestOption, ob *o
 	if err := cc.check(); err != nil {
 		return invalidArg(k.where(), "%s", err.Error())
 	}
-	// The URL in one buffer: base, path, query. The path errors name is
-	// a slice of it.
+	// The URL in one buffer: base, path, query. The path, which errors
+	// name, is a slice of it.
 	var b strings.Builder
 	b.Grow(len(c.base) + len(k.route) + 48)
 	b.WriteString(c.base)
