@@ -57,6 +57,8 @@ type Client struct {
 	bufPool  sync.Pool
 	services service
 	inFlight inFlight // WithMaxInFlight's slots; nil: unbounded
+	// deadlines ends calls at the client's timeout; nil: no timeout.
+	deadlines *deadlines
 	// maxPages bounds every iterator, so that a server that always claims
 	// more pages cannot keep one running forever (ops.MaxPages; tests lower
 	// it on their own client).
@@ -133,6 +135,8 @@ func newClient(apiKey string, cfg config) (*Client, error) {
 		"Accept":        {"application/json"},
 		"User-Agent":    {ua},
 	}
+	c.cfg.jsonHeader = c.cfg.header.Clone()
+	c.cfg.jsonHeader["Content-Type"] = []string{"application/json"}
 	hc := cfg.httpClient
 	if hc == nil {
 		hc = &http.Client{Transport: sharedTransport()}
@@ -149,6 +153,9 @@ func newClient(apiKey string, cfg config) (*Client, error) {
 	})
 	if cfg.inFlight > 0 {
 		c.inFlight = make(inFlight, cfg.inFlight)
+	}
+	if cfg.timeout > 0 {
+		c.deadlines = newDeadlines(cfg.timeout)
 	}
 	c.bufPool.New = func() any { return new([]byte) }
 	c.services.client = c

@@ -201,11 +201,8 @@ func uploadURL(raw string) (target, shown string, err error) {
 // client's headers but the User-Agent, through the client's transport
 // (retries, the caller's *http.Client, no redirect to another host).
 func (c *Client) put(ctx context.Context, target, shown, contentType, contentMD5 string, content []byte) error {
-	if c.cfg.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.cfg.timeout)
-		defer cancel()
-	}
+	ctx, dc := c.bound(ctx)
+	defer c.deadlines.stop(dc)
 	path, host := shown, ""
 	if u, err := url.Parse(shown); err == nil {
 		path, host = u.EscapedPath(), u.Host

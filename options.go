@@ -66,6 +66,7 @@ type config struct {
 	userAgent        string
 	maxResponseBytes int64
 	header           http.Header // sent on every call; set by NewClient
+	jsonHeader       http.Header // header with Content-Type: application/json, for calls with a body
 	// keyFromEnv, set by OptionsFromEnv, reads the environment for a key
 	// when NewClient is given none.
 	keyFromEnv func(string) string
@@ -195,7 +196,9 @@ func WithRetryWait(min, max time.Duration) Option {
 
 // WithTimeout bounds every call, retries and waits included (default 60s).
 // A context with an earlier deadline wins. Zero means no bound beyond the
-// caller's context.
+// caller's context. Calls whose context can never be cancelled (e.g.
+// context.Background) and that start within d/100 of each other share a
+// deadline, so such a call may end up to 1% of d early, never late.
 func WithTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d < 0 {

@@ -2,7 +2,6 @@ package alloy
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -60,11 +59,9 @@ type rawResponse struct {
 // report it by.
 type outbound struct {
 	req  transport.Request
-	path string // the expanded path, without host or query: errors name it
-	// where names the call in argument errors: "METHOD /route/{template}".
-	where string
-	op    string    // the operation, for middleware
-	resp  *Response // WithResponseInto's, or nil
+	path string    // the expanded path, without host or query: errors name it
+	op   string    // the operation, for middleware
+	resp *Response // WithResponseInto's, or nil
 
 	// meta is the last answer's metadata, kept when resp is set or call
 	// middleware runs (wantMeta); answered says an answer arrived.
@@ -108,35 +105,19 @@ func redactHeader(h http.Header, red *redact.Redactor) http.Header {
 // answer. Each maps its failures to the SDK's error types. Call
 // middleware wraps execute and read.
 func (c *Client) send(ctx context.Context, k call, opts []RequestOption) error {
-	ob, err := c.build(ctx, k, opts)
-	if err != nil {
+	var ob outbound
+	if err := c.build(ctx, &k, opts, &ob); err != nil {
 		return err
 	}
-	if c.cfg.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.cfg.timeout)
-		defer cancel()
-	}
+	ctx, dc := c.bound(ctx)
+	defer c.deadlines.stop(dc)
 	mws := c.cfg.callMiddleware
 	ob.wantMeta = ob.resp != nil || len(mws) > 0
+	var err error
 	if len(mws) == 0 {
-		err = c.exchange(ctx, ob, k)
+		err = c.exchange(ctx, &ob, k.out, k.raw)
 	} else {
-		info := CallInfo{Operation: ob.op, Method: ob.req.Method, Route: ob.req.Route, APIVersion: c.cfg.version}
-		var called atomic.Bool
-		_, err = chainCalls(mws, info, func(ctx context.Context) (*Response, error) {
-			if called.Swap(true) && !ob.req.Idempotent {
-				// Middleware that calls next again would send the call
-				// again: not for one that is not idempotent.
-				return nil, invalidArg(ob.where, "call middleware called next twice; a call that is not idempotent is sent once (WithIdempotent allows more)")
-			}
-			err := c.exchange(ctx, ob, k)
-			if !ob.answered {
-				return nil, err
-			}
-			meta := ob.meta
-			return &meta, err
-		})(ctx)
+		err = c.exchangeWithin(ctx, mws, &ob, k.out, k.raw)
 	}
 	if ob.resp != nil && ob.answered {
 		*ob.resp = ob.meta
@@ -144,8 +125,31 @@ func (c *Client) send(ctx context.Context, k call, opts []RequestOption) error {
 	return err
 }
 
+// exchangeWithin runs exchange inside the call middleware.
+func (c *Client) exchangeWithin(ctx context.Context, mws []CallMiddleware, in *outbound, out any, raw *rawResponse) error {
+	ob := new(outbound) // the middleware's closures keep it
+	*ob = *in
+	defer func() { *in = *ob }()
+	info := CallInfo{Operation: ob.op, Method: ob.req.Method, Route: ob.req.Route, APIVersion: c.cfg.version}
+	var called atomic.Bool
+	_, err := chainCalls(mws, info, func(ctx context.Context) (*Response, error) {
+		if called.Swap(true) && !ob.req.Idempotent {
+			// Middleware that calls next again would send the call again:
+			// not for one that is not idempotent.
+			return nil, invalidArg(ob.req.Method+" "+ob.req.Route, "call middleware called next twice; a call that is not idempotent is sent once (WithIdempotent allows more)")
+		}
+		err := c.exchange(ctx, ob, out, raw)
+		if !ob.answered {
+			return nil, err
+		}
+		meta := ob.meta
+		return &meta, err
+	})(ctx)
+	return err
+}
+
 // exchange runs execute and read, within WithMaxInFlight's bound.
-func (c *Client) exchange(ctx context.Context, ob *outbound, k call) error {
+func (c *Client) exchange(ctx context.Context, ob *outbound, out any, raw *rawResponse) error {
 	if c.inFlight != nil {
 		if err := c.inFlight.acquire(ctx); err != nil {
 			return &TransportError{Method: ob.req.Method, Route: ob.req.Route, Path: ob.path, Err: err} // nothing sent
@@ -162,80 +166,76 @@ func (c *Client) exchange(ctx context.Context, ob *outbound, k call) error {
 		return err
 	}
 	defer resp.Body.Close()
-	return c.read(resp, stats, ob, k.out, k.raw)
+	return c.read(resp, stats, ob, out, raw)
 }
 
 // build resolves the call's route for the client's API version, applies
 // and checks the call options, expands and escapes the path, encodes the
-// query and the body, and sets the headers. It sends nothing; every error
-// is an ErrInvalidArgument, ErrUnsupportedVersion, an encoding error, or
-// the context's own (as a *TransportError with no attempts).
-func (c *Client) build(ctx context.Context, k call, opts []RequestOption) (*outbound, error) {
+// query and the body, and sets the headers, into ob. It sends nothing;
+// every error is an ErrInvalidArgument, ErrUnsupportedVersion, an encoding
+// error, or the context's own (as a *TransportError with no attempts).
+func (c *Client) build(ctx context.Context, k *call, opts []RequestOption, ob *outbound) error {
 	if k.method == "" {
 		o, err := ops.Lookup(k.op, ops.Effective(c.cfg.version))
 		if err != nil {
-			return nil, err // an *ops.UnsupportedError: ErrUnsupportedVersion
+			return err // an *ops.UnsupportedError: ErrUnsupportedVersion
 		}
 		k.method, k.route = o.Method, o.Path
 	}
 	cc := callConfig{maxRetries: -1, idempotent: k.method != http.MethodPost && k.method != http.MethodPatch}
-	for _, o := range opts {
-		if o != nil {
-			o(&cc)
-		}
+	if len(opts) > 0 {
+		cc = applyOptions(cc, opts)
 	}
-	where := k.method + " " + k.route
 	if err := cc.check(); err != nil {
-		return nil, invalidArg(where, "%s", err.Error())
+		return invalidArg(k.where(), "%s", err.Error())
 	}
-	path, err := expandRoute(k.route, k.path)
-	if err != nil {
-		return nil, invalidArg(where, "%s", err.Error())
+	// The URL in one buffer: base, path, query. The path, which errors
+	// name, is a slice of it.
+	var b strings.Builder
+	b.Grow(len(c.base) + len(k.route) + 48)
+	b.WriteString(c.base)
+	if err := appendRoute(&b, k.route, k.path); err != nil {
+		return invalidArg(k.where(), "%s", err.Error())
 	}
-	if len(k.params) > 0 {
-		if k.query, err = addParams(k.query, k.params); err != nil {
-			return nil, invalidArg(where, "%s", err.Error())
-		}
+	pathEnd := b.Len()
+	if err := appendQuery(&b, k.query, k.params); err != nil {
+		return invalidArg(k.where(), "%s", err.Error())
 	}
+	u := b.String()
+	path := u[len(c.base):pathEnd]
 	if ctx == nil {
-		return nil, invalidArg(where, "context is nil")
+		return invalidArg(k.where(), "context is nil")
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, &TransportError{Method: k.method, Route: k.route, Path: path, Err: err} // nothing sent
+		return &TransportError{Method: k.method, Route: k.route, Path: path, Err: err} // nothing sent
 	}
 	var body []byte
 	if k.body != nil {
 		if holdsSecretData(k.body) {
-			return nil, invalidArg(where, "the body holds an alloy.SecretData, which encodes its values as \"[REDACTED]\": put the values in the body as a map[string]any (SecretData is for the params of the SDK's credential calls)")
+			return invalidArg(k.where(), "the body holds an alloy.SecretData, which encodes its values as \"[REDACTED]\": put the values in the body as a map[string]any (SecretData is for the params of the SDK's credential calls)")
 		}
+		var err error
 		if body, err = json.Marshal(k.body); err != nil {
-			return nil, fmt.Errorf("alloy: %s: encode request body: %w", where, err)
+			return fmt.Errorf("alloy: %s: encode request body: %w", k.where(), err)
 		}
 	}
-	u := c.base + path
-	switch {
-	case len(k.query) == 1: // the usual ?userId=: no sorting, one concatenation
-		for key, vs := range k.query {
-			if len(vs) == 1 {
-				u = c.base + path + "?" + url.QueryEscape(key) + "=" + url.QueryEscape(vs[0])
-			} else {
-				u += "?" + k.query.Encode()
-			}
-		}
-	case len(k.query) > 1:
-		u += "?" + k.query.Encode()
-	}
+	// The client's headers are shared by every call and never changed: the
+	// transport copies them into each request.
 	header := c.cfg.header
-	if body != nil || cc.header != nil {
+	if body != nil {
+		header = c.cfg.jsonHeader
+	}
+	if cc.header != nil {
 		header = header.Clone()
 		for key, vs := range cc.header {
 			header[http.CanonicalHeaderKey(key)] = vs
 		}
-		if body != nil {
-			header["Content-Type"] = []string{"application/json"}
-		}
 	}
-	return &outbound{
+	op := k.op
+	if op == "" {
+		op = k.where()
+	}
+	*ob = outbound{
 		req: transport.Request{
 			Method:     k.method,
 			URL:        u,
@@ -245,11 +245,28 @@ func (c *Client) build(ctx context.Context, k call, opts []RequestOption) (*outb
 			Idempotent: cc.idempotent,
 			MaxRetries: cc.maxRetries,
 		},
-		path:  path,
-		where: where,
-		op:    cmp.Or(k.op, where),
-		resp:  cc.resp,
-	}, nil
+		path: path,
+		op:   op,
+		resp: cc.resp,
+	}
+	return nil
+}
+
+// where names the call in argument errors: "METHOD /route/{template}".
+func (k *call) where() string { return k.method + " " + k.route }
+
+// applyOptions applies a call's options to cc. It is not inlined, so that
+// only calls given options pay for the copy of cc their functions write to
+// on the heap.
+//
+//go:noinline
+func applyOptions(cc callConfig, opts []RequestOption) callConfig {
+	for _, o := range opts {
+		if o != nil {
+			o(&cc)
+		}
+	}
+	return cc
 }
 
 // execute sends ob through the retrying transport. On failure it returns
@@ -327,6 +344,52 @@ func (c *Client) read(resp *http.Response, stats transport.Stats, ob *outbound, 
 	return nil
 }
 
+// appendQuery appends q with ps added (see addParams) to b as a query
+// string, "?" first, sorted by key as url.Values.Encode sorts it; nothing
+// when there is no value.
+func appendQuery(b *strings.Builder, q url.Values, ps []param) error {
+	if len(q) == 0 {
+		// The usual case, one parameter (?userId=): no map, no sorting.
+		var one *param
+		for i := range ps {
+			p := &ps[i]
+			if err := p.check(); err != nil {
+				return err
+			}
+			if p.value == "" {
+				continue
+			}
+			if one != nil && one.name != p.name {
+				return appendEncoded(b, q, ps)
+			}
+			one = p
+		}
+		if one != nil {
+			b.WriteByte('?')
+			b.WriteString(url.QueryEscape(one.name))
+			b.WriteByte('=')
+			b.WriteString(url.QueryEscape(one.value))
+		}
+		return nil
+	}
+	return appendEncoded(b, q, ps)
+}
+
+// appendEncoded is appendQuery's general case.
+func appendEncoded(b *strings.Builder, q url.Values, ps []param) error {
+	if len(ps) > 0 {
+		var err error
+		if q, err = addParams(q, ps); err != nil {
+			return err
+		}
+	}
+	if len(q) > 0 {
+		b.WriteByte('?')
+		b.WriteString(q.Encode())
+	}
+	return nil
+}
+
 // addParams returns q (copied, when it has values already) with ps added.
 func addParams(q url.Values, ps []param) (url.Values, error) {
 	if q == nil {
@@ -335,16 +398,26 @@ func addParams(q url.Values, ps []param) (url.Values, error) {
 		q = maps.Clone(q)
 	}
 	for _, p := range ps {
-		switch {
-		case p.required && strings.TrimSpace(p.value) == "":
-			return nil, fmt.Errorf("%s is empty", p.name)
-		case strings.ContainsFunc(p.value, isControl):
-			return nil, fmt.Errorf("%s contains a control character", p.name)
-		case p.value != "":
+		if err := p.check(); err != nil {
+			return nil, err
+		}
+		if p.value != "" {
 			q.Set(p.name, p.value)
 		}
 	}
 	return q, nil
+}
+
+// check refuses a required parameter that is blank, and any with a
+// control character.
+func (p *param) check() error {
+	switch {
+	case p.required && strings.TrimSpace(p.value) == "":
+		return fmt.Errorf("%s is empty", p.name)
+	case strings.ContainsFunc(p.value, isControl):
+		return fmt.Errorf("%s contains a control character", p.name)
+	}
+	return nil
 }
 
 // requireFields returns an ErrInvalidArgument for op naming the first of
@@ -414,27 +487,35 @@ func (c *Client) putBuffer(bp *[]byte) {
 func expandRoute(route string, values []string) (string, error) {
 	var b strings.Builder
 	b.Grow(len(route) + 32)
+	if err := appendRoute(&b, route, values); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+// appendRoute appends route to b with its placeholders expanded (see
+// expandRoute).
+func appendRoute(b *strings.Builder, route string, values []string) error {
 	i := 0
 	for {
 		open := strings.IndexByte(route, '{')
 		if open < 0 {
 			b.WriteString(route)
-			break
+			return nil
 		}
 		end := strings.IndexByte(route[open:], '}')
 		name := route[open+1 : open+end]
 		if i >= len(values) {
-			return "", fmt.Errorf("%s is missing", name)
+			return fmt.Errorf("%s is missing", name)
 		}
 		if err := checkID(name, values[i]); err != nil {
-			return "", err
+			return err
 		}
 		b.WriteString(route[:open])
 		b.WriteString(url.PathEscape(values[i]))
 		route = route[open+end+1:]
 		i++
 	}
-	return b.String(), nil
 }
 
 // checkID rejects ids that are empty, that a server or proxy would read as

@@ -28,26 +28,35 @@ func stageClient(t *testing.T, opts ...Option) *Client {
 	return c
 }
 
+// built runs c.build into a new outbound.
+func built(c *Client, ctx context.Context, k call, opts []RequestOption) (*outbound, error) {
+	ob := new(outbound)
+	if err := c.build(ctx, &k, opts, ob); err != nil {
+		return nil, err
+	}
+	return ob, nil
+}
+
 // TestBuildResolvesEscapesAndEncodes: build turns a call into the exact
 // request, and shares the client's headers when it adds none.
 func TestBuildResolvesEscapesAndEncodes(t *testing.T) {
 	t.Parallel()
 	c := stageClient(t, WithAPIVersion("2024-03"))
 
-	ob, err := c.build(context.Background(), call{op: "Users.Get", path: []string{"a/b c"}}, nil)
+	ob, err := built(c, context.Background(), call{op: "Users.Get", path: []string{"a/b c"}}, nil)
 	require.NoError(t, err)
 	assert.Equal(t, "GET", ob.req.Method)
 	assert.Equal(t, testRoot+"/2024-03/users/a%2Fb%20c", ob.req.URL)
 	assert.Equal(t, "/users/{userId}", ob.req.Route)
 	assert.Equal(t, "/users/a%2Fb%20c", ob.path)
-	assert.Equal(t, "GET /users/{userId}", ob.where)
+	assert.Equal(t, "Users.Get", ob.op)
 	assert.True(t, ob.req.Idempotent)
 	assert.Equal(t, -1, ob.req.MaxRetries, "the client's budget")
 	assert.Nil(t, ob.req.Body)
 	assert.Equal(t, reflect.ValueOf(c.cfg.header).Pointer(), reflect.ValueOf(ob.req.Header).Pointer(),
 		"a call that adds no header shares the client's")
 
-	ob, err = c.build(context.Background(), call{op: "Users.Create", body: map[string]string{"username": "a"},
+	ob, err = built(c, context.Background(), call{op: "Users.Create", body: map[string]string{"username": "a"},
 		query: url.Values{"b": {"2"}, "a": {"1 1"}}}, []RequestOption{WithHeader("X-Trace", "t"), WithRetries(3)})
 	require.NoError(t, err)
 	assert.Equal(t, "POST", ob.req.Method)
@@ -60,7 +69,7 @@ func TestBuildResolvesEscapesAndEncodes(t *testing.T) {
 	assert.Empty(t, c.cfg.header.Get("Content-Type"), "the client's headers are not changed")
 	assert.Empty(t, c.cfg.header.Get("X-Trace"))
 
-	ob, err = c.build(context.Background(), call{op: "Users.Create"}, []RequestOption{WithIdempotent()})
+	ob, err = built(c, context.Background(), call{op: "Users.Create"}, []RequestOption{WithIdempotent()})
 	require.NoError(t, err)
 	assert.True(t, ob.req.Idempotent)
 }
@@ -88,7 +97,7 @@ func TestBuildRefusesWithoutSending(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			ob, err := c.build(tc.ctx, tc.k, tc.opts)
+			ob, err := built(c, tc.ctx, tc.k, tc.opts)
 			assert.Nil(t, ob)
 			require.ErrorIs(t, err, tc.want)
 			assert.NotErrorIs(t, err, ErrOutcomeUnknown)
@@ -105,7 +114,7 @@ func TestExecuteMapsTransportFailures(t *testing.T) {
 	t.Parallel()
 	lost := roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, io.ErrUnexpectedEOF })
 	c := stageClient(t, WithHTTPClient(&http.Client{Transport: lost}), WithMaxRetries(2), WithRetryWait(time.Millisecond, time.Millisecond))
-	ob, err := c.build(context.Background(), call{op: "Users.Get", path: []string{"u1"}}, nil)
+	ob, err := built(c, context.Background(), call{op: "Users.Get", path: []string{"u1"}}, nil)
 	require.NoError(t, err)
 	resp, stats, err := c.execute(context.Background(), ob)
 	assert.Nil(t, resp)
@@ -120,7 +129,7 @@ func TestExecuteMapsTransportFailures(t *testing.T) {
 		return &http.Response{StatusCode: 503, Header: http.Header{"Retry-After": {"2"}}, Body: io.NopCloser(strings.NewReader(`{"message":"busy"}`)), Request: r}, nil
 	})
 	c = stageClient(t, WithHTTPClient(&http.Client{Transport: busy}))
-	ob, err = c.build(context.Background(), call{op: "Users.Get", path: []string{"u1"}}, nil)
+	ob, err = built(c, context.Background(), call{op: "Users.Get", path: []string{"u1"}}, nil)
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	c.tr.Sleep = func(context.Context, time.Duration) error { cancel(); return context.Canceled }
@@ -196,4 +205,46 @@ func (r *failingReader) Read([]byte) (int, error) {
 		return 0, r.err
 	}
 	return 0, errors.New("read")
+}
+
+// TestAppendQueryIsEncode: the query build writes is url.Values.Encode of
+// the call's query with its parameters set, fast path or not, and refuses
+// what addParams refuses.
+func TestAppendQueryIsEncode(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name string
+		q    url.Values
+		ps   []param
+	}{
+		{"nothing", nil, nil},
+		{"one required", nil, []param{required("userId", "u 1/ä&=")}},
+		{"one set of two", nil, []param{optional("b", ""), required("a", "1")}},
+		{"none set", nil, []param{optional("a", ""), optional("b", "")}},
+		{"two, sorted", nil, []param{required("userId", "u1"), optional("cursor", "c+d")}},
+		{"the same name twice: the last wins", nil, []param{optional("a", "1"), optional("a", "2")}},
+		{"query only", url.Values{"b": {"2"}, "a": {"1 1", "x"}}, nil},
+		{"query of one", url.Values{"k": {"v/w"}}, nil},
+		{"query and params", url.Values{"b": {"2"}}, []param{required("a", "1"), optional("b", "3")}},
+		{"blank required", nil, []param{required("userId", " ")}},
+		{"control character", nil, []param{optional("a", "1"), optional("b", "x\ny")}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			want, wantErr := "", error(nil)
+			if q, err := addParams(tc.q, tc.ps); err != nil {
+				wantErr = err
+			} else if len(q) > 0 {
+				want = "?" + q.Encode()
+			}
+			var b strings.Builder
+			err := appendQuery(&b, tc.q, tc.ps)
+			if wantErr != nil {
+				assert.EqualError(t, err, wantErr.Error())
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, want, b.String())
+		})
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -306,4 +307,34 @@ func TestUsersCreateWithoutUserIDInResponseIsAnError(t *testing.T) {
 	u, err := h.c.Users.Create(context.Background(), UserCreateParams{Username: "a"})
 	assert.Nil(t, u)
 	assert.ErrorContains(t, err, "no userId")
+}
+
+// TestUserBodyHasUsersFields: userBody spells out User's fields (see its
+// doc); a field added to User must be added to it, with the same tag, and
+// copied by user().
+func TestUserBodyHasUsersFields(t *testing.T) {
+	t.Parallel()
+	ut, bt := reflect.TypeFor[User](), reflect.TypeFor[userBody]()
+	require.Equal(t, ut.NumField()+1, bt.NumField(), "userBody: User's fields and Data")
+	for i := range ut.NumField() {
+		f := ut.Field(i)
+		g, ok := bt.FieldByName(f.Name)
+		require.True(t, ok, "userBody has no %s", f.Name)
+		assert.Equal(t, f.Type, g.Type, f.Name)
+		assert.Equal(t, strings.Split(f.Tag.Get("json"), ",")[0], strings.Split(g.Tag.Get("json"), ",")[0], f.Name)
+	}
+	// Every field is copied: set each to a value of its own.
+	var b userBody
+	bv := reflect.ValueOf(&b).Elem()
+	for i := range ut.NumField() {
+		f := bv.FieldByName(ut.Field(i).Name)
+		require.Equal(t, reflect.String, f.Kind(), "extend this test for %s", ut.Field(i).Name)
+		f.SetString("v-" + ut.Field(i).Name)
+	}
+	u, err := b.user("Users.Get")
+	require.NoError(t, err)
+	uv := reflect.ValueOf(u).Elem()
+	for i := range ut.NumField() {
+		assert.Equal(t, "v-"+ut.Field(i).Name, uv.Field(i).String(), "user() copies %s", ut.Field(i).Name)
+	}
 }

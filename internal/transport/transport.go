@@ -1,16 +1,19 @@
-// Package transport wires go-retryablehttp for the alloy SDK: one retry
+// Package transport is the alloy SDK's retrying HTTP layer: one retry
 // policy that knows the HTTP method and the failure mode, waits that honour
-// Retry-After and the caller's deadline, attempt counting and optional
-// per-attempt logging. Nothing from go-retryablehttp leaks out of this package.
+// Retry-After and the caller's deadline, a client-wide pause after a 429,
+// optional rate limiting, attempt counting and per-attempt logging, around
+// the caller's *http.Client.
 package transport
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"io"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -21,7 +24,6 @@ import (
 	"syscall"
 	"time"
 
-	retryablehttp "github.com/hashicorp/go-retryablehttp"
 	"golang.org/x/time/rate"
 )
 
@@ -54,7 +56,9 @@ const RedactedAuthorization = "Bearer [REDACTED]"
 // Transport sends requests with retries. It is safe for concurrent use.
 type Transport struct {
 	cfg Config
-	rc  *retryablehttp.Client
+	hc  *http.Client // the caller's, wrapped (see New)
+	// shareHeader: Request.Header is sent as it is, not copied (see New).
+	shareHeader bool
 	// pauseUntil is the Unix nanosecond time before which no attempt may
 	// start: the end of the last Retry-After a 429 asked for, shared by
 	// every call of the client.
@@ -70,11 +74,11 @@ type Transport struct {
 type Request struct {
 	Method     string
 	URL        string
-	Route      string // the route template, logged instead of ids
-	Header     http.Header
-	Body       []byte // replayed byte-exact on every attempt; nil for none
-	Idempotent bool   // retry 5xx/408 and connection errors, not only 429 and refused dials
-	MaxRetries int    // <0: use Config.MaxRetries
+	Route      string      // the route template, logged instead of ids
+	Header     http.Header // may be shared: neither Do nor net/http changes it (see New)
+	Body       []byte      // replayed byte-exact on every attempt; nil for none
+	Idempotent bool        // retry 5xx/408 and connection errors, not only 429 and refused dials
+	MaxRetries int         // <0: use Config.MaxRetries
 }
 
 // Failed is what is kept of the last failed attempt that had a response.
@@ -97,10 +101,11 @@ type Stats struct {
 	Last *Failed
 }
 
-// New builds a Transport. The retryablehttp client is a struct literal so its
-// logger stays nil, and the caller's *http.Client is wrapped, not replaced:
-// retryablehttp closes idle connections after a failed call, which must not
-// reach a transport the caller shares with the rest of the process.
+// New builds a Transport. The caller's *http.Client is wrapped, not
+// replaced or modified: its transport, cookie jar and timeout are used, its
+// redirect policy runs within the same origin only (see sameOrigin), and
+// attempt middleware and the no-replay rule run around its transport (see
+// keepIdle).
 func New(cfg Config) *Transport {
 	hc := cfg.HTTPClient
 	if hc == nil {
@@ -116,20 +121,13 @@ func New(cfg Config) *Transport {
 		Jar:           hc.Jar,
 		Timeout:       hc.Timeout,
 	}
-	t := &Transport{cfg: cfg, Now: time.Now}
-	t.rc = &retryablehttp.Client{
-		HTTPClient: inner,
-		// The retry budget is enforced per request by checkRetry, so that a
-		// call can override it; this only bounds retryablehttp's own loop.
-		RetryMax:       1 << 30,
-		RequestLogHook: startAttempt,
-		CheckRetry:     t.checkRetry,
-		// checkRetry has already waited (it alone has the context and the
-		// per-request state), so retryablehttp must not wait again.
-		Backoff:      func(time.Duration, time.Duration, int, *http.Response) time.Duration { return 0 },
-		ErrorHandler: giveUp,
-	}
-	return t
+	// net/http's Transport never changes a request's header, and an
+	// http.Client changes it only to add its cookie jar's cookies; attempt
+	// middleware is shown a copy (see keepIdle). With both, the caller's
+	// header map is sent as it is. Any other RoundTripper gets a map of its
+	// own: many add to the one they are given.
+	_, std := rt.(*http.Transport)
+	return &Transport{cfg: cfg, hc: inner, Now: time.Now, shareHeader: std && hc.Jar == nil}
 }
 
 // sameOrigin wraps a redirect policy so that a redirect to another host, or
@@ -139,7 +137,7 @@ func New(cfg Config) *Transport {
 // error). Within the same origin, next (or Go's default) decides.
 func sameOrigin(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
-		if st, ok := via[0].Context().Value(stateKey{}).(*state); ok && !st.req.Idempotent {
+		if via[0].Context().Value(noReplayKey{}) != nil {
 			// A call that is not idempotent follows no redirect: a 307 or
 			// 308 would send it again, and the GET of a 303 could fail in
 			// a way retried as if the call had never reached the server.
@@ -160,16 +158,20 @@ func sameOrigin(next func(*http.Request, []*http.Request) error) func(*http.Requ
 	}
 }
 
-// keepIdle hides CloseIdleConnections from retryablehttp (see New), keeps
+// keepIdle runs the attempt middleware around every round trip, and keeps
 // net/http from replaying a request the SDK treats as non-idempotent (see
-// noReplay), and runs the attempt middleware.
+// noReplay), redirected requests included. It does not pass
+// CloseIdleConnections on: the caller's transport may be shared with the
+// rest of the process.
 type keepIdle struct {
 	rt      http.RoundTripper
 	attempt func(*http.Request, func(*http.Request) (*http.Response, error)) (*http.Response, error)
 }
 
 func (k keepIdle) RoundTrip(r *http.Request) (*http.Response, error) {
-	if st, ok := r.Context().Value(stateKey{}).(*state); ok && !st.req.Idempotent {
+	if r.Context().Value(noReplayKey{}) != nil && (r.GetBody != nil || r.Body == nil || r.Body == http.NoBody) {
+		// Do sends such a request non-replayable already; this is a request
+		// net/http made for a redirect.
 		r = noReplay(r)
 	}
 	if k.attempt == nil {
@@ -235,10 +237,11 @@ func noReplay(r *http.Request) *http.Request {
 	return r2
 }
 
-type stateKey struct{}
+// noReplayKey marks, in a request's context, a call that must not be sent
+// twice by net/http (see noReplay).
+type noReplayKey struct{}
 
-// state is the per-call retry state, carried in the request context because
-// CheckRetry receives the context but never the request.
+// state is the per-call retry state.
 type state struct {
 	req        *Request
 	maxRetries int
@@ -248,65 +251,100 @@ type state struct {
 	acted      bool // see Stats.MayHaveActed
 }
 
-func startAttempt(_ retryablehttp.Logger, r *http.Request, _ int) {
-	if st, ok := r.Context().Value(stateKey{}).(*state); ok {
-		st.start = time.Now()
-		st.last = nil // only a failure we are waiting to retry is reported with the context's error
-	}
-}
-
 // Do sends r, retrying as the policy allows. A response is returned whatever
 // its status; err is a transport error or the context's error.
 func (t *Transport) Do(ctx context.Context, r *Request) (*http.Response, Stats, error) {
-	st := &state{req: r, maxRetries: r.MaxRetries}
+	st := state{req: r, maxRetries: r.MaxRetries}
 	if st.maxRetries < 0 {
 		st.maxRetries = t.cfg.MaxRetries
 	}
 	if err := t.waitTurn(ctx); err != nil {
 		return nil, Stats{}, err // nothing sent
 	}
-	var body any
-	if r.Body != nil {
-		body = r.Body
-	}
-	req, err := retryablehttp.NewRequestWithContext(context.WithValue(ctx, stateKey{}, st), r.Method, r.URL, body)
-	if err != nil {
-		return nil, Stats{}, err
-	}
-	for k, v := range r.Header {
-		req.Header[k] = v
-	}
-	resp, err := t.rc.Do(req)
-	if err == nil && resp == nil {
-		err = errors.New("no response")
-	}
+	resp, err := t.do(ctx, r, &st)
 	return resp, Stats{Attempts: st.attempts, Last: st.last, MayHaveActed: st.acted}, err
 }
 
-// giveUp is retryablehttp's ErrorHandler: it runs when a call ends in an
-// error (a transport failure, or the context ending during a wait). It keeps
-// the cause unwrapped, without retryablehttp's "giving up after N attempts"
-// text, which would repeat the URL; the SDK adds the method, path and
-// attempt count itself. A response, if any, was already consumed by
-// checkRetry and is closed here.
-func giveUp(resp *http.Response, err error, _ int) (*http.Response, error) {
-	if err == nil && resp != nil {
-		return resp, nil // retryablehttp's own RetryMax ran out: the body is intact
+// do runs the attempts: send, ask checkRetry (which waits when it says
+// yes), and again, on a fresh copy of the request with the body rewound.
+func (t *Transport) do(ctx context.Context, r *Request, st *state) (*http.Response, error) {
+	rctx := ctx
+	if !r.Idempotent {
+		rctx = context.WithValue(ctx, noReplayKey{}, true)
 	}
-	if resp != nil {
-		resp.Body.Close()
+	req, err := http.NewRequestWithContext(rctx, r.Method, r.URL, nil)
+	if err != nil {
+		return nil, err
 	}
-	return nil, err
+	switch {
+	case t.shareHeader:
+		req.Header = r.Header
+	case r.Header != nil:
+		// A map of the request's own, with the values shared: a clone
+		// copies the map's table as it is, faster than adding each header
+		// to the empty one.
+		req.Header = maps.Clone(r.Header)
+	}
+	for {
+		setBody(req, r)
+		st.start = time.Now()
+		st.last = nil // only a failure we are waiting to retry is reported with the context's error
+		resp, doErr := t.hc.Do(req)
+		retry, checkErr := t.checkRetry(ctx, st, resp, doErr)
+		if !retry {
+			if doErr == nil && checkErr == nil {
+				return resp, nil
+			}
+			if resp != nil {
+				resp.Body.Close()
+			}
+			if checkErr != nil {
+				return nil, checkErr
+			}
+			return nil, doErr
+		}
+		if doErr == nil {
+			drain(resp.Body) // reuse the connection (checkRetry kept what it reports)
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		// A fresh request for the next attempt: net/http may still be
+		// closing the last one's body.
+		next := *req
+		req = &next
+	}
+}
+
+// setBody gives req a body reading r.Body from its start. An idempotent
+// request can be rewound by net/http (GetBody), for a replay or a 307/308
+// redirect; any other is sent so that net/http cannot replay it (see
+// noReplay).
+func setBody(req *http.Request, r *Request) {
+	switch {
+	case r.Body != nil:
+		req.Body = io.NopCloser(bytes.NewReader(r.Body))
+		req.ContentLength = int64(len(r.Body))
+		if r.Idempotent && req.GetBody == nil {
+			body := r.Body
+			req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+		}
+	case !r.Idempotent:
+		req.Body = io.NopCloser(strings.NewReader(""))
+	}
+}
+
+// drain reads what is left of a failed attempt's body, up to 4 KiB, and
+// closes it, so that its connection can carry the retry.
+func drain(body io.ReadCloser) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(body, 4<<10))
+	body.Close()
 }
 
 // checkRetry is the whole retry policy: it decides whether to retry, picks
 // the wait (Retry-After or jittered exponential backoff), refuses a wait
 // beyond the cap or past the context's deadline, and waits.
-func (t *Transport) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	st, _ := ctx.Value(stateKey{}).(*state)
-	if st == nil {
-		return false, err
-	}
+func (t *Transport) checkRetry(ctx context.Context, st *state, resp *http.Response, err error) (bool, error) {
 	st.attempts++
 	t.logAttempt(ctx, st, resp, err)
 	if resp != nil && resp.StatusCode == http.StatusTooManyRequests {

@@ -5,8 +5,12 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -72,15 +76,52 @@ func TestErrorKindNeverEchoesTheURL(t *testing.T) {
 	assert.Equal(t, "canceled", errorKind(context.Canceled))
 }
 
-func TestGiveUp(t *testing.T) {
-	resp := &http.Response{StatusCode: 503, Body: http.NoBody}
-	got, err := giveUp(resp, nil, 3)
-	assert.Same(t, resp, got, "an intact response is passed through")
-	assert.NoError(t, err)
+// rtFunc is an http.RoundTripper made of a function.
+type rtFunc func(*http.Request) (*http.Response, error)
+
+func (f rtFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// closeCount is a response body that counts its Close calls.
+type closeCount struct {
+	io.Reader
+	closed int
+}
+
+func (c *closeCount) Close() error { c.closed++; return nil }
+
+func TestDoReturnsTheCauseAsNetHTTPGaveIt(t *testing.T) {
 	cause := errors.New("reset")
-	got, err = giveUp(resp, cause, 3)
-	assert.Nil(t, got)
-	assert.Same(t, cause, err, "the cause is not rewrapped")
+	tr := New(Config{HTTPClient: &http.Client{Transport: rtFunc(func(*http.Request) (*http.Response, error) { return nil, cause })}})
+	resp, stats, err := tr.Do(context.Background(), &Request{Method: "GET", URL: "http://api.example/users/u1", MaxRetries: 0, Idempotent: true})
+	assert.Nil(t, resp)
+	var ue *url.Error
+	if assert.ErrorAs(t, err, &ue, "net/http's *url.Error, not rewrapped") {
+		assert.Same(t, cause, ue.Err)
+	}
+	assert.NotContains(t, err.Error(), "giving up")
+	assert.Equal(t, 1, stats.Attempts)
+}
+
+func TestDoClosesAResponseItDoesNotReturn(t *testing.T) {
+	var bodies []*closeCount
+	tr := New(Config{MaxRetries: 3, HTTPClient: &http.Client{Transport: rtFunc(func(r *http.Request) (*http.Response, error) {
+		b := &closeCount{Reader: strings.NewReader(`{"message":"busy"}`)}
+		bodies = append(bodies, b)
+		return &http.Response{StatusCode: 503, Header: http.Header{}, Body: b, Request: r}, nil
+	})}})
+	ctx, cancel := context.WithCancel(context.Background())
+	tr.Sleep = func(ctx context.Context, _ time.Duration) error { cancel(); return ctx.Err() }
+	resp, stats, err := tr.Do(ctx, &Request{Method: "GET", URL: "http://api.example/users/u1", MaxRetries: -1, Idempotent: true})
+	assert.Nil(t, resp)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, 1, stats.Attempts)
+	if assert.NotNil(t, stats.Last, "the 503 it was waiting to retry") {
+		assert.Equal(t, 503, stats.Last.StatusCode)
+		assert.Equal(t, `{"message":"busy"}`, string(stats.Last.Body))
+	}
+	if assert.Len(t, bodies, 1) {
+		assert.Positive(t, bodies[0].closed, "the body is closed")
+	}
 }
 
 func TestSameOriginRedirects(t *testing.T) {
@@ -101,4 +142,36 @@ func TestSameOriginRedirects(t *testing.T) {
 	assert.NoError(t, custom(req("https://api.example/x"), via))
 	assert.True(t, called, "the caller's policy decides within the origin")
 	assert.ErrorIs(t, custom(req("https://evil.example/x"), via), http.ErrUseLastResponse)
+}
+
+// TestHeaderSharedOnlyWithNetHTTP: the request's header map is sent as it
+// is only through net/http's own Transport without a cookie jar; any other
+// RoundTripper gets a copy it may change, concurrently, without changing
+// the caller's.
+func TestHeaderSharedOnlyWithNetHTTP(t *testing.T) {
+	jar, err := cookiejar.New(nil)
+	assert.NoError(t, err)
+	assert.True(t, New(Config{HTTPClient: &http.Client{Transport: &http.Transport{}}}).shareHeader)
+	assert.True(t, New(Config{}).shareHeader, "http.DefaultTransport")
+	assert.False(t, New(Config{HTTPClient: &http.Client{Transport: &http.Transport{}, Jar: jar}}).shareHeader, "a jar adds cookies")
+	mutating := rtFunc(func(r *http.Request) (*http.Response, error) {
+		r.Header.Set("X-Added", "1") // against the RoundTripper contract, and common
+		return &http.Response{StatusCode: 200, Header: http.Header{}, Body: http.NoBody, Request: r}, nil
+	})
+	tr := New(Config{HTTPClient: &http.Client{Transport: mutating}})
+	assert.False(t, tr.shareHeader)
+	shared := http.Header{"Accept": {"application/json"}}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 50 {
+				resp, _, err := tr.Do(context.Background(), &Request{Method: "GET", URL: "http://api.example/users", Header: shared, Idempotent: true})
+				if assert.NoError(t, err) {
+					resp.Body.Close()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	assert.Equal(t, http.Header{"Accept": {"application/json"}}, shared, "the caller's header is unchanged")
 }
