@@ -113,15 +113,6 @@ func redactLink(raw string) string {
 	return redactJWTs(u.String())
 }
 
-// looksLikeJWT reports a value shaped like a JWT (three dot-separated
-// base64url parts, the first starting "eyJ").
-func looksLikeJWT(v string) bool {
-	if uv, err := url.QueryUnescape(v); err == nil {
-		v = uv
-	}
-	return strings.HasPrefix(v, "eyJ") && strings.Count(v, ".") == 2
-}
-
 // linkRedactor removes JWTs (and bearer credentials) from link text.
 var linkRedactor = redact.New()
 
