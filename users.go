@@ -267,6 +267,7 @@ type BatchError struct {
 	Err   error              // why the chunk failed, e.g. an *Error
 }
 
+// Error names the failed chunk, the users it held by index, and its cause.
 func (e *BatchError) Error() string {
 	return fmt.Sprintf("alloy: Users.CreateBatch: chunk %d (users %d to %d) failed, %d chunk(s) before it created: %v",
 		e.Chunk, e.First, e.First+len(e.Users)-1, e.Chunk, e.Err)

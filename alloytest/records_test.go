@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"slices"
@@ -16,6 +15,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/alloysdk/alloy-go/internal/testharness"
 
 	"github.com/alloysdk/alloy-go/alloytest"
 	"github.com/alloysdk/alloy-go/internal/contract"
@@ -254,38 +255,6 @@ func TestUnifiedEveryOperationAnswersTheContractStrictly(t *testing.T) {
 	}
 }
 
-// nonNull reports the paths below v (a served value) that are null, at
-// any depth.
-func nonNull(v any, path string) []string {
-	switch x := v.(type) {
-	case nil:
-		return []string{path}
-	case map[string]any:
-		var out []string
-		for k, e := range x {
-			out = append(out, nonNull(e, path+"."+k)...)
-		}
-		return out
-	case []any:
-		var out []string
-		for i, e := range x {
-			out = append(out, nonNull(e, fmt.Sprintf("%s[%d]", path, i))...)
-		}
-		return out
-	}
-	return nil
-}
-
-// normal is v through JSON, numbers as float64, for comparing.
-func normal(t *testing.T, v any) any {
-	t.Helper()
-	b, err := json.Marshal(v)
-	require.NoError(t, err)
-	var out any
-	require.NoError(t, json.Unmarshal(b, &out))
-	return out
-}
-
 // TestUnifiedRoundTripOfFullyPopulatedRecords creates an order, a CRM
 // contact and an accounting invoice on each version from records with
 // every documented, writable property set (nested ones too, and
@@ -323,13 +292,13 @@ func TestUnifiedRoundTripOfFullyPopulatedRecords(t *testing.T) {
 				strictly(t, v, read)
 				for _, answer := range []map[string]any{created[col.Single].(map[string]any), got[col.Single].(map[string]any)} {
 					assert.ElementsMatch(t, served(s), keys(answer), "every documented property, nothing else")
-					assert.Empty(t, nonNull(answer, col.Single), "no documented property is null")
+					assert.Empty(t, testharness.NullPaths(answer, col.Single), "no documented property is null")
 					for name, value := range sent {
 						if writeOnly(s.Properties[name].Value) {
 							assert.NotContains(t, answer, name, "write-only")
 							continue
 						}
-						assert.Equal(t, normal(t, value), normal(t, answer[name]), "%s.%s as sent", col.Single, name)
+						assert.Equal(t, testharness.Normal(t, value), testharness.Normal(t, answer[name]), "%s.%s as sent", col.Single, name)
 					}
 					for _, name := range served(s) {
 						p := s.Properties[name].Value
@@ -348,7 +317,7 @@ func TestUnifiedRoundTripOfFullyPopulatedRecords(t *testing.T) {
 				last := stored[len(stored)-1]
 				for name := range sent {
 					if writeOnly(s.Properties[name].Value) {
-						assert.Equal(t, normal(t, sent[name]), last[name], "the store keeps %s", name)
+						assert.Equal(t, testharness.Normal(t, sent[name]), last[name], "the store keeps %s", name)
 					}
 				}
 
@@ -363,7 +332,7 @@ func TestUnifiedRoundTripOfFullyPopulatedRecords(t *testing.T) {
 					assert.ElementsMatch(t, served(o), keys(rec), "%s on %s", col.Single, other)
 					for name, value := range sent {
 						if p := o.Properties[name]; p != nil && !writeOnly(p.Value) {
-							assert.Equal(t, normal(t, value), normal(t, rec[name]), "%s.%s read on %s", col.Single, name, other)
+							assert.Equal(t, testharness.Normal(t, value), testharness.Normal(t, rec[name]), "%s.%s read on %s", col.Single, name, other)
 						}
 					}
 				}

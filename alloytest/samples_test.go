@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/alloysdk/alloy-go/internal/contract/ops"
+	"github.com/alloysdk/alloy-go/internal/testharness"
 )
 
 // hierarchyRoots are the properties a sample record leaves null: the
@@ -40,7 +41,7 @@ func TestUnifiedSamplesAreComplete(t *testing.T) {
 				for i, r := range records {
 					rec := r.(map[string]any)
 					assert.ElementsMatch(t, served(s), keys(rec), "%s[%d]", col.List, i)
-					for _, null := range nonNull(rec, col.List) {
+					for _, null := range testharness.NullPaths(rec, col.List) {
 						name := null[strings.IndexByte(null, '.')+1:]
 						assert.Contains(t, hierarchyRoots, name, "%s[%d] on %s: %s is null", col.List, i, v, null)
 					}

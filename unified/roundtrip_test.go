@@ -3,12 +3,13 @@ package unified_test
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/alloysdk/alloy-go/internal/testharness"
 
 	alloy "github.com/alloysdk/alloy-go"
 	"github.com/alloysdk/alloy-go/alloytest"
@@ -95,10 +96,10 @@ func roundTrip[T any](t *testing.T, version, op string, create func(*T) (*T, err
 		}
 		documented++
 		if assert.Contains(t, back, name, "%s on %s", op, version) {
-			assert.Empty(t, nullsBelow(back[name], name), "%s on %s: every documented property is set", op, version)
+			assert.Empty(t, testharness.NullPaths(back[name], name), "%s on %s: every documented property is set", op, version)
 		}
 		if value, ok := full[name]; ok {
-			assert.Equal(t, normal(t, value), normal(t, back[name]), "%s.%s on %s comes back as sent", op, name, version)
+			assert.Equal(t, testharness.Normal(t, value), testharness.Normal(t, back[name]), "%s.%s on %s comes back as sent", op, name, version)
 		}
 	}
 
@@ -135,35 +136,4 @@ func responseModel(t *testing.T, spec *contract.Spec, id string) *openapi3.Schem
 func writeOnly(s *openapi3.Schema) bool {
 	wo, _ := s.Extensions["x-alloy-write-only"].(bool)
 	return s.WriteOnly || wo
-}
-
-// nullsBelow lists the paths in v that are null.
-func nullsBelow(v any, path string) []string {
-	switch x := v.(type) {
-	case nil:
-		return []string{path}
-	case map[string]any:
-		var out []string
-		for k, e := range x {
-			out = append(out, nullsBelow(e, path+"."+k)...)
-		}
-		return out
-	case []any:
-		var out []string
-		for i, e := range x {
-			out = append(out, nullsBelow(e, fmt.Sprintf("%s[%d]", path, i))...)
-		}
-		return out
-	}
-	return nil
-}
-
-// normal is v through JSON, for comparing.
-func normal(t *testing.T, v any) any {
-	t.Helper()
-	b, err := json.Marshal(v)
-	require.NoError(t, err)
-	var out any
-	require.NoError(t, json.Unmarshal(b, &out))
-	return out
 }

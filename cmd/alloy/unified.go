@@ -74,12 +74,7 @@ func (x *cli) unifiedUsersCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return x.emit(users, func(t *table) {
-				t.row("ID", "USERNAME", "FULL NAME")
-				for _, u := range users {
-					t.row(u.ID, u.Username, u.FullName)
-				}
-			})
+			return x.emitUsers(users)
 		},
 	}
 	api := func() (userAPI, error) {

@@ -30,12 +30,7 @@ func (x *cli) usersCommand() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		return x.emit(users, func(t *table) {
-			t.row("ID", "USERNAME", "FULL NAME")
-			for _, u := range users {
-				t.row(u.ID, u.Username, u.FullName)
-			}
-		})
+		return x.emitUsers(users)
 	}
 
 	api := func() (userAPI, error) {
@@ -257,3 +252,13 @@ func (o *optionalString) String() string {
 
 func (o *optionalString) Set(s string) error { o.p = &s; return nil }
 func (o *optionalString) Type() string       { return "string" }
+
+// emitUsers prints users as a table (or JSON), for both users commands.
+func (x *cli) emitUsers(users []alloy.User) error {
+	return x.emit(users, func(t *table) {
+		t.row("ID", "USERNAME", "FULL NAME")
+		for _, u := range users {
+			t.row(u.ID, u.Username, u.FullName)
+		}
+	})
+}
