@@ -1,23 +1,42 @@
 package alloy_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/netip"
+	"os"
 	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	alloy "github.com/alloysdk/alloy-go"
 )
 
-// TestOutboundIPsAreTheGuides: the two addresses of Alloy's Embedded
-// authentication guide (https://docs.runalloy.com/embedded/authentication),
-// as written there, and a fresh slice on every call.
+// TestOutboundIPsAreTheGuides: the addresses of Alloy's Embedded
+// authentication guide (https://docs.runalloy.com/embedded/authentication)
+// as the contract's sources record them (facts.outbound_ips), and a fresh
+// slice on every call.
 func TestOutboundIPsAreTheGuides(t *testing.T) {
 	t.Parallel()
+	b, err := os.ReadFile("internal/contract/src/embedded.json")
+	require.NoError(t, err)
+	var src struct {
+		Facts struct {
+			OutboundIPs struct {
+				Values []string `json:"values"`
+			} `json:"outbound_ips"`
+		} `json:"facts"`
+	}
+	require.NoError(t, json.Unmarshal(b, &src))
+	var want []netip.Addr
+	for _, v := range src.Facts.OutboundIPs.Values {
+		want = append(want, netip.MustParseAddr(v))
+	}
+	require.Len(t, want, 2, "the guide lists two")
 	ips := alloy.OutboundIPs()
-	assert.Equal(t, []netip.Addr{netip.MustParseAddr("3.211.13.53"), netip.MustParseAddr("54.160.36.113")}, ips)
+	assert.Equal(t, want, ips)
 	for _, ip := range ips {
 		assert.True(t, ip.Is4() && ip.IsGlobalUnicast() && !ip.IsPrivate(), ip)
 	}

@@ -272,8 +272,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	x := s.routeOf(r)
 	x.body = body
-	// Every answer carries a request id, a faulted one too, as Alloy's
-	// gateway would; a fault that runs the handler keeps the same id.
+	// Every answer carries a request id, a faulted one too; a fault that
+	// runs the handler keeps the same id. Alloy documents no request-id
+	// header (the contract's facts.request_id_headers): the fake sends
+	// X-Request-Id, the first header the SDK reads at its best effort, so
+	// that tests can follow an answer from the request log to the error.
 	x.requestID = "req_" + strconv.FormatUint(s.reqSeq.Add(1), 10)
 	w.Header().Set("X-Request-Id", x.requestID)
 	var entry *LoggedRequest
